@@ -1,0 +1,22 @@
+//! The rules of jianding (鉴定规则), pure Rust: no IO, no database, no Leptos.
+//!
+//! Compiled for the browser (wasm32, instant checks) and for the server (the real checks), so
+//! both sides run the very same code.
+//!
+//! Inside this module refer to sibling modules with `super::…`, never `crate::…`: the domain is
+//! also compiled on its own as a standalone crate for fast checks (see `domain-check/`).
+
+pub mod ids;
+pub mod terms;
+pub mod role;
+pub mod error;
+pub mod password;
+
+pub mod validate;
+pub mod lifecycle;
+pub mod access;
+pub mod rubric;
+pub mod negative_list;
+pub mod sheet;
+pub mod draw;
+pub mod deadline;
