@@ -345,7 +345,7 @@ impl CaseFacts {
     pub fn panel_ready(&self) -> bool {
         let n = self.active_seats().count();
         n >= 3
-            && n % 2 == 1
+            && !n.is_multiple_of(2)
             && self
                 .active_seats()
                 .all(|s| s.status == SeatStatus::Accepted && s.declaration_signed)
@@ -755,7 +755,7 @@ fn g_draw(g: &GuardInput) -> Result<(), &'static str> {
     let Action::RecordDraw { seats, backups, .. } = g.action else {
         return Err("err.guard.draw_invalid");
     };
-    if seats.len() < 3 || seats.len() % 2 == 0 {
+    if seats.len() < 3 || seats.len().is_multiple_of(2) {
         return Err("err.guard.panel_size");
     }
     let mut all: Vec<ExpertId> = seats.iter().chain(backups.iter()).copied().collect();
