@@ -118,7 +118,7 @@ pub fn validate_sheet(rubric: &Rubric, sheet: &ScoreSheet, mode: Mode) -> FieldE
         }
         if chars(&score.evidence) > TEXT_MAX_CHARS {
             errs.push(
-                FieldError::new(format!("sheet.{id}.evidence"), "err.too_long")
+                FieldError::new(format!("sheet.{id}.evidence"), "err.text_too_long")
                     .arg("max", TEXT_MAX_CHARS),
             );
         }
@@ -142,7 +142,7 @@ pub fn validate_sheet(rubric: &Rubric, sheet: &ScoreSheet, mode: Mode) -> FieldE
         }
     }
     if chars(&sheet.remarks) > TEXT_MAX_CHARS {
-        errs.push(FieldError::new("sheet.remarks", "err.too_long").arg("max", TEXT_MAX_CHARS));
+        errs.push(FieldError::new("sheet.remarks", "err.text_too_long").arg("max", TEXT_MAX_CHARS));
     }
     match negative_list(sheet.negative_list_version) {
         Some(list) => {

@@ -56,16 +56,16 @@ fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
-/// Required text with a length range; pushes `err.required` or `err.too_short` / `err.too_long`.
+/// Required text with a length range; pushes `err.required` or `err.text_too_short` / `err.text_too_long`.
 fn check_text(errs: &mut FieldErrors, field: &str, value: &str, min: usize, max: usize) {
     let v = value.trim();
     let n = char_len(v);
     if n == 0 {
         errs.add(field, "err.required");
     } else if n < min {
-        errs.push(FieldError::new(field, "err.too_short").arg("min", min));
+        errs.push(FieldError::new(field, "err.text_too_short").arg("min", min));
     } else if n > max {
-        errs.push(FieldError::new(field, "err.too_long").arg("max", max));
+        errs.push(FieldError::new(field, "err.text_too_long").arg("max", max));
     }
 }
 
@@ -1089,12 +1089,12 @@ mod tests {
                 .map(|x| (x.field.as_str(), x.key.as_str()))
                 .collect();
         assert!(keys.contains(&("institution.uscc", "err.uscc_check_digit")));
-        assert!(keys.contains(&("institution.name", "err.too_short")));
+        assert!(keys.contains(&("institution.name", "err.text_too_short")));
         assert!(keys.contains(&("institution.address", "err.required")));
         assert!(keys.contains(&("institution.contact_phone", "err.phone_format")));
         assert!(keys.contains(&("institution.county", "err.county_invalid")));
         assert!(keys.contains(&("institution.licence_no", "err.licence_no_format")));
-        assert!(keys.contains(&("institution.principal", "err.too_long")));
+        assert!(keys.contains(&("institution.principal", "err.text_too_long")));
         i.uscc = "  ".into();
         assert!(validate_institution(&i)
             .for_field("institution.uscc")
@@ -1265,5 +1265,116 @@ mod tests {
             DeliveryMode::from_code("online"),
             Some(DeliveryMode::Online)
         );
+    }
+
+    /// Every message key the domain uses has a text in both languages, with the same
+    /// placeholders.
+    #[test]
+    fn locale_keys_complete() {
+        use std::collections::{BTreeMap, BTreeSet};
+        fn parse(text: &str) -> BTreeMap<String, String> {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .collect()
+        }
+        fn placeholders(t: &str) -> BTreeSet<String> {
+            t.split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .collect()
+        }
+        let zh = parse(include_str!("../../locales/zh-CN/domain.txt"));
+        let en = parse(include_str!("../../locales/en/domain.txt"));
+        assert_eq!(
+            zh.keys().collect::<Vec<_>>(),
+            en.keys().collect::<Vec<_>>(),
+            "zh-CN and en domain.txt differ in keys"
+        );
+        for (k, v) in &zh {
+            assert_eq!(placeholders(v), placeholders(&en[k]), "placeholders of {k}");
+        }
+        let mut ui = parse(include_str!("../../locales/zh-CN/ui.txt"));
+        ui.extend(zh.clone());
+        // Keys written literally in the domain sources.
+        let sources = [
+            include_str!("validate.rs"),
+            include_str!("lifecycle.rs"),
+            include_str!("access.rs"),
+            include_str!("draw.rs"),
+            include_str!("deadline.rs"),
+            include_str!("sheet.rs"),
+            include_str!("password.rs"),
+            include_str!("role.rs"),
+            include_str!("terms.rs"),
+        ];
+        let prefixes = [
+            "err.",
+            "state.",
+            "material.",
+            "domain.",
+            "verdict.",
+            "stage.",
+            "category.",
+            "delivery.",
+            "title.",
+            "expert_kind.",
+            "level.",
+            "seat.",
+            "clock.",
+            "deadline.",
+            "role.",
+        ];
+        let mut used = BTreeSet::new();
+        for src in sources {
+            for piece in src.split('"').skip(1).step_by(2) {
+                let is_key = prefixes.iter().any(|p| piece.starts_with(p))
+                    && !piece.ends_with('.')
+                    && !piece.ends_with(".rs")
+                    && piece
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+                if is_key {
+                    used.insert(piece.to_string());
+                }
+            }
+        }
+        // Keys built from codes.
+        for k in super::super::lifecycle::ActionKind::ALL {
+            used.insert(k.label_key());
+        }
+        for e in [
+            super::super::draw::Exclusion::NotActive,
+            super::super::draw::Exclusion::OverWorkload {
+                active: 1,
+                limit: 1,
+            },
+        ] {
+            used.insert(e.label_key());
+        }
+        assert!(used.len() > 150, "{} keys found", used.len());
+        let missing: Vec<&String> = used.iter().filter(|k| !ui.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "keys without text: {missing:?}");
+        // Every exclusion code has a text.
+        for code in [
+            "not_active",
+            "term_not_started",
+            "term_expired",
+            "credit_barred",
+            "title_below_intermediate",
+            "works_for_applicant",
+            "relative_works_for_applicant",
+            "same_employer_as_principal",
+            "economic_interest",
+            "earlier_round",
+            "prepared_materials",
+            "over_workload",
+            "already_on_panel",
+            "declined_this_case",
+        ] {
+            assert!(zh.contains_key(&format!("exclusion.{code}")), "{code}");
+        }
     }
 }
