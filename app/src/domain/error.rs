@@ -16,7 +16,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, key: impl Into<String>) -> Self {
-        FieldError { field: field.into(), key: key.into(), args: Vec::new() }
+        FieldError {
+            field: field.into(),
+            key: key.into(),
+            args: Vec::new(),
+        }
     }
 
     pub fn arg(mut self, name: impl Into<String>, value: impl ToString) -> Self {

@@ -6,17 +6,17 @@
 //! Inside this module refer to sibling modules with `super::…`, never `crate::…`: the domain is
 //! also compiled on its own as a standalone crate for fast checks (see `domain-check/`).
 
-pub mod ids;
-pub mod terms;
-pub mod role;
 pub mod error;
+pub mod ids;
 pub mod password;
+pub mod role;
+pub mod terms;
 
-pub mod validate;
-pub mod lifecycle;
 pub mod access;
-pub mod rubric;
-pub mod negative_list;
-pub mod sheet;
-pub mod draw;
 pub mod deadline;
+pub mod draw;
+pub mod lifecycle;
+pub mod negative_list;
+pub mod rubric;
+pub mod sheet;
+pub mod validate;

@@ -84,7 +84,10 @@ impl Role {
     pub fn is_bureau(self) -> bool {
         matches!(
             self,
-            Role::CountyClerk | Role::CountyDirector | Role::PrefectureClerk | Role::PrefectureDirector
+            Role::CountyClerk
+                | Role::CountyDirector
+                | Role::PrefectureClerk
+                | Role::PrefectureDirector
         )
     }
 }
@@ -142,7 +145,11 @@ pub struct Actor {
 impl Actor {
     /// An actor only exists with a scope that fits its role.
     pub fn new(user_id: UserId, role: Role, scope: Scope) -> Option<Actor> {
-        scope.fits(role).then_some(Actor { user_id, role, scope })
+        scope.fits(role).then_some(Actor {
+            user_id,
+            role,
+            scope,
+        })
     }
 
     pub fn county(&self) -> Option<CountyId> {
@@ -186,7 +193,12 @@ mod tests {
         assert!(Actor::new(u, Role::CountyClerk, Scope::Prefecture).is_none());
         assert!(Actor::new(u, Role::Admin, Scope::County(CountyId(652301))).is_none());
         assert!(Actor::new(u, Role::Observer, Scope::Prefecture).is_some());
-        assert!(Actor::new(u, Role::InstitutionUser, Scope::Institution(InstitutionId(3))).is_some());
+        assert!(Actor::new(
+            u,
+            Role::InstitutionUser,
+            Scope::Institution(InstitutionId(3))
+        )
+        .is_some());
         assert!(Actor::new(u, Role::Expert, Scope::Institution(InstitutionId(3))).is_none());
     }
 }

@@ -1,0 +1,61 @@
+# jianding — the two commands a newcomer needs: `make run` and `make test`.
+# Every tool is installed here when missing (and skipped when present at the right version);
+# nothing downloads a prebuilt binary at run time.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+BIN := $(TARGET_DIR)/release/jianding
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
+
+.PHONY: run test tools rust-tools node-tools chromium build fmt-check clippy rust-test e2e serve wasm-size
+
+## make run: install what is missing, build (release), migrate, load demo data, serve on :3000.
+run: build
+	mkdir -p data
+	$(BIN) serve --seed-demo
+
+## make test: format, clippy (warnings denied), all Rust tests, then Playwright in Chromium.
+test: tools fmt-check clippy rust-test build e2e
+
+tools: rust-tools node-tools chromium
+
+rust-tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)" || cargo install --locked cargo-leptos --version $(CARGO_LEPTOS_VERSION)
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+# wasm-opt comes from npm's binaryen (Debian's binaryen 108 breaks the WASM); Playwright from npm.
+node-tools:
+	@[ -x end2end/node_modules/.bin/wasm-opt ] && [ -d end2end/node_modules/@playwright/test ] || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+
+# Debian's Chromium; Playwright never downloads a browser.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+build: rust-tools node-tools
+	cargo leptos build --release
+	@$(MAKE) --no-print-directory wasm-size
+
+wasm-size:
+	@f=target/site/pkg/jianding.wasm; [ -f $$f ] && echo "wasm: $$(stat -c %s $$f) bytes raw, $$(brotli -c -q 11 $$f 2>/dev/null | wc -c || echo '?') bytes brotli" || true
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# Store and server tests run on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
+rust-test:
+	cargo test -p app --features ssr
+	cargo test -p server
+
+e2e: chromium
+	JIANDING_BIN=$(BIN) bash end2end/run.sh

@@ -1,0 +1,333 @@
+//! Administrator: accounts (create, disable, re-enable, reset password) with scoped roles.
+
+use super::AppError;
+use crate::domain::role::Role;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of the account list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope_label: String,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub version: i32,
+}
+
+/// A choice for the scope picker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScopeChoice {
+    pub id: i64,
+    pub label: String,
+}
+
+/// What the account form can choose from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScopeChoices {
+    pub counties: Vec<ScopeChoice>,
+    pub institutions: Vec<ScopeChoice>,
+    pub experts: Vec<ScopeChoice>,
+}
+
+#[cfg(feature = "ssr")]
+async fn admin() -> Result<super::server::Me, AppError> {
+    use super::server::{fail, require};
+    use crate::domain::access::{authorize, Permission};
+    let me = require().await?;
+    authorize(&me.actor, &Permission::ManageAccounts, None).map_err(|d| fail(super::denied(d)))?;
+    Ok(me)
+}
+
+#[server(prefix = "/api", endpoint = "list_accounts")]
+pub async fn list_accounts() -> Result<Vec<AccountRow>, AppError> {
+    use super::server::{db, fail, state};
+    use crate::domain::role::Scope;
+    use crate::store::{accounts, reference};
+    admin().await?;
+    let st = state().map_err(fail)?;
+    let counties = reference::counties(&st.db).await.map_err(|e| fail(db(e)))?;
+    let insts = reference::institutions(&st.db)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let experts = reference::experts(&st.db).await.map_err(|e| fail(db(e)))?;
+    let rows = accounts::list(&st.db).await.map_err(|e| fail(db(e)))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|u| {
+            let actor = accounts::actor_of(&u)?;
+            let scope_label = match actor.scope {
+                Scope::County(c) => counties
+                    .iter()
+                    .find(|x| x.id == c.0)
+                    .map(|x| x.name_zh.clone())
+                    .unwrap_or_default(),
+                Scope::Institution(i) => insts
+                    .iter()
+                    .find(|x| x.id == i.0)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+                Scope::Expert(e) => experts
+                    .iter()
+                    .find(|x| x.id == e.0)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+                Scope::Prefecture => "昌吉州".into(),
+                Scope::System => "—".into(),
+            };
+            Some(AccountRow {
+                id: u.id,
+                username: u.username,
+                display_name: u.display_name,
+                role: actor.role,
+                scope_label,
+                disabled: u.disabled,
+                must_change_password: u.must_change_password,
+                version: u.version,
+            })
+        })
+        .collect())
+}
+
+#[server(prefix = "/api", endpoint = "account_scope_choices")]
+pub async fn account_scope_choices() -> Result<ScopeChoices, AppError> {
+    use super::server::{db, fail, state};
+    use crate::store::reference;
+    admin().await?;
+    let st = state().map_err(fail)?;
+    let c = |id, label| ScopeChoice { id, label };
+    Ok(ScopeChoices {
+        counties: reference::counties(&st.db)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .into_iter()
+            .map(|x| c(x.id, x.name_zh))
+            .collect(),
+        institutions: reference::institutions(&st.db)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .into_iter()
+            .map(|x| c(x.id, x.name))
+            .collect(),
+        experts: reference::experts(&st.db)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .into_iter()
+            .map(|x| c(x.id, format!("{}（{}）", x.name, x.employer)))
+            .collect(),
+    })
+}
+
+/// A created or reset account: the one-time password is shown once, to the administrator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OneTimePassword {
+    pub username: String,
+    pub password: String,
+}
+
+/// Creates an account with a one-time password that must be changed at first sign-in.
+/// `scope_id` names the county, institution or expert the role requires (0 for none).
+#[server(prefix = "/api", endpoint = "create_account")]
+pub async fn create_account(
+    username: String,
+    display_name: String,
+    role: String,
+    scope_id: i64,
+) -> Result<OneTimePassword, AppError> {
+    use super::server::{client_addr, db, fail, internal, state};
+    use crate::domain::error::FieldErrors;
+    use crate::domain::ids::{CountyId, ExpertId, InstitutionId};
+    use crate::domain::role::{Scope, ScopeKind};
+    use crate::store::accounts::{self, NewAccount};
+    use crate::store::audit::{self, Entry};
+    use crate::store::{passwords, reference, tx};
+    let me = admin().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let username = username.trim().to_string();
+    let display_name = display_name.trim().to_string();
+    let mut errs = FieldErrors::new();
+    let n = username.chars().count();
+    if n == 0 {
+        errs.add("username", "err.required");
+    } else if !(3..=32).contains(&n)
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    {
+        errs.add("username", "err.username_format");
+    } else if accounts::by_username(&st.db, &username)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .is_some()
+    {
+        errs.add("username", "err.username_taken");
+    }
+    if display_name.is_empty() {
+        errs.add("display_name", "err.required");
+    } else if display_name.chars().count() > 40 {
+        errs.add("display_name", "err.too_long");
+    }
+    let role = Role::from_code(&role);
+    if role.is_none() {
+        errs.add("role", "err.required");
+    }
+    let mut scope = None;
+    if let Some(role) = role {
+        scope = match role.scope_kind() {
+            ScopeKind::System => Some(Scope::System),
+            ScopeKind::Prefecture => Some(Scope::Prefecture),
+            ScopeKind::CountyOrPrefecture if scope_id == 0 => Some(Scope::Prefecture),
+            ScopeKind::County | ScopeKind::CountyOrPrefecture => {
+                reference::county(&st.db, scope_id)
+                    .await
+                    .map_err(|e| fail(db(e)))?
+                    .map(|_| Scope::County(CountyId(scope_id)))
+            }
+            ScopeKind::Institution => reference::institution(&st.db, scope_id)
+                .await
+                .map_err(|e| fail(db(e)))?
+                .map(|_| Scope::Institution(InstitutionId(scope_id))),
+            ScopeKind::Expert => reference::expert(&st.db, scope_id)
+                .await
+                .map_err(|e| fail(db(e)))?
+                .map(|_| Scope::Expert(ExpertId(scope_id))),
+        };
+        if scope.is_none() {
+            errs.add("scope_id", "err.scope_required");
+        }
+    }
+    if !errs.is_empty() {
+        return Err(fail(AppError::Validation(errs)));
+    }
+    let (Some(role), Some(scope)) = (role, scope) else {
+        return Err(fail(internal("unreachable: validated role/scope")));
+    };
+    let otp = passwords::one_time_password();
+    let hash = passwords::hash(&otp).map_err(|e| fail(internal(e)))?;
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let acc = accounts::create(
+        &txn,
+        NewAccount {
+            username: username.clone(),
+            display_name,
+            password_hash: hash,
+            role,
+            scope,
+            must_change_password: true,
+        },
+        now,
+    )
+    .await
+    .map_err(|e| fail(db(e)))?;
+    audit::append(
+        &txn,
+        Entry::new("account.create", format!("user_account:{}", acc.id))
+            .by(Some(me.user.id), me.actor.role.code(), &client_addr())
+            .details(
+                serde_json::json!({ "username": username, "role": role.code(), "scope": scope }),
+            ),
+        now,
+    )
+    .await
+    .map_err(|e| fail(db(e)))?;
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(OneTimePassword {
+        username,
+        password: otp,
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn change_account(
+    id: i64,
+    version: i32,
+    what: &'static str,
+) -> Result<Option<String>, AppError> {
+    use super::server::{client_addr, db, fail, internal, state};
+    use crate::store::accounts::{self, Updated};
+    use crate::store::audit::{self, Entry};
+    use crate::store::{passwords, sessions, tx};
+    let me = admin().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let target = accounts::by_id(&st.db, id)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .ok_or_else(|| fail(AppError::NotFound))?;
+    if target.id == me.user.id && what == "disable" {
+        return Err(fail(AppError::Refused {
+            key: "error.cannot_disable_self".into(),
+        }));
+    }
+    let mut otp = None;
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let res = match what {
+        "disable" => accounts::set_disabled(&txn, id, version, true, now).await,
+        "enable" => accounts::set_disabled(&txn, id, version, false, now).await,
+        _ => {
+            let p = passwords::one_time_password();
+            let h = passwords::hash(&p).map_err(|e| fail(internal(e)))?;
+            otp = Some(p);
+            accounts::set_password(&txn, id, version, &h, true, now).await
+        }
+    }
+    .map_err(|e| fail(db(e)))?;
+    if res == Updated::Stale {
+        return Err(fail(AppError::Stale));
+    }
+    if what != "enable" {
+        sessions::end_all_for_user(&txn, id)
+            .await
+            .map_err(|e| fail(db(e)))?;
+    }
+    audit::append(
+        &txn,
+        Entry::new(&format!("account.{what}"), format!("user_account:{id}")).by(
+            Some(me.user.id),
+            me.actor.role.code(),
+            &client_addr(),
+        ),
+        now,
+    )
+    .await
+    .map_err(|e| fail(db(e)))?;
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(otp)
+}
+
+/// Disables an account; its sessions end at once.
+#[server(prefix = "/api", endpoint = "disable_account")]
+pub async fn disable_account(id: i64, version: i32) -> Result<(), AppError> {
+    change_account(id, version, "disable").await.map(|_| ())
+}
+
+#[server(prefix = "/api", endpoint = "enable_account")]
+pub async fn enable_account(id: i64, version: i32) -> Result<(), AppError> {
+    change_account(id, version, "enable").await.map(|_| ())
+}
+
+/// Resets the password to a new one-time password; the account's sessions end.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(id: i64, version: i32) -> Result<OneTimePassword, AppError> {
+    use super::server::{db, fail, state};
+    let otp = change_account(id, version, "reset")
+        .await?
+        .unwrap_or_default();
+    let st = state().map_err(fail)?;
+    let u = crate::store::accounts::by_id(&st.db, id)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .ok_or_else(|| fail(AppError::NotFound))?;
+    Ok(OneTimePassword {
+        username: u.username,
+        password: otp,
+    })
+}

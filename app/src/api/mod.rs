@@ -1,0 +1,19 @@
+//! Server functions, one module per aggregate. Each one: who is asking -> may they (domain) ->
+//! do it (store) -> map errors. Endpoints are stable: `/api/<name>`.
+
+pub mod accounts;
+pub mod auth;
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use error::AppError;
+
+/// The access policy's refusal, as the error the user sees: out of scope is not found.
+#[cfg(feature = "ssr")]
+pub fn denied(d: crate::domain::access::Denied) -> AppError {
+    match d {
+        crate::domain::access::Denied::NotFound => AppError::NotFound,
+        crate::domain::access::Denied::Forbidden => AppError::Forbidden,
+    }
+}

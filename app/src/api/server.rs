@@ -1,0 +1,172 @@
+//! Server-side plumbing shared by every server function: the application state, who is
+//! asking (session -> actor), status codes, cookies, and turning store errors into an id.
+
+use super::AppError;
+use crate::domain::role::Actor;
+use crate::store::clock::Clock;
+use crate::store::entities::user_account;
+use crate::store::{accounts, sessions};
+use axum::extract::FromRef;
+use http::request::Parts;
+use http::{header, HeaderValue};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "jd_session";
+
+/// Settings the server functions need.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mark cookies `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    pub data_dir: std::path::PathBuf,
+}
+
+/// Everything a request handler needs: given to Leptos as context and to axum as state.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> LeptosOptions {
+        s.leptos_options.clone()
+    }
+}
+
+/// The client's address as the server saw it; set by the server's middleware.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+/// The per-response CSP nonce; set by the server's middleware.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))
+}
+
+pub fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+pub fn client_addr() -> String {
+    parts()
+        .and_then(|p| p.extensions.get::<ClientAddr>().map(|a| a.0.clone()))
+        .unwrap_or_default()
+}
+
+/// A cookie's value from the request.
+pub fn cookie(name: &str) -> Option<String> {
+    let p = parts()?;
+    for v in p.headers.get_all(header::COOKIE) {
+        let Ok(s) = v.to_str() else { continue };
+        for pair in s.split(';') {
+            if let Some((k, val)) = pair.trim().split_once('=') {
+                if k == name {
+                    return Some(val.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool) {
+    let secure = state().map(|s| s.settings.secure_cookies).unwrap_or(false);
+    let mut c = format!("{name}={value}; Path=/; SameSite=Strict; Max-Age={max_age_secs}");
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let (Some(r), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&c)) {
+        r.append_header(header::SET_COOKIE, v);
+    }
+}
+
+/// Logs an internal error under a fresh id and returns the id-only error for the user.
+pub fn internal(e: impl std::fmt::Display) -> AppError {
+    let mut b = [0u8; 6];
+    let _ = getrandom::fill(&mut b);
+    let id = hex::encode(b);
+    tracing::error!(error_id = %id, "{e}");
+    AppError::Internal { id }
+}
+
+/// Sets the response status for an error and hands it back (`.map_err(fail)`).
+pub fn fail(e: AppError) -> AppError {
+    if let Some(r) = use_context::<ResponseOptions>() {
+        if let Ok(s) = http::StatusCode::from_u16(e.status()) {
+            r.set_status(s);
+        }
+    }
+    e
+}
+
+/// Store errors become internal errors with an id.
+pub fn db(e: sea_orm::DbErr) -> AppError {
+    internal(e)
+}
+
+/// The signed-in user behind this request.
+#[derive(Debug, Clone)]
+pub struct Me {
+    pub actor: Actor,
+    pub user: user_account::Model,
+    pub idle_left: i64,
+}
+
+/// Resolves the session cookie; `touch` counts this call as user activity.
+pub async fn current(touch: bool) -> Result<Option<Me>, AppError> {
+    let Some(token) = cookie(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let st = state()?;
+    let Some(live) = sessions::resolve(&st.db, &token, st.clock.now(), touch)
+        .await
+        .map_err(db)?
+    else {
+        return Ok(None);
+    };
+    let Some(actor) = accounts::actor_of(&live.user) else {
+        return Err(internal(format!(
+            "account {} has an inconsistent role/scope",
+            live.user.id
+        )));
+    };
+    Ok(Some(Me {
+        actor,
+        user: live.user,
+        idle_left: live.idle_left,
+    }))
+}
+
+/// The signed-in user, even one who must still change a one-time password (only for
+/// whoami, sign-out and the password change itself).
+pub async fn require_any() -> Result<Me, AppError> {
+    match current(true).await {
+        Ok(Some(me)) => Ok(me),
+        Ok(None) => Err(fail(AppError::NotSignedIn)),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// The signed-in user, or `NotSignedIn` (401). An account with a one-time password may do
+/// nothing else until it is changed.
+pub async fn require() -> Result<Me, AppError> {
+    let me = require_any().await?;
+    if me.user.must_change_password {
+        return Err(fail(AppError::Refused {
+            key: "error.must_change_password".into(),
+        }));
+    }
+    Ok(me)
+}

@@ -1,0 +1,139 @@
+//! Translations. Every user-visible string comes from `app/locales/<lang>/*.txt` (one
+//! `key = text` a line, `#` comments, `{name}` placeholders). zh-CN is the default.
+
+use leptos::prelude::*;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub const LOCALES: [&str; 2] = ["zh-CN", "en"];
+pub const DEFAULT_LOCALE: &str = "zh-CN";
+/// Cookie that remembers the chosen language.
+pub const LOCALE_COOKIE: &str = "jd_lang";
+
+const ZH: &[&str] = &[
+    include_str!("../locales/zh-CN/ui.txt"),
+    include_str!("../locales/zh-CN/domain.txt"),
+];
+const EN: &[&str] = &[
+    include_str!("../locales/en/ui.txt"),
+    include_str!("../locales/en/domain.txt"),
+];
+
+type Table = HashMap<&'static str, &'static str>;
+
+fn parse(files: &[&'static str]) -> Table {
+    let mut t = HashMap::new();
+    for f in files {
+        for line in f.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some((k, v)) = line.split_once('=') {
+                t.insert(k.trim(), v.trim());
+            }
+        }
+    }
+    t
+}
+
+fn table(locale: &str) -> &'static Table {
+    static ZH_T: OnceLock<Table> = OnceLock::new();
+    static EN_T: OnceLock<Table> = OnceLock::new();
+    if locale == "en" {
+        EN_T.get_or_init(|| parse(EN))
+    } else {
+        ZH_T.get_or_init(|| parse(ZH))
+    }
+}
+
+/// Normalises a requested locale to one we have.
+pub fn normalize(locale: &str) -> &'static str {
+    if locale.to_ascii_lowercase().starts_with("en") {
+        "en"
+    } else {
+        DEFAULT_LOCALE
+    }
+}
+
+/// The text of `key` in `locale`; the key itself when missing (a test keeps both files
+/// complete).
+pub fn text(locale: &str, key: &str) -> String {
+    table(locale)
+        .get(key)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// The text with `{name}` placeholders filled.
+pub fn text_with(locale: &str, key: &str, args: &[(String, String)]) -> String {
+    let mut s = text(locale, key);
+    for (k, v) in args {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+/// All keys of a locale (for tests).
+pub fn keys(locale: &str) -> Vec<&'static str> {
+    let mut v: Vec<_> = table(locale).keys().copied().collect();
+    v.sort_unstable();
+    v
+}
+
+/// The current language, shared by every component.
+#[derive(Clone, Copy)]
+pub struct Locale(pub RwSignal<&'static str>);
+
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_else(|| Locale(RwSignal::new(DEFAULT_LOCALE)))
+}
+
+impl Locale {
+    pub fn get(&self) -> &'static str {
+        self.0.get()
+    }
+    /// A reactive translation.
+    pub fn t(&self, key: &'static str) -> impl Fn() -> String + Send + Sync + Clone + 'static {
+        let l = self.0;
+        move || text(l.get(), key)
+    }
+    /// The translation now (reactive when called inside a reactive closure).
+    pub fn tr(&self, key: &str) -> String {
+        text(self.0.get(), key)
+    }
+    pub fn tr_with(&self, key: &str, args: &[(String, String)]) -> String {
+        text_with(self.0.get(), key, args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let zh = keys("zh-CN");
+        let en = keys("en");
+        let missing_en: Vec<_> = zh.iter().filter(|k| !en.contains(k)).collect();
+        let missing_zh: Vec<_> = en.iter().filter(|k| !zh.contains(k)).collect();
+        assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");
+        assert!(missing_zh.is_empty(), "missing in zh-CN: {missing_zh:?}");
+    }
+
+    #[test]
+    fn lookup_and_placeholders() {
+        assert_eq!(text("zh-CN", "app.title"), "校外培训服务类别鉴定平台");
+        assert_eq!(
+            text_with(
+                "en",
+                "err.password_too_short",
+                &[("min".into(), "10".into())]
+            )
+            .contains("10"),
+            true
+        );
+        assert_eq!(normalize("en-US"), "en");
+        assert_eq!(normalize("fr"), "zh-CN");
+    }
+}

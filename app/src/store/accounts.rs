@@ -1,0 +1,171 @@
+//! 账号: user accounts, their role and scope.
+
+use super::entities::user_account::{self, Entity as Account};
+use crate::domain::ids::{CountyId, ExpertId, InstitutionId, UserId};
+use crate::domain::role::{Actor, Role, Scope};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+
+/// What a new account is made of.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub must_change_password: bool,
+}
+
+pub async fn create<C: ConnectionTrait>(
+    c: &C,
+    a: NewAccount,
+    now: DateTime<Utc>,
+) -> Result<user_account::Model, DbErr> {
+    let (county, institution, expert) = match a.scope {
+        Scope::County(x) => (Some(x.0), None, None),
+        Scope::Institution(x) => (None, Some(x.0), None),
+        Scope::Expert(x) => (None, None, Some(x.0)),
+        Scope::Prefecture | Scope::System => (None, None, None),
+    };
+    let am = user_account::ActiveModel {
+        username: Set(a.username),
+        display_name: Set(a.display_name),
+        password_hash: Set(a.password_hash),
+        role: Set(a.role.code().into()),
+        county_id: Set(county),
+        institution_id: Set(institution),
+        expert_id: Set(expert),
+        disabled: Set(false),
+        must_change_password: Set(a.must_change_password),
+        locale: Set("zh-CN".into()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let res = Account::insert(am).exec(c).await?;
+    Account::find_by_id(res.last_insert_id)
+        .one(c)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("account just inserted".into()))
+}
+
+pub async fn by_username<C: ConnectionTrait>(
+    c: &C,
+    username: &str,
+) -> Result<Option<user_account::Model>, DbErr> {
+    Account::find()
+        .filter(user_account::Column::Username.eq(username))
+        .one(c)
+        .await
+}
+
+pub async fn by_id<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+) -> Result<Option<user_account::Model>, DbErr> {
+    Account::find_by_id(id).one(c).await
+}
+
+pub async fn list<C: ConnectionTrait>(c: &C) -> Result<Vec<user_account::Model>, DbErr> {
+    Account::find()
+        .order_by_asc(user_account::Column::Id)
+        .all(c)
+        .await
+}
+
+pub async fn count<C: ConnectionTrait>(c: &C) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    Account::find().count(c).await
+}
+
+/// The actor an account stands for; `None` for a record whose role or scope is inconsistent
+/// (never trusted).
+pub fn actor_of(m: &user_account::Model) -> Option<Actor> {
+    let role = Role::from_code(&m.role)?;
+    let scope = match (role, m.county_id, m.institution_id, m.expert_id) {
+        (Role::InstitutionUser, None, Some(i), None) => Scope::Institution(InstitutionId(i)),
+        (Role::Expert, None, None, Some(e)) => Scope::Expert(ExpertId(e)),
+        (Role::CountyClerk | Role::CountyDirector | Role::Observer, Some(c), None, None) => {
+            Scope::County(CountyId(c))
+        }
+        (Role::PrefectureClerk | Role::PrefectureDirector | Role::Observer, None, None, None) => {
+            Scope::Prefecture
+        }
+        (Role::Admin, None, None, None) => Scope::System,
+        _ => return None,
+    };
+    Actor::new(UserId(m.id), role, scope)
+}
+
+/// Outcome of a versioned update: a stale version changes nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Updated {
+    Yes,
+    Stale,
+}
+
+fn updated(rows: u64) -> Updated {
+    if rows == 1 {
+        Updated::Yes
+    } else {
+        Updated::Stale
+    }
+}
+
+pub async fn set_disabled<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    version: i32,
+    disabled: bool,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    let r = Account::update_many()
+        .col_expr(user_account::Column::Disabled, Expr::value(disabled))
+        .col_expr(user_account::Column::Version, Expr::value(version + 1))
+        .col_expr(user_account::Column::UpdatedAt, Expr::value(now))
+        .filter(user_account::Column::Id.eq(id))
+        .filter(user_account::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    Ok(updated(r.rows_affected))
+}
+
+pub async fn set_password<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    version: i32,
+    password_hash: &str,
+    must_change: bool,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    let r = Account::update_many()
+        .col_expr(
+            user_account::Column::PasswordHash,
+            Expr::value(password_hash),
+        )
+        .col_expr(
+            user_account::Column::MustChangePassword,
+            Expr::value(must_change),
+        )
+        .col_expr(user_account::Column::Version, Expr::value(version + 1))
+        .col_expr(user_account::Column::UpdatedAt, Expr::value(now))
+        .filter(user_account::Column::Id.eq(id))
+        .filter(user_account::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    Ok(updated(r.rows_affected))
+}
+
+pub async fn set_locale<C: ConnectionTrait>(c: &C, id: i64, locale: &str) -> Result<(), DbErr> {
+    Account::update_many()
+        .col_expr(user_account::Column::Locale, Expr::value(locale))
+        .filter(user_account::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! 鉴定专家: a member of the expert pool (DOMAIN §3).
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "expert")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub name: String,
+    pub employer: String,
+    /// 职称: "zhongji" (中级), "fugaoji" (副高级), "zhenggaoji" (正高级)
+    pub title: String,
+    /// "subject" (学科/教学专家) or "legal" (法律专家)
+    pub kind: String,
+    /// JSON array of subject / domain codes
+    pub subjects: String,
+    /// JSON array of stage codes
+    pub stages: String,
+    /// Region: the county the expert belongs to; None = prefecture pool.
+    pub county_id: Option<i64>,
+    pub phone: String,
+    pub term_start: Date,
+    pub term_end: Date,
+    /// "active", "suspended", "removed"
+    pub status: String,
+    pub status_reason: String,
+    /// JSON: affiliations and close relatives' employers, for recusal
+    pub affiliations: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

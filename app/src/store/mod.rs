@@ -1,0 +1,21 @@
+//! Server-only persistence (feature "ssr"): entities and migrations, one module per aggregate
+//! with its queries and transactions, the audit chain, sessions and passwords.
+//!
+//! Every change goes through [`tx::begin_write`], which takes the write lock up front, and
+//! records itself with [`audit::append`] in the same transaction.
+
+pub mod accounts;
+pub mod audit;
+pub mod clock;
+pub mod db;
+pub mod entities;
+pub mod migration;
+pub mod passwords;
+pub mod reference;
+pub mod seed;
+pub mod sessions;
+pub mod testing;
+pub mod throttle;
+pub mod tx;
+
+pub use sea_orm::DbErr;

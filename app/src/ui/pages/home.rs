@@ -1,0 +1,76 @@
+//! The home page of each role (later issues fill them with work).
+
+use crate::domain::role::Role;
+use crate::ui::{t, use_me};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let me = use_me();
+    view! {
+        <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
+            {move || {
+                me.get()
+                    .map(|r| match r {
+                        Ok(Some(m)) if m.must_change_password => view! { <Redirect path="/account/password" /> }.into_any(),
+                        Ok(Some(m)) => role_home(m.role).into_any(),
+                        _ => view! { <Redirect path="/login" /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+fn role_home(role: Role) -> impl IntoView {
+    let (title, lead, empty, testid) = match role {
+        Role::InstitutionUser => (
+            "home.institution.title",
+            "home.institution.lead",
+            "home.institution.empty",
+            "home-institution",
+        ),
+        Role::Expert => (
+            "home.expert.title",
+            "home.expert.lead",
+            "home.expert.empty",
+            "home-expert",
+        ),
+        Role::CountyClerk | Role::CountyDirector => (
+            "home.county.title",
+            "home.county.lead",
+            "home.county.empty",
+            "home-county",
+        ),
+        Role::PrefectureClerk | Role::PrefectureDirector => (
+            "home.prefecture.title",
+            "home.prefecture.lead",
+            "home.prefecture.empty",
+            "home-prefecture",
+        ),
+        Role::Observer => (
+            "home.observer.title",
+            "home.observer.lead",
+            "home.observer.empty",
+            "home-observer",
+        ),
+        Role::Admin => (
+            "home.admin.title",
+            "home.admin.lead",
+            "home.admin.empty",
+            "home-admin",
+        ),
+    };
+    view! {
+        <Title text=t(title) />
+        <section data-testid=testid>
+            <h1>{t(title)}</h1>
+            <p class="lead">{t(lead)}</p>
+            <div class="panel panel--empty">
+                <p>{t(empty)}</p>
+            </div>
+            {(role == Role::Admin).then(|| view! { <p><a class="button" href="/admin/accounts">{t("admin.accounts.title")}</a></p> })}
+        </section>
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per page, grouped by role where they belong to one.
+
+pub mod account;
+pub mod admin;
+pub mod home;
+pub mod login;
+pub mod not_found;

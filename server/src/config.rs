@@ -1,0 +1,77 @@
+//! Command line and environment.
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jianding",
+    version,
+    about = "校外培训服务类别鉴定平台 (off-campus training category identification)"
+)]
+pub struct Cli {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "JIANDING_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub addr: SocketAddr,
+    /// Database URL: sqlite://path or postgres://… (default: SQLite file in the data directory).
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Directory for the SQLite database and stored files.
+    #[arg(long, env = "JIANDING_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Mark cookies Secure (set when served over TLS, e.g. behind a reverse proxy).
+    #[arg(
+        long,
+        env = "JIANDING_SECURE_COOKIES",
+        default_value_t = false,
+        global = true
+    )]
+    pub secure_cookies: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (default).
+    Serve {
+        /// Load the demo data first when the database is empty.
+        #[arg(long)]
+        seed_demo: bool,
+    },
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Load the demo data into an empty database and print the demo accounts.
+    SeedDemo,
+    /// Create an account with a one-time password (printed), e.g. the first administrator.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Role code: admin, institution_user, expert, county_clerk, county_director,
+        /// prefecture_clerk, prefecture_director, observer.
+        #[arg(long)]
+        role: String,
+        /// County code, institution id or expert id, as the role requires.
+        #[arg(long)]
+        scope: Option<i64>,
+    },
+    /// Check the audit chain: prints OK with the count, or the first broken event.
+    VerifyAudit,
+}
+
+impl Cli {
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) if !u.is_empty() => u.clone(),
+            _ => format!("sqlite://{}", self.data_dir.join("jianding.db").display()),
+        }
+    }
+}

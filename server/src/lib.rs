@@ -1,0 +1,126 @@
+//! The `jianding` server: configuration, the axum router (Leptos pages, server functions,
+//! /healthz), middleware (client address, same-origin check, security headers with the CSP
+//! nonce, request limits, compression) and the subcommands.
+
+pub mod config;
+pub mod middleware;
+
+use app::api::server::{AppState, Settings};
+use app::store::clock::{Clock, SystemClock};
+use app::store::db;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Largest request body accepted (server functions and forms).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    LeptosOptions::builder()
+        .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "jianding".into()))
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(leptos::config::Env::PROD)
+        .build()
+}
+
+/// Builds the application state: opens and migrates the database.
+pub async fn state(
+    database_url: &str,
+    data_dir: std::path::PathBuf,
+    secure_cookies: bool,
+    addr: SocketAddr,
+    clock: Arc<dyn Clock>,
+) -> Result<AppState, sea_orm::DbErr> {
+    let db = db::connect_and_migrate(database_url).await?;
+    Ok(AppState {
+        db,
+        clock,
+        settings: Arc::new(Settings {
+            secure_cookies,
+            data_dir,
+        }),
+        leptos_options: leptos_options(addr),
+    })
+}
+
+pub fn system_clock() -> Arc<dyn Clock> {
+    Arc::new(SystemClock)
+}
+
+async fn healthz(State(st): State<AppState>) -> Json<serde_json::Value> {
+    let ok = db::ping(&st.db).await;
+    Json(serde_json::json!({
+        "status": if ok { "ok" } else { "degraded" },
+        "version": env!("CARGO_PKG_VERSION"),
+        "database": ok,
+    }))
+}
+
+/// The whole HTTP application.
+pub fn router(st: AppState) -> Router {
+    let routes = generate_route_list(app::ui::App);
+    let ctx_state = st.clone();
+    let ctx = move || provide_context(ctx_state.clone());
+    let sf_state = st.clone();
+    let options = st.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route(
+            "/api/{*fn_name}",
+            axum::routing::post({
+                let s = sf_state.clone();
+                move |req| handle_server_fns_with_context(move || provide_context(s.clone()), req)
+            })
+            .get({
+                let s = sf_state.clone();
+                move |req| handle_server_fns_with_context(move || provide_context(s.clone()), req)
+            }),
+        )
+        .leptos_routes_with_context(&st, routes, ctx.clone(), {
+            let options = options.clone();
+            move || app::ui::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(ctx, app::ui::shell))
+        .layer(axum::middleware::from_fn(middleware::security))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(st)
+}
+
+/// Serves until Ctrl-C / SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, st: AppState) -> std::io::Result<()> {
+    let app = router(st);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

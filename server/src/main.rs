@@ -1,0 +1,164 @@
+//! `jianding`: serve, migrate, seed-demo, create-user, verify-audit.
+
+use app::domain::ids::{CountyId, ExpertId, InstitutionId};
+use app::domain::role::{Role, Scope, ScopeKind};
+use app::store::accounts::{self, NewAccount};
+use app::store::audit::{self, Entry, Verdict};
+use app::store::{db, passwords, seed, tx};
+use clap::Parser;
+use server::config::{Cli, Command};
+use std::process::ExitCode;
+
+fn print_demo_accounts(addr: &std::net::SocketAddr) {
+    println!();
+    println!("jianding 校外培训服务类别鉴定平台: http://{addr}");
+    println!(
+        "演示账号 Demo accounts (password 密码: {})",
+        seed::DEMO_PASSWORD
+    );
+    for a in seed::DEMO_ACCOUNTS {
+        println!("  {:<14} {:<22} {}", a.username, a.role.code(), a.note);
+    }
+    println!();
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    if let Err(e) = std::fs::create_dir_all(&cli.data_dir) {
+        eprintln!(
+            "cannot create data directory {}: {e}",
+            cli.data_dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let url = cli.database_url();
+    let clock = server::system_clock();
+    match run(&cli, &url, clock).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(
+    cli: &Cli,
+    url: &str,
+    clock: std::sync::Arc<dyn app::store::clock::Clock>,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    match &cli.command {
+        None | Some(Command::Serve { .. }) => {
+            let st = server::state(
+                url,
+                cli.data_dir.clone(),
+                cli.secure_cookies,
+                cli.addr,
+                clock.clone(),
+            )
+            .await?;
+            if matches!(cli.command, Some(Command::Serve { seed_demo: true }))
+                && seed::seed_demo(&st.db, clock.now()).await?
+            {
+                tracing::info!("demo data loaded");
+            }
+            let listener = tokio::net::TcpListener::bind(cli.addr).await?;
+            let addr = listener.local_addr()?;
+            if accounts::by_username(&st.db, "admin").await?.is_some()
+                && accounts::by_username(&st.db, "jigou").await?.is_some()
+            {
+                print_demo_accounts(&addr);
+            }
+            tracing::info!(%addr, "listening");
+            server::serve(listener, st).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Migrate) => {
+            db::connect_and_migrate(url).await?;
+            println!("migrations applied");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::SeedDemo) => {
+            let conn = db::connect_and_migrate(url).await?;
+            if seed::seed_demo(&conn, clock.now()).await? {
+                println!("demo data loaded");
+                print_demo_accounts(&cli.addr);
+            } else {
+                println!("the database already has accounts: demo data not loaded");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::CreateUser {
+            username,
+            name,
+            role,
+            scope,
+        }) => {
+            let conn = db::connect_and_migrate(url).await?;
+            let role = Role::from_code(role).ok_or("unknown role")?;
+            let scope = match (role.scope_kind(), scope) {
+                (ScopeKind::System, _) => Scope::System,
+                (ScopeKind::Prefecture, _) | (ScopeKind::CountyOrPrefecture, None) => {
+                    Scope::Prefecture
+                }
+                (ScopeKind::County | ScopeKind::CountyOrPrefecture, Some(c)) => {
+                    Scope::County(CountyId(*c))
+                }
+                (ScopeKind::Institution, Some(i)) => Scope::Institution(InstitutionId(*i)),
+                (ScopeKind::Expert, Some(e)) => Scope::Expert(ExpertId(*e)),
+                _ => return Err("this role needs --scope".into()),
+            };
+            if accounts::by_username(&conn, username).await?.is_some() {
+                return Err("user name already taken".into());
+            }
+            let otp = passwords::one_time_password();
+            let now = clock.now();
+            let txn = tx::begin_write(&conn, now).await?;
+            let acc = accounts::create(
+                &txn,
+                NewAccount {
+                    username: username.clone(),
+                    display_name: name.clone(),
+                    password_hash: passwords::hash(&otp)?,
+                    role,
+                    scope,
+                    must_change_password: true,
+                },
+                now,
+            )
+            .await?;
+            audit::append(
+                &txn,
+                Entry::new("account.create", format!("user_account:{}", acc.id))
+                    .details(serde_json::json!({"via": "cli", "role": role.code()})),
+                now,
+            )
+            .await?;
+            txn.commit().await?;
+            println!(
+                "created {username}; one-time password (must be changed at first sign-in): {otp}"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::VerifyAudit) => {
+            let conn = db::connect(url).await?;
+            match audit::verify(&conn).await? {
+                Verdict::Ok { count } => {
+                    println!("OK: {count} events, chain intact");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verdict::Broken { seq, reason } => {
+                    println!("BROKEN at event {seq}: {reason}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+    }
+}
