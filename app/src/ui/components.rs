@@ -59,7 +59,7 @@ pub fn Header() -> impl IntoView {
                         }}
                     </Transition>
                     <ActionForm action=set_lang attr:class="inline-form">
-                        <input type="hidden" name="locale" prop:value=switch_to />
+                        <input type="hidden" name="locale" value=switch_to />
                         <button type="submit" class="button button--secondary" data-testid="lang-switch" lang=move || switch_to()>
                             {move || if locale.get() == "en" { "中文" } else { "English" }}
                         </button>
