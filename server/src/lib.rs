@@ -39,13 +39,26 @@ pub async fn state(
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, sea_orm::DbErr> {
     let db = db::connect_and_migrate(database_url).await?;
+    let files = app::store::files::DirStore::new(&data_dir).map_err(|e| {
+        sea_orm::DbErr::Custom(format!("file store in {}: {e}", data_dir.display()))
+    })?;
+    let mb = |var: &str, default: u64| {
+        std::env::var(var)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(|m| m * 1024 * 1024)
+            .unwrap_or(default)
+    };
     Ok(AppState {
         db,
         clock,
         settings: Arc::new(Settings {
             secure_cookies,
             data_dir,
+            max_file_bytes: mb("JIANDING_MAX_FILE_MB", app::domain::files::MAX_FILE_BYTES),
+            max_case_bytes: mb("JIANDING_MAX_CASE_MB", app::domain::files::MAX_CASE_BYTES),
         }),
+        files: Arc::new(files),
         leptos_options: leptos_options(addr),
     })
 }
@@ -71,7 +84,7 @@ pub fn router(st: AppState) -> Router {
     let sf_state = st.clone();
     let options = st.leptos_options.clone();
 
-    Router::new()
+    let pages = Router::new()
         .route("/healthz", get(healthz))
         .route(
             "/api/{*fn_name}",
@@ -88,12 +101,30 @@ pub fn router(st: AppState) -> Router {
             let options = options.clone();
             move || app::ui::shell(options.clone())
         })
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT));
+    // Uploads stream large bodies: their own limit (checked again while streaming).
+    let file_limit = usize::try_from(st.settings.max_file_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(64 * 1024);
+    let files = Router::new()
+        .route(
+            "/files/cases/{case_id}/materials",
+            axum::routing::post(app::api::files::upload_material),
+        )
+        .route(
+            "/files/materials/{id}",
+            get(app::api::files::download_material),
+        )
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(file_limit));
+
+    Router::new()
+        .merge(pages)
+        .merge(files)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(ctx, app::ui::shell))
         .layer(axum::middleware::from_fn(middleware::security))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(st)
 }

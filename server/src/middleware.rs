@@ -63,7 +63,11 @@ pub async fn security(mut req: Request<Body>, next: Next) -> Response {
          img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     );
-    if let Ok(v) = HeaderValue::from_str(&csp) {
+    // A handler may have set a stricter policy of its own (file downloads).
+    if let (false, Ok(v)) = (
+        h.contains_key(header::CONTENT_SECURITY_POLICY),
+        HeaderValue::from_str(&csp),
+    ) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     h.insert(

@@ -119,13 +119,16 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
         return Err(fail(AppError::Validation(errs)));
     }
 
-    if let Some(minutes) = throttle::wait_minutes(&st.db, &username, &addr, now)
+    // The throttle check and the attempt (recorded as a failure until the password checks
+    // out) share one write transaction: concurrent attempts are serialised by the write lock,
+    // so parallel guesses cannot all pass the check before any of them is recorded.
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    if let Some(minutes) = throttle::wait_minutes(&txn, &username, &addr, now)
         .await
         .map_err(|e| fail(db(e)))?
     {
-        let txn = tx::begin_write(&st.db, now)
-            .await
-            .map_err(|e| fail(db(e)))?;
         audit::append(
             &txn,
             Entry::new("auth.login_throttled", format!("username:{username}")).by(
@@ -140,7 +143,12 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
         txn.commit().await.map_err(|e| fail(db(e)))?;
         return Err(fail(AppError::Throttled { minutes }));
     }
+    let attempt = throttle::record(&txn, &username, &addr, false, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    txn.commit().await.map_err(|e| fail(db(e)))?;
 
+    // The slow password check runs outside the write lock.
     let account = accounts::by_username(&st.db, &username)
         .await
         .map_err(|e| fail(db(e)))?;
@@ -155,9 +163,11 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;
-    throttle::record(&txn, &username, &addr, ok, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    if ok {
+        throttle::mark_success(&txn, attempt)
+            .await
+            .map_err(|e| fail(db(e)))?;
+    }
     let account = match (ok, account) {
         (true, Some(a)) => a,
         (_, a) => {

@@ -42,6 +42,19 @@ impl std::error::Error for AppError {}
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
+        // On the server these come from decoding the request (a body that is not UTF-8 or not
+        // the form the function takes): the client's fault, so 400, never a 500.
+        #[cfg(feature = "ssr")]
+        if matches!(
+            e,
+            ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::Deserialization(_)
+        ) {
+            if let Some(r) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                r.set_status(http::StatusCode::BAD_REQUEST);
+            }
+        }
         AppError::Transport(e.to_string())
     }
 }

@@ -3,7 +3,10 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cases;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod files;
 #[cfg(feature = "ssr")]
 pub mod server;
 

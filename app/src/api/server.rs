@@ -23,6 +23,9 @@ pub struct Settings {
     /// Mark cookies `Secure` (behind TLS).
     pub secure_cookies: bool,
     pub data_dir: std::path::PathBuf,
+    /// Upload limits (default 50 MB a file, 500 MB a case).
+    pub max_file_bytes: u64,
+    pub max_case_bytes: u64,
 }
 
 /// Everything a request handler needs: given to Leptos as context and to axum as state.
@@ -31,6 +34,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    pub files: Arc<dyn crate::store::files::FileStore>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -64,8 +68,12 @@ pub fn client_addr() -> String {
 
 /// A cookie's value from the request.
 pub fn cookie(name: &str) -> Option<String> {
-    let p = parts()?;
-    for v in p.headers.get_all(header::COOKIE) {
+    cookie_in(&parts()?.headers, name)
+}
+
+/// A cookie's value from request headers.
+pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    for v in headers.get_all(header::COOKIE) {
         let Ok(s) = v.to_str() else { continue };
         for pair in s.split(';') {
             if let Some((k, val)) = pair.trim().split_once('=') {
@@ -126,10 +134,22 @@ pub struct Me {
 
 /// Resolves the session cookie; `touch` counts this call as user activity.
 pub async fn current(touch: bool) -> Result<Option<Me>, AppError> {
-    let Some(token) = cookie(SESSION_COOKIE) else {
+    let st = state()?;
+    let Some(p) = parts() else {
         return Ok(None);
     };
-    let st = state()?;
+    session_from_headers(&st, &p.headers, touch).await
+}
+
+/// Resolves the session cookie of a plain axum request (file upload and download).
+pub async fn session_from_headers(
+    st: &AppState,
+    headers: &http::HeaderMap,
+    touch: bool,
+) -> Result<Option<Me>, AppError> {
+    let Some(token) = cookie_in(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
     let Some(live) = sessions::resolve(&st.db, &token, st.clock.now(), touch)
         .await
         .map_err(db)?

@@ -15,6 +15,7 @@ pub mod terms;
 pub mod access;
 pub mod deadline;
 pub mod draw;
+pub mod files;
 pub mod lifecycle;
 pub mod negative_list;
 pub mod rubric;

@@ -6,9 +6,11 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod clock;
 pub mod db;
 pub mod entities;
+pub mod files;
 pub mod migration;
 pub mod passwords;
 pub mod reference;
@@ -17,5 +19,8 @@ pub mod sessions;
 pub mod testing;
 pub mod throttle;
 pub mod tx;
+
+#[cfg(test)]
+mod tests;
 
 pub use sea_orm::DbErr;

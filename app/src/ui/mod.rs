@@ -2,6 +2,7 @@
 
 pub mod components;
 pub mod pages;
+pub mod upload;
 
 use crate::api::auth::{whoami, MeView};
 use crate::api::AppError;
@@ -126,6 +127,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=pages::login::LoginPage />
                         <Route path=path!("/account/password") view=pages::account::ChangePasswordPage />
                         <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage />
+                        <Route path=path!("/cases/new") view=pages::cases::form::NewApplicationPage />
+                        <Route path=path!("/cases/:id/edit") view=pages::cases::form::EditApplicationPage />
+                        <Route path=path!("/cases/:id") view=pages::cases::detail::CasePage />
                     </Routes>
                 </main>
                 <footer class="footer">

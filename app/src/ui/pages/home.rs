@@ -1,5 +1,6 @@
 //! The home page of each role (later issues fill them with work).
 
+use super::cases::list::{IntakeQueue, MyCases};
 use crate::domain::role::Role;
 use crate::ui::{t, use_me};
 use leptos::prelude::*;
@@ -67,9 +68,13 @@ fn role_home(role: Role) -> impl IntoView {
         <section data-testid=testid>
             <h1>{t(title)}</h1>
             <p class="lead">{t(lead)}</p>
-            <div class="panel panel--empty">
-                <p>{t(empty)}</p>
-            </div>
+            {match role {
+                Role::InstitutionUser => view! { <MyCases /> }.into_any(),
+                Role::CountyClerk | Role::CountyDirector | Role::PrefectureClerk | Role::PrefectureDirector => {
+                    view! { <IntakeQueue /> }.into_any()
+                }
+                _ => view! { <div class="panel panel--empty"><p>{t(empty)}</p></div> }.into_any(),
+            }}
             {(role == Role::Admin).then(|| view! { <p><a class="button" href="/admin/accounts">{t("admin.accounts.title")}</a></p> })}
         </section>
     }

@@ -1,0 +1,536 @@
+//! 鉴定案件: applications (drafts, materials, submission) and the county's intake.
+
+use super::AppError;
+use crate::domain::deadline::{Clock as DeadlineClock, DeadlineStatus};
+use crate::domain::files::FileType;
+use crate::domain::lifecycle::{Action, ActionKind, CaseState};
+use crate::domain::role::Role;
+use crate::domain::terms::Category;
+use crate::domain::validate::{MaterialKind, TrainingItemInput};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// One line of a case list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseRow {
+    pub id: i64,
+    pub number: Option<String>,
+    pub item_name: String,
+    pub institution_name: String,
+    pub county_name: String,
+    pub state: CaseState,
+    /// China Standard Time, "2026-11-28 14:05"
+    pub submitted_at: Option<String>,
+    pub updated_at: String,
+    pub due_on: Option<NaiveDate>,
+    pub deadline: Option<DeadlineStatus>,
+}
+
+/// A material file as the case page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MaterialView {
+    pub id: i64,
+    pub kind: MaterialKind,
+    pub file_name: String,
+    pub file_type: FileType,
+    pub size: i64,
+    pub sha256: String,
+    pub version: i32,
+    pub superseded: bool,
+    pub uploaded_at: String,
+}
+
+/// One step of the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    pub at: String,
+    pub actor_name: String,
+    pub actor_role: Option<Role>,
+    pub action: String,
+    pub from: CaseState,
+    pub to: CaseState,
+    pub reason: String,
+    pub deficiencies: Vec<String>,
+}
+
+/// The institution as a case shows it (no personal data beyond what the role needs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstitutionView {
+    pub id: i64,
+    pub name: String,
+    pub uscc: String,
+    pub licence_no: String,
+    pub address: String,
+    pub legal_rep: String,
+    pub principal: String,
+    pub contact_name: String,
+    /// Masked except for the institution itself and bureau staff.
+    pub contact_phone: String,
+    pub for_profit: bool,
+}
+
+/// Everything the case page needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub id: i64,
+    pub number: Option<String>,
+    pub state: CaseState,
+    pub version: i32,
+    pub item: TrainingItemInput,
+    pub institution: InstitutionView,
+    pub county_name: String,
+    pub undertaking_given: bool,
+    pub deficiencies: Vec<String>,
+    pub materials: Vec<MaterialView>,
+    pub events: Vec<EventView>,
+    pub clock: Option<DeadlineClock>,
+    pub due_on: Option<NaiveDate>,
+    pub deadline: Option<DeadlineStatus>,
+    pub category: Option<Category>,
+    pub determined_on: Option<NaiveDate>,
+    /// What this user may do now.
+    pub actions: Vec<ActionKind>,
+    pub can_edit: bool,
+    pub can_upload: bool,
+    pub viewer_role: Role,
+}
+
+/// A saved draft or a transition: the case and its new version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Saved {
+    pub id: i64,
+    pub version: i32,
+    pub state: CaseState,
+}
+
+/// A draft to save. `id` None creates one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftInput {
+    pub id: Option<i64>,
+    pub version: i32,
+    pub item: TrainingItemInput,
+    pub undertaking: bool,
+}
+
+/// An action on a case at a version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionInput {
+    pub id: i64,
+    pub version: i32,
+    pub action: Action,
+    /// A note for the timeline (e.g. what was corrected when resubmitting after a return).
+    #[serde(default)]
+    pub note: String,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::api::server::{db, fail, internal, state, Me};
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::deadline::{china_date, HolidayCalendar, TimeLimits};
+    use crate::domain::lifecycle::{available_actions, Initiator};
+    use crate::store::cases::{self, Case};
+    use crate::store::entities::{county, institution, user_account};
+    use crate::store::reference;
+    use chrono::{DateTime, Utc};
+    use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+    use std::collections::HashMap;
+
+    pub fn cst(t: DateTime<Utc>) -> String {
+        (t + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
+    pub fn deadline(case: &Case, now: DateTime<Utc>) -> Option<DeadlineStatus> {
+        case.due_on.map(|due| {
+            TimeLimits::default().status(due, china_date(now), HolidayCalendar::embedded())
+        })
+    }
+
+    pub async fn rows(
+        db: &DatabaseConnection,
+        list: Vec<Case>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CaseRow>, AppError> {
+        let insts: HashMap<i64, String> = institution::Entity::find()
+            .all(db)
+            .await
+            .map_err(|e| fail(crate::api::server::db(e)))?
+            .into_iter()
+            .map(|i| (i.id, i.name))
+            .collect();
+        let counties: HashMap<i64, String> = county::Entity::find()
+            .all(db)
+            .await
+            .map_err(|e| fail(crate::api::server::db(e)))?
+            .into_iter()
+            .map(|c| (c.id, c.name_zh))
+            .collect();
+        Ok(list
+            .into_iter()
+            .map(|c| CaseRow {
+                id: c.id,
+                number: c.number.clone(),
+                item_name: cases::item_of(&c).name,
+                institution_name: insts.get(&c.institution_id).cloned().unwrap_or_default(),
+                county_name: counties.get(&c.county_id).cloned().unwrap_or_default(),
+                state: CaseState::from_code(&c.state).unwrap_or(CaseState::Draft),
+                submitted_at: c.submitted_at.map(cst),
+                updated_at: cst(c.updated_at),
+                due_on: c.due_on,
+                deadline: deadline(&c, now),
+            })
+            .collect())
+    }
+
+    /// The case if the actor may see it; otherwise not found.
+    pub async fn visible_case(
+        me: &Me,
+        id: i64,
+    ) -> Result<(Case, crate::domain::lifecycle::CaseFacts), AppError> {
+        let st = state().map_err(fail)?;
+        let case = cases::get(&st.db, id)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .ok_or_else(|| fail(AppError::NotFound))?;
+        let facts = cases::facts(&st.db, &case).await.map_err(|e| fail(db(e)))?;
+        authorize(&me.actor, &Permission::ViewCase, Some(&facts))
+            .map_err(|_| fail(AppError::NotFound))?;
+        Ok((case, facts))
+    }
+
+    pub fn mask_phone(p: &str) -> String {
+        let chars: Vec<char> = p.chars().collect();
+        if chars.len() < 7 {
+            return "****".into();
+        }
+        chars
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i >= 3 && i < chars.len() - 4 {
+                    '*'
+                } else {
+                    *c
+                }
+            })
+            .collect()
+    }
+
+    pub async fn detail(me: &Me, id: i64) -> Result<CaseDetail, AppError> {
+        let st = state().map_err(fail)?;
+        let now = st.clock.now();
+        let (case, facts) = visible_case(me, id).await?;
+        let inst = reference::institution(&st.db, case.institution_id)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .ok_or_else(|| fail(internal("case without institution")))?;
+        let county_name = reference::county(&st.db, case.county_id)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .map(|c| c.name_zh)
+            .unwrap_or_default();
+        let mats = cases::materials(&st.db, id)
+            .await
+            .map_err(|e| fail(db(e)))?;
+        let evs = cases::events(&st.db, id).await.map_err(|e| fail(db(e)))?;
+        let user_ids: Vec<i64> = evs.iter().filter_map(|e| e.actor_id).collect();
+        let names: HashMap<i64, String> = user_account::Entity::find()
+            .filter(user_account::Column::Id.is_in(user_ids))
+            .all(&st.db)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect();
+        let by = Initiator::User(me.actor);
+        let actions = available_actions(&facts, &by);
+        let sees_phone = me.actor.role.is_bureau() || me.actor.institution().is_some();
+        Ok(CaseDetail {
+            id: case.id,
+            number: case.number.clone(),
+            state: facts.state,
+            version: case.version,
+            item: cases::item_of(&case),
+            institution: InstitutionView {
+                id: inst.id,
+                name: inst.name,
+                uscc: inst.uscc,
+                licence_no: inst.licence_no,
+                address: inst.address,
+                legal_rep: inst.legal_rep,
+                principal: inst.principal,
+                contact_name: inst.contact_name,
+                contact_phone: if sees_phone {
+                    inst.contact_phone
+                } else {
+                    mask_phone(&inst.contact_phone)
+                },
+                for_profit: inst.for_profit,
+            },
+            county_name,
+            undertaking_given: case.undertaking_given,
+            deficiencies: serde_json::from_str(&case.deficiencies).unwrap_or_default(),
+            materials: mats
+                .into_iter()
+                .map(|m| MaterialView {
+                    id: m.id,
+                    kind: MaterialKind::from_code(&m.kind).unwrap_or(MaterialKind::Other),
+                    file_name: m.file_name,
+                    file_type: FileType::from_code(&m.file_type).unwrap_or(FileType::Pdf),
+                    size: m.size,
+                    sha256: m.sha256,
+                    version: m.version,
+                    superseded: m.superseded,
+                    uploaded_at: cst(m.uploaded_at),
+                })
+                .collect(),
+            events: evs
+                .into_iter()
+                .filter(|e| e.action != "save")
+                .map(|e| {
+                    let details: serde_json::Value =
+                        serde_json::from_str(&e.details).unwrap_or_default();
+                    let deficiencies = details
+                        .get("effects")
+                        .and_then(|v| v.as_array())
+                        .into_iter()
+                        .flatten()
+                        .filter(|x| {
+                            x.get("effect").and_then(|v| v.as_str()) == Some("record_deficiencies")
+                        })
+                        .flat_map(|x| {
+                            x.get("items")
+                                .and_then(|v| v.as_array())
+                                .cloned()
+                                .unwrap_or_default()
+                        })
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect();
+                    EventView {
+                        at: cst(e.at),
+                        actor_name: e
+                            .actor_id
+                            .and_then(|i| names.get(&i).cloned())
+                            .unwrap_or_default(),
+                        actor_role: Role::from_code(&e.actor_role),
+                        action: e.action,
+                        from: CaseState::from_code(&e.from_state).unwrap_or(CaseState::Draft),
+                        to: CaseState::from_code(&e.to_state).unwrap_or(CaseState::Draft),
+                        reason: e.reason,
+                        deficiencies,
+                    }
+                })
+                .collect(),
+            clock: cases::clock_of(&case),
+            due_on: case.due_on,
+            deadline: deadline(&case, now),
+            category: case.category.as_deref().and_then(Category::from_code),
+            determined_on: case.determined_on,
+            actions,
+            can_edit: authorize(&me.actor, &Permission::EditApplication, Some(&facts)).is_ok(),
+            can_upload: authorize(&me.actor, &Permission::UploadMaterial, Some(&facts)).is_ok(),
+            viewer_role: me.actor.role,
+        })
+    }
+}
+
+/// The institution's own cases (状态筛选: a state code, or empty for all).
+#[server(prefix = "/api", endpoint = "my_cases")]
+pub async fn my_cases(state_filter: String) -> Result<Vec<CaseRow>, AppError> {
+    use super::server::{db, fail, require, state};
+    let me = require().await?;
+    let Some(inst) = me.actor.institution() else {
+        return Err(fail(AppError::Forbidden));
+    };
+    let st = state().map_err(fail)?;
+    let filter = CaseState::from_code(&state_filter).map(|s| s.code());
+    let list = crate::store::cases::for_institution(&st.db, inst.0, filter)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    ssr::rows(&st.db, list, st.clock.now()).await
+}
+
+/// The county's intake queue (SUBMITTED, oldest first) or, with a state code, its cases in
+/// that state; prefecture roles see every county.
+#[server(prefix = "/api", endpoint = "county_cases")]
+pub async fn county_cases(view: String) -> Result<Vec<CaseRow>, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::role::Scope;
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let county = match me.actor.scope {
+        Scope::County(c) if me.actor.role.is_bureau() || me.actor.role == Role::Observer => {
+            Some(c.0)
+        }
+        Scope::Prefecture if me.actor.role.is_bureau() || me.actor.role == Role::Observer => None,
+        _ => return Err(fail(AppError::Forbidden)),
+    };
+    let list = if view == "intake" {
+        match county {
+            Some(c) => crate::store::cases::intake_queue(&st.db, c).await,
+            None => {
+                crate::store::cases::for_county(&st.db, None, Some(CaseState::Submitted.code()))
+                    .await
+            }
+        }
+    } else {
+        crate::store::cases::for_county(
+            &st.db,
+            county,
+            CaseState::from_code(&view).map(|s| s.code()),
+        )
+        .await
+    }
+    .map_err(|e| fail(db(e)))?;
+    ssr::rows(&st.db, list, st.clock.now()).await
+}
+
+#[server(prefix = "/api", endpoint = "get_case")]
+pub async fn get_case(id: i64) -> Result<CaseDetail, AppError> {
+    let me = super::server::require().await?;
+    ssr::detail(&me, id).await
+}
+
+/// Creates or saves a draft (any time, complete or not). A stale version is refused.
+#[server(prefix = "/api", endpoint = "save_draft", input = Json)]
+pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::validate::limits;
+    use crate::store::accounts::Updated;
+    use crate::store::{cases, reference, tx};
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    // Drafts may be incomplete, but never oversized.
+    let item = input.item;
+    if item.name.chars().count() > limits::NAME_MAX
+        || item.description.chars().count() > limits::DESCRIPTION_MAX
+        || item.grades.len() > 12
+    {
+        let mut e = crate::domain::error::FieldErrors::new();
+        e.add("item.name", "err.text_too_long");
+        return Err(fail(AppError::Validation(e)));
+    }
+    match input.id {
+        None => {
+            let inst_id = me
+                .actor
+                .institution()
+                .ok_or_else(|| fail(AppError::Forbidden))?;
+            authorize(&me.actor, &Permission::CreateApplication(inst_id), None)
+                .map_err(|d| fail(super::denied(d)))?;
+            let inst = reference::institution(&st.db, inst_id.0)
+                .await
+                .map_err(|e| fail(db(e)))?
+                .ok_or_else(|| fail(AppError::NotFound))?;
+            let txn = tx::begin_write(&st.db, now)
+                .await
+                .map_err(|e| fail(db(e)))?;
+            let case = cases::create_draft(
+                &txn,
+                &me.actor,
+                inst_id,
+                crate::domain::ids::CountyId(inst.county_id),
+                &item,
+                input.undertaking,
+                now,
+            )
+            .await
+            .map_err(|e| fail(db(e)))?;
+            txn.commit().await.map_err(|e| fail(db(e)))?;
+            Ok(Saved {
+                id: case.id,
+                version: case.version,
+                state: CaseState::Draft,
+            })
+        }
+        Some(id) => {
+            let (case, facts) = ssr::visible_case(&me, id).await?;
+            authorize(&me.actor, &Permission::EditApplication, Some(&facts))
+                .map_err(|d| fail(super::denied(d)))?;
+            let txn = tx::begin_write(&st.db, now)
+                .await
+                .map_err(|e| fail(db(e)))?;
+            if cases::update_draft(
+                &txn,
+                &me.actor,
+                &case,
+                input.version,
+                &item,
+                input.undertaking,
+                now,
+            )
+            .await
+            .map_err(|e| fail(db(e)))?
+                == Updated::Stale
+            {
+                return Err(fail(AppError::Stale));
+            }
+            txn.commit().await.map_err(|e| fail(db(e)))?;
+            Ok(Saved {
+                id,
+                version: input.version + 1,
+                state: facts.state,
+            })
+        }
+    }
+}
+
+/// Takes an action on a case (submit, withdraw, accept, return, not accept, determine
+/// directly, …): decided by the domain's lifecycle, written in one transaction with its
+/// timeline entry and audit event.
+#[server(prefix = "/api", endpoint = "case_action", input = Json)]
+pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::lifecycle::{apply, Initiator, TransitionError};
+    use crate::domain::validate::validate_training_item;
+    use crate::store::accounts::Updated;
+    use crate::store::{cases, tx};
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let (case, facts) = ssr::visible_case(&me, input.id).await?;
+    if case.version != input.version {
+        return Err(fail(AppError::Stale));
+    }
+    // Submitting needs a complete application: the same checks the form shows live.
+    if matches!(input.action, Action::Submit) {
+        let errs = validate_training_item(&cases::item_of(&case));
+        if !errs.is_empty() {
+            return Err(fail(AppError::Validation(errs)));
+        }
+    }
+    let t = apply(&facts, &input.action, &Initiator::User(me.actor), now).map_err(|e| {
+        fail(match e {
+            TransitionError::NotFound => AppError::NotFound,
+            TransitionError::NotAllowed => AppError::Forbidden,
+            other => AppError::Refused {
+                key: other.key().to_string(),
+            },
+        })
+    })?;
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let note: String = input.note.trim().chars().take(2000).collect();
+    let details = serde_json::json!({ "action": input.action, "note": note });
+    if cases::record_transition(&txn, &me.actor, &case, input.version, &t, details, now)
+        .await
+        .map_err(|e| fail(db(e)))?
+        == Updated::Stale
+    {
+        return Err(fail(AppError::Stale));
+    }
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(Saved {
+        id: case.id,
+        version: input.version + 1,
+        state: t.to,
+    })
+}

@@ -1,0 +1,408 @@
+//! 鉴定案件: drafts, transitions with their timeline and audit event, case numbers, lists.
+
+use super::accounts::Updated;
+use super::audit::{self, Entry};
+use super::entities::{case_counter, case_event, jd_case, material};
+use crate::domain::deadline::{china_date, Clock as DeadlineClock, HolidayCalendar, TimeLimits};
+use crate::domain::ids::{CaseId, CountyId, InstitutionId};
+use crate::domain::lifecycle::{CaseFacts, CaseLevel, CaseState, Effect, Transition};
+use crate::domain::role::Actor;
+use crate::domain::terms::Stage;
+use crate::domain::validate::{MaterialKind, TrainingItemInput};
+use chrono::{DateTime, Datelike, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+pub use jd_case::Model as Case;
+
+/// Creates a draft for an institution (DRAFT, county level).
+pub async fn create_draft<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    institution: InstitutionId,
+    county: CountyId,
+    item: &TrainingItemInput,
+    undertaking: bool,
+    now: DateTime<Utc>,
+) -> Result<Case, DbErr> {
+    let am = jd_case::ActiveModel {
+        number: Set(None),
+        level: Set(CaseLevel::County.code().into()),
+        county_id: Set(county.0),
+        institution_id: Set(institution.0),
+        parent_id: Set(None),
+        state: Set(CaseState::Draft.code().into()),
+        item: Set(serde_json::to_string(item).map_err(|e| DbErr::Custom(e.to_string()))?),
+        undertaking_given: Set(undertaking),
+        undertaking_at: Set(undertaking.then_some(now)),
+        deficiencies: Set("[]".into()),
+        clock: Set(None),
+        due_on: Set(None),
+        category: Set(None),
+        determined_on: Set(None),
+        created_by: Set(actor.user_id.0),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(None),
+        ..Default::default()
+    };
+    let id = jd_case::Entity::insert(am).exec(c).await?.last_insert_id;
+    event(
+        c,
+        id,
+        actor,
+        "create",
+        CaseState::Draft,
+        CaseState::Draft,
+        "",
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
+    audit::append(
+        c,
+        entry(actor, "case.create", id, serde_json::json!({})),
+        now,
+    )
+    .await?;
+    get(c, id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("case just inserted".into()))
+}
+
+/// Saves a draft's item and undertaking, if the version still matches.
+pub async fn update_draft<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    case: &Case,
+    version: i32,
+    item: &TrainingItemInput,
+    undertaking: bool,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    let undertaking_at = if undertaking {
+        case.undertaking_at.or(Some(now))
+    } else {
+        None
+    };
+    let r = jd_case::Entity::update_many()
+        .col_expr(
+            jd_case::Column::Item,
+            Expr::value(serde_json::to_string(item).map_err(|e| DbErr::Custom(e.to_string()))?),
+        )
+        .col_expr(jd_case::Column::UndertakingGiven, Expr::value(undertaking))
+        .col_expr(jd_case::Column::UndertakingAt, Expr::value(undertaking_at))
+        .col_expr(jd_case::Column::Version, Expr::value(version + 1))
+        .col_expr(jd_case::Column::UpdatedAt, Expr::value(now))
+        .filter(jd_case::Column::Id.eq(case.id))
+        .filter(jd_case::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    if r.rows_affected != 1 {
+        return Ok(Updated::Stale);
+    }
+    audit::append(
+        c,
+        entry(
+            actor,
+            "case.save_draft",
+            case.id,
+            serde_json::json!({ "undertaking": undertaking }),
+        ),
+        now,
+    )
+    .await?;
+    Ok(Updated::Yes)
+}
+
+fn entry(actor: &Actor, action: &str, case_id: i64, details: serde_json::Value) -> Entry {
+    let mut e = Entry::new(action, format!("case:{case_id}")).details(details);
+    e.actor_id = Some(actor.user_id.0);
+    e.actor_role = actor.role.code().into();
+    e
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+    actor: &Actor,
+    action: &str,
+    from: CaseState,
+    to: CaseState,
+    reason: &str,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    case_event::Entity::insert(case_event::ActiveModel {
+        case_id: Set(case_id),
+        at: Set(now),
+        actor_id: Set(Some(actor.user_id.0)),
+        actor_role: Set(actor.role.code().into()),
+        action: Set(action.into()),
+        from_state: Set(from.code().into()),
+        to_state: Set(to.code().into()),
+        reason: Set(reason.into()),
+        details: Set(details.to_string()),
+        ..Default::default()
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Case>, DbErr> {
+    jd_case::Entity::find_by_id(id).one(c).await
+}
+
+pub fn item_of(case: &Case) -> TrainingItemInput {
+    serde_json::from_str(&case.item).unwrap_or_else(|_| empty_item())
+}
+
+/// The item of a new application before anything is typed.
+pub fn empty_item() -> TrainingItemInput {
+    TrainingItemInput {
+        name: String::new(),
+        declared_category: crate::domain::terms::Category::NonSubject,
+        domain: crate::domain::validate::ItemDomain::Sports,
+        stage: Stage::Primary,
+        grades: vec![],
+        delivery: crate::domain::validate::DeliveryMode::Offline,
+        hours: 0,
+        class_size: 0,
+        fee_fen: 0,
+        description: String::new(),
+    }
+}
+
+/// The current (not superseded) materials of a case, in upload order.
+pub async fn materials<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+) -> Result<Vec<material::Model>, DbErr> {
+    material::Entity::find()
+        .filter(material::Column::CaseId.eq(case_id))
+        .order_by_asc(material::Column::Id)
+        .all(c)
+        .await
+}
+
+/// What the domain needs to know about a case.
+pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, DbErr> {
+    let mats = materials(c, case.id).await?;
+    let mut present: Vec<MaterialKind> = mats
+        .iter()
+        .filter(|m| !m.superseded)
+        .filter_map(|m| MaterialKind::from_code(&m.kind))
+        .collect();
+    present.sort();
+    present.dedup();
+    let item = item_of(case);
+    Ok(CaseFacts {
+        id: CaseId(case.id),
+        level: CaseLevel::from_code(&case.level).unwrap_or(CaseLevel::County),
+        county: CountyId(case.county_id),
+        institution: InstitutionId(case.institution_id),
+        state: CaseState::from_code(&case.state).unwrap_or(CaseState::Draft),
+        parent: case.parent_id.map(CaseId),
+        child: None,
+        child_determined: false,
+        stage: item.stage,
+        materials_present: present,
+        undertaking_given: case.undertaking_given,
+        draw_committed: false,
+        seats: vec![],
+        review_started: false,
+        determined_on: case.determined_on,
+        rereview_window_end: None,
+    })
+}
+
+/// The next case number of a year: CJ-2026-0001, CJ-2026-0002, …
+pub async fn next_number<C: ConnectionTrait>(c: &C, year: i32) -> Result<String, DbErr> {
+    let last = match case_counter::Entity::find_by_id(year).one(c).await? {
+        Some(row) => {
+            case_counter::Entity::update_many()
+                .col_expr(case_counter::Column::Last, Expr::value(row.last + 1))
+                .filter(case_counter::Column::Year.eq(year))
+                .exec(c)
+                .await?;
+            row.last + 1
+        }
+        None => {
+            case_counter::Entity::insert(case_counter::ActiveModel {
+                year: Set(year),
+                last: Set(1),
+            })
+            .exec_without_returning(c)
+            .await?;
+            1
+        }
+    };
+    Ok(format!("CJ-{year}-{last:04}"))
+}
+
+/// Writes an accepted transition: the new state (if the version still matches), its effects,
+/// the timeline entry and the audit event. Call inside `tx::begin_write`.
+pub async fn record_transition<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    case: &Case,
+    version: i32,
+    t: &Transition,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    let today = china_date(now);
+    let cal = HolidayCalendar::embedded();
+    let limits = TimeLimits::default();
+    let mut q = jd_case::Entity::update_many()
+        .col_expr(jd_case::Column::State, Expr::value(t.to.code()))
+        .col_expr(jd_case::Column::Version, Expr::value(version + 1))
+        .col_expr(jd_case::Column::UpdatedAt, Expr::value(now));
+    let mut clock = case.clock.clone();
+    let mut due = case.due_on;
+    for e in &t.effects {
+        match e {
+            Effect::StartClock { clock: k } => {
+                clock = Some(k.code().to_string());
+                due = Some(limits.due_date(*k, today, cal));
+            }
+            Effect::StopClock { clock: k } if clock.as_deref() == Some(k.code()) => {
+                clock = None;
+                due = None;
+            }
+            Effect::StopAllClocks => {
+                clock = None;
+                due = None;
+            }
+            Effect::RecordDeficiencies { items } => {
+                q = q.col_expr(
+                    jd_case::Column::Deficiencies,
+                    Expr::value(serde_json::json!(items).to_string()),
+                );
+            }
+            Effect::RecordDetermination { category, .. } => {
+                q = q
+                    .col_expr(jd_case::Column::Category, Expr::value(category.code()))
+                    .col_expr(jd_case::Column::DeterminedOn, Expr::value(today));
+            }
+            _ => {}
+        }
+    }
+    q = q
+        .col_expr(jd_case::Column::Clock, Expr::value(clock))
+        .col_expr(jd_case::Column::DueOn, Expr::value(due));
+    if t.to == CaseState::Submitted {
+        q = q.col_expr(jd_case::Column::SubmittedAt, Expr::value(now));
+    }
+    if t.to == CaseState::Accepted && case.number.is_none() {
+        let number = next_number(c, now.year()).await?;
+        q = q.col_expr(jd_case::Column::Number, Expr::value(number));
+    }
+    let r = q
+        .filter(jd_case::Column::Id.eq(case.id))
+        .filter(jd_case::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    if r.rows_affected != 1 {
+        return Ok(Updated::Stale);
+    }
+    let note = details
+        .get("note")
+        .and_then(|n| n.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let reason = t.reason.clone().filter(|r| !r.is_empty()).unwrap_or(note);
+    let mut d = details;
+    if let Some(obj) = d.as_object_mut() {
+        obj.insert(
+            "effects".into(),
+            serde_json::to_value(&t.effects).unwrap_or_default(),
+        );
+    }
+    event(
+        c,
+        case.id,
+        actor,
+        &t.action_code,
+        t.from,
+        t.to,
+        &reason,
+        d.clone(),
+        now,
+    )
+    .await?;
+    audit::append(
+        c,
+        entry(
+            actor,
+            &format!("case.{}", t.action_code),
+            case.id,
+            serde_json::json!({ "from": t.from.code(), "to": t.to.code(), "reason": reason }),
+        ),
+        now,
+    )
+    .await?;
+    Ok(Updated::Yes)
+}
+
+pub async fn events<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+) -> Result<Vec<case_event::Model>, DbErr> {
+    case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .order_by_asc(case_event::Column::Id)
+        .all(c)
+        .await
+}
+
+/// An institution's cases, newest first, optionally in one state.
+pub async fn for_institution<C: ConnectionTrait>(
+    c: &C,
+    institution: i64,
+    state: Option<&str>,
+) -> Result<Vec<Case>, DbErr> {
+    let mut q = jd_case::Entity::find().filter(jd_case::Column::InstitutionId.eq(institution));
+    if let Some(s) = state {
+        q = q.filter(jd_case::Column::State.eq(s));
+    }
+    q.order_by_desc(jd_case::Column::Id).limit(500).all(c).await
+}
+
+/// A county's submitted cases, oldest submission first.
+pub async fn intake_queue<C: ConnectionTrait>(c: &C, county: i64) -> Result<Vec<Case>, DbErr> {
+    jd_case::Entity::find()
+        .filter(jd_case::Column::CountyId.eq(county))
+        .filter(jd_case::Column::State.eq(CaseState::Submitted.code()))
+        .order_by_asc(jd_case::Column::SubmittedAt)
+        .order_by_asc(jd_case::Column::Id)
+        .all(c)
+        .await
+}
+
+/// A county's (or, with `None`, every county's) filed cases in any state but DRAFT, newest first.
+pub async fn for_county<C: ConnectionTrait>(
+    c: &C,
+    county: Option<i64>,
+    state: Option<&str>,
+) -> Result<Vec<Case>, DbErr> {
+    let mut q = jd_case::Entity::find().filter(jd_case::Column::State.ne(CaseState::Draft.code()));
+    if let Some(county) = county {
+        q = q.filter(jd_case::Column::CountyId.eq(county));
+    }
+    if let Some(s) = state {
+        q = q.filter(jd_case::Column::State.eq(s));
+    }
+    q.order_by_desc(jd_case::Column::Id).limit(500).all(c).await
+}
+
+/// The clock a case's deadline belongs to.
+pub fn clock_of(case: &Case) -> Option<DeadlineClock> {
+    case.clock.as_deref().and_then(DeadlineClock::from_code)
+}

@@ -1,0 +1,40 @@
+//! 鉴定案件: one identification case (county level, or a prefecture re-review child case).
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "jd_case")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// Case number (CJ-2026-0001), given at acceptance.
+    pub number: Option<String>,
+    /// `CaseLevel` code
+    pub level: String,
+    pub county_id: i64,
+    pub institution_id: i64,
+    pub parent_id: Option<i64>,
+    /// `CaseState` code
+    pub state: String,
+    /// JSON of `domain::validate::TrainingItemInput`
+    pub item: String,
+    pub undertaking_given: bool,
+    pub undertaking_at: Option<DateTimeUtc>,
+    /// JSON array: the deficiencies of the last return (补正事项)
+    pub deficiencies: String,
+    /// The running time limit (`deadline::Clock` code) and its due date
+    pub clock: Option<String>,
+    pub due_on: Option<Date>,
+    /// `Category` code once determined
+    pub category: Option<String>,
+    pub determined_on: Option<Date>,
+    pub created_by: i64,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub submitted_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,103 @@
+//! Case lists: the institution's applications, the county's intake queue.
+
+use super::{DeadlineTag, StateTag};
+use crate::api::cases::{county_cases, my_cases, CaseRow};
+use crate::domain::lifecycle::CaseState;
+use crate::i18n::use_locale;
+use crate::ui::t;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn table(rows: Vec<CaseRow>, show_institution: bool) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="case-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t("cases.col.number")}</th>
+                        <th scope="col">{t("cases.col.item")}</th>
+                        {show_institution.then(|| view! { <th scope="col">{t("cases.col.institution")}</th> })}
+                        <th scope="col">{t("cases.col.state")}</th>
+                        <th scope="col">{t("cases.col.submitted")}</th>
+                        <th scope="col">{t("cases.col.deadline")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|r| {
+                            let href = format!("/cases/{}", r.id);
+                            let label = if r.item_name.is_empty() { format!("#{}", r.id) } else { r.item_name.clone() };
+                            view! {
+                                <tr>
+                                    <td>{r.number.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td><a href=href>{label}</a></td>
+                                    {show_institution.then(|| view! { <td>{r.institution_name.clone()}</td> })}
+                                    <td><StateTag state=r.state /></td>
+                                    <td>{r.submitted_at.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td>
+                                        {r.deadline.map(|d| view! { <DeadlineTag status=d /> " " })}
+                                        {r.due_on.map(|d| d.format("%Y-%m-%d").to_string())}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="visually-hidden">{move || locale.tr("cases.col.state")}</p>
+    }
+}
+
+/// 我的鉴定申请, with a status filter kept in the URL (?state=…).
+#[component]
+pub fn MyCases() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let filter = move || query.with(|q| q.get("state").unwrap_or_default());
+    let cases = Resource::new(filter, my_cases);
+    view! {
+        <p><a class="button" href="/cases/new" data-testid="new-application">{t("cases.new")}</a></p>
+        <form method="get" action="/" class="filter">
+            <div class="form-group">
+                <label class="label" for="state-filter">{t("cases.filter")}</label>
+                <select class="select" id="state-filter" name="state">
+                    <option value="">{t("cases.filter.all")}</option>
+                    {CaseState::ALL
+                        .into_iter()
+                        .map(|s| {
+                            let key = s.label_key();
+                            view! { <option value=s.code() selected=move || filter() == s.code()>{move || locale.tr(key)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <button class="button button--secondary" type="submit">{t("cases.filter.apply")}</button>
+        </form>
+        <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
+            {move || cases.get().map(|r| match r {
+                Ok(rows) if rows.is_empty() => view! { <div class="panel panel--empty"><p>{t("cases.none")}</p></div> }.into_any(),
+                Ok(rows) => table(rows, false).into_any(),
+                Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// 待受理申请: the county's submitted cases, oldest first, with deadline status.
+#[component]
+pub fn IntakeQueue() -> impl IntoView {
+    let locale = use_locale();
+    let cases = Resource::new(|| (), |_| county_cases("intake".into()));
+    view! {
+        <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
+            {move || cases.get().map(|r| match r {
+                Ok(rows) if rows.is_empty() => view! { <div class="panel panel--empty"><p>{t("cases.intake.empty")}</p></div> }.into_any(),
+                Ok(rows) => table(rows, true).into_any(),
+                Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
