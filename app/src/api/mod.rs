@@ -7,6 +7,7 @@ pub mod cases;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod files;
+pub mod institutions;
 #[cfg(feature = "ssr")]
 pub mod server;
 

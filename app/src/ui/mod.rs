@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=pages::login::LoginPage />
                         <Route path=path!("/account/password") view=pages::account::ChangePasswordPage />
                         <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage />
+                        <Route path=path!("/institution/profile") view=pages::profile::ProfilePage />
                         <Route path=path!("/cases/new") view=pages::cases::form::NewApplicationPage />
                         <Route path=path!("/cases/:id/edit") view=pages::cases::form::EditApplicationPage />
                         <Route path=path!("/cases/:id") view=pages::cases::detail::CasePage />

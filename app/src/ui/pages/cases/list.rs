@@ -59,7 +59,10 @@ pub fn MyCases() -> impl IntoView {
     let filter = move || query.with(|q| q.get("state").unwrap_or_default());
     let cases = Resource::new(filter, my_cases);
     view! {
-        <p><a class="button" href="/cases/new" data-testid="new-application">{t("cases.new")}</a></p>
+        <p class="button-group">
+            <a class="button" href="/cases/new" data-testid="new-application">{t("cases.new")}</a>
+            <a class="button button--secondary" href="/institution/profile">{t("profile.title")}</a>
+        </p>
         <form method="get" action="/" class="filter">
             <div class="form-group">
                 <label class="label" for="state-filter">{t("cases.filter")}</label>

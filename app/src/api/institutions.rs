@@ -1,0 +1,161 @@
+//! 机构信息: the institution profile, kept by its own users.
+
+use super::AppError;
+use crate::domain::validate::InstitutionInput;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstitutionProfile {
+    pub id: i64,
+    pub input: InstitutionInput,
+    pub county_name: String,
+    pub version: i32,
+}
+
+#[cfg(feature = "ssr")]
+async fn own() -> Result<
+    (
+        super::server::Me,
+        crate::store::entities::institution::Model,
+    ),
+    AppError,
+> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    let me = require().await?;
+    let id = me
+        .actor
+        .institution()
+        .ok_or_else(|| fail(AppError::NotFound))?;
+    authorize(&me.actor, &Permission::EditOwnInstitution(id), None)
+        .map_err(|d| fail(super::denied(d)))?;
+    let st = state().map_err(fail)?;
+    let inst = crate::store::reference::institution(&st.db, id.0)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .ok_or_else(|| fail(AppError::NotFound))?;
+    Ok((me, inst))
+}
+
+#[server(prefix = "/api", endpoint = "my_institution")]
+pub async fn my_institution() -> Result<InstitutionProfile, AppError> {
+    use super::server::{db, fail, state};
+    use crate::domain::ids::CountyId;
+    let (_, i) = own().await?;
+    let st = state().map_err(fail)?;
+    let county_name = crate::store::reference::county(&st.db, i.county_id)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .map(|c| c.name_zh)
+        .unwrap_or_default();
+    Ok(InstitutionProfile {
+        id: i.id,
+        input: InstitutionInput {
+            name: i.name,
+            uscc: i.uscc,
+            licence_no: i.licence_no,
+            county: CountyId(i.county_id),
+            address: i.address,
+            legal_representative: i.legal_rep,
+            principal: i.principal,
+            contact_name: i.contact_name,
+            contact_phone: i.contact_phone,
+            for_profit: i.for_profit,
+        },
+        county_name,
+        version: i.version,
+    })
+}
+
+/// Saves the profile after the same validation the form runs. The county is not the
+/// institution's to change: the stored one is kept whatever is sent.
+#[server(prefix = "/api", endpoint = "save_my_institution", input = Json)]
+pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Result<i32, AppError> {
+    use super::server::{client_addr, db, fail, state};
+    use crate::domain::ids::CountyId;
+    use crate::domain::validate::{normalize_uscc, validate_institution};
+    use crate::store::audit::{self, Entry};
+    use crate::store::entities::institution;
+    use crate::store::tx;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (me, current) = own().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let mut input = input;
+    input.county = CountyId(current.county_id);
+    input.uscc = normalize_uscc(&input.uscc);
+    let mut errs = validate_institution(&input);
+    if errs.is_empty() && input.uscc != current.uscc {
+        let taken = institution::Entity::find()
+            .filter(institution::Column::Uscc.eq(input.uscc.clone()))
+            .one(&st.db)
+            .await
+            .map_err(|e| fail(db(e)))?;
+        if taken.is_some() {
+            errs.add("institution.uscc", "err.uscc_taken");
+        }
+    }
+    if !errs.is_empty() {
+        return Err(fail(AppError::Validation(errs)));
+    }
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let r = institution::Entity::update_many()
+        .col_expr(institution::Column::Name, Expr::value(input.name.trim()))
+        .col_expr(institution::Column::Uscc, Expr::value(input.uscc.clone()))
+        .col_expr(
+            institution::Column::LicenceNo,
+            Expr::value(input.licence_no.trim()),
+        )
+        .col_expr(
+            institution::Column::Address,
+            Expr::value(input.address.trim()),
+        )
+        .col_expr(
+            institution::Column::LegalRep,
+            Expr::value(input.legal_representative.trim()),
+        )
+        .col_expr(
+            institution::Column::Principal,
+            Expr::value(input.principal.trim()),
+        )
+        .col_expr(
+            institution::Column::ContactName,
+            Expr::value(input.contact_name.trim()),
+        )
+        .col_expr(
+            institution::Column::ContactPhone,
+            Expr::value(input.contact_phone.trim()),
+        )
+        .col_expr(
+            institution::Column::ForProfit,
+            Expr::value(input.for_profit),
+        )
+        .col_expr(institution::Column::Version, Expr::value(version + 1))
+        .col_expr(institution::Column::UpdatedAt, Expr::value(now))
+        .filter(institution::Column::Id.eq(current.id))
+        .filter(institution::Column::Version.eq(version))
+        .exec(&txn)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    if r.rows_affected != 1 {
+        return Err(fail(AppError::Stale));
+    }
+    audit::append(
+        &txn,
+        Entry::new("institution.update", format!("institution:{}", current.id)).by(
+            Some(me.user.id),
+            me.actor.role.code(),
+            &client_addr(),
+        ),
+        now,
+    )
+    .await
+    .map_err(|e| fail(db(e)))?;
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(version + 1)
+}

@@ -1,0 +1,656 @@
+//! Applications and intake over HTTP, against the real server with a fresh database (SQLite,
+//! and PostgreSQL when `TEST_DATABASE_URL` is set): drafts, uploads typed by content, submission,
+//! return, replacement, resubmission, acceptance, the timeline, bad input, and access.
+
+use app::api::server::Settings;
+use app::store::clock::{Clock, TestClock};
+use app::store::seed::{self, DEMO_PASSWORD};
+use app::store::testing::TestDb;
+use chrono::{TimeZone, Utc};
+use reqwest::{header, Client, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+struct Srv {
+    base: String,
+    http: Client,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    db: TestDb,
+    data_dir: std::path::PathBuf,
+}
+
+impl Srv {
+    async fn start(db: TestDb) -> Srv {
+        // A Tuesday morning in China (2026-04-07 09:00 CST).
+        let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 4, 7, 1, 0, 0).unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let data_dir = std::env::temp_dir().join(format!("jianding_cases_{}", addr.port()));
+        let mut st = server::state(
+            &db.url,
+            data_dir.clone(),
+            false,
+            addr,
+            Arc::new(clock.clone()),
+        )
+        .await
+        .unwrap();
+        // Small limits so that "oversized" is cheap to test.
+        st.settings = Arc::new(Settings {
+            max_file_bytes: 64 * 1024,
+            max_case_bytes: 1024 * 1024,
+            ..(*st.settings).clone()
+        });
+        assert!(seed::seed_demo(&st.db, clock.now()).await.unwrap());
+        let task = tokio::spawn(server::serve(listener, st));
+        Srv {
+            base: format!("http://{addr}"),
+            http: Client::new(),
+            task,
+            db,
+            data_dir,
+        }
+    }
+
+    async fn stop(self) {
+        self.task.abort();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+        self.db.close().await;
+    }
+
+    async fn login(&self, user: &str) -> String {
+        let r = self
+            .http
+            .post(format!("{}/api/login", self.base))
+            .form(&[("username", user), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let c = r
+            .headers()
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        c.split(';').next().unwrap().to_string()
+    }
+
+    async fn call(&self, cookie: &str, name: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}/api/{name}", self.base))
+            .header(header::COOKIE, cookie)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status().as_u16();
+        let t = r.text().await.unwrap();
+        (s, serde_json::from_str(&t).unwrap_or(Value::String(t)))
+    }
+
+    async fn form(&self, cookie: &str, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}/api/{name}", self.base))
+            .header(header::COOKIE, cookie)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status().as_u16();
+        let t = r.text().await.unwrap();
+        (s, serde_json::from_str(&t).unwrap_or(Value::String(t)))
+    }
+
+    async fn upload(
+        &self,
+        cookie: &str,
+        case: i64,
+        kind: &str,
+        name: &str,
+        bytes: Vec<u8>,
+        replaces: Option<i64>,
+    ) -> (u16, Value) {
+        let mut url =
+            reqwest::Url::parse(&format!("{}/files/cases/{case}/materials", self.base)).unwrap();
+        url.query_pairs_mut()
+            .append_pair("kind", kind)
+            .append_pair("name", name);
+        if let Some(r) = replaces {
+            url.query_pairs_mut()
+                .append_pair("replaces", &r.to_string());
+        }
+        let r = self
+            .http
+            .post(url)
+            .header(header::COOKIE, cookie)
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status().as_u16();
+        let t = r.text().await.unwrap();
+        (s, serde_json::from_str(&t).unwrap_or(Value::String(t)))
+    }
+
+    async fn case(&self, cookie: &str, id: i64) -> (u16, Value) {
+        self.form(cookie, "get_case", &[("id", &id.to_string())])
+            .await
+    }
+}
+
+fn item(name: &str) -> Value {
+    json!({
+        "name": name, "declared_category": "non_subject", "domain": "arts", "stage": "primary",
+        "grades": [3, 4], "delivery": "offline", "hours": 48, "class_size": 15, "fee_fen": 288000,
+        "description": "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。"
+    })
+}
+
+fn pdf(tag: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
+}
+
+fn png() -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+    v.extend_from_slice(&[0u8; 32]);
+    v
+}
+
+/// A minimal zip with the given entry names (stored, empty), as Office files are.
+fn zip(names: &[&str]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut cd = Vec::new();
+    for n in names {
+        let off = out.len() as u32;
+        out.extend_from_slice(b"PK\x03\x04");
+        out.extend_from_slice(&[
+            20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ]);
+        out.extend_from_slice(&(n.len() as u16).to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out.extend_from_slice(n.as_bytes());
+        cd.extend_from_slice(b"PK\x01\x02");
+        cd.extend_from_slice(&[
+            20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ]);
+        cd.extend_from_slice(&(n.len() as u16).to_le_bytes());
+        cd.extend_from_slice(&[0; 14]);
+        cd.extend_from_slice(&off.to_le_bytes());
+        cd.extend_from_slice(n.as_bytes());
+    }
+    let cd_off = out.len() as u32;
+    out.extend_from_slice(&cd);
+    out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+    out.extend_from_slice(&(names.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(names.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(cd.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_off.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+fn field_keys(v: &Value) -> Vec<String> {
+    v["Validation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["key"].as_str().map(str::to_string))
+        .collect()
+}
+
+async fn new_draft(s: &Srv, inst: &str, name: &str) -> (i64, i32) {
+    let (st, v) = s.call(inst, "save_draft", json!({ "input": { "id": null, "version": 0, "item": item(name), "undertaking": false } })).await;
+    assert_eq!(st, 200, "{v}");
+    (
+        v["id"].as_i64().unwrap(),
+        v["version"].as_i64().unwrap() as i32,
+    )
+}
+
+async fn upload_required(s: &Srv, inst: &str, id: i64) -> Vec<i64> {
+    let mut ids = vec![];
+    for (kind, name, bytes) in [
+        ("course_plan", "培训课程方案.pdf", pdf("plan")),
+        (
+            "syllabus",
+            "教学大纲.docx",
+            zip(&["[Content_Types].xml", "word/document.xml"]),
+        ),
+        (
+            "lesson_plan",
+            "课时教案.pptx",
+            zip(&["[Content_Types].xml", "ppt/presentation.xml"]),
+        ),
+        (
+            "evaluation_plan",
+            "评价方案.xlsx",
+            zip(&["[Content_Types].xml", "xl/workbook.xml"]),
+        ),
+        ("promotional", "招生简章.png", png()),
+    ] {
+        let (st, v) = s.upload(inst, id, kind, name, bytes, None).await;
+        assert_eq!(st, 201, "{kind}: {v}");
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    ids
+}
+
+#[tokio::test]
+async fn application_journey_and_timeline() {
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+
+        let (id, v1) = new_draft(&s, &inst, "少儿美术素描班").await;
+        // Submitting an incomplete application is refused and changes nothing.
+        let (st, v) = s
+            .call(
+                &inst,
+                "case_action",
+                json!({ "input": { "id": id, "version": v1, "action": { "kind": "submit" } } }),
+            )
+            .await;
+        assert_eq!(st, 409, "{kind}: {v}");
+        assert_eq!(v["Refused"]["key"], "err.guard.materials_missing");
+        // The county does not see drafts.
+        assert_eq!(s.case(&clerk, id).await.0, 404);
+
+        let mats = upload_required(&s, &inst, id).await;
+        let (st, v) = s
+            .call(
+                &inst,
+                "case_action",
+                json!({ "input": { "id": id, "version": v1, "action": { "kind": "submit" } } }),
+            )
+            .await;
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.guard.undertaking_missing")),
+            "{kind}"
+        );
+        let (st, v) = s.call(&inst, "save_draft", json!({ "input": { "id": id, "version": v1, "item": item("少儿美术素描班"), "undertaking": true } })).await;
+        assert_eq!(st, 200, "{v}");
+        let v2 = v["version"].as_i64().unwrap();
+        let (st, v) = s
+            .call(
+                &inst,
+                "case_action",
+                json!({ "input": { "id": id, "version": v2, "action": { "kind": "submit" } } }),
+            )
+            .await;
+        assert_eq!(st, 200, "{kind}: {v}");
+        assert_eq!(v["state"], "submitted");
+
+        // The intake queue of the county shows it, with an on-time deadline.
+        let (st, q) = s.form(&clerk, "county_cases", &[("view", "intake")]).await;
+        assert_eq!(st, 200);
+        assert_eq!(q.as_array().unwrap().len(), 1);
+        assert_eq!(q[0]["deadline"], "on_time");
+        // 5 working days from Tuesday 2026-04-07 (Qingming 04-04..06 already past).
+        assert_eq!(q[0]["due_on"], "2026-04-14");
+        // Another county does not.
+        let fk = s.login("fk-jbr").await;
+        let (_, q2) = s.form(&fk, "county_cases", &[("view", "intake")]).await;
+        assert_eq!(q2.as_array().unwrap().len(), 0);
+        assert_eq!(s.case(&fk, id).await.0, 404);
+
+        // Return with deficiencies; an empty list is refused.
+        let (_, c) = s.case(&clerk, id).await;
+        let ver = c["version"].as_i64().unwrap();
+        let (st, v) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver, "action": { "kind": "return", "deficiencies": ["", " "] } } })).await;
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.guard.deficiencies_required"))
+        );
+        let (st, _) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver, "action": { "kind": "return", "deficiencies": ["课时教案缺少第 3—8 课时", "宣传材料不清晰"] } } })).await;
+        assert_eq!(st, 200);
+
+        // The institution replaces a file: the earlier version stays, superseded.
+        let (_, c) = s.case(&inst, id).await;
+        assert_eq!(c["state"], "returned");
+        assert_eq!(c["deficiencies"].as_array().unwrap().len(), 2);
+        let (st, v) = s
+            .upload(
+                &inst,
+                id,
+                "lesson_plan",
+                "课时教案（补正）.pdf",
+                pdf("lesson v2"),
+                Some(mats[2]),
+            )
+            .await;
+        assert_eq!(st, 201, "{v}");
+        let (_, c) = s.case(&inst, id).await;
+        let lesson: Vec<&Value> = c["materials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["kind"] == "lesson_plan")
+            .collect();
+        assert_eq!(lesson.len(), 2);
+        assert!(lesson
+            .iter()
+            .any(|m| m["superseded"] == true && m["version"] == 1));
+        assert!(lesson
+            .iter()
+            .any(|m| m["superseded"] == false && m["version"] == 2));
+        let ver = c["version"].as_i64().unwrap();
+        let (st, v) = s.call(&inst, "case_action", json!({ "input": { "id": id, "version": ver, "action": { "kind": "submit" }, "note": "已补充第 3—8 课时教案" } })).await;
+        assert_eq!(st, 200, "{v}");
+
+        // Accept: a case number and the draw clock.
+        let (_, c) = s.case(&clerk, id).await;
+        let ver = c["version"].as_i64().unwrap();
+        let (st, v) = s
+            .call(
+                &clerk,
+                "case_action",
+                json!({ "input": { "id": id, "version": ver, "action": { "kind": "accept" } } }),
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        // Accepting again is an action in the wrong state.
+        let (st, v) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver + 1, "action": { "kind": "accept" } } })).await;
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.wrong_state")),
+            "{v}"
+        );
+
+        let (_, c) = s.case(&inst, id).await;
+        assert_eq!(c["state"], "accepted");
+        assert_eq!(c["number"], "CJ-2026-0001");
+        assert_eq!(c["clock"], "draw");
+        let steps: Vec<&str> = c["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            steps,
+            ["create", "submit", "return", "submit", "accept"],
+            "{kind}"
+        );
+        let resubmit = &c["events"][3];
+        assert_eq!(resubmit["reason"], "已补充第 3—8 课时教案");
+        assert_eq!(c["events"][2]["deficiencies"].as_array().unwrap().len(), 2);
+        // Withdrawal after acceptance but before the draw is still possible; not after a draw.
+        assert!(c["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "withdraw"));
+
+        // The audit chain holds every step.
+        assert_eq!(
+            app::store::audit::verify(&s.db.db).await.unwrap(),
+            app::store::audit::Verdict::Ok {
+                count: app::store::audit::verify(&s.db.db)
+                    .await
+                    .map(|v| match v {
+                        app::store::audit::Verdict::Ok { count } => count,
+                        _ => 0,
+                    })
+                    .unwrap()
+            }
+        );
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_and_change_nothing() {
+    let s = Srv::start(TestDb::sqlite().await.unwrap()).await;
+    let inst = s.login("jigou").await;
+    let (id, _) = new_draft(&s, &inst, "少儿舞蹈启蒙").await;
+    let cases: &[(&str, &str, Vec<u8>, &str)] = &[
+        (
+            "exe renamed pdf",
+            "setup.pdf",
+            b"MZ\x90\0\x03\0\0\0\x04\0\0\0".to_vec(),
+            "err.file.type_unknown",
+        ),
+        (
+            "html renamed pdf",
+            "page.pdf",
+            b"<html><script>alert(1)</script></html>".to_vec(),
+            "err.file.type_unknown",
+        ),
+        ("empty", "empty.pdf", vec![], "err.file.empty"),
+        (
+            "oversized",
+            "big.pdf",
+            {
+                let mut v = pdf("big");
+                v.resize(70 * 1024, b' ');
+                v
+            },
+            "err.file.too_large",
+        ),
+        (
+            "path",
+            "../../etc/passwd.pdf",
+            pdf("p"),
+            "err.file.name_path",
+        ),
+        (
+            "control",
+            "bad\u{1}name.pdf",
+            pdf("c"),
+            "err.file.name_control",
+        ),
+        (
+            "long name",
+            &format!("{}.pdf", "长".repeat(86)),
+            pdf("l"),
+            "err.file.name_too_long",
+        ),
+        (
+            "wrong extension",
+            "plan.docx",
+            pdf("w"),
+            "err.file.extension_mismatch",
+        ),
+        (
+            "plain zip",
+            "plan.docx",
+            zip(&["a.txt"]),
+            "err.file.office_invalid",
+        ),
+    ];
+    for (what, name, bytes, key) in cases {
+        let (st, v) = s
+            .upload(&inst, id, "course_plan", name, bytes.clone(), None)
+            .await;
+        assert_eq!(st, 422, "{what}: {v}");
+        assert!(field_keys(&v).iter().any(|k| k == key), "{what}: {v}");
+    }
+    let (st, v) = s
+        .upload(&inst, id, "no_such_kind", "a.pdf", pdf("k"), None)
+        .await;
+    assert_eq!(st, 422, "{v}");
+    // A duplicate of a file already in the case.
+    assert_eq!(
+        s.upload(&inst, id, "course_plan", "plan.pdf", pdf("same"), None)
+            .await
+            .0,
+        201
+    );
+    let (st, v) = s
+        .upload(&inst, id, "other", "copy.pdf", pdf("same"), None)
+        .await;
+    assert_eq!(st, 422);
+    assert!(field_keys(&v).contains(&"err.file.duplicate".to_string()));
+    let (_, c) = s.case(&inst, id).await;
+    assert_eq!(
+        c["materials"].as_array().unwrap().len(),
+        1,
+        "only the good upload is kept"
+    );
+    // Nothing half-written is left in the temporary folder.
+    let tmp = s.data_dir.join("files").join("tmp");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn stale_draft_from_a_second_tab_is_refused() {
+    let s = Srv::start(TestDb::sqlite().await.unwrap()).await;
+    let inst = s.login("jigou").await;
+    let (id, v1) = new_draft(&s, &inst, "少儿围棋入门").await;
+    let (st, _) = s.call(&inst, "save_draft", json!({ "input": { "id": id, "version": v1, "item": item("第一个标签页"), "undertaking": false } })).await;
+    assert_eq!(st, 200);
+    let (st, v) = s.call(&inst, "save_draft", json!({ "input": { "id": id, "version": v1, "item": item("第二个标签页"), "undertaking": false } })).await;
+    assert_eq!(st, 409);
+    assert_eq!(v, json!("Stale"));
+    let (_, c) = s.case(&inst, id).await;
+    assert_eq!(c["item"]["name"], "第一个标签页");
+    // An action at a stale version changes nothing either.
+    let (st, _) = s.call(&inst, "case_action", json!({ "input": { "id": id, "version": v1, "action": { "kind": "withdraw", "reason": "" } } })).await;
+    assert_eq!(st, 409);
+    assert_eq!(s.case(&inst, id).await.1["state"], "draft");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn other_institutions_and_counties_see_nothing() {
+    let s = Srv::start(TestDb::sqlite().await.unwrap()).await;
+    let inst = s.login("jigou").await;
+    let other = s.login("jigou2").await;
+    let (id, _) = new_draft(&s, &inst, "少儿书法").await;
+    let mats = upload_required(&s, &inst, id).await;
+
+    // The owner downloads with a proper RFC 6266 name and nosniff.
+    let r = s
+        .http
+        .get(format!("{}/files/materials/{}", s.base, mats[0]))
+        .header(header::COOKIE, &inst)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let cd = r
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cd.starts_with("attachment;"), "{cd}");
+    assert!(
+        cd.contains("filename*=UTF-8''%E5%9F%B9%E8%AE%AD%E8%AF%BE%E7%A8%8B%E6%96%B9%E6%A1%88.pdf"),
+        "{cd}"
+    );
+    assert_eq!(
+        r.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+    assert_eq!(
+        r.headers().get(header::CONTENT_TYPE).unwrap(),
+        "application/pdf"
+    );
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let r = s
+        .http
+        .get(format!("{}/files/materials/{}?inline=1", s.base, mats[0]))
+        .header(header::COOKIE, &inst)
+        .send()
+        .await
+        .unwrap();
+    assert!(r
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("inline;"));
+    // Word files are never inline.
+    let r = s
+        .http
+        .get(format!("{}/files/materials/{}?inline=1", s.base, mats[1]))
+        .header(header::COOKIE, &inst)
+        .send()
+        .await
+        .unwrap();
+    assert!(r
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+
+    // Another institution: the case, its file and an upload are all "not found".
+    assert_eq!(s.case(&other, id).await.0, 404);
+    let r = s
+        .http
+        .get(format!("{}/files/materials/{}", s.base, mats[0]))
+        .header(header::COOKIE, &other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(
+        s.upload(&other, id, "other", "x.pdf", pdf("intruder"), None)
+            .await
+            .0,
+        404
+    );
+    let (st, _) = s.call(&other, "save_draft", json!({ "input": { "id": id, "version": 1, "item": item("篡改"), "undertaking": false } })).await;
+    assert_eq!(st, 404);
+    let (st, _) = s.call(&other, "case_action", json!({ "input": { "id": id, "version": 1, "action": { "kind": "withdraw", "reason": "" } } })).await;
+    assert_eq!(st, 404);
+    // Not signed in: not found as well.
+    assert_eq!(
+        s.http
+            .get(format!("{}/files/materials/{}", s.base, mats[0]))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // A missing id looks the same as a foreign one.
+    assert_eq!(s.case(&other, 999_999).await.0, 404);
+    // A county clerk may not act for the institution, nor the institution for the county.
+    let clerk = s.login("xian-jbr").await;
+    let (_, c) = s.case(&inst, id).await;
+    let ver = c["version"].as_i64().unwrap();
+    let (st, _) = s.call(&inst, "save_draft", json!({ "input": { "id": id, "version": ver, "item": item("少儿书法"), "undertaking": true } })).await;
+    assert_eq!(st, 200);
+    let (st, v) = s
+        .call(
+            &inst,
+            "case_action",
+            json!({ "input": { "id": id, "version": ver + 1, "action": { "kind": "submit" } } }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (st, _) = s
+        .call(
+            &inst,
+            "case_action",
+            json!({ "input": { "id": id, "version": ver + 2, "action": { "kind": "accept" } } }),
+        )
+        .await;
+    assert_eq!(st, 403);
+    let (st, _) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver + 2, "action": { "kind": "withdraw", "reason": "x" } } })).await;
+    assert_eq!(st, 403);
+    // Only the director determines directly.
+    let (st, _) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver + 2, "action": { "kind": "determine_directly", "category": "non_subject", "reasons": "书法属艺术类" } } })).await;
+    assert_eq!(st, 403);
+    let director = s.login("xian-fzr").await;
+    let (st, v) = s.call(&director, "case_action", json!({ "input": { "id": id, "version": ver + 2, "action": { "kind": "determine_directly", "category": "non_subject", "reasons": "书法属于艺术类培训，可直接认定。" } } })).await;
+    assert_eq!(st, 200, "{v}");
+    let (_, c) = s.case(&inst, id).await;
+    assert_eq!(c["state"], "determined");
+    assert_eq!(c["category"], "non_subject");
+    s.stop().await;
+}
