@@ -407,250 +407,258 @@ async fn application_journey_and_timeline() {
 
 #[tokio::test]
 async fn bad_uploads_are_refused_and_change_nothing() {
-    let s = Srv::start(TestDb::sqlite().await.unwrap()).await;
-    let inst = s.login("jigou").await;
-    let (id, _) = new_draft(&s, &inst, "少儿舞蹈启蒙").await;
-    let cases: &[(&str, &str, Vec<u8>, &str)] = &[
-        (
-            "exe renamed pdf",
-            "setup.pdf",
-            b"MZ\x90\0\x03\0\0\0\x04\0\0\0".to_vec(),
-            "err.file.type_unknown",
-        ),
-        (
-            "html renamed pdf",
-            "page.pdf",
-            b"<html><script>alert(1)</script></html>".to_vec(),
-            "err.file.type_unknown",
-        ),
-        ("empty", "empty.pdf", vec![], "err.file.empty"),
-        (
-            "oversized",
-            "big.pdf",
-            {
-                let mut v = pdf("big");
-                v.resize(70 * 1024, b' ');
-                v
-            },
-            "err.file.too_large",
-        ),
-        (
-            "path",
-            "../../etc/passwd.pdf",
-            pdf("p"),
-            "err.file.name_path",
-        ),
-        (
-            "control",
-            "bad\u{1}name.pdf",
-            pdf("c"),
-            "err.file.name_control",
-        ),
-        (
-            "long name",
-            &format!("{}.pdf", "长".repeat(86)),
-            pdf("l"),
-            "err.file.name_too_long",
-        ),
-        (
-            "wrong extension",
-            "plan.docx",
-            pdf("w"),
-            "err.file.extension_mismatch",
-        ),
-        (
-            "plain zip",
-            "plan.docx",
-            zip(&["a.txt"]),
-            "err.file.office_invalid",
-        ),
-    ];
-    for (what, name, bytes, key) in cases {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let (id, _) = new_draft(&s, &inst, "少儿舞蹈启蒙").await;
+        let cases: &[(&str, &str, Vec<u8>, &str)] = &[
+            (
+                "exe renamed pdf",
+                "setup.pdf",
+                b"MZ\x90\0\x03\0\0\0\x04\0\0\0".to_vec(),
+                "err.file.type_unknown",
+            ),
+            (
+                "html renamed pdf",
+                "page.pdf",
+                b"<html><script>alert(1)</script></html>".to_vec(),
+                "err.file.type_unknown",
+            ),
+            ("empty", "empty.pdf", vec![], "err.file.empty"),
+            (
+                "oversized",
+                "big.pdf",
+                {
+                    let mut v = pdf("big");
+                    v.resize(70 * 1024, b' ');
+                    v
+                },
+                "err.file.too_large",
+            ),
+            (
+                "path",
+                "../../etc/passwd.pdf",
+                pdf("p"),
+                "err.file.name_path",
+            ),
+            (
+                "control",
+                "bad\u{1}name.pdf",
+                pdf("c"),
+                "err.file.name_control",
+            ),
+            (
+                "long name",
+                &format!("{}.pdf", "长".repeat(86)),
+                pdf("l"),
+                "err.file.name_too_long",
+            ),
+            (
+                "wrong extension",
+                "plan.docx",
+                pdf("w"),
+                "err.file.extension_mismatch",
+            ),
+            (
+                "plain zip",
+                "plan.docx",
+                zip(&["a.txt"]),
+                "err.file.office_invalid",
+            ),
+        ];
+        for (what, name, bytes, key) in cases {
+            let (st, v) = s
+                .upload(&inst, id, "course_plan", name, bytes.clone(), None)
+                .await;
+            assert_eq!(st, 422, "{what}: {v}");
+            assert!(field_keys(&v).iter().any(|k| k == key), "{what}: {v}");
+        }
         let (st, v) = s
-            .upload(&inst, id, "course_plan", name, bytes.clone(), None)
+            .upload(&inst, id, "no_such_kind", "a.pdf", pdf("k"), None)
             .await;
-        assert_eq!(st, 422, "{what}: {v}");
-        assert!(field_keys(&v).iter().any(|k| k == key), "{what}: {v}");
+        assert_eq!(st, 422, "{v}");
+        // A duplicate of a file already in the case.
+        assert_eq!(
+            s.upload(&inst, id, "course_plan", "plan.pdf", pdf("same"), None)
+                .await
+                .0,
+            201
+        );
+        let (st, v) = s
+            .upload(&inst, id, "other", "copy.pdf", pdf("same"), None)
+            .await;
+        assert_eq!(st, 422);
+        assert!(field_keys(&v).contains(&"err.file.duplicate".to_string()));
+        let (_, c) = s.case(&inst, id).await;
+        assert_eq!(
+            c["materials"].as_array().unwrap().len(),
+            1,
+            "only the good upload is kept"
+        );
+        // Nothing half-written is left in the temporary folder.
+        let tmp = s.data_dir.join("files").join("tmp");
+        assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+        s.stop().await;
     }
-    let (st, v) = s
-        .upload(&inst, id, "no_such_kind", "a.pdf", pdf("k"), None)
-        .await;
-    assert_eq!(st, 422, "{v}");
-    // A duplicate of a file already in the case.
-    assert_eq!(
-        s.upload(&inst, id, "course_plan", "plan.pdf", pdf("same"), None)
-            .await
-            .0,
-        201
-    );
-    let (st, v) = s
-        .upload(&inst, id, "other", "copy.pdf", pdf("same"), None)
-        .await;
-    assert_eq!(st, 422);
-    assert!(field_keys(&v).contains(&"err.file.duplicate".to_string()));
-    let (_, c) = s.case(&inst, id).await;
-    assert_eq!(
-        c["materials"].as_array().unwrap().len(),
-        1,
-        "only the good upload is kept"
-    );
-    // Nothing half-written is left in the temporary folder.
-    let tmp = s.data_dir.join("files").join("tmp");
-    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
-    s.stop().await;
 }
 
 #[tokio::test]
 async fn stale_draft_from_a_second_tab_is_refused() {
-    let s = Srv::start(TestDb::sqlite().await.unwrap()).await;
-    let inst = s.login("jigou").await;
-    let (id, v1) = new_draft(&s, &inst, "少儿围棋入门").await;
-    let (st, _) = s.call(&inst, "save_draft", json!({ "input": { "id": id, "version": v1, "item": item("第一个标签页"), "undertaking": false } })).await;
-    assert_eq!(st, 200);
-    let (st, v) = s.call(&inst, "save_draft", json!({ "input": { "id": id, "version": v1, "item": item("第二个标签页"), "undertaking": false } })).await;
-    assert_eq!(st, 409);
-    assert_eq!(v, json!("Stale"));
-    let (_, c) = s.case(&inst, id).await;
-    assert_eq!(c["item"]["name"], "第一个标签页");
-    // An action at a stale version changes nothing either.
-    let (st, _) = s.call(&inst, "case_action", json!({ "input": { "id": id, "version": v1, "action": { "kind": "withdraw", "reason": "" } } })).await;
-    assert_eq!(st, 409);
-    assert_eq!(s.case(&inst, id).await.1["state"], "draft");
-    s.stop().await;
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let (id, v1) = new_draft(&s, &inst, "少儿围棋入门").await;
+        let (st, _) = s.call(&inst, "save_draft", json!({ "input": { "id": id, "version": v1, "item": item("第一个标签页"), "undertaking": false } })).await;
+        assert_eq!(st, 200);
+        let (st, v) = s.call(&inst, "save_draft", json!({ "input": { "id": id, "version": v1, "item": item("第二个标签页"), "undertaking": false } })).await;
+        assert_eq!(st, 409);
+        assert_eq!(v, json!("Stale"));
+        let (_, c) = s.case(&inst, id).await;
+        assert_eq!(c["item"]["name"], "第一个标签页");
+        // An action at a stale version changes nothing either.
+        let (st, _) = s.call(&inst, "case_action", json!({ "input": { "id": id, "version": v1, "action": { "kind": "withdraw", "reason": "" } } })).await;
+        assert_eq!(st, 409);
+        assert_eq!(s.case(&inst, id).await.1["state"], "draft");
+        s.stop().await;
+    }
 }
 
 #[tokio::test]
 async fn other_institutions_and_counties_see_nothing() {
-    let s = Srv::start(TestDb::sqlite().await.unwrap()).await;
-    let inst = s.login("jigou").await;
-    let other = s.login("jigou2").await;
-    let (id, _) = new_draft(&s, &inst, "少儿书法").await;
-    let mats = upload_required(&s, &inst, id).await;
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let other = s.login("jigou2").await;
+        let (id, _) = new_draft(&s, &inst, "少儿书法").await;
+        let mats = upload_required(&s, &inst, id).await;
 
-    // The owner downloads with a proper RFC 6266 name and nosniff.
-    let r = s
-        .http
-        .get(format!("{}/files/materials/{}", s.base, mats[0]))
-        .header(header::COOKIE, &inst)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let cd = r
-        .headers()
-        .get(header::CONTENT_DISPOSITION)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(cd.starts_with("attachment;"), "{cd}");
-    assert!(
-        cd.contains("filename*=UTF-8''%E5%9F%B9%E8%AE%AD%E8%AF%BE%E7%A8%8B%E6%96%B9%E6%A1%88.pdf"),
-        "{cd}"
-    );
-    assert_eq!(
-        r.headers().get("x-content-type-options").unwrap(),
-        "nosniff"
-    );
-    assert_eq!(
-        r.headers().get(header::CONTENT_TYPE).unwrap(),
-        "application/pdf"
-    );
-    assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
-    let r = s
-        .http
-        .get(format!("{}/files/materials/{}?inline=1", s.base, mats[0]))
-        .header(header::COOKIE, &inst)
-        .send()
-        .await
-        .unwrap();
-    assert!(r
-        .headers()
-        .get(header::CONTENT_DISPOSITION)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .starts_with("inline;"));
-    // Word files are never inline.
-    let r = s
-        .http
-        .get(format!("{}/files/materials/{}?inline=1", s.base, mats[1]))
-        .header(header::COOKIE, &inst)
-        .send()
-        .await
-        .unwrap();
-    assert!(r
-        .headers()
-        .get(header::CONTENT_DISPOSITION)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .starts_with("attachment;"));
-
-    // Another institution: the case, its file and an upload are all "not found".
-    assert_eq!(s.case(&other, id).await.0, 404);
-    let r = s
-        .http
-        .get(format!("{}/files/materials/{}", s.base, mats[0]))
-        .header(header::COOKIE, &other)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
-    assert_eq!(
-        s.upload(&other, id, "other", "x.pdf", pdf("intruder"), None)
-            .await
-            .0,
-        404
-    );
-    let (st, _) = s.call(&other, "save_draft", json!({ "input": { "id": id, "version": 1, "item": item("篡改"), "undertaking": false } })).await;
-    assert_eq!(st, 404);
-    let (st, _) = s.call(&other, "case_action", json!({ "input": { "id": id, "version": 1, "action": { "kind": "withdraw", "reason": "" } } })).await;
-    assert_eq!(st, 404);
-    // Not signed in: not found as well.
-    assert_eq!(
-        s.http
+        // The owner downloads with a proper RFC 6266 name and nosniff.
+        let r = s
+            .http
             .get(format!("{}/files/materials/{}", s.base, mats[0]))
+            .header(header::COOKIE, &inst)
             .send()
             .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let cd = r
+            .headers()
+            .get(header::CONTENT_DISPOSITION)
             .unwrap()
-            .status(),
-        404
-    );
-    // A missing id looks the same as a foreign one.
-    assert_eq!(s.case(&other, 999_999).await.0, 404);
-    // A county clerk may not act for the institution, nor the institution for the county.
-    let clerk = s.login("xian-jbr").await;
-    let (_, c) = s.case(&inst, id).await;
-    let ver = c["version"].as_i64().unwrap();
-    let (st, _) = s.call(&inst, "save_draft", json!({ "input": { "id": id, "version": ver, "item": item("少儿书法"), "undertaking": true } })).await;
-    assert_eq!(st, 200);
-    let (st, v) = s
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(cd.starts_with("attachment;"), "{cd}");
+        assert!(
+            cd.contains(
+                "filename*=UTF-8''%E5%9F%B9%E8%AE%AD%E8%AF%BE%E7%A8%8B%E6%96%B9%E6%A1%88.pdf"
+            ),
+            "{cd}"
+        );
+        assert_eq!(
+            r.headers().get("x-content-type-options").unwrap(),
+            "nosniff"
+        );
+        assert_eq!(
+            r.headers().get(header::CONTENT_TYPE).unwrap(),
+            "application/pdf"
+        );
+        assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+        let r = s
+            .http
+            .get(format!("{}/files/materials/{}?inline=1", s.base, mats[0]))
+            .header(header::COOKIE, &inst)
+            .send()
+            .await
+            .unwrap();
+        assert!(r
+            .headers()
+            .get(header::CONTENT_DISPOSITION)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("inline;"));
+        // Word files are never inline.
+        let r = s
+            .http
+            .get(format!("{}/files/materials/{}?inline=1", s.base, mats[1]))
+            .header(header::COOKIE, &inst)
+            .send()
+            .await
+            .unwrap();
+        assert!(r
+            .headers()
+            .get(header::CONTENT_DISPOSITION)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;"));
+
+        // Another institution: the case, its file and an upload are all "not found".
+        assert_eq!(s.case(&other, id).await.0, 404);
+        let r = s
+            .http
+            .get(format!("{}/files/materials/{}", s.base, mats[0]))
+            .header(header::COOKIE, &other)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        assert_eq!(
+            s.upload(&other, id, "other", "x.pdf", pdf("intruder"), None)
+                .await
+                .0,
+            404
+        );
+        let (st, _) = s.call(&other, "save_draft", json!({ "input": { "id": id, "version": 1, "item": item("篡改"), "undertaking": false } })).await;
+        assert_eq!(st, 404);
+        let (st, _) = s.call(&other, "case_action", json!({ "input": { "id": id, "version": 1, "action": { "kind": "withdraw", "reason": "" } } })).await;
+        assert_eq!(st, 404);
+        // Not signed in: not found as well.
+        assert_eq!(
+            s.http
+                .get(format!("{}/files/materials/{}", s.base, mats[0]))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        // A missing id looks the same as a foreign one.
+        assert_eq!(s.case(&other, 999_999).await.0, 404);
+        // A county clerk may not act for the institution, nor the institution for the county.
+        let clerk = s.login("xian-jbr").await;
+        let (_, c) = s.case(&inst, id).await;
+        let ver = c["version"].as_i64().unwrap();
+        let (st, _) = s.call(&inst, "save_draft", json!({ "input": { "id": id, "version": ver, "item": item("少儿书法"), "undertaking": true } })).await;
+        assert_eq!(st, 200);
+        let (st, v) = s
         .call(
             &inst,
             "case_action",
             json!({ "input": { "id": id, "version": ver + 1, "action": { "kind": "submit" } } }),
         )
         .await;
-    assert_eq!(st, 200, "{v}");
-    let (st, _) = s
+        assert_eq!(st, 200, "{v}");
+        let (st, _) = s
         .call(
             &inst,
             "case_action",
             json!({ "input": { "id": id, "version": ver + 2, "action": { "kind": "accept" } } }),
         )
         .await;
-    assert_eq!(st, 403);
-    let (st, _) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver + 2, "action": { "kind": "withdraw", "reason": "x" } } })).await;
-    assert_eq!(st, 403);
-    // Only the director determines directly.
-    let (st, _) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver + 2, "action": { "kind": "determine_directly", "category": "non_subject", "reasons": "书法属艺术类" } } })).await;
-    assert_eq!(st, 403);
-    let director = s.login("xian-fzr").await;
-    let (st, v) = s.call(&director, "case_action", json!({ "input": { "id": id, "version": ver + 2, "action": { "kind": "determine_directly", "category": "non_subject", "reasons": "书法属于艺术类培训，可直接认定。" } } })).await;
-    assert_eq!(st, 200, "{v}");
-    let (_, c) = s.case(&inst, id).await;
-    assert_eq!(c["state"], "determined");
-    assert_eq!(c["category"], "non_subject");
-    s.stop().await;
+        assert_eq!(st, 403);
+        let (st, _) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver + 2, "action": { "kind": "withdraw", "reason": "x" } } })).await;
+        assert_eq!(st, 403);
+        // Only the director determines directly.
+        let (st, _) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver + 2, "action": { "kind": "determine_directly", "category": "non_subject", "reasons": "书法属艺术类" } } })).await;
+        assert_eq!(st, 403);
+        let director = s.login("xian-fzr").await;
+        let (st, v) = s.call(&director, "case_action", json!({ "input": { "id": id, "version": ver + 2, "action": { "kind": "determine_directly", "category": "non_subject", "reasons": "书法属于艺术类培训，可直接认定。" } } })).await;
+        assert_eq!(st, 200, "{v}");
+        let (_, c) = s.case(&inst, id).await;
+        assert_eq!(c["state"], "determined");
+        assert_eq!(c["category"], "non_subject");
+        s.stop().await;
+    }
 }

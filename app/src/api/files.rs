@@ -353,11 +353,23 @@ async fn download(
     if let Ok(v) = HeaderValue::from_str(&content_disposition(inline, &m.file_name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    // The file itself may not run anything, even if a browser were to sniff it.
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
+    // The file itself may not run anything, even if a browser were to sniff it. PDF and images
+    // shown in the case page may be framed by our own pages only.
+    if inline {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; img-src 'self'; frame-ancestors 'self'"),
+        );
+        h.insert(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        );
+    } else {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; sandbox; frame-ancestors 'none'"),
+        );
+    }
     Ok(res)
 }
 
