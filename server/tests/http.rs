@@ -50,8 +50,10 @@ impl Srv {
         let task = tokio::spawn(server::serve(listener, st));
         Srv {
             base: format!("http://{addr}"),
+            // A hang becomes a failure with a name (not a timing assertion: far beyond need).
             http: Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .timeout(std::time::Duration::from_secs(120))
                 .build()
                 .unwrap(),
             clock,
@@ -701,6 +703,39 @@ async fn get_never_changes_state() {
 // ---------------------------------------------------------------------------------------------
 // Headers, limits, health
 
+/// Sends a request over a bare connection (the server may answer and close before the body is
+/// all written, which an HTTP client reports as an error) and returns the answer's status.
+async fn raw_exchange(host: &str, head: String, body: Vec<Vec<u8>>) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let conn = tokio::net::TcpStream::connect(host).await.unwrap();
+    let (mut rd, mut wr) = conn.into_split();
+    let reader = tokio::spawn(async move {
+        let mut buf = Vec::new();
+        let _ = rd.read_to_end(&mut buf).await; // a reset after the answer is fine
+        buf
+    });
+    let exchange = async {
+        if wr.write_all(head.as_bytes()).await.is_ok() {
+            for piece in body {
+                if wr.write_all(&piece).await.is_err() {
+                    break; // the server stopped reading
+                }
+            }
+        }
+        reader.await.unwrap()
+    };
+    // A hang becomes a failure with a name (not a timing assertion: far beyond need).
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(120), exchange)
+        .await
+        .expect("the server neither answered nor closed the connection");
+    let answer = String::from_utf8_lossy(&answer);
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {answer:?}"))
+}
+
 fn csp_nonce(csp: &str) -> String {
     let script_src = csp
         .split(';')
@@ -791,16 +826,22 @@ async fn oversized_and_malformed_bodies_get_4xx_and_the_server_goes_on() {
     let admin = s.login("admin", DEMO_PASSWORD).await;
     let events_before = s.actions().await.len();
 
+    // 2 MB with a Content-Length: refused before it is read.
+    let host = s.base.trim_start_matches("http://").to_string();
     let big = format!("username=admin&password={}", "a".repeat(2 * 1024 * 1024));
-    let r = s
-        .http
-        .post(format!("{}/api/login", s.base))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(big)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: {host}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        big.len()
+    );
+    let pieces: Vec<Vec<u8>> = big
+        .as_bytes()
+        .chunks(64 * 1024)
+        .map(<[u8]>::to_vec)
+        .collect();
+    let status = raw_exchange(&host, head, pieces).await;
+    assert_eq!(status, 413);
 
     let bodies: Vec<(&str, &str, Vec<u8>)> = vec![
         (
@@ -876,19 +917,37 @@ async fn verify_audit(url: &str, data_dir: &std::path::Path) -> (Option<i32>, St
 }
 
 fn verify_audit_blocking(url: &str, data_dir: &std::path::Path) -> (Option<i32>, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jianding"))
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jianding"))
         .arg("--database-url")
         .arg(url)
         .arg("--data-dir")
         .arg(data_dir)
         .arg("verify-audit")
         .env("RUST_LOG", "error")
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    // A hang becomes a failure with a name (not a timing assertion: far beyond need).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("jianding verify-audit did not finish");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    (status.code(), out)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1036,40 +1095,23 @@ async fn reset_password_ends_sessions_and_issues_a_one_time_password() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_chunked_body_gets_4xx() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let s = Srv::start(TestDb::sqlite().await.unwrap()).await;
     let host = s.base.trim_start_matches("http://").to_string();
-    let mut conn = tokio::net::TcpStream::connect(&host).await.unwrap();
     let head = format!(
         "POST /api/login HTTP/1.1\r\nHost: {host}\r\n\
          Content-Type: application/x-www-form-urlencoded\r\n\
          Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
     );
-    conn.write_all(head.as_bytes()).await.unwrap();
-    let chunk = vec![b'a'; 64 * 1024];
-    // 2 MB in chunks; the server may stop reading early, so write errors are expected.
-    let mut body_ok = conn.write_all(b"username=admin&password=").await.is_ok();
+    let mut pieces = vec![b"18\r\nusername=admin&password=\r\n".to_vec()];
     for _ in 0..32 {
-        if !body_ok {
-            break;
-        }
-        let size = format!("{:x}\r\n", chunk.len());
-        body_ok = conn.write_all(size.as_bytes()).await.is_ok()
-            && conn.write_all(&chunk).await.is_ok()
-            && conn.write_all(b"\r\n").await.is_ok();
+        let mut c = format!("{:x}\r\n", 64 * 1024).into_bytes();
+        c.extend(std::iter::repeat_n(b'a', 64 * 1024));
+        c.extend(b"\r\n");
+        pieces.push(c);
     }
-    if body_ok {
-        let _ = conn.write_all(b"0\r\n\r\n").await;
-    }
-    let mut answer = Vec::new();
-    let _ = conn.read_to_end(&mut answer).await;
-    let answer = String::from_utf8_lossy(&answer);
-    let status: u16 = answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or_else(|| panic!("no status line: {answer:?}"));
-    assert!((400..500).contains(&status), "{status}: {answer}");
+    pieces.push(b"0\r\n\r\n".to_vec());
+    let status = raw_exchange(&host, head, pieces).await;
+    assert!((400..500).contains(&status), "{status}");
     assert_eq!(s.get("/healthz").await.status(), StatusCode::OK);
     s.finish().await;
 }
