@@ -36,7 +36,7 @@ node-tools:
 
 # Debian's Chromium; Playwright never downloads a browser.
 chromium:
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+	@command -v chromium >/dev/null && command -v brotli >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk brotli)
 
 build: rust-tools node-tools
 	cargo leptos build --release
@@ -48,9 +48,10 @@ wasm-size:
 fmt-check:
 	cargo fmt --all -- --check
 
+# The app is linted twice: as the server uses it (ssr, with its tests) and as the browser does.
 clippy:
-	cargo clippy -p server --all-targets -- -D warnings
-	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p app -p server --all-targets -- -D warnings
+	cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Store and server tests run on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 rust-test:

@@ -1,7 +1,7 @@
 //! jianding — 校外培训服务类别鉴定平台. The Leptos application, compiled for the server
 //! (feature "ssr") and the browser (feature "hydrate").
 
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod api;
 pub mod domain;

@@ -1,3 +1,5 @@
+#![recursion_limit = "512"]
+
 //! The browser entry point: hydrate the server-rendered page. Nothing else lives here.
 
 #[wasm_bindgen::prelude::wasm_bindgen]

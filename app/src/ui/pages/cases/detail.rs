@@ -20,7 +20,7 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let reload = RwSignal::new(0u32);
-    let case = Resource::new(move || (id(), reload.get()), |(id, _)| get_case(id));
+    let case = Resource::new_blocking(move || (id(), reload.get()), |(id, _)| get_case(id));
     view! {
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || case.get().map(|r| match r {

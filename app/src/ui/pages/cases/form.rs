@@ -37,7 +37,7 @@ pub fn EditApplicationPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
-    let case = Resource::new(id, get_case);
+    let case = Resource::new_blocking(id, get_case);
     view! {
         <Title text=t("case.edit") />
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
