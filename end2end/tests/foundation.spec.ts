@@ -28,7 +28,7 @@ test("the administrator signs in and lands on the accounts page", async ({ page 
 });
 
 test("a wrong password shows a clear Chinese message and the summary links to the field", async ({ page }) => {
-  await signIn(page, "jigou", "not-the-password");
+  await signIn(page, "jigou", "not-the-password", true);
   const summary = page.getByTestId("error-summary");
   await expect(summary).toContainText("用户名或密码不正确");
   await expect(page).toHaveURL(/\/login/);

@@ -7,12 +7,17 @@ export async function hydrated(page: Page) {
   await expect(page.locator('[data-hydrated="true"]')).toBeVisible();
 }
 
-export async function signIn(page: Page, username: string, password = DEMO_PASSWORD) {
+/** Signs in; unless `expectFailure`, waits until the next page has loaded and hydrated. */
+export async function signIn(page: Page, username: string, password = DEMO_PASSWORD, expectFailure = false) {
   await page.goto("/login");
   await hydrated(page);
   await page.getByLabel("用户名").fill(username);
   await page.getByLabel("密码", { exact: true }).fill(password);
   await page.getByTestId("login-submit").click();
+  if (!expectFailure) {
+    await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+    await hydrated(page);
+  }
 }
 
 /** No horizontal scrolling at this viewport. */

@@ -60,7 +60,7 @@ pub fn Header() -> impl IntoView {
                     </Transition>
                     <ActionForm action=set_lang attr:class="inline-form">
                         <input type="hidden" name="locale" value=switch_to />
-                        <button type="submit" class="button button--secondary" data-testid="lang-switch" lang=move || switch_to()>
+                        <button type="submit" class="button button--secondary" data-testid="lang-switch" lang=switch_to>
                             {move || if locale.get() == "en" { "中文" } else { "English" }}
                         </button>
                     </ActionForm>
@@ -168,7 +168,13 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
                                 .map(|f| {
                                     let href = format!("#{}", f.field.replace('.', "-"));
                                     let msg = text_with(locale.get(), &f.key, &f.args);
-                                    view! { <li><a href=href>{msg}</a></li> }.into_any()
+                                    let target = f.field.replace('.', "-");
+                                    view! {
+                                        <li>
+                                            <a href=href on:click=move |ev| focus_field(ev, &target)>{msg}</a>
+                                        </li>
+                                    }
+                                    .into_any()
                                 })
                                 .collect()
                         }
@@ -177,6 +183,25 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
             </div>
         </Show>
     }
+}
+
+/// Moves focus to the field an error summary link names (browsers only scroll to it).
+fn focus_field(ev: leptos::ev::MouseEvent, id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            ev.prevent_default();
+            el.scroll_into_view();
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, id);
 }
 
 /// The messages for one field, shown above its input.

@@ -53,9 +53,11 @@ pub fn ChangePasswordPage() -> impl IntoView {
         <div class="narrow">
             <ErrorSummary error=error />
             <h1>{t("password.title")}</h1>
-            <Show when=must>
-                <div class="banner banner--info" role="status" data-testid="must-change">{t("password.must_change")}</div>
-            </Show>
+            <Transition>
+                {move || must().then(|| view! {
+                    <div class="banner banner--info" role="status" data-testid="must-change">{t("password.must_change")}</div>
+                })}
+            </Transition>
             <Show
                 when=done
                 fallback=move || {
