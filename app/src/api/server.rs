@@ -53,7 +53,12 @@ pub struct ClientAddr(pub String);
 pub struct CspNonce(pub String);
 
 pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))
+    // Leptos may run the fetcher of a resource whose component was already replaced during
+    // server rendering (its owner, and so the context, is gone); nobody reads that result.
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::debug!("server function called outside a request context");
+        AppError::Transport("no request context".into())
+    })
 }
 
 pub fn parts() -> Option<Parts> {
