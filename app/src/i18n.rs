@@ -127,7 +127,11 @@ mod tests {
     fn lookup_and_placeholders() {
         assert_eq!(text("zh-CN", "app.title"), "校外培训服务类别鉴定平台");
         assert_eq!(
-            text_with("en", "err.password_too_short", &[("min".into(), "10".into())]),
+            text_with(
+                "en",
+                "err.password_too_short",
+                &[("min".into(), "10".into())]
+            ),
             "The password needs at least 10 characters"
         );
         assert_eq!(normalize("en-US"), "en");

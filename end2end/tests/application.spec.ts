@@ -37,7 +37,9 @@ test("an application from draft to acceptance, with a return and a replaced file
   await signIn(page, "jigou");
   await expect(page.getByTestId("home-institution")).toBeVisible();
   await hydrated(page);
+  await expect(page.getByTestId("case-table").or(page.locator(".panel--empty"))).toBeVisible();
   await page.getByTestId("new-application").click();
+  await page.waitForURL(/\/cases\/new/);
   await hydrated(page);
   await page.getByLabel("项目名称").fill("少儿创意美术");
   // Live checks show as soon as the user tries to submit.
@@ -112,7 +114,7 @@ test("an application from draft to acceptance, with a return and a replaced file
   await hydrated(page);
   await expect(page.getByTestId("case-state")).toHaveText("已受理");
   const timeline = page.getByTestId("timeline");
-  await expect(timeline.locator("li")).toHaveCount(5);
+  await expect(timeline.locator("li.timeline__item")).toHaveCount(5);
   await expect(timeline).toContainText("退回补正");
   await expect(timeline).toContainText("招生简章图片不清晰");
   await expect(timeline).toContainText("已补充第 2—16 课时教案");

@@ -74,7 +74,9 @@ fn human_size(n: i64) -> String {
 fn CaseView(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let submitted = move || query.with(|q| q.get("submitted").is_some());
+    let state_now = case.state;
+    let submitted =
+        move || state_now == CaseState::Submitted && query.with(|q| q.get("submitted").is_some());
     let c = case.clone();
     let title = if c.item.name.is_empty() {
         format!("#{}", c.id)
