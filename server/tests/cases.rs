@@ -178,7 +178,7 @@ fn zip(names: &[&str]) -> Vec<u8> {
             20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         ]);
         cd.extend_from_slice(&(n.len() as u16).to_le_bytes());
-        cd.extend_from_slice(&[0; 14]);
+        cd.extend_from_slice(&[0; 12]);
         cd.extend_from_slice(&off.to_le_bytes());
         cd.extend_from_slice(n.as_bytes());
     }
