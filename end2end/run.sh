@@ -17,6 +17,10 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 export BASE_URL="http://127.0.0.1:$PORT"
-if ! npx playwright test "$@"; then
+if ! npx playwright test "$@" 2>&1 | tee "$DATA/playwright.log"; then
   echo "---- server log (tail) ----"; tail -50 "$DATA/server.log"; exit 1
 fi
+passed=$(grep -Eo '[0-9]+ passed' "$DATA/playwright.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+failed=$(grep -Eo '[0-9]+ failed' "$DATA/playwright.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+echo "playwright: $passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
