@@ -662,3 +662,88 @@ async fn other_institutions_and_counties_see_nothing() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn institution_profile_is_validated_and_keeps_its_county() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let (st, p) = s.form(&inst, "my_institution", &[]).await;
+        assert_eq!(st, 200, "{p}");
+        let version = p["version"].as_i64().unwrap();
+        let mut input = p["input"].clone();
+        // A wrong check digit and a bad phone: refused field by field, nothing saved.
+        let good_uscc = input["uscc"].as_str().unwrap().to_string();
+        let mut bad = good_uscc.clone();
+        let last = bad.pop().unwrap();
+        bad.push(if last == '0' { '1' } else { '0' });
+        input["uscc"] = json!(bad);
+        input["contact_phone"] = json!("12345");
+        let (st, v) = s
+            .call(
+                &inst,
+                "save_my_institution",
+                json!({ "input": input, "version": version }),
+            )
+            .await;
+        assert_eq!(st, 422, "{v}");
+        let keys = field_keys(&v);
+        assert!(keys.contains(&"err.uscc_check_digit".to_string()), "{v}");
+        assert!(keys.contains(&"err.phone_format".to_string()), "{v}");
+        // A valid change is saved; the county sent along is ignored.
+        input["uscc"] = json!(good_uscc);
+        input["contact_phone"] = json!("0994-2345678");
+        input["address"] = json!("新疆维吾尔自治区昌吉回族自治州昌吉市延安南路 10 号");
+        input["county"] = json!(652302);
+        let (st, v) = s
+            .call(
+                &inst,
+                "save_my_institution",
+                json!({ "input": input, "version": version }),
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        let (_, p2) = s.form(&inst, "my_institution", &[]).await;
+        assert_eq!(p2["input"]["county"], 652301);
+        assert_eq!(p2["input"]["contact_phone"], "0994-2345678");
+        // The same version again is stale.
+        let (st, _) = s
+            .call(
+                &inst,
+                "save_my_institution",
+                json!({ "input": input, "version": version }),
+            )
+            .await;
+        assert_eq!(st, 409);
+        // Bureau staff have no institution profile of their own.
+        let clerk = s.login("xian-jbr").await;
+        assert_eq!(s.form(&clerk, "my_institution", &[]).await.0, 404);
+
+        // Withdrawing a submitted application before the draw.
+        let (id, v1) = new_draft(&s, &inst, "少儿篮球").await;
+        upload_required(&s, &inst, id).await;
+        let (_, v) = s.call(&inst, "save_draft", json!({ "input": { "id": id, "version": v1, "item": item("少儿篮球"), "undertaking": true } })).await;
+        let ver = v["version"].as_i64().unwrap();
+        let (st, _) = s
+            .call(
+                &inst,
+                "case_action",
+                json!({ "input": { "id": id, "version": ver, "action": { "kind": "submit" } } }),
+            )
+            .await;
+        assert_eq!(st, 200);
+        let (st, v) = s.call(&inst, "case_action", json!({ "input": { "id": id, "version": ver + 1, "action": { "kind": "withdraw", "reason": "调整课程后再申请" } } })).await;
+        assert_eq!(st, 200, "{v}");
+        let (_, c) = s.case(&inst, id).await;
+        assert_eq!(c["state"], "withdrawn");
+        assert_eq!(c["clock"], Value::Null);
+        // Withdrawn cases take no more uploads.
+        assert_ne!(
+            s.upload(&inst, id, "other", "late.pdf", pdf("late"), None)
+                .await
+                .0,
+            201
+        );
+        s.stop().await;
+    }
+}
