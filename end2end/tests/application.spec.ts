@@ -33,6 +33,7 @@ async function upload(page: Page, kind: string, name: string, buffer: Buffer, mi
 }
 
 test("an application from draft to acceptance, with a return and a replaced file", async ({ page, browser }) => {
+  const itemName = `少儿创意美术${Date.now() % 100000}`;
   // The institution drafts an application.
   await signIn(page, "jigou");
   await expect(page.getByTestId("home-institution")).toBeVisible();
@@ -41,7 +42,7 @@ test("an application from draft to acceptance, with a return and a replaced file
   await page.getByTestId("new-application").click();
   await page.waitForURL(/\/cases\/new/);
   await hydrated(page);
-  await page.getByLabel("项目名称").fill("少儿创意美术");
+  await page.getByLabel("项目名称").fill(itemName);
   // Live checks show as soon as the user tries to submit.
   await page.getByTestId("submit-application").click();
   await expect(page.getByTestId("error-summary")).toBeVisible();
@@ -82,8 +83,9 @@ test("an application from draft to acceptance, with a return and a replaced file
   const county = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
   const cp = await county.newPage();
   await signIn(cp, "xian-jbr");
-  await expect(cp.getByTestId("case-table")).toContainText("少儿创意美术");
-  await cp.getByRole("link", { name: "少儿创意美术" }).click();
+  await expect(cp.getByTestId("case-table")).toContainText(itemName);
+  await cp.getByRole("link", { name: itemName }).click();
+  await cp.waitForURL(/\/cases\/\d+$/);
   await hydrated(cp);
   await cp.getByLabel("需补正的内容").fill("课时教案只有第 1 课时，请补充全部课时\n招生简章图片不清晰");
   await cp.locator('[data-action="return"]').click();

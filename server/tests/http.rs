@@ -227,7 +227,7 @@ async fn login_right_and_wrong() {
         assert!(token.len() >= 22, "at least 128 bits: {token}");
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["must_change_password"], false);
-        assert_eq!(body["home"], "/");
+        assert_eq!(body["home"], "/county");
         let me = s.whoami(&token).await;
         assert_eq!(me["username"], "xian-jbr");
         assert_eq!(me["role"], "county_clerk");

@@ -26,8 +26,12 @@ pub struct MeView {
 /// Where each role lands after signing in.
 pub fn home_path(role: Role) -> &'static str {
     match role {
+        Role::InstitutionUser => "/institution",
+        Role::Expert => "/expert",
+        Role::CountyClerk | Role::CountyDirector => "/county",
+        Role::PrefectureClerk | Role::PrefectureDirector => "/prefecture",
+        Role::Observer => "/observer",
         Role::Admin => "/admin/accounts",
-        _ => "/",
     }
 }
 

@@ -125,6 +125,11 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=path!("/") view=pages::home::HomePage />
                         <Route path=path!("/login") view=pages::login::LoginPage />
+                        <Route path=path!("/institution") view=pages::home::InstitutionHome />
+                        <Route path=path!("/expert") view=pages::home::ExpertHome />
+                        <Route path=path!("/county") view=pages::home::CountyHome />
+                        <Route path=path!("/prefecture") view=pages::home::PrefectureHome />
+                        <Route path=path!("/observer") view=pages::home::ObserverHome />
                         <Route path=path!("/account/password") view=pages::account::ChangePasswordPage />
                         <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage />
                         <Route path=path!("/institution/profile") view=pages::profile::ProfilePage />

@@ -1,12 +1,14 @@
 //! The home page of each role (later issues fill them with work).
 
 use super::cases::list::{IntakeQueue, MyCases};
+use crate::api::auth::home_path;
 use crate::domain::role::Role;
 use crate::ui::{t, use_me};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
+/// `/`: sends each user to the home of their role (or to sign in).
 #[component]
 pub fn HomePage() -> impl IntoView {
     let me = use_me();
@@ -16,12 +18,41 @@ pub fn HomePage() -> impl IntoView {
                 me.get()
                     .map(|r| match r {
                         Ok(Some(m)) if m.must_change_password => view! { <Redirect path="/account/password" /> }.into_any(),
-                        Ok(Some(m)) => role_home(m.role).into_any(),
+                        Ok(Some(m)) => view! { <Redirect path=home_path(m.role) /> }.into_any(),
                         _ => view! { <Redirect path="/login" /> }.into_any(),
                     })
             }}
         </Suspense>
     }
+}
+
+// Each home is a route of its own, so that its lists are created once per page (a resource
+// created inside a closure that re-runs during server rendering gets out of step with the
+// browser's when hydrating).
+
+#[component]
+pub fn InstitutionHome() -> impl IntoView {
+    role_home(Role::InstitutionUser)
+}
+
+#[component]
+pub fn ExpertHome() -> impl IntoView {
+    role_home(Role::Expert)
+}
+
+#[component]
+pub fn CountyHome() -> impl IntoView {
+    role_home(Role::CountyClerk)
+}
+
+#[component]
+pub fn PrefectureHome() -> impl IntoView {
+    role_home(Role::PrefectureClerk)
+}
+
+#[component]
+pub fn ObserverHome() -> impl IntoView {
+    role_home(Role::Observer)
 }
 
 fn role_home(role: Role) -> impl IntoView {

@@ -63,7 +63,7 @@ pub fn MyCases() -> impl IntoView {
             <a class="button" href="/cases/new" data-testid="new-application">{t("cases.new")}</a>
             <a class="button button--secondary" href="/institution/profile">{t("profile.title")}</a>
         </p>
-        <form method="get" action="/" class="filter">
+        <form method="get" action="/institution" class="filter">
             <div class="form-group">
                 <label class="label" for="state-filter">{t("cases.filter")}</label>
                 <select class="select" id="state-filter" name="state">
