@@ -315,16 +315,9 @@ pub async fn change_password(
         return Err(fail(AppError::Stale));
     }
     // Other sessions of this account end; this one stays.
-    let keep = cookie(SESSION_COOKIE).map(|t| sessions::token_hash(&t));
-    {
-        use crate::store::entities::session;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(me.user.id));
-        if let Some(k) = keep {
-            q = q.filter(session::Column::TokenHash.ne(k));
-        }
-        q.exec(&txn).await.map_err(|e| fail(db(e)))?;
-    }
+    sessions::end_others(&txn, me.user.id, cookie(SESSION_COOKIE).as_deref())
+        .await
+        .map_err(|e| fail(db(e)))?;
     audit::append(
         &txn,
         Entry::new(

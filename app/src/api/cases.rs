@@ -133,11 +133,9 @@ mod ssr {
     use crate::domain::deadline::{china_date, HolidayCalendar, TimeLimits};
     use crate::domain::lifecycle::{available_actions, Initiator};
     use crate::store::cases::{self, Case};
-    use crate::store::entities::{county, institution, user_account};
     use crate::store::reference;
     use chrono::{DateTime, Utc};
-    use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-    use std::collections::HashMap;
+    use sea_orm::DatabaseConnection;
 
     pub fn cst(t: DateTime<Utc>) -> String {
         (t + chrono::Duration::hours(8))
@@ -156,20 +154,12 @@ mod ssr {
         list: Vec<Case>,
         now: DateTime<Utc>,
     ) -> Result<Vec<CaseRow>, AppError> {
-        let insts: HashMap<i64, String> = institution::Entity::find()
-            .all(db)
+        let insts = reference::institution_names(db)
             .await
-            .map_err(|e| fail(crate::api::server::db(e)))?
-            .into_iter()
-            .map(|i| (i.id, i.name))
-            .collect();
-        let counties: HashMap<i64, String> = county::Entity::find()
-            .all(db)
+            .map_err(|e| fail(crate::api::server::db(e)))?;
+        let counties = reference::county_names(db)
             .await
-            .map_err(|e| fail(crate::api::server::db(e)))?
-            .into_iter()
-            .map(|c| (c.id, c.name_zh))
-            .collect();
+            .map_err(|e| fail(crate::api::server::db(e)))?;
         Ok(list
             .into_iter()
             .map(|c| CaseRow {
@@ -239,14 +229,9 @@ mod ssr {
             .map_err(|e| fail(db(e)))?;
         let evs = cases::events(&st.db, id).await.map_err(|e| fail(db(e)))?;
         let user_ids: Vec<i64> = evs.iter().filter_map(|e| e.actor_id).collect();
-        let names: HashMap<i64, String> = user_account::Entity::find()
-            .filter(user_account::Column::Id.is_in(user_ids))
-            .all(&st.db)
+        let names = reference::display_names(&st.db, user_ids)
             .await
-            .map_err(|e| fail(db(e)))?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
-            .collect();
+            .map_err(|e| fail(db(e)))?;
         let by = Initiator::User(me.actor);
         let actions = available_actions(&facts, &by);
         let sees_phone = me.actor.role.is_bureau() || me.actor.institution().is_some();

@@ -14,7 +14,7 @@ use crate::domain::error::FieldErrors;
 use crate::domain::files::{check_file_name, check_size, FileType};
 use crate::domain::validate::MaterialKind;
 use crate::store::audit::{self, Entry};
-use crate::store::entities::material;
+use crate::store::cases::NewMaterial;
 use crate::store::files::{record_blob, type_of, HashingWriter};
 use crate::store::{cases, tx};
 use axum::body::Body;
@@ -22,7 +22,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+
 use serde::Deserialize;
 
 fn error_response(e: AppError) -> Response {
@@ -223,39 +223,19 @@ async fn upload(
     record_blob(&txn, &received.sha256, received.size, file_type, now)
         .await
         .map_err(internal)?;
-    if let Some(old) = &replaced {
-        let r = material::Entity::update_many()
-            .col_expr(
-                material::Column::Superseded,
-                sea_orm::sea_query::Expr::value(true),
-            )
-            .filter(material::Column::Id.eq(old.id))
-            .filter(material::Column::Superseded.eq(false))
-            .exec(&txn)
-            .await
-            .map_err(internal)?;
-        if r.rows_affected != 1 {
-            return Err(AppError::Stale);
-        }
-    }
-    let id = material::Entity::insert(material::ActiveModel {
-        case_id: Set(case_id),
-        kind: Set(kind.code().into()),
-        file_name: Set(name.clone()),
-        file_type: Set(file_type.code().into()),
-        size: Set(received.size as i64),
-        sha256: Set(received.sha256.clone()),
-        version: Set(replaced.as_ref().map_or(1, |m| m.version + 1)),
-        replaces_id: Set(replaced.as_ref().map(|m| m.id)),
-        superseded: Set(false),
-        uploaded_by: Set(me.user.id),
-        uploaded_at: Set(now),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await
-    .map_err(internal)?
-    .last_insert_id;
+    let new = NewMaterial {
+        case_id,
+        kind,
+        file_name: name.clone(),
+        file_type,
+        size: received.size,
+        sha256: received.sha256.clone(),
+        uploaded_by: me.user.id,
+    };
+    let id = cases::add_material(&txn, new, replaced.as_ref(), now)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Stale)?;
     audit::append(
         &txn,
         Entry::new("material.upload", format!("case:{case_id}"))
@@ -323,8 +303,7 @@ async fn download(
     let me = session_from_headers(&st, &headers, true)
         .await?
         .ok_or(AppError::NotFound)?;
-    let m = material::Entity::find_by_id(id)
-        .one(&st.db)
+    let m = cases::material(&st.db, id)
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;

@@ -77,10 +77,7 @@ pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Resul
     use crate::domain::ids::CountyId;
     use crate::domain::validate::{normalize_uscc, validate_institution};
     use crate::store::audit::{self, Entry};
-    use crate::store::entities::institution;
     use crate::store::tx;
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (me, current) = own().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -89,12 +86,10 @@ pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Resul
     input.uscc = normalize_uscc(&input.uscc);
     let mut errs = validate_institution(&input);
     if errs.is_empty() && input.uscc != current.uscc {
-        let taken = institution::Entity::find()
-            .filter(institution::Column::Uscc.eq(input.uscc.clone()))
-            .one(&st.db)
+        let taken = crate::store::reference::uscc_taken(&st.db, &input.uscc, current.id)
             .await
             .map_err(|e| fail(db(e)))?;
-        if taken.is_some() {
+        if taken {
             errs.add("institution.uscc", "err.uscc_taken");
         }
     }
@@ -104,45 +99,11 @@ pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Resul
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;
-    let r = institution::Entity::update_many()
-        .col_expr(institution::Column::Name, Expr::value(input.name.trim()))
-        .col_expr(institution::Column::Uscc, Expr::value(input.uscc.clone()))
-        .col_expr(
-            institution::Column::LicenceNo,
-            Expr::value(input.licence_no.trim()),
-        )
-        .col_expr(
-            institution::Column::Address,
-            Expr::value(input.address.trim()),
-        )
-        .col_expr(
-            institution::Column::LegalRep,
-            Expr::value(input.legal_representative.trim()),
-        )
-        .col_expr(
-            institution::Column::Principal,
-            Expr::value(input.principal.trim()),
-        )
-        .col_expr(
-            institution::Column::ContactName,
-            Expr::value(input.contact_name.trim()),
-        )
-        .col_expr(
-            institution::Column::ContactPhone,
-            Expr::value(input.contact_phone.trim()),
-        )
-        .col_expr(
-            institution::Column::ForProfit,
-            Expr::value(input.for_profit),
-        )
-        .col_expr(institution::Column::Version, Expr::value(version + 1))
-        .col_expr(institution::Column::UpdatedAt, Expr::value(now))
-        .filter(institution::Column::Id.eq(current.id))
-        .filter(institution::Column::Version.eq(version))
-        .exec(&txn)
+    if crate::store::institutions::update_profile(&txn, current.id, version, &input, now)
         .await
-        .map_err(|e| fail(db(e)))?;
-    if r.rows_affected != 1 {
+        .map_err(|e| fail(db(e)))?
+        == crate::store::accounts::Updated::Stale
+    {
         return Err(fail(AppError::Stale));
     }
     audit::append(

@@ -191,6 +191,65 @@ pub async fn materials<C: ConnectionTrait>(
         .await
 }
 
+/// One material file.
+pub async fn material<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+) -> Result<Option<material::Model>, DbErr> {
+    material::Entity::find_by_id(id).one(c).await
+}
+
+/// A material about to be recorded (its bytes are already in the file store).
+#[derive(Debug, Clone)]
+pub struct NewMaterial {
+    pub case_id: i64,
+    pub kind: MaterialKind,
+    pub file_name: String,
+    pub file_type: crate::domain::files::FileType,
+    pub size: u64,
+    pub sha256: String,
+    pub uploaded_by: i64,
+}
+
+/// Records a material, as the next version of `replaces` when given (which stays on record,
+/// superseded). `None` when `replaces` was superseded meanwhile (a stale replacement).
+pub async fn add_material<C: ConnectionTrait>(
+    c: &C,
+    m: NewMaterial,
+    replaces: Option<&material::Model>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DbErr> {
+    if let Some(old) = replaces {
+        let r = material::Entity::update_many()
+            .col_expr(material::Column::Superseded, Expr::value(true))
+            .filter(material::Column::Id.eq(old.id))
+            .filter(material::Column::Superseded.eq(false))
+            .exec(c)
+            .await?;
+        if r.rows_affected != 1 {
+            return Ok(None);
+        }
+    }
+    let id = material::Entity::insert(material::ActiveModel {
+        case_id: Set(m.case_id),
+        kind: Set(m.kind.code().into()),
+        file_name: Set(m.file_name),
+        file_type: Set(m.file_type.code().into()),
+        size: Set(m.size as i64),
+        sha256: Set(m.sha256),
+        version: Set(replaces.map_or(1, |o| o.version + 1)),
+        replaces_id: Set(replaces.map(|o| o.id)),
+        superseded: Set(false),
+        uploaded_by: Set(m.uploaded_by),
+        uploaded_at: Set(now),
+        ..Default::default()
+    })
+    .exec(c)
+    .await?
+    .last_insert_id;
+    Ok(Some(id))
+}
+
 /// What the domain needs to know about a case.
 pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, DbErr> {
     let mats = materials(c, case.id).await?;

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod db;
 pub mod entities;
 pub mod files;
+pub mod institutions;
 pub mod migration;
 pub mod passwords;
 pub mod reference;

@@ -1,7 +1,8 @@
 //! Reference data: the counties of the prefecture, and names for scope pickers.
 
-use super::entities::{county, expert, institution};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
+use super::entities::{county, expert, institution, user_account};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
 
 /// 昌吉回族自治州 and its county-level units, by administrative division code.
 pub const COUNTIES: &[(i64, &str, &str)] = &[
@@ -48,4 +49,46 @@ pub async fn expert<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<expert:
 
 pub async fn county<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<county::Model>, DbErr> {
     county::Entity::find_by_id(id).one(c).await
+}
+
+/// Institution names by id.
+pub async fn institution_names<C: ConnectionTrait>(c: &C) -> Result<HashMap<i64, String>, DbErr> {
+    Ok(institutions(c)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect())
+}
+
+/// County names (Chinese) by id.
+pub async fn county_names<C: ConnectionTrait>(c: &C) -> Result<HashMap<i64, String>, DbErr> {
+    Ok(counties(c)
+        .await?
+        .into_iter()
+        .map(|x| (x.id, x.name_zh))
+        .collect())
+}
+
+/// Display names of some accounts, by id.
+pub async fn display_names<C: ConnectionTrait>(
+    c: &C,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, String>, DbErr> {
+    Ok(user_account::Entity::find()
+        .filter(user_account::Column::Id.is_in(ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// Whether another institution already uses a 统一社会信用代码.
+pub async fn uscc_taken<C: ConnectionTrait>(c: &C, uscc: &str, except: i64) -> Result<bool, DbErr> {
+    Ok(institution::Entity::find()
+        .filter(institution::Column::Uscc.eq(uscc))
+        .filter(institution::Column::Id.ne(except))
+        .one(c)
+        .await?
+        .is_some())
 }

@@ -102,6 +102,19 @@ pub async fn end<C: ConnectionTrait>(c: &C, token: &str) -> Result<bool, DbErr> 
     Ok(r.rows_affected > 0)
 }
 
+/// Ends every other session of an account (after a password change), keeping `keep_token`'s.
+pub async fn end_others<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+    keep_token: Option<&str>,
+) -> Result<u64, DbErr> {
+    let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(t) = keep_token {
+        q = q.filter(session::Column::TokenHash.ne(token_hash(t)));
+    }
+    Ok(q.exec(c).await?.rows_affected)
+}
+
 /// Ends every session of an account (disable, password reset).
 pub async fn end_all_for_user<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<u64, DbErr> {
     let r = session::Entity::delete_many()

@@ -1,21 +1,10 @@
 //! Cases (鉴定案件), their timeline, case numbers, stored files and materials.
 
+use super::{a, big_pk_auto, tstz};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
-
-fn big_pk_auto(name: Alias) -> ColumnDef {
-    big_integer(name).auto_increment().primary_key().take()
-}
-
-fn tstz(name: &str) -> ColumnDef {
-    timestamp_with_time_zone(a(name))
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

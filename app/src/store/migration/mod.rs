@@ -1,7 +1,7 @@
 //! Schema migrations, the same for SQLite and PostgreSQL. Run at start (`jianding migrate`
 //! runs them alone). File names `mYYYYMMDD_HHMMSS_name.rs` give the migration names.
 
-use sea_orm_migration::prelude::*;
+use sea_orm_migration::{prelude::*, schema::*};
 
 mod m20261128_000001_foundation;
 mod m20261128_000002_cases;
@@ -16,4 +16,19 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_cases::Migration),
         ]
     }
+}
+
+/// A table or column name.
+fn a(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+/// A 64-bit auto-increment primary key (`integer` on SQLite, `bigserial` on PostgreSQL).
+fn big_pk_auto(name: Alias) -> ColumnDef {
+    big_integer(name).auto_increment().primary_key().take()
+}
+
+/// A timestamp with time zone, not null (stored in UTC).
+fn tstz(name: &str) -> ColumnDef {
+    timestamp_with_time_zone(a(name))
 }

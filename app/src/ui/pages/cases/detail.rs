@@ -1,6 +1,7 @@
 //! The case page: status, deadline, what to do next, the item, the institution, materials
 //! (viewable in the page: PDF and images), the timeline, and the actions this user may take.
 
+use super::human_size;
 use super::{DeadlineTag, StateTag};
 use crate::api::cases::{case_action, get_case, ActionInput, CaseDetail};
 use crate::api::AppError;
@@ -59,14 +60,6 @@ fn next_step_key(role: Role, state: CaseState) -> &'static str {
             CaseState::Accepted => "next.bureau.accepted",
             _ => "next.bureau.other",
         },
-    }
-}
-
-fn human_size(n: i64) -> String {
-    if n >= 1024 * 1024 {
-        format!("{:.1} MB", n as f64 / 1048576.0)
-    } else {
-        format!("{:.0} KB", (n as f64 / 1024.0).max(1.0))
     }
 }
 

@@ -2,6 +2,7 @@
 //! domain's validation (the server runs the same on submit); a panel says live what is still
 //! missing; a draft can be saved at any time; materials upload with a progress bar.
 
+use super::human_size;
 use crate::api::cases::{
     case_action, get_case, save_draft, ActionInput, CaseDetail, DraftInput, MaterialView,
 };
@@ -486,14 +487,6 @@ fn now_text() -> String {
     #[cfg(not(feature = "hydrate"))]
     {
         String::new()
-    }
-}
-
-fn human_size(n: i64) -> String {
-    if n >= 1024 * 1024 {
-        format!("{:.1} MB", n as f64 / 1048576.0)
-    } else {
-        format!("{:.0} KB", (n as f64 / 1024.0).max(1.0))
     }
 }
 

@@ -41,3 +41,12 @@ pub fn DeadlineTag(status: DeadlineStatus) -> impl IntoView {
     let key = status.label_key();
     view! { <span class=class>{move || locale.tr(key)}</span> }
 }
+
+/// A file size for people: "1.5 MB", "12 KB".
+pub fn human_size(n: i64) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MB", n as f64 / 1048576.0)
+    } else {
+        format!("{:.0} KB", (n as f64 / 1024.0).max(1.0))
+    }
+}
