@@ -14,11 +14,15 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/ui.txt"),
     include_str!("../locales/zh-CN/domain.txt"),
     include_str!("../locales/zh-CN/cases.txt"),
+    include_str!("../locales/zh-CN/experts.txt"),
+    include_str!("../locales/zh-CN/draws.txt"),
 ];
 const EN: &[&str] = &[
     include_str!("../locales/en/ui.txt"),
     include_str!("../locales/en/domain.txt"),
     include_str!("../locales/en/cases.txt"),
+    include_str!("../locales/en/experts.txt"),
+    include_str!("../locales/en/draws.txt"),
 ];
 
 type Table = HashMap<&'static str, &'static str>;

@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod auth;
 pub mod cases;
+pub mod draws;
 pub mod error;
+pub mod experts;
 #[cfg(feature = "ssr")]
 pub mod files;
 pub mod institutions;

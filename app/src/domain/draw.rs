@@ -99,6 +99,21 @@ pub struct ExpertFacts {
     pub economic_interests: Vec<InstitutionId>,
     /// Cases the expert currently sits on, not yet sealed.
     pub active_cases: u32,
+    /// The expert has made the declarations of no post at any institution (self and close
+    /// relatives).
+    pub declared: bool,
+    /// Not available from … until … (inclusive), as the expert said.
+    pub unavailable: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// An expert's ties kept in the pool for recusal (stored as JSON): posts at institutions, own
+/// and close relatives', and declared economic interests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ties {
+    #[serde(default)]
+    pub affiliations: Vec<Affiliation>,
+    #[serde(default)]
+    pub economic_interests: Vec<InstitutionId>,
 }
 
 /// What recusal needs to know about the case being drawn for.
@@ -141,6 +156,10 @@ pub enum Exclusion {
     OverWorkload { active: u32, limit: u32 },
     AlreadyOnPanel,
     DeclinedThisCase,
+    /// The declarations of no post at an institution are missing.
+    NoDeclaration,
+    /// The expert said they are unavailable on the day of the draw.
+    Unavailable,
 }
 
 impl Exclusion {
@@ -160,6 +179,8 @@ impl Exclusion {
             Exclusion::OverWorkload { .. } => "over_workload",
             Exclusion::AlreadyOnPanel => "already_on_panel",
             Exclusion::DeclinedThisCase => "declined_this_case",
+            Exclusion::NoDeclaration => "no_declaration",
+            Exclusion::Unavailable => "unavailable",
         }
     }
     /// Translation key `exclusion.<code>`.
@@ -252,6 +273,15 @@ pub fn eligibility(
     if case.declined.contains(&expert.id) {
         why.push(Exclusion::DeclinedThisCase);
     }
+    if !expert.declared {
+        why.push(Exclusion::NoDeclaration);
+    }
+    if expert
+        .unavailable
+        .is_some_and(|(from, until)| from <= today && today <= until)
+    {
+        why.push(Exclusion::Unavailable);
+    }
     if why.is_empty() {
         Ok(())
     } else {
@@ -324,6 +354,9 @@ pub struct DrawCriteria {
     pub require_subject_expert_covering: Option<(ItemDomain, Stage)>,
     /// At least one legal expert.
     pub require_legal_expert: bool,
+    /// A supplementary draw (补充抽取) fills vacant seats of a panel: any size ≥ 1.
+    #[serde(default)]
+    pub supplementary: bool,
 }
 
 impl Default for DrawCriteria {
@@ -333,6 +366,7 @@ impl Default for DrawCriteria {
             backups: 2,
             require_subject_expert_covering: None,
             require_legal_expert: true,
+            supplementary: false,
         }
     }
 }
@@ -361,7 +395,12 @@ impl DrawCriteria {
 
     /// Checks the criteria themselves.
     pub fn check(&self) -> Result<(), DrawError> {
-        if self.panel_size < 3 || self.panel_size.is_multiple_of(2) {
+        let bad_size = if self.supplementary {
+            self.panel_size == 0
+        } else {
+            self.panel_size < 3 || self.panel_size.is_multiple_of(2)
+        };
+        if bad_size {
             return Err(DrawError::InvalidPanelSize {
                 size: self.panel_size,
             });
@@ -759,6 +798,8 @@ mod tests {
             affiliations: vec![],
             economic_interests: vec![],
             active_cases: 0,
+            declared: true,
+            unavailable: None,
         }
     }
 
@@ -842,6 +883,34 @@ mod tests {
             },
             case(),
             Exclusion::CreditBarred,
+        );
+        check(
+            ExpertFacts {
+                declared: false,
+                ..expert(1)
+            },
+            case(),
+            Exclusion::NoDeclaration,
+        );
+        check(
+            ExpertFacts {
+                unavailable: Some((d(2026, 3, 10), d(2026, 3, 20))),
+                ..expert(1)
+            },
+            case(),
+            Exclusion::Unavailable,
+        );
+        // Unavailable another time: fine.
+        assert_eq!(
+            eligibility(
+                &ExpertFacts {
+                    unavailable: Some((d(2026, 3, 11), d(2026, 3, 20))),
+                    ..expert(1)
+                },
+                &case(),
+                today()
+            ),
+            Ok(())
         );
         check(
             ExpertFacts {
@@ -1109,6 +1178,7 @@ mod tests {
             backups: 1,
             require_subject_expert_covering: None,
             require_legal_expert: false,
+            supplementary: false,
         };
         let mut counts = [0u32; 24];
         let mut naive = [0u32; 24];
@@ -1439,5 +1509,33 @@ mod tests {
                 prop_assert!(draw(eligible, &crit, s).is_ok());
             }
         }
+    }
+
+    #[test]
+    fn supplementary_draw_fills_any_number_of_seats() {
+        let pool: Vec<Candidate> = (1..=6)
+            .map(|i| cand(i, if i % 3 == 0 { ExpertKind::Legal } else { ExpertKind::SubjectTeaching }, true))
+            .collect();
+        let one_legal = DrawCriteria {
+            panel_size: 1,
+            backups: 1,
+            require_subject_expert_covering: None,
+            require_legal_expert: true,
+            supplementary: true,
+        };
+        let r = draw(&pool, &one_legal, seed(7)).expect("draws");
+        assert_eq!(r.seats.len(), 1);
+        assert_eq!(r.seats[0].role, SeatRole::Legal);
+        assert_eq!(r.backups.len(), 1);
+        assert_eq!(verify(&r, &pool, &one_legal, seed(7)), Ok(()));
+        // Not supplementary: a panel of one is refused; supplementary of none too.
+        assert!(draw(&pool, &DrawCriteria { supplementary: false, ..one_legal }, seed(7)).is_err());
+        assert!(draw(&pool, &DrawCriteria { panel_size: 0, ..one_legal }, seed(7)).is_err());
+        // Criteria stored before the field existed read as a full draw.
+        let old: DrawCriteria = serde_json::from_str(
+            r#"{"panel_size":3,"backups":2,"require_subject_expert_covering":null,"require_legal_expert":true}"#,
+        )
+        .expect("reads");
+        assert!(!old.supplementary);
     }
 }

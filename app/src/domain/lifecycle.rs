@@ -406,6 +406,11 @@ pub enum Action {
     ReplaceSeat { expert: ExpertId, reason: String },
     /// 重新抽取 (needs a reason; both draws stay on the record).
     Redraw { reason: String },
+    /// 补充抽取: fills seats left vacant when no suitable backup was left.
+    DrawSupplement {
+        seats: Vec<ExpertId>,
+        backups: Vec<ExpertId>,
+    },
     /// 开始鉴定 (system: every seat accepted).
     StartReview,
     /// 要求补充材料或答辩.
@@ -456,6 +461,7 @@ pub enum ActionKind {
     DeclareConflict,
     ReplaceSeat,
     Redraw,
+    DrawSupplement,
     StartReview,
     RequestInfo,
     ProvideInfo,
@@ -474,7 +480,7 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 29] = [
+    pub const ALL: [ActionKind; 30] = [
         ActionKind::Submit,
         ActionKind::Withdraw,
         ActionKind::Return,
@@ -489,6 +495,7 @@ impl ActionKind {
         ActionKind::DeclareConflict,
         ActionKind::ReplaceSeat,
         ActionKind::Redraw,
+        ActionKind::DrawSupplement,
         ActionKind::StartReview,
         ActionKind::RequestInfo,
         ActionKind::ProvideInfo,
@@ -523,6 +530,7 @@ impl ActionKind {
             ActionKind::DeclareConflict => "declare_conflict",
             ActionKind::ReplaceSeat => "replace_seat",
             ActionKind::Redraw => "redraw",
+            ActionKind::DrawSupplement => "draw_supplement",
             ActionKind::StartReview => "start_review",
             ActionKind::RequestInfo => "request_info",
             ActionKind::ProvideInfo => "provide_info",
@@ -568,6 +576,7 @@ impl Action {
             Action::DeclareConflict { .. } => ActionKind::DeclareConflict,
             Action::ReplaceSeat { .. } => ActionKind::ReplaceSeat,
             Action::Redraw { .. } => ActionKind::Redraw,
+            Action::DrawSupplement { .. } => ActionKind::DrawSupplement,
             Action::StartReview => ActionKind::StartReview,
             Action::RequestInfo { .. } => ActionKind::RequestInfo,
             Action::ProvideInfo { .. } => ActionKind::ProvideInfo,
@@ -768,6 +777,30 @@ fn g_draw(g: &GuardInput) -> Result<(), &'static str> {
     Ok(())
 }
 
+fn g_supplement(g: &GuardInput) -> Result<(), &'static str> {
+    let Action::DrawSupplement { seats, backups } = g.action else {
+        return Err("err.guard.draw_invalid");
+    };
+    let active: Vec<ExpertId> = g.facts.active_seats().map(|s| s.expert).collect();
+    let n = active.len() + seats.len();
+    if seats.is_empty() || n < 3 || n.is_multiple_of(2) {
+        return Err("err.guard.panel_size");
+    }
+    let mut all: Vec<ExpertId> = active
+        .iter()
+        .chain(seats.iter())
+        .chain(backups.iter())
+        .copied()
+        .collect();
+    all.sort();
+    let len = all.len();
+    all.dedup();
+    if all.len() != len {
+        return Err("err.guard.draw_duplicate");
+    }
+    Ok(())
+}
+
 fn g_accept_seat(g: &GuardInput) -> Result<(), &'static str> {
     match g.action {
         Action::AcceptSeat {
@@ -894,7 +927,7 @@ macro_rules! terminate_from {
     };
 }
 
-const MAIN_RULES: [Rule; 39] = [
+const MAIN_RULES: [Rule; 40] = [
     rule!(Draft, Submit => Submitted, [Institution], g_submit),
     rule!(Returned, Submit => Submitted, [Institution], g_submit),
     rule!(Draft, Withdraw => Withdrawn, [Institution], g_before_draw),
@@ -917,6 +950,7 @@ const MAIN_RULES: [Rule; 39] = [
     rule!(PanelDrawn, ReplaceSeat => PanelDrawn, [Clerk], g_replace),
     rule!(UnderReview, ReplaceSeat => PanelDrawn, [Clerk], g_replace),
     rule!(PanelDrawn, Redraw => PanelDrawn, [Clerk], g_reason),
+    rule!(PanelDrawn, DrawSupplement => PanelDrawn, [Clerk], g_supplement),
     rule!(PanelDrawn, StartReview => UnderReview, [System], g_panel_ready),
     rule!(UnderReview, RequestInfo => AwaitingInfo, [PanelLead, Clerk], g_reason),
     rule!(AwaitingInfo, ProvideInfo => UnderReview, [Institution], g_reason),
@@ -1003,6 +1037,11 @@ pub enum Effect {
     },
     /// The earlier draw stays on the record but no longer seats anyone.
     VoidPanel,
+    /// A supplementary draw seats these experts on the vacant seats, with its own backups.
+    AddSeats {
+        seats: Vec<ExpertId>,
+        backups: Vec<ExpertId>,
+    },
     /// An expert accepted a seat and signed the conflict declaration.
     SeatAccepted { expert: ExpertId },
     /// A seat is vacant: the next suitable backup takes it (`draw::replace_seat`).
@@ -1259,6 +1298,10 @@ fn effects(facts: &CaseFacts, action: &Action, by: &Initiator) -> Vec<Effect> {
             v
         }
         Action::Redraw { .. } => vec![E::VoidPanel],
+        Action::DrawSupplement { seats, backups } => vec![E::AddSeats {
+            seats: seats.clone(),
+            backups: backups.clone(),
+        }],
         Action::StartReview => {
             // A review that went back to PANEL_DRAWN resumes its clock; a first one starts it.
             if facts.review_started {
@@ -1576,6 +1619,10 @@ mod tests {
                 reason: r(),
             },
             ActionKind::Redraw => Action::Redraw { reason: r() },
+            ActionKind::DrawSupplement => Action::DrawSupplement {
+                seats: vec![ExpertId(9)],
+                backups: vec![],
+            },
             ActionKind::StartReview => Action::StartReview,
             ActionKind::RequestInfo => Action::RequestInfo { request: r() },
             ActionKind::ProvideInfo => Action::ProvideInfo { note: r() },

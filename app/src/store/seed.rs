@@ -5,6 +5,7 @@ use super::audit::{self, Entry};
 use super::entities::{county, expert, institution};
 use super::reference::COUNTIES;
 use super::{passwords, tx};
+use crate::domain::draw::{Affiliation, Relation, Ties};
 use crate::domain::ids::{CountyId, ExpertId, InstitutionId};
 use crate::domain::role::{Role, Scope};
 use crate::domain::validate::uscc_check_char;
@@ -37,6 +38,26 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         username: "zhuanjia",
         role: Role::Expert,
         note: "专家 (学科/教学)",
+    },
+    DemoAccount {
+        username: "zhuanjia-1",
+        role: Role::Expert,
+        note: "专家 (学科/教学)",
+    },
+    DemoAccount {
+        username: "zhuanjia-2",
+        role: Role::Expert,
+        note: "专家 (学科/教学)",
+    },
+    DemoAccount {
+        username: "zhuanjia-3",
+        role: Role::Expert,
+        note: "专家 (学科/教学)",
+    },
+    DemoAccount {
+        username: "zhuanjia-4",
+        role: Role::Expert,
+        note: "专家 (法律)",
     },
     DemoAccount {
         username: "zhuanjia-fl",
@@ -169,23 +190,119 @@ const LAW_EMPLOYERS: &[&str] = &[
     "昌吉学院法学院",
     "新疆北庭律师事务所",
 ];
-const SUBJECT_SETS: &[&[&str]] = &[
-    &["yuwen"],
-    &["shuxue"],
-    &["waiyu"],
-    &["wuli"],
-    &["huaxue"],
-    &["shengwu"],
-    &["daode_fazhi", "lishi"],
-    &["dili"],
-    &["tiyu"],
-    &["yinyue"],
-    &["meishu"],
-    &["xinxi_keji"],
-    &["zonghe_shijian", "laodong"],
-    &["yuwen", "lishi"],
-    &["shuxue", "xinxi_keji"],
+/// One demo expert (see [`demo_experts`]).
+struct DemoExpert {
+    county: Option<i64>,
+    legal: bool,
+    domains: &'static [&'static str],
+    stages: &'static [&'static str],
+    status: &'static str,
+    reason: &'static str,
+    term_ended: bool,
+    works_for_first_institution: bool,
+}
+
+const ALL_DOMAINS: &[&str] = &[
+    "sports",
+    "arts",
+    "technology",
+    "practice",
+    "language",
+    "thinking",
+    "other",
 ];
+const ALL_STAGES: &[&str] = &["preschool", "primary", "junior"];
+const DOMAIN_SETS: &[&[&str]] = &[
+    &["sports", "arts"],
+    &["technology", "thinking"],
+    &["language", "practice", "other"],
+];
+const STAGE_SETS: &[&[&str]] = &[&["primary", "junior"], &["preschool", "primary"], ALL_STAGES];
+
+/// 48 experts: 10 in 昌吉市 (the demo county: 4 subject + 2 legal experts who can be drawn, and
+/// one each suspended, removed, out of term and working for the first demo institution, so the
+/// draw record shows those exclusions), 5 in each other county (3 subject, 2 legal) and 8 in the
+/// prefecture pool (6 subject, 2 legal).
+fn demo_experts() -> Vec<DemoExpert> {
+    let base = |county, legal: bool, k: usize| DemoExpert {
+        county,
+        legal,
+        domains: if legal {
+            &[]
+        } else {
+            DOMAIN_SETS[k % DOMAIN_SETS.len()]
+        },
+        stages: if legal {
+            ALL_STAGES
+        } else {
+            STAGE_SETS[k % STAGE_SETS.len()]
+        },
+        status: "active",
+        reason: "",
+        term_ended: false,
+        works_for_first_institution: false,
+    };
+    let home = Some(COUNTIES[0].0);
+    let mut v = vec![
+        DemoExpert {
+            domains: &["sports", "arts", "language"],
+            stages: ALL_STAGES,
+            ..base(home, false, 0)
+        },
+        DemoExpert {
+            domains: &["technology", "thinking", "practice"],
+            stages: ALL_STAGES,
+            ..base(home, false, 1)
+        },
+        DemoExpert {
+            domains: &["language", "arts", "other"],
+            stages: ALL_STAGES,
+            ..base(home, false, 2)
+        },
+        DemoExpert {
+            domains: ALL_DOMAINS,
+            stages: &["primary", "junior"],
+            ..base(home, false, 3)
+        },
+        base(home, true, 4),
+        base(home, true, 5),
+        DemoExpert {
+            domains: ALL_DOMAINS,
+            status: "suspended",
+            reason: "2026 年第二季度无故缺席鉴定会",
+            ..base(home, false, 6)
+        },
+        DemoExpert {
+            domains: ALL_DOMAINS,
+            status: "removed",
+            reason: "任期内在培训机构兼职",
+            ..base(home, false, 7)
+        },
+        DemoExpert {
+            term_ended: true,
+            ..base(home, true, 8)
+        },
+        DemoExpert {
+            domains: ALL_DOMAINS,
+            stages: ALL_STAGES,
+            works_for_first_institution: true,
+            ..base(home, false, 9)
+        },
+    ];
+    for (c, _, _) in COUNTIES.iter().skip(1) {
+        for k in 0..5 {
+            v.push(base(Some(*c), k >= 3, k));
+        }
+    }
+    for k in 0..8 {
+        v.push(DemoExpert {
+            stages: ALL_STAGES,
+            ..base(None, k >= 6, k)
+        });
+    }
+    v
+}
+
 const TITLES: &[&str] = &["zhongji", "fugaoji", "zhenggaoji"];
 
 /// A valid 统一社会信用代码 for the n-th demo institution in a county.
@@ -258,57 +375,45 @@ pub async fn seed_demo(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bo
 
     let mut expert_ids = Vec::new();
     let term_start = NaiveDate::from_ymd_opt(2025, 9, 1).expect("date");
-    for i in 0..48usize {
-        let legal = i % 6 == 5;
-        let county_id = if i % 4 == 3 {
-            None
-        } else {
-            Some(COUNTIES[i % COUNTIES.len()].0)
-        };
-        let (kind, subjects, stages, employer) = if legal {
-            (
-                "legal",
-                serde_json::json!([]),
-                serde_json::json!(["preschool", "primary", "junior"]),
-                LAW_EMPLOYERS[i % LAW_EMPLOYERS.len()],
-            )
-        } else {
-            let stages = match i % 3 {
-                0 => serde_json::json!(["primary"]),
-                1 => serde_json::json!(["junior"]),
-                _ => serde_json::json!(["preschool", "primary"]),
-            };
-            (
-                "subject",
-                serde_json::json!(SUBJECT_SETS[i % SUBJECT_SETS.len()]),
-                stages,
-                EMPLOYERS[i % EMPLOYERS.len()],
-            )
-        };
-        let (status, reason) = match i {
-            41 => ("suspended", "2026 年第二季度无故缺席鉴定会"),
-            46 => ("removed", "任期内在培训机构兼职"),
-            _ => ("active", ""),
-        };
-        let term_end = if i == 44 {
+    for (i, e) in demo_experts().iter().enumerate() {
+        let term_end = if e.term_ended {
             NaiveDate::from_ymd_opt(2026, 8, 31)
         } else {
             NaiveDate::from_ymd_opt(2028, 8, 31)
         };
+        let employer = if e.legal {
+            LAW_EMPLOYERS[i % LAW_EMPLOYERS.len()]
+        } else {
+            EMPLOYERS[i % EMPLOYERS.len()]
+        };
+        let mut ties = Ties::default();
+        if e.works_for_first_institution {
+            ties.affiliations.push(Affiliation {
+                institution: InstitutionId(inst_ids[0]),
+                relation: Relation::Own,
+                until: None,
+            });
+        }
         let am = expert::ActiveModel {
             name: Set(person(100 + i)),
             employer: Set(employer.into()),
             title: Set(TITLES[i % TITLES.len()].into()),
-            kind: Set(kind.into()),
-            subjects: Set(subjects.to_string()),
-            stages: Set(stages.to_string()),
-            county_id: Set(county_id),
+            kind: Set(if e.legal { "legal" } else { "subject" }.into()),
+            subjects: Set(serde_json::json!(e.domains).to_string()),
+            stages: Set(serde_json::json!(e.stages).to_string()),
+            county_id: Set(e.county),
             phone: Set(phone(100 + i)),
             term_start: Set(term_start),
             term_end: Set(term_end.expect("date")),
-            status: Set(status.into()),
-            status_reason: Set(reason.into()),
-            affiliations: Set(serde_json::json!({"self": [], "relatives": []}).to_string()),
+            status: Set(e.status.into()),
+            status_reason: Set(e.reason.into()),
+            affiliations: Set(serde_json::to_string(&ties).expect("json")),
+            declares_no_post: Set(true),
+            declares_relatives_no_post: Set(true),
+            declared_at: Set(Some(now)),
+            unavailable_from: Set(None),
+            unavailable_until: Set(None),
+            availability_note: Set(String::new()),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
@@ -322,14 +427,25 @@ pub async fn seed_demo(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bo
             "jigou" => Scope::Institution(InstitutionId(inst_ids[0])),
             "jigou2" => Scope::Institution(InstitutionId(inst_ids[1])),
             "zhuanjia" => Scope::Expert(ExpertId(expert_ids[0])),
+            "zhuanjia-1" => Scope::Expert(ExpertId(expert_ids[1])),
+            "zhuanjia-2" => Scope::Expert(ExpertId(expert_ids[2])),
+            "zhuanjia-3" => Scope::Expert(ExpertId(expert_ids[3])),
+            "zhuanjia-4" => Scope::Expert(ExpertId(expert_ids[4])),
             "zhuanjia-fl" => Scope::Expert(ExpertId(expert_ids[5])),
             "xian-jbr" | "xian-fzr" => Scope::County(CountyId(652301)),
             "fk-jbr" => Scope::County(CountyId(652302)),
             "admin" => Scope::System,
             _ => Scope::Prefecture,
         };
-        let display = match a.role {
-            Role::InstitutionUser | Role::Expert | Role::Admin => person(200 + i),
+        let display = match scope {
+            // An expert's account bears the expert's name.
+            Scope::Expert(ExpertId(id)) => person(
+                100 + expert_ids
+                    .iter()
+                    .position(|e| *e == id)
+                    .expect("seeded"),
+            ),
+            _ if matches!(a.role, Role::InstitutionUser | Role::Admin) => person(200 + i),
             _ => person(300 + i),
         };
         accounts::create(

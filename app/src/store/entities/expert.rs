@@ -12,7 +12,7 @@ pub struct Model {
     pub title: String,
     /// "subject" (学科/教学专家) or "legal" (法律专家)
     pub kind: String,
-    /// JSON array of subject / domain codes
+    /// JSON array of `ItemDomain` codes (擅长领域)
     pub subjects: String,
     /// JSON array of stage codes
     pub stages: String,
@@ -24,8 +24,19 @@ pub struct Model {
     /// "active", "suspended", "removed"
     pub status: String,
     pub status_reason: String,
-    /// JSON: affiliations and close relatives' employers, for recusal
+    /// JSON `PoolAffiliations`: posts at institutions (own and close relatives'), economic
+    /// interests, for recusal
     pub affiliations: String,
+    /// 本人未在校外培训机构任职、兼职 (the expert's own declaration)
+    pub declares_no_post: bool,
+    /// 近亲属未在校外培训机构任职、兼职
+    pub declares_relatives_no_post: bool,
+    /// When the expert last confirmed the declarations.
+    pub declared_at: Option<DateTimeUtc>,
+    /// Not available for draws from … until … (inclusive).
+    pub unavailable_from: Option<Date>,
+    pub unavailable_until: Option<Date>,
+    pub availability_note: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

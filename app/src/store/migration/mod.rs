@@ -5,6 +5,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 
 mod m20261128_000001_foundation;
 mod m20261128_000002_cases;
+mod m20261129_000003_pool_draw;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_cases::Migration),
+            Box::new(m20261129_000003_pool_draw::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod cases;
+pub mod experts;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -1,0 +1,1 @@
+//! Server functions of the expert pool (专家库).

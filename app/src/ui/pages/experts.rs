@@ -1,0 +1,1 @@
+//! Pages of the expert pool (专家库) and the expert's own declarations.

@@ -1,0 +1,244 @@
+//! The harness the HTTP test files share: the real server on an ephemeral port over a fresh
+//! database (SQLite, or PostgreSQL from `TEST_DATABASE_URL`) with the demo data and a test clock,
+//! and helpers to sign in, call server functions, upload files and build a submitted case.
+#![allow(dead_code)]
+
+use app::api::server::Settings;
+use app::store::clock::{Clock, TestClock};
+use app::store::seed::{self, DEMO_PASSWORD};
+use app::store::testing::TestDb;
+use chrono::{TimeZone, Utc};
+use reqwest::{header, Client, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub struct Srv {
+    pub clock: TestClock,
+    pub base: String,
+    pub http: Client,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    pub db: TestDb,
+    pub data_dir: std::path::PathBuf,
+}
+
+impl Srv {
+    pub async fn start(db: TestDb) -> Srv {
+        // A Tuesday morning in China (2026-04-07 09:00 CST).
+        let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 4, 7, 1, 0, 0).unwrap());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let data_dir = std::env::temp_dir().join(format!("jianding_cases_{}", addr.port()));
+        let mut st = server::state(
+            &db.url,
+            data_dir.clone(),
+            false,
+            addr,
+            Arc::new(clock.clone()),
+        )
+        .await
+        .unwrap();
+        // Small limits so that "oversized" is cheap to test.
+        st.settings = Arc::new(Settings {
+            max_file_bytes: 64 * 1024,
+            max_case_bytes: 1024 * 1024,
+            ..(*st.settings).clone()
+        });
+        assert!(seed::seed_demo(&st.db, clock.now()).await.unwrap());
+        let task = tokio::spawn(server::serve(listener, st));
+        Srv {
+            clock,
+            base: format!("http://{addr}"),
+            http: Client::new(),
+            task,
+            db,
+            data_dir,
+        }
+    }
+
+    pub async fn stop(self) {
+        self.task.abort();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+        self.db.close().await;
+    }
+
+    pub async fn login(&self, user: &str) -> String {
+        let r = self
+            .http
+            .post(format!("{}/api/login", self.base))
+            .form(&[("username", user), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let c = r
+            .headers()
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        c.split(';').next().unwrap().to_string()
+    }
+
+    pub async fn call(&self, cookie: &str, name: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}/api/{name}", self.base))
+            .header(header::COOKIE, cookie)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status().as_u16();
+        let t = r.text().await.unwrap();
+        (s, serde_json::from_str(&t).unwrap_or(Value::String(t)))
+    }
+
+    pub async fn form(&self, cookie: &str, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}/api/{name}", self.base))
+            .header(header::COOKIE, cookie)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status().as_u16();
+        let t = r.text().await.unwrap();
+        (s, serde_json::from_str(&t).unwrap_or(Value::String(t)))
+    }
+
+    pub async fn upload(
+        &self,
+        cookie: &str,
+        case: i64,
+        kind: &str,
+        name: &str,
+        bytes: Vec<u8>,
+        replaces: Option<i64>,
+    ) -> (u16, Value) {
+        let mut url =
+            reqwest::Url::parse(&format!("{}/files/cases/{case}/materials", self.base)).unwrap();
+        url.query_pairs_mut()
+            .append_pair("kind", kind)
+            .append_pair("name", name);
+        if let Some(r) = replaces {
+            url.query_pairs_mut()
+                .append_pair("replaces", &r.to_string());
+        }
+        let r = self
+            .http
+            .post(url)
+            .header(header::COOKIE, cookie)
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status().as_u16();
+        let t = r.text().await.unwrap();
+        (s, serde_json::from_str(&t).unwrap_or(Value::String(t)))
+    }
+
+    pub async fn case(&self, cookie: &str, id: i64) -> (u16, Value) {
+        self.form(cookie, "get_case", &[("id", &id.to_string())])
+            .await
+    }
+}
+
+pub fn item(name: &str) -> Value {
+    json!({
+        "name": name, "declared_category": "non_subject", "domain": "arts", "stage": "primary",
+        "grades": [3, 4], "delivery": "offline", "hours": 48, "class_size": 15, "fee_fen": 288000,
+        "description": "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。"
+    })
+}
+
+pub fn pdf(tag: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
+}
+
+pub fn png() -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+    v.extend_from_slice(&[0u8; 32]);
+    v
+}
+
+/// A minimal zip with the given entry names (stored, empty), as Office files are.
+pub fn zip(names: &[&str]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut cd = Vec::new();
+    for n in names {
+        let off = out.len() as u32;
+        out.extend_from_slice(b"PK\x03\x04");
+        out.extend_from_slice(&[
+            20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ]);
+        out.extend_from_slice(&(n.len() as u16).to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out.extend_from_slice(n.as_bytes());
+        cd.extend_from_slice(b"PK\x01\x02");
+        cd.extend_from_slice(&[
+            20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ]);
+        cd.extend_from_slice(&(n.len() as u16).to_le_bytes());
+        cd.extend_from_slice(&[0; 12]);
+        cd.extend_from_slice(&off.to_le_bytes());
+        cd.extend_from_slice(n.as_bytes());
+    }
+    let cd_off = out.len() as u32;
+    out.extend_from_slice(&cd);
+    out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+    out.extend_from_slice(&(names.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(names.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(cd.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_off.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+pub fn field_keys(v: &Value) -> Vec<String> {
+    v["Validation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["key"].as_str().map(str::to_string))
+        .collect()
+}
+
+pub async fn new_draft(s: &Srv, inst: &str, name: &str) -> (i64, i32) {
+    let (st, v) = s.call(inst, "save_draft", json!({ "input": { "id": null, "version": 0, "item": item(name), "undertaking": false } })).await;
+    assert_eq!(st, 200, "{v}");
+    (
+        v["id"].as_i64().unwrap(),
+        v["version"].as_i64().unwrap() as i32,
+    )
+}
+
+pub async fn upload_required(s: &Srv, inst: &str, id: i64) -> Vec<i64> {
+    let mut ids = vec![];
+    for (kind, name, bytes) in [
+        ("course_plan", "培训课程方案.pdf", pdf("plan")),
+        (
+            "syllabus",
+            "教学大纲.docx",
+            zip(&["[Content_Types].xml", "word/document.xml"]),
+        ),
+        (
+            "lesson_plan",
+            "课时教案.pptx",
+            zip(&["[Content_Types].xml", "ppt/presentation.xml"]),
+        ),
+        (
+            "evaluation_plan",
+            "评价方案.xlsx",
+            zip(&["[Content_Types].xml", "xl/workbook.xml"]),
+        ),
+        ("promotional", "招生简章.png", png()),
+    ] {
+        let (st, v) = s.upload(inst, id, kind, name, bytes, None).await;
+        assert_eq!(st, 201, "{kind}: {v}");
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    ids
+}
+
