@@ -5,11 +5,18 @@
 //! (`chuji`, `zhongji`, `fugaoji`, `zhenggaoji`) and `kind` keeps `subject` / `legal`;
 //! [`title_to_db`], [`title_from_db`], [`kind_to_db`] and [`kind_from_db`] translate.
 
-use super::entities::expert;
+use super::accounts::Updated;
+use super::entities::{audit_event, expert, expert_proposal};
 use crate::domain::draw::{ExpertFacts, ExpertStatus, Ties};
 use crate::domain::ids::ExpertId;
 use crate::domain::terms::Stage;
-use crate::domain::validate::{ExpertKind, ItemDomain, ProfessionalTitle};
+use crate::domain::validate::{ExpertInput, ExpertKind, ItemDomain, ProfessionalTitle};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 /// Column code of a professional title.
 pub fn title_to_db(t: ProfessionalTitle) -> &'static str {
@@ -112,6 +119,353 @@ pub fn model_facts(m: &expert::Model, active_cases: u32, credit_barred: bool) ->
             _ => None,
         },
     }
+}
+
+fn json_err(e: serde_json::Error) -> DbErr {
+    DbErr::Custom(e.to_string())
+}
+
+fn codes<T: Copy>(v: &[T], code: fn(T) -> &'static str) -> String {
+    serde_json::to_string(&v.iter().map(|x| code(*x)).collect::<Vec<_>>()).unwrap_or_default()
+}
+
+/// Which region a search keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegionFilter {
+    #[default]
+    Any,
+    /// 州直: the prefecture's own pool (no county).
+    Prefecture,
+    County(i64),
+}
+
+/// Search criteria of the pool list; every part is optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Part of the name or employer.
+    pub text: String,
+    pub domain: Option<ItemDomain>,
+    pub stage: Option<Stage>,
+    pub kind: Option<ExpertKind>,
+    pub region: RegionFilter,
+    pub status: Option<ExpertStatus>,
+    /// Term ends between these days (inclusive): "ending soon".
+    pub term_ends_within: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// Pool rows matching the filter, by id. Column conditions run in SQL; the JSON columns
+/// (domains, stages) and the text are matched here (the pool holds hundreds, not millions).
+pub async fn search<C: ConnectionTrait>(c: &C, f: &Filter) -> Result<Vec<expert::Model>, DbErr> {
+    use expert::Column as Col;
+    let mut q = expert::Entity::find().order_by_asc(Col::Id);
+    if let Some(k) = f.kind {
+        q = q.filter(Col::Kind.eq(kind_to_db(k)));
+    }
+    match f.region {
+        RegionFilter::Any => {}
+        RegionFilter::Prefecture => q = q.filter(Col::CountyId.is_null()),
+        RegionFilter::County(id) => q = q.filter(Col::CountyId.eq(id)),
+    }
+    if let Some(s) = f.status {
+        q = q.filter(Col::Status.eq(status_to_db(s)));
+    }
+    if let Some((from, to)) = f.term_ends_within {
+        q = q
+            .filter(Col::TermEnd.gte(from))
+            .filter(Col::TermEnd.lte(to));
+    }
+    let text = f.text.trim();
+    Ok(q.all(c)
+        .await?
+        .into_iter()
+        .filter(|m| {
+            f.domain
+                .is_none_or(|d| parse_domains(&m.subjects).contains(&d))
+        })
+        .filter(|m| f.stage.is_none_or(|s| parse_stages(&m.stages).contains(&s)))
+        .filter(|m| text.is_empty() || m.name.contains(text) || m.employer.contains(text))
+        .collect())
+}
+
+pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<expert::Model>, DbErr> {
+    expert::Entity::find_by_id(id).one(c).await
+}
+
+/// Adds a validated expert to the pool: active, with the declarations as entered (collected on
+/// paper at admission) and no ties yet. Returns the new id.
+pub async fn create<C: ConnectionTrait>(
+    c: &C,
+    input: &ExpertInput,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let am = expert::ActiveModel {
+        name: Set(input.name.trim().into()),
+        employer: Set(input.employer.trim().into()),
+        title: Set(title_to_db(input.title).into()),
+        kind: Set(kind_to_db(input.kind).into()),
+        subjects: Set(codes(&input.domains, ItemDomain::code)),
+        stages: Set(codes(&input.stages, Stage::code)),
+        county_id: Set(input.region.map(|r| r.0)),
+        phone: Set(input.mobile.trim().into()),
+        term_start: Set(input.term_start),
+        term_end: Set(input.term_end),
+        status: Set(status_to_db(ExpertStatus::Active).into()),
+        status_reason: Set(String::new()),
+        affiliations: Set(serde_json::to_string(&Ties::default()).map_err(json_err)?),
+        declares_no_post: Set(input.declares_no_post),
+        declares_relatives_no_post: Set(input.declares_relatives_no_post),
+        declared_at: Set(
+            (input.declares_no_post && input.declares_relatives_no_post).then_some(now)
+        ),
+        unavailable_from: Set(None),
+        unavailable_until: Set(None),
+        availability_note: Set(String::new()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Ok(expert::Entity::insert(am).exec(c).await?.last_insert_id)
+}
+
+/// Adds every row, or none: call inside one transaction; the first failure is returned and the
+/// caller drops the transaction.
+pub async fn import_rows<C: ConnectionTrait>(
+    c: &C,
+    rows: &[ExpertInput],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, DbErr> {
+    let mut ids = Vec::with_capacity(rows.len());
+    for r in rows {
+        ids.push(create(c, r, now).await?);
+    }
+    Ok(ids)
+}
+
+fn updated(rows: u64) -> Updated {
+    if rows == 1 {
+        Updated::Yes
+    } else {
+        Updated::Stale
+    }
+}
+
+/// Saves the pool record (name … term) if the version still matches. Status, ties, the
+/// expert's own declarations and availability are not touched here.
+pub async fn update<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    version: i32,
+    input: &ExpertInput,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    use expert::Column as Col;
+    let r = expert::Entity::update_many()
+        .col_expr(Col::Name, Expr::value(input.name.trim()))
+        .col_expr(Col::Employer, Expr::value(input.employer.trim()))
+        .col_expr(Col::Title, Expr::value(title_to_db(input.title)))
+        .col_expr(Col::Kind, Expr::value(kind_to_db(input.kind)))
+        .col_expr(
+            Col::Subjects,
+            Expr::value(codes(&input.domains, ItemDomain::code)),
+        )
+        .col_expr(Col::Stages, Expr::value(codes(&input.stages, Stage::code)))
+        .col_expr(Col::CountyId, Expr::value(input.region.map(|r| r.0)))
+        .col_expr(Col::Phone, Expr::value(input.mobile.trim()))
+        .col_expr(Col::TermStart, Expr::value(input.term_start))
+        .col_expr(Col::TermEnd, Expr::value(input.term_end))
+        .col_expr(Col::Version, Expr::value(version + 1))
+        .col_expr(Col::UpdatedAt, Expr::value(now))
+        .filter(Col::Id.eq(id))
+        .filter(Col::Version.eq(version))
+        .exec(c)
+        .await?;
+    Ok(updated(r.rows_affected))
+}
+
+/// Changes the status (with its reason) if the version still matches.
+pub async fn set_status<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    version: i32,
+    status: ExpertStatus,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    use expert::Column as Col;
+    let r = expert::Entity::update_many()
+        .col_expr(Col::Status, Expr::value(status_to_db(status)))
+        .col_expr(Col::StatusReason, Expr::value(reason.trim()))
+        .col_expr(Col::Version, Expr::value(version + 1))
+        .col_expr(Col::UpdatedAt, Expr::value(now))
+        .filter(Col::Id.eq(id))
+        .filter(Col::Version.eq(version))
+        .exec(c)
+        .await?;
+    Ok(updated(r.rows_affected))
+}
+
+/// Replaces the ties kept for recusal if the version still matches.
+pub async fn set_ties<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    version: i32,
+    ties: &Ties,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    use expert::Column as Col;
+    let r = expert::Entity::update_many()
+        .col_expr(
+            Col::Affiliations,
+            Expr::value(serde_json::to_string(ties).map_err(json_err)?),
+        )
+        .col_expr(Col::Version, Expr::value(version + 1))
+        .col_expr(Col::UpdatedAt, Expr::value(now))
+        .filter(Col::Id.eq(id))
+        .filter(Col::Version.eq(version))
+        .exec(c)
+        .await?;
+    Ok(updated(r.rows_affected))
+}
+
+/// The expert's own declarations and availability.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnDeclarations {
+    pub declares_no_post: bool,
+    pub declares_relatives_no_post: bool,
+    pub unavailable_from: Option<NaiveDate>,
+    pub unavailable_until: Option<NaiveDate>,
+    pub availability_note: String,
+}
+
+/// Saves the expert's own declarations (stamped now) if the version still matches.
+pub async fn save_declarations<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    version: i32,
+    d: &OwnDeclarations,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    use expert::Column as Col;
+    let r = expert::Entity::update_many()
+        .col_expr(Col::DeclaresNoPost, Expr::value(d.declares_no_post))
+        .col_expr(
+            Col::DeclaresRelativesNoPost,
+            Expr::value(d.declares_relatives_no_post),
+        )
+        .col_expr(Col::DeclaredAt, Expr::value(Some(now)))
+        .col_expr(Col::UnavailableFrom, Expr::value(d.unavailable_from))
+        .col_expr(Col::UnavailableUntil, Expr::value(d.unavailable_until))
+        .col_expr(
+            Col::AvailabilityNote,
+            Expr::value(d.availability_note.trim()),
+        )
+        .col_expr(Col::Version, Expr::value(version + 1))
+        .col_expr(Col::UpdatedAt, Expr::value(now))
+        .filter(Col::Id.eq(id))
+        .filter(Col::Version.eq(version))
+        .exec(c)
+        .await?;
+    Ok(updated(r.rows_affected))
+}
+
+/// Records a county's proposal (pending). Returns its id.
+pub async fn propose<C: ConnectionTrait>(
+    c: &C,
+    county: Option<i64>,
+    by: i64,
+    input: &ExpertInput,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let am = expert_proposal::ActiveModel {
+        county_id: Set(county),
+        proposed_by: Set(by),
+        input: Set(serde_json::to_string(input).map_err(json_err)?),
+        note: Set(note.trim().into()),
+        status: Set("pending".into()),
+        decision_reason: Set(String::new()),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        expert_id: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    Ok(expert_proposal::Entity::insert(am)
+        .exec(c)
+        .await?
+        .last_insert_id)
+}
+
+/// The input a proposal carries.
+pub fn proposal_input(p: &expert_proposal::Model) -> Result<ExpertInput, DbErr> {
+    serde_json::from_str(&p.input).map_err(json_err)
+}
+
+/// Proposals, newest first: all of them, or one county's.
+pub async fn proposals<C: ConnectionTrait>(
+    c: &C,
+    county: Option<i64>,
+) -> Result<Vec<expert_proposal::Model>, DbErr> {
+    let mut q = expert_proposal::Entity::find().order_by_desc(expert_proposal::Column::Id);
+    if let Some(county) = county {
+        q = q.filter(expert_proposal::Column::CountyId.eq(county));
+    }
+    q.all(c).await
+}
+
+pub async fn proposal<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+) -> Result<Option<expert_proposal::Model>, DbErr> {
+    expert_proposal::Entity::find_by_id(id).one(c).await
+}
+
+/// Decides a pending proposal if the version still matches: approved (with the expert created
+/// for it) or rejected.
+pub async fn decide_proposal<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    version: i32,
+    expert_id: Option<i64>,
+    reason: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    use expert_proposal::Column as Col;
+    let status = if expert_id.is_some() {
+        "approved"
+    } else {
+        "rejected"
+    };
+    let r = expert_proposal::Entity::update_many()
+        .col_expr(Col::Status, Expr::value(status))
+        .col_expr(Col::DecisionReason, Expr::value(reason.trim()))
+        .col_expr(Col::DecidedBy, Expr::value(Some(by)))
+        .col_expr(Col::DecidedAt, Expr::value(Some(now)))
+        .col_expr(Col::ExpertId, Expr::value(expert_id))
+        .col_expr(Col::Version, Expr::value(version + 1))
+        .filter(Col::Id.eq(id))
+        .filter(Col::Version.eq(version))
+        .filter(Col::Status.eq("pending"))
+        .exec(c)
+        .await?;
+    Ok(updated(r.rows_affected))
+}
+
+/// The latest audit events about one expert, newest first.
+pub async fn history<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    limit: u64,
+) -> Result<Vec<audit_event::Model>, DbErr> {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Object.eq(format!("expert:{id}")))
+        .order_by_desc(audit_event::Column::Seq)
+        .limit(limit)
+        .all(c)
+        .await
 }
 
 #[cfg(test)]
