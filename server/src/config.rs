@@ -65,6 +65,12 @@ pub enum Command {
     },
     /// Check the audit chain: prints OK with the count, or the first broken event.
     VerifyAudit,
+    /// Re-run every draw record of a case from the record alone and confirm the same panel
+    /// (exit 0), or say what differs (exit 2).
+    VerifyDraw {
+        /// Case number, e.g. CJ-2026-0001
+        case_number: String,
+    },
 }
 
 impl Cli {

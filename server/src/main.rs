@@ -147,6 +147,10 @@ async fn run(
             );
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::VerifyDraw { case_number }) => {
+            let conn = db::connect(url).await?;
+            verify_draw(&conn, case_number).await
+        }
         Some(Command::VerifyAudit) => {
             let conn = db::connect(url).await?;
             match audit::verify(&conn).await? {
@@ -161,4 +165,55 @@ async fn run(
             }
         }
     }
+}
+
+/// `jianding verify-draw <case number>`: re-runs each draw record of the case.
+async fn verify_draw(
+    conn: &sea_orm::DatabaseConnection,
+    number: &str,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    use app::store::draws;
+    use app::store::entities::jd_case;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let Some(case) = jd_case::Entity::find()
+        .filter(jd_case::Column::Number.eq(number.trim()))
+        .one(conn)
+        .await?
+    else {
+        println!("NOT FOUND: no case numbered {number}");
+        return Ok(ExitCode::from(3));
+    };
+    let results = draws::verify_case(conn, case.id).await?;
+    if results.is_empty() {
+        println!("NO DRAWS: case {number} has no draw record");
+        return Ok(ExitCode::from(3));
+    }
+    let mut all_ok = true;
+    for v in &results {
+        if v.ok() {
+            println!(
+                "OK: draw {} ({}) of {number}: the same panel, backups and replacements",
+                v.seq, v.kind
+            );
+            continue;
+        }
+        all_ok = false;
+        println!("DIFFERS: draw {} ({}) of {number}", v.seq, v.kind);
+        if !v.digest_ok {
+            println!("  - the record's digest does not match its content or the audit chain");
+        }
+        if let Some(u) = &v.unreadable {
+            println!("  - unreadable: {u}");
+        }
+        if let Err(ds) = &v.rerun {
+            for d in ds {
+                println!("  - {}", serde_json::to_string(d).unwrap_or_default());
+            }
+        }
+    }
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }

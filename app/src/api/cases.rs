@@ -95,6 +95,15 @@ pub struct CaseDetail {
     pub can_edit: bool,
     pub can_upload: bool,
     pub viewer_role: Role,
+    /// The panel's seats; names are empty when the viewer may not see them.
+    pub panel: Vec<super::draws::SeatView>,
+    pub panel_names_visible: bool,
+    /// The viewer's own open invitation or seat (experts).
+    pub my_seat: Option<super::draws::SeatView>,
+    /// Bureau roles and observers may open the draw page.
+    pub can_view_draw: bool,
+    /// The viewer only sees the invitation (not yet accepted).
+    pub invitation_only: bool,
 }
 
 /// A saved draft or a transition: the case and its new version.
@@ -124,6 +133,9 @@ pub struct ActionInput {
     #[serde(default)]
     pub note: String,
 }
+
+#[cfg(feature = "ssr")]
+pub(crate) use ssr::{cst as ssr_cst, visible_case as ssr_visible_case};
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -234,6 +246,34 @@ mod ssr {
             .map_err(|e| fail(db(e)))?;
         let by = Initiator::User(me.actor);
         let actions = available_actions(&facts, &by);
+        let invitation_only = crate::domain::access::case_view(&me.actor, &facts)
+            == crate::domain::access::CaseView::Invitation;
+        let names_visible =
+            authorize(&me.actor, &Permission::ViewPanelNames, Some(&facts)).is_ok();
+        let experts = if names_visible {
+            Some(crate::api::draws::ssr_names(&st.db).await?)
+        } else {
+            None
+        };
+        let mut panel = crate::api::draws::ssr_seat_views(&st.db, id, experts.as_ref()).await?;
+        let my_seat = match me.actor.expert() {
+            Some(e) => {
+                let mine = crate::store::draws::seats(&st.db, id)
+                    .await
+                    .map_err(|e| fail(db(e)))?
+                    .into_iter()
+                    .filter(|s| s.expert_id == e.0)
+                    .filter(|s| crate::store::draws::seat_status(&s.status).is_active())
+                    .map(|s| s.id)
+                    .next();
+                mine.and_then(|sid| panel.iter().find(|p| p.seat_id == sid).cloned())
+            }
+            None => None,
+        };
+        // An invited expert sees their invitation, not yet the panel.
+        if invitation_only {
+            panel.clear();
+        }
         let sees_phone = me.actor.role.is_bureau() || me.actor.institution().is_some();
         Ok(CaseDetail {
             id: case.id,
@@ -262,6 +302,7 @@ mod ssr {
             deficiencies: serde_json::from_str(&case.deficiencies).unwrap_or_default(),
             materials: mats
                 .into_iter()
+                .filter(|_| !invitation_only)
                 .map(|m| MaterialView {
                     id: m.id,
                     kind: MaterialKind::from_code(&m.kind).unwrap_or(MaterialKind::Other),
@@ -276,6 +317,7 @@ mod ssr {
                 .collect(),
             events: evs
                 .into_iter()
+                .filter(|_| !invitation_only)
                 .filter(|e| e.action != "save")
                 .map(|e| {
                     let details: serde_json::Value =
@@ -320,6 +362,11 @@ mod ssr {
             can_edit: authorize(&me.actor, &Permission::EditApplication, Some(&facts)).is_ok(),
             can_upload: authorize(&me.actor, &Permission::UploadMaterial, Some(&facts)).is_ok(),
             viewer_role: me.actor.role,
+            panel,
+            panel_names_visible: names_visible,
+            my_seat,
+            can_view_draw: authorize(&me.actor, &Permission::ViewDrawRecord, Some(&facts)).is_ok(),
+            invitation_only,
         })
     }
 }
@@ -481,6 +528,15 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let (case, facts) = ssr::visible_case(&me, input.id).await?;
+    // The panel is chosen by the server's draw only (`run_draw`), never sent by a client.
+    if matches!(
+        input.action.kind(),
+        ActionKind::RecordDraw | ActionKind::Redraw | ActionKind::DrawSupplement
+    ) {
+        return Err(fail(AppError::Refused {
+            key: "err.draw.use_draw_page".into(),
+        }));
+    }
     if case.version != input.version {
         return Err(fail(AppError::Stale));
     }
@@ -505,17 +561,29 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
         .map_err(|e| fail(db(e)))?;
     let note: String = input.note.trim().chars().take(2000).collect();
     let details = serde_json::json!({ "action": input.action, "note": note });
-    if cases::record_transition(&txn, &me.actor, &case, input.version, &t, details, now)
+    if cases::record_transition(&txn, Some(&me.actor), &case, input.version, &t, details, now)
         .await
         .map_err(|e| fail(db(e)))?
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
     }
+    // Whatever became due (every seat accepted → UNDER_REVIEW) happens in the same transaction.
+    let after = cases::settle(&txn, case.id, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
     txn.commit().await.map_err(|e| fail(db(e)))?;
+    let (version, state) = after
+        .map(|c| {
+            (
+                c.version,
+                CaseState::from_code(&c.state).unwrap_or(t.to),
+            )
+        })
+        .unwrap_or((input.version + 1, t.to));
     Ok(Saved {
         id: case.id,
-        version: input.version + 1,
-        state: t.to,
+        version,
+        state,
     })
 }

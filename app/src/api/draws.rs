@@ -1,1 +1,875 @@
-//! Server functions of the draw, invitations and lending.
+//! Server functions of the draw (抽取), invitations and lending of experts.
+//!
+//! The seats are chosen by the server only: `run_draw` takes the criteria, never the experts.
+//! Experts answer their invitation through `case_action` (accept with the declaration,
+//! decline, declare a conflict); the lifecycle's effects seat the next backup.
+
+use super::AppError;
+use crate::domain::draw::{DrawCriteria, DrawError, Exclusion, SeatRole};
+use crate::domain::ids::ExpertId;
+use crate::domain::lifecycle::{CaseLevel, CaseState, SeatStatus};
+use crate::domain::terms::Stage;
+use crate::domain::validate::{ExpertKind, ItemDomain};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// An expert as the draw pages show them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpertBrief {
+    pub id: i64,
+    pub name: String,
+    pub employer: String,
+    pub kind: ExpertKind,
+    pub domains: Vec<ItemDomain>,
+    pub stages: Vec<Stage>,
+    /// 县（市）, or empty for the prefecture pool.
+    pub county_name: String,
+}
+
+/// An excluded expert and every reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExcludedView {
+    pub expert: ExpertBrief,
+    pub reasons: Vec<Exclusion>,
+}
+
+/// A panel seat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeatView {
+    pub seat_id: i64,
+    /// Empty when the viewer may not see panel names (the institution before the determination).
+    pub expert_name: String,
+    pub expert_id: Option<i64>,
+    pub role: SeatRole,
+    pub lead: bool,
+    pub status: SeatStatus,
+    pub reason: String,
+    pub invited_at: String,
+    pub respond_by: NaiveDate,
+    pub answered_at: Option<String>,
+    pub draw_seq: i32,
+}
+
+/// A backup taking a vacated seat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplacementView {
+    pub seat_index: usize,
+    pub previous: String,
+    pub backup: String,
+    pub at: String,
+}
+
+/// One draw record, in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrawRecordView {
+    pub seq: i32,
+    /// "initial", "redraw", "supplementary"
+    pub kind: String,
+    pub reason: String,
+    pub at: String,
+    pub operator: String,
+    pub observer: Option<String>,
+    pub seed: String,
+    pub algorithm: String,
+    pub digest: String,
+    pub criteria: DrawCriteria,
+    pub seats: Vec<(ExpertBrief, SeatRole)>,
+    pub backups: Vec<ExpertBrief>,
+    pub replacements: Vec<ReplacementView>,
+    pub candidates: Vec<ExpertBrief>,
+    pub excluded: Vec<ExcludedView>,
+}
+
+/// The county's request to borrow the prefecture's experts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoanView {
+    pub case_id: i64,
+    pub number: Option<String>,
+    pub item_name: String,
+    pub county_name: String,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_at: String,
+    pub granted_by: Option<String>,
+    pub granted_at: Option<String>,
+    pub note: String,
+}
+
+/// Everything the draw page needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrawView {
+    pub case_id: i64,
+    pub number: Option<String>,
+    pub state: CaseState,
+    pub version: i32,
+    pub level: CaseLevel,
+    pub item_name: String,
+    pub domain: ItemDomain,
+    pub stage: Stage,
+    pub institution_name: String,
+    pub county_name: String,
+    /// Defaults for a new panel (settings).
+    pub criteria: DrawCriteria,
+    /// What a supplementary draw would fill now, if any seat is vacant.
+    pub vacancies: Option<DrawCriteria>,
+    pub eligible: Vec<ExpertBrief>,
+    pub excluded: Vec<ExcludedView>,
+    /// Why a draw with the default criteria cannot succeed now, if it cannot.
+    pub problem: Option<DrawError>,
+    /// Observer accounts who may witness (id, name).
+    pub observers: Vec<(i64, String)>,
+    pub seats: Vec<SeatView>,
+    pub records: Vec<DrawRecordView>,
+    pub loan: Option<LoanView>,
+    pub can_draw: bool,
+    pub can_redraw: bool,
+    pub can_supplement: bool,
+    pub can_request_experts: bool,
+    pub can_resume: bool,
+}
+
+/// A draw the clerk asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunDrawInput {
+    pub id: i64,
+    pub version: i32,
+    /// "initial", "redraw" or "supplementary"
+    pub kind: String,
+    pub panel_size: usize,
+    pub backups: usize,
+    #[serde(default)]
+    pub reason: String,
+    pub observer: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrawDone {
+    pub seq: i32,
+    pub version: i32,
+    pub digest: String,
+}
+
+/// The result of re-running one record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerifyView {
+    pub seq: i32,
+    pub kind: String,
+    pub ok: bool,
+    pub digest_ok: bool,
+    /// Message keys with their arguments, one per difference found.
+    pub problems: Vec<(String, Vec<(String, String)>)>,
+}
+
+/// An invitation or seat on the expert's home.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationRow {
+    pub case_id: i64,
+    pub number: Option<String>,
+    pub item_name: String,
+    pub institution_name: String,
+    pub domain: ItemDomain,
+    pub stage: Stage,
+    pub status: SeatStatus,
+    pub lead: bool,
+    pub respond_by: NaiveDate,
+    pub overdue: bool,
+    pub case_state: CaseState,
+}
+
+/// A draw an observer witnessed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WitnessedRow {
+    pub case_id: i64,
+    pub number: Option<String>,
+    pub seq: i32,
+    pub at: String,
+    pub operator: String,
+}
+
+/// Reasons are kept short and required where the rules need them.
+pub const REASON_MAX: usize = 2000;
+
+#[cfg(feature = "ssr")]
+pub(crate) use ssr::{names as ssr_names, seat_views as ssr_seat_views};
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::api::cases::ssr_cst as cst;
+    use crate::api::server::{db, fail, internal, Me};
+    use crate::domain::access::{authorize, Permission};
+    use crate::store::draws;
+    use crate::store::entities::{draw_record, expert};
+    use crate::store::{cases, reference};
+    use sea_orm::ConnectionTrait;
+    use std::collections::HashMap;
+
+    pub struct Names {
+        pub experts: HashMap<i64, expert::Model>,
+        pub counties: HashMap<i64, String>,
+    }
+
+    pub async fn names<C: ConnectionTrait>(c: &C) -> Result<Names, AppError> {
+        let experts = reference::experts(c)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+        let counties = reference::county_names(c).await.map_err(|e| fail(db(e)))?;
+        Ok(Names { experts, counties })
+    }
+
+    impl Names {
+        pub fn brief(&self, id: i64) -> ExpertBrief {
+            match self.experts.get(&id) {
+                Some(m) => {
+                    let f = crate::store::experts::model_facts(m, 0, false);
+                    ExpertBrief {
+                        id,
+                        name: m.name.clone(),
+                        employer: m.employer.clone(),
+                        kind: f.kind,
+                        domains: f.domains,
+                        stages: f.stages,
+                        county_name: m
+                            .county_id
+                            .and_then(|c| self.counties.get(&c).cloned())
+                            .unwrap_or_default(),
+                    }
+                }
+                None => ExpertBrief {
+                    id,
+                    name: format!("#{id}"),
+                    employer: String::new(),
+                    kind: ExpertKind::SubjectTeaching,
+                    domains: vec![],
+                    stages: vec![],
+                    county_name: String::new(),
+                },
+            }
+        }
+        pub fn name(&self, id: i64) -> String {
+            self.experts
+                .get(&id)
+                .map_or_else(|| format!("#{id}"), |m| m.name.clone())
+        }
+    }
+
+    /// The case, if the actor may see its draw record (bureau roles and observers).
+    pub async fn draw_case(
+        me: &Me,
+        id: i64,
+    ) -> Result<(cases::Case, crate::domain::lifecycle::CaseFacts), AppError> {
+        let (case, facts) = crate::api::cases::ssr_visible_case(me, id).await?;
+        authorize(&me.actor, &Permission::ViewDrawRecord, Some(&facts))
+            .map_err(|d| fail(crate::api::denied(d)))?;
+        Ok((case, facts))
+    }
+
+    pub async fn seat_views<C: ConnectionTrait>(
+        c: &C,
+        case_id: i64,
+        names: Option<&Names>,
+    ) -> Result<Vec<SeatView>, AppError> {
+        let rows = draws::seats(c, case_id).await.map_err(|e| fail(db(e)))?;
+        let seqs: HashMap<i64, i32> = draws::records(c, case_id)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .into_iter()
+            .map(|r| (r.id, r.seq))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|s| SeatView {
+                seat_id: s.id,
+                expert_name: names.map(|n| n.name(s.expert_id)).unwrap_or_default(),
+                expert_id: names.map(|_| s.expert_id),
+                role: role_of(&s.role),
+                lead: s.lead,
+                status: draws::seat_status(&s.status),
+                reason: if names.is_some() {
+                    s.answer_reason.clone()
+                } else {
+                    String::new()
+                },
+                invited_at: cst(s.invited_at),
+                respond_by: s.respond_by,
+                answered_at: s.answered_at.map(cst),
+                draw_seq: seqs.get(&s.draw_id).copied().unwrap_or(0),
+            })
+            .collect())
+    }
+
+    pub fn role_of(code: &str) -> SeatRole {
+        match code {
+            "subject" => SeatRole::Subject,
+            "legal" => SeatRole::Legal,
+            _ => SeatRole::Member,
+        }
+    }
+
+    pub async fn record_view<C: ConnectionTrait>(
+        c: &C,
+        rec: &draw_record::Model,
+        names: &Names,
+        users: &HashMap<i64, String>,
+    ) -> Result<DrawRecordView, AppError> {
+        let bad = |e: serde_json::Error| fail(internal(format!("draw record {}: {e}", rec.id)));
+        let result: crate::domain::draw::DrawResult =
+            serde_json::from_str(&rec.result).map_err(bad)?;
+        let criteria: DrawCriteria = serde_json::from_str(&rec.criteria).map_err(bad)?;
+        let candidates: Vec<crate::domain::draw::Candidate> =
+            serde_json::from_str(&rec.candidates).map_err(bad)?;
+        let excluded: Vec<(ExpertId, Vec<Exclusion>)> =
+            serde_json::from_str(&rec.exclusions).map_err(bad)?;
+        let reps = draws::replacements(c, rec.id)
+            .await
+            .map_err(|e| fail(db(e)))?;
+        Ok(DrawRecordView {
+            seq: rec.seq,
+            kind: rec.kind.clone(),
+            reason: rec.reason.clone(),
+            at: cst(rec.created_at),
+            operator: users.get(&rec.operator_id).cloned().unwrap_or_default(),
+            observer: rec.observer_id.and_then(|o| users.get(&o).cloned()),
+            seed: rec.seed.clone(),
+            algorithm: rec.algorithm.clone(),
+            digest: rec.digest.clone(),
+            criteria,
+            seats: result
+                .seats
+                .iter()
+                .map(|s| (names.brief(s.expert.0), s.role))
+                .collect(),
+            backups: result
+                .backups
+                .iter()
+                .map(|b| names.brief(b.expert.0))
+                .collect(),
+            replacements: reps
+                .iter()
+                .map(|x| ReplacementView {
+                    seat_index: x.seat_index as usize,
+                    previous: names.name(x.previous_expert),
+                    backup: names.name(x.backup_expert),
+                    at: cst(x.at),
+                })
+                .collect(),
+            candidates: candidates.iter().map(|c| names.brief(c.id.0)).collect(),
+            excluded: excluded
+                .into_iter()
+                .map(|(id, reasons)| ExcludedView {
+                    expert: names.brief(id.0),
+                    reasons,
+                })
+                .collect(),
+        })
+    }
+
+    pub fn loan_view(
+        l: crate::store::entities::pool_loan::Model,
+        case: &cases::Case,
+        counties: &HashMap<i64, String>,
+        users: &HashMap<i64, String>,
+    ) -> LoanView {
+        LoanView {
+            case_id: l.case_id,
+            number: case.number.clone(),
+            item_name: cases::item_of(case).name,
+            county_name: counties.get(&case.county_id).cloned().unwrap_or_default(),
+            reason: l.reason,
+            requested_by: users.get(&l.requested_by).cloned().unwrap_or_default(),
+            requested_at: cst(l.requested_at),
+            granted_by: l.granted_by.and_then(|g| users.get(&g).cloned()),
+            granted_at: l.granted_at.map(cst),
+            note: l.note,
+        }
+    }
+
+    pub fn difference_message(
+        d: &crate::domain::draw::Difference,
+    ) -> (String, Vec<(String, String)>) {
+        use crate::domain::draw::Difference as D;
+        let n = |i: usize| ("n".to_string(), (i + 1).to_string());
+        match d {
+            D::Algorithm { recorded, .. } => (
+                "draw.verify.algorithm".into(),
+                vec![("algorithm".into(), recorded.clone())],
+            ),
+            D::DrawFailed { error } => (error.key().into(), error.args()),
+            D::Replacement { index, .. } => ("draw.verify.replacement".into(), vec![n(*index)]),
+            D::Seat { index, .. } => ("draw.verify.seat".into(), vec![n(*index)]),
+            D::Backup { index, .. } => ("draw.verify.backup".into(), vec![n(*index)]),
+        }
+    }
+
+    pub async fn observers<C: ConnectionTrait>(
+        c: &C,
+        county: i64,
+    ) -> Result<Vec<(i64, String)>, AppError> {
+        use crate::domain::role::{Role, Scope};
+        let all = crate::store::accounts::list(c)
+            .await
+            .map_err(|e| fail(db(e)))?;
+        Ok(all
+            .into_iter()
+            .filter(|u| u.role == Role::Observer.code() && !u.disabled)
+            .filter(|u| {
+                let scope = crate::store::accounts::actor_of(u).map(|a| a.scope);
+                matches!(scope, Some(Scope::Prefecture))
+                    || matches!(scope, Some(Scope::County(cid)) if cid.0 == county)
+            })
+            .map(|u| (u.id, u.display_name))
+            .collect())
+    }
+}
+
+/// The draw page of a case: criteria, the screened pool (eligible and excluded with reasons),
+/// the panel, every draw record and the lending request. Bureau roles and observers.
+#[server(prefix = "/api", endpoint = "draw_page")]
+pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::draw::draw;
+    use crate::domain::lifecycle::{available_actions, ActionKind, Initiator};
+    use crate::store::{cases, draws, reference};
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let (case, facts) = ssr::draw_case(&me, id).await?;
+    let names = ssr::names(&st.db).await?;
+    let screened = draws::screen_case(&st.db, &case, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let criteria = draws::default_criteria(&case);
+    let vac = draws::vacancies(&st.db, &case)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let vacancies = (facts.state == CaseState::PanelDrawn && vac.panel_size > 0).then_some(vac);
+    let check = vacancies.unwrap_or(criteria);
+    let problem = draw(&screened.screening.eligible, &check, [0; 32]).err();
+    let recs = draws::records(&st.db, id).await.map_err(|e| fail(db(e)))?;
+    let loan = draws::loan(&st.db, id).await.map_err(|e| fail(db(e)))?;
+    let mut user_ids: Vec<i64> = recs
+        .iter()
+        .flat_map(|r| [Some(r.operator_id), r.observer_id])
+        .flatten()
+        .collect();
+    if let Some(l) = &loan {
+        user_ids.extend([Some(l.requested_by), l.granted_by].into_iter().flatten());
+    }
+    let users = reference::display_names(&st.db, user_ids)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let mut records = Vec::new();
+    for r in &recs {
+        records.push(ssr::record_view(&st.db, r, &names, &users).await?);
+    }
+    let actions = available_actions(&facts, &Initiator::User(me.actor));
+    let item = cases::item_of(&case);
+    let institution_name = reference::institution(&st.db, case.institution_id)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .map(|i| i.name)
+        .unwrap_or_default();
+    let is_clerk = actions.contains(&ActionKind::RecordDraw)
+        || actions.contains(&ActionKind::Redraw)
+        || actions.contains(&ActionKind::Suspend)
+        || actions.contains(&ActionKind::Resume);
+    Ok(DrawView {
+        case_id: id,
+        number: case.number.clone(),
+        state: facts.state,
+        version: case.version,
+        level: facts.level,
+        item_name: item.name.clone(),
+        domain: item.domain,
+        stage: item.stage,
+        institution_name,
+        county_name: names
+            .counties
+            .get(&case.county_id)
+            .cloned()
+            .unwrap_or_default(),
+        criteria,
+        vacancies,
+        eligible: screened
+            .screening
+            .eligible
+            .iter()
+            .map(|c| names.brief(c.id.0))
+            .collect(),
+        excluded: screened
+            .screening
+            .excluded
+            .iter()
+            .map(|(e, r)| ExcludedView {
+                expert: names.brief(e.0),
+                reasons: r.clone(),
+            })
+            .collect(),
+        problem,
+        observers: if is_clerk {
+            ssr::observers(&st.db, case.county_id).await?
+        } else {
+            vec![]
+        },
+        seats: ssr::seat_views(&st.db, id, Some(&names)).await?,
+        records,
+        loan: loan.map(|l| ssr::loan_view(l, &case, &names.counties, &users)),
+        can_draw: actions.contains(&ActionKind::RecordDraw),
+        can_redraw: actions.contains(&ActionKind::Redraw),
+        can_supplement: actions.contains(&ActionKind::DrawSupplement) && vacancies.is_some(),
+        can_request_experts: actions.contains(&ActionKind::Suspend)
+            && facts.state == CaseState::Accepted,
+        can_resume: actions.contains(&ActionKind::Resume),
+    })
+}
+
+/// Runs a draw with a fresh seed from the OS's CSPRNG and commits it (initial, redraw with a
+/// written reason, or supplementary for vacant seats). Two clerks at once: one commits, the
+/// other is told.
+#[server(prefix = "/api", endpoint = "run_draw", input = Json)]
+pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::error::FieldErrors;
+    use crate::domain::lifecycle::TransitionError;
+    use crate::store::draws::{self, DrawKind, DrawRequest, Refused};
+    use crate::store::tx;
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let (case, _) = ssr::draw_case(&me, input.id).await?;
+    let mut errs = FieldErrors::new();
+    let Some(kind) = DrawKind::from_code(&input.kind) else {
+        return Err(fail(AppError::Refused {
+            key: "err.draw.kind".into(),
+        }));
+    };
+    if kind != DrawKind::Supplementary
+        && (!(3..=9).contains(&input.panel_size) || input.panel_size % 2 == 0)
+    {
+        errs.add("draw.panel_size", "err.guard.panel_size");
+    }
+    if input.backups > 5 {
+        errs.add("draw.backups", "err.draw.backups");
+    }
+    let reason = input.reason.trim().to_string();
+    if reason.chars().count() > REASON_MAX {
+        errs.add("draw.reason", "err.text_too_long");
+    }
+    if kind == DrawKind::Redraw && reason.is_empty() {
+        errs.add("draw.reason", "err.guard.reason_required");
+    }
+    if let Some(o) = input.observer {
+        let allowed = ssr::observers(&st.db, case.county_id).await?;
+        if !allowed.iter().any(|(id, _)| *id == o) {
+            errs.add("draw.observer", "err.draw.observer");
+        }
+    }
+    if !errs.is_empty() {
+        return Err(fail(AppError::Validation(errs)));
+    }
+    let seed = draws::fresh_seed().map_err(|e| fail(db(e)))?;
+    let req = DrawRequest {
+        kind,
+        panel_size: input.panel_size,
+        backups: input.backups,
+        reason,
+        observer: input.observer,
+    };
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let out = draws::commit(&txn, &me.actor, input.id, input.version, &req, seed, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    match out {
+        Ok(done) => {
+            txn.commit().await.map_err(|e| fail(db(e)))?;
+            Ok(DrawDone {
+                seq: done.seq,
+                version: done.version,
+                digest: done.digest,
+            })
+        }
+        Err(r) => {
+            let drawn_meanwhile = kind == DrawKind::Initial
+                && draws::records(&txn, input.id)
+                    .await
+                    .map(|v| !v.is_empty())
+                    .unwrap_or(false);
+            drop(txn);
+            Err(fail(match r {
+                Refused::NotFound => AppError::NotFound,
+                Refused::Stale if drawn_meanwhile => AppError::Refused {
+                    key: "err.draw.already_committed".into(),
+                },
+                Refused::Stale => AppError::Stale,
+                Refused::Transition(TransitionError::NotFound) => AppError::NotFound,
+                Refused::Transition(TransitionError::NotAllowed) => AppError::Forbidden,
+                Refused::Transition(t) => AppError::Refused {
+                    key: t.key().to_string(),
+                },
+                Refused::Draw(e) => AppError::Refused {
+                    key: e.key().to_string(),
+                },
+            }))
+        }
+    }
+}
+
+/// Too few eligible experts: the case is suspended with the reason and the prefecture is asked
+/// to lend experts from its pool, in one step.
+#[server(prefix = "/api", endpoint = "request_experts")]
+pub async fn request_experts(id: i64, version: i32, reason: String) -> Result<i32, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::lifecycle::{apply, Action, Initiator, TransitionError};
+    use crate::store::accounts::Updated;
+    use crate::store::{cases, draws, tx};
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let (case, facts) = ssr::draw_case(&me, id).await?;
+    let reason = reason.trim().to_string();
+    if reason.chars().count() > REASON_MAX {
+        let mut e = crate::domain::error::FieldErrors::new();
+        e.add("loan.reason", "err.text_too_long");
+        return Err(fail(AppError::Validation(e)));
+    }
+    if case.version != version {
+        return Err(fail(AppError::Stale));
+    }
+    let action = Action::Suspend {
+        reason: reason.clone(),
+    };
+    let t = apply(&facts, &action, &Initiator::User(me.actor), now).map_err(|e| {
+        fail(match e {
+            TransitionError::NotFound => AppError::NotFound,
+            TransitionError::NotAllowed => AppError::Forbidden,
+            other => AppError::Refused {
+                key: other.key().to_string(),
+            },
+        })
+    })?;
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let details = serde_json::json!({ "action": action, "note": "" });
+    if cases::record_transition(&txn, Some(&me.actor), &case, version, &t, details, now)
+        .await
+        .map_err(|e| fail(db(e)))?
+        == Updated::Stale
+    {
+        return Err(fail(AppError::Stale));
+    }
+    if !draws::request_loan(&txn, &me.actor, id, &reason, now)
+        .await
+        .map_err(|e| fail(db(e)))?
+    {
+        // Asked before: the request stands (granted or not); the suspension is recorded.
+    }
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(version + 1)
+}
+
+/// The prefecture's requests to lend experts (prefecture clerk and director).
+#[server(prefix = "/api", endpoint = "loan_requests")]
+pub async fn loan_requests() -> Result<Vec<LoanView>, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    use crate::store::{cases, draws, reference};
+    let me = require().await?;
+    authorize(&me.actor, &Permission::EditExpertPool, None)
+        .map_err(|d| fail(super::denied(d)))?;
+    let st = state().map_err(fail)?;
+    let loans = draws::loans(&st.db).await.map_err(|e| fail(db(e)))?;
+    let counties = reference::county_names(&st.db)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let ids: Vec<i64> = loans
+        .iter()
+        .flat_map(|l| [Some(l.requested_by), l.granted_by])
+        .flatten()
+        .collect();
+    let users = reference::display_names(&st.db, ids)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let mut out = Vec::new();
+    for l in loans {
+        if let Some(case) = cases::get(&st.db, l.case_id)
+            .await
+            .map_err(|e| fail(db(e)))?
+        {
+            out.push(ssr::loan_view(l, &case, &counties, &users));
+        }
+    }
+    Ok(out)
+}
+
+/// The prefecture lends its pool to a suspended county case; the county then resumes and draws.
+#[server(prefix = "/api", endpoint = "grant_loan")]
+pub async fn grant_loan(case_id: i64, note: String) -> Result<(), AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    use crate::store::accounts::Updated;
+    use crate::store::{draws, tx};
+    let me = require().await?;
+    authorize(&me.actor, &Permission::EditExpertPool, None)
+        .map_err(|d| fail(super::denied(d)))?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let note: String = note.trim().chars().take(REASON_MAX).collect();
+    if draws::loan(&st.db, case_id)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .is_none()
+    {
+        return Err(fail(AppError::NotFound));
+    }
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    if draws::grant_loan(&txn, &me.actor, case_id, &note, now)
+        .await
+        .map_err(|e| fail(db(e)))?
+        == Updated::Stale
+    {
+        return Err(fail(AppError::Refused {
+            key: "err.loan.already_granted".into(),
+        }));
+    }
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(())
+}
+
+/// Re-runs every draw record of the case from the record alone and checks its digests.
+#[server(prefix = "/api", endpoint = "verify_draws")]
+pub async fn verify_draws(id: i64) -> Result<Vec<VerifyView>, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::store::draws;
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    ssr::draw_case(&me, id).await?;
+    let out = draws::verify_case(&st.db, id)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    Ok(out
+        .into_iter()
+        .map(|v| {
+            let mut problems: Vec<(String, Vec<(String, String)>)> = match &v.rerun {
+                Ok(()) => vec![],
+                Err(ds) => ds.iter().map(ssr::difference_message).collect(),
+            };
+            if !v.digest_ok {
+                problems.push(("draw.verify.digest".into(), vec![]));
+            }
+            if let Some(u) = &v.unreadable {
+                problems.push((
+                    "draw.verify.unreadable".into(),
+                    vec![("what".into(), u.clone())],
+                ));
+            }
+            VerifyView {
+                seq: v.seq,
+                kind: v.kind.clone(),
+                ok: v.ok(),
+                digest_ok: v.digest_ok,
+                problems,
+            }
+        })
+        .collect())
+}
+
+/// The signed-in expert's invitations and seats, open ones first.
+#[server(prefix = "/api", endpoint = "my_invitations")]
+pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::deadline::china_date;
+    use crate::store::entities::seat;
+    use crate::store::{cases, draws, reference};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let me = require().await?;
+    let Some(ExpertId(expert)) = me.actor.expert() else {
+        return Err(fail(AppError::Forbidden));
+    };
+    let st = state().map_err(fail)?;
+    let today = china_date(st.clock.now());
+    let rows = seat::Entity::find()
+        .filter(seat::Column::ExpertId.eq(expert))
+        .filter(seat::Column::Status.is_in(["invited", "accepted"]))
+        .order_by_desc(seat::Column::Id)
+        .all(&st.db)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let insts = reference::institution_names(&st.db)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let mut out = Vec::new();
+    for s in rows {
+        let Some(case) = cases::get(&st.db, s.case_id)
+            .await
+            .map_err(|e| fail(db(e)))?
+        else {
+            continue;
+        };
+        let item = cases::item_of(&case);
+        let status = draws::seat_status(&s.status);
+        out.push(InvitationRow {
+            case_id: case.id,
+            number: case.number.clone(),
+            item_name: item.name,
+            institution_name: insts.get(&case.institution_id).cloned().unwrap_or_default(),
+            domain: item.domain,
+            stage: item.stage,
+            status,
+            lead: s.lead,
+            respond_by: s.respond_by,
+            overdue: status == SeatStatus::Invited && today > s.respond_by,
+            case_state: CaseState::from_code(&case.state).unwrap_or(CaseState::Draft),
+        });
+    }
+    out.sort_by_key(|r| r.status != SeatStatus::Invited);
+    Ok(out)
+}
+
+/// The draws an observer witnessed.
+#[server(prefix = "/api", endpoint = "witnessed_draws")]
+pub async fn witnessed_draws() -> Result<Vec<WitnessedRow>, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::role::Role;
+    use crate::store::entities::draw_record;
+    use crate::store::{cases, reference};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let me = require().await?;
+    if me.actor.role != Role::Observer {
+        return Err(fail(AppError::Forbidden));
+    }
+    let st = state().map_err(fail)?;
+    let recs = draw_record::Entity::find()
+        .filter(draw_record::Column::ObserverId.eq(me.actor.user_id.0))
+        .order_by_desc(draw_record::Column::Id)
+        .all(&st.db)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let users = reference::display_names(&st.db, recs.iter().map(|r| r.operator_id).collect())
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let mut out = Vec::new();
+    for r in recs {
+        let number = cases::get(&st.db, r.case_id)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .and_then(|c| c.number);
+        out.push(WitnessedRow {
+            case_id: r.case_id,
+            number,
+            seq: r.seq,
+            at: crate::api::cases::ssr_cst(r.created_at),
+            operator: users.get(&r.operator_id).cloned().unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}

@@ -331,9 +331,9 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
                     CaseState::Draft | CaseState::Returned | CaseState::AwaitingInfo
                 ),
         ),
-        Permission::ViewPanelNames | Permission::ViewDrawRecord => {
-            allow(!own_institution || st.is_determined())
-        }
+        Permission::ViewPanelNames => allow(!own_institution || st.is_determined()),
+        // The draw record names every excluded expert and why: bureau and observers only.
+        Permission::ViewDrawRecord => allow(is_bureau_or_observer(role)),
         Permission::WitnessDraw => allow(
             role == Role::Observer && matches!(st, CaseState::Accepted | CaseState::PanelDrawn),
         ),

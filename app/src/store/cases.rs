@@ -2,18 +2,21 @@
 
 use super::accounts::Updated;
 use super::audit::{self, Entry};
-use super::entities::{case_counter, case_event, jd_case, material};
+use super::entities::{case_counter, case_event, draw_record, jd_case, material};
 use crate::domain::deadline::{china_date, Clock as DeadlineClock, HolidayCalendar, TimeLimits};
 use crate::domain::ids::{CaseId, CountyId, InstitutionId};
-use crate::domain::lifecycle::{CaseFacts, CaseLevel, CaseState, Effect, Transition};
+use crate::domain::lifecycle::{
+    apply, due_system_action, ActionKind, CaseFacts, CaseLevel, CaseState, Effect, Initiator,
+    Transition,
+};
 use crate::domain::role::Actor;
 use crate::domain::terms::Stage;
 use crate::domain::validate::{MaterialKind, TrainingItemInput};
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 pub use jd_case::Model as Case;
@@ -54,7 +57,7 @@ pub async fn create_draft<C: ConnectionTrait>(
     event(
         c,
         id,
-        actor,
+        Some(actor),
         "create",
         CaseState::Draft,
         CaseState::Draft,
@@ -65,7 +68,7 @@ pub async fn create_draft<C: ConnectionTrait>(
     .await?;
     audit::append(
         c,
-        entry(actor, "case.create", id, serde_json::json!({})),
+        entry(Some(actor), "case.create", id, serde_json::json!({})),
         now,
     )
     .await?;
@@ -108,7 +111,7 @@ pub async fn update_draft<C: ConnectionTrait>(
     audit::append(
         c,
         entry(
-            actor,
+            Some(actor),
             "case.save_draft",
             case.id,
             serde_json::json!({ "undertaking": undertaking }),
@@ -119,10 +122,16 @@ pub async fn update_draft<C: ConnectionTrait>(
     Ok(Updated::Yes)
 }
 
-fn entry(actor: &Actor, action: &str, case_id: i64, details: serde_json::Value) -> Entry {
+/// An audit entry about a case, by a user or (`None`) by the system.
+pub(crate) fn entry(
+    actor: Option<&Actor>,
+    action: &str,
+    case_id: i64,
+    details: serde_json::Value,
+) -> Entry {
     let mut e = Entry::new(action, format!("case:{case_id}")).details(details);
-    e.actor_id = Some(actor.user_id.0);
-    e.actor_role = actor.role.code().into();
+    e.actor_id = actor.map(|a| a.user_id.0);
+    e.actor_role = actor.map_or("system", |a| a.role.code()).into();
     e
 }
 
@@ -130,7 +139,7 @@ fn entry(actor: &Actor, action: &str, case_id: i64, details: serde_json::Value) 
 async fn event<C: ConnectionTrait>(
     c: &C,
     case_id: i64,
-    actor: &Actor,
+    actor: Option<&Actor>,
     action: &str,
     from: CaseState,
     to: CaseState,
@@ -141,8 +150,8 @@ async fn event<C: ConnectionTrait>(
     case_event::Entity::insert(case_event::ActiveModel {
         case_id: Set(case_id),
         at: Set(now),
-        actor_id: Set(Some(actor.user_id.0)),
-        actor_role: Set(actor.role.code().into()),
+        actor_id: Set(actor.map(|a| a.user_id.0)),
+        actor_role: Set(actor.map_or("system", |a| a.role.code()).into()),
         action: Set(action.into()),
         from_state: Set(from.code().into()),
         to_state: Set(to.code().into()),
@@ -261,6 +270,18 @@ pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, 
     present.sort();
     present.dedup();
     let item = item_of(case);
+    let seats = super::draws::seats(c, case.id).await?;
+    let draw_committed = draw_record::Entity::find()
+        .filter(draw_record::Column::CaseId.eq(case.id))
+        .count(c)
+        .await?
+        > 0;
+    let review_started = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case.id))
+        .filter(case_event::Column::Action.eq(ActionKind::StartReview.code()))
+        .count(c)
+        .await?
+        > 0;
     Ok(CaseFacts {
         id: CaseId(case.id),
         level: CaseLevel::from_code(&case.level).unwrap_or(CaseLevel::County),
@@ -273,9 +294,9 @@ pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, 
         stage: item.stage,
         materials_present: present,
         undertaking_given: case.undertaking_given,
-        draw_committed: false,
-        seats: vec![],
-        review_started: false,
+        draw_committed,
+        seats: super::draws::seat_facts(&seats),
+        review_started,
         determined_on: case.determined_on,
         rereview_window_end: None,
     })
@@ -306,10 +327,12 @@ pub async fn next_number<C: ConnectionTrait>(c: &C, year: i32) -> Result<String,
 }
 
 /// Writes an accepted transition: the new state (if the version still matches), its effects,
-/// the timeline entry and the audit event. Call inside `tx::begin_write`.
+/// the timeline entry and the audit event. `actor` is `None` for the system. Call inside
+/// `tx::begin_write`. A draw's own effects (recording the panel) are written by
+/// [`super::draws::commit`], which calls this first.
 pub async fn record_transition<C: ConnectionTrait>(
     c: &C,
-    actor: &Actor,
+    actor: Option<&Actor>,
     case: &Case,
     version: i32,
     t: &Transition,
@@ -370,6 +393,19 @@ pub async fn record_transition<C: ConnectionTrait>(
         .await?;
     if r.rows_affected != 1 {
         return Ok(Updated::Stale);
+    }
+    for e in &t.effects {
+        match e {
+            Effect::SeatAccepted { expert } => {
+                super::draws::accept_seat(c, case.id, expert.0, now).await?;
+            }
+            Effect::SeatVacated { expert, cause } => {
+                let why = t.reason.clone().unwrap_or_default();
+                super::draws::vacate_seat(c, case, expert.0, *cause, &why, now).await?;
+            }
+            Effect::VoidPanel => super::draws::void_panel(c, case.id, now).await?,
+            _ => {}
+        }
     }
     let note = details
         .get("note")
@@ -464,4 +500,33 @@ pub async fn for_county<C: ConnectionTrait>(
 /// The clock a case's deadline belongs to.
 pub fn clock_of(case: &Case) -> Option<DeadlineClock> {
     case.clock.as_deref().and_then(DeadlineClock::from_code)
+}
+
+/// Takes the system's transitions that have become due (every seat accepted → UNDER_REVIEW;
+/// the re-review window passed → FINAL), in the same transaction as the change that made them
+/// due. Returns the case as it is afterwards.
+pub async fn settle<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Case>, DbErr> {
+    for _ in 0..4 {
+        let Some(case) = get(c, case_id).await? else {
+            return Ok(None);
+        };
+        let facts = facts(c, &case).await?;
+        let Some(action) = due_system_action(&facts, now) else {
+            return Ok(Some(case));
+        };
+        let Ok(t) = apply(&facts, &action, &Initiator::System, now) else {
+            return Ok(Some(case));
+        };
+        let details = serde_json::json!({ "action": action, "note": "" });
+        if record_transition(c, None, &case, case.version, &t, details, now).await?
+            == Updated::Stale
+        {
+            return Ok(Some(case));
+        }
+    }
+    get(c, case_id).await
 }

@@ -135,7 +135,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/institution/profile") view=pages::profile::ProfilePage />
                         <Route path=path!("/cases/new") view=pages::cases::form::NewApplicationPage />
                         <Route path=path!("/cases/:id/edit") view=pages::cases::form::EditApplicationPage />
+                        <Route path=path!("/cases/:id/draw") view=pages::cases::draw::DrawPage />
                         <Route path=path!("/cases/:id") view=pages::cases::detail::CasePage />
+                        <Route path=path!("/experts") view=pages::experts::list::ExpertsPage />
+                        <Route path=path!("/experts/new") view=pages::experts::form::NewExpertPage />
+                        <Route path=path!("/experts/import") view=pages::experts::import::ImportPage />
+                        <Route path=path!("/experts/proposals") view=pages::experts::proposals::ProposalsPage />
+                        <Route path=path!("/experts/:id") view=pages::experts::detail::ExpertPage />
+                        <Route path=path!("/expert/profile") view=pages::experts::profile::ExpertProfilePage />
                     </Routes>
                 </main>
                 <footer class="footer">

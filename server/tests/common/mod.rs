@@ -242,3 +242,56 @@ pub async fn upload_required(s: &Srv, inst: &str, id: i64) -> Vec<i64> {
     ids
 }
 
+/// A case of `inst` accepted by `clerk`, with the item's domain and stage as given.
+pub async fn accepted_case(
+    s: &Srv,
+    inst: &str,
+    clerk: &str,
+    name: &str,
+    domain: &str,
+    stage: &str,
+) -> i64 {
+    let mut it = item(name);
+    it["domain"] = json!(domain);
+    it["stage"] = json!(stage);
+    if stage == "junior" {
+        it["grades"] = json!([7, 8]);
+    } else if stage == "preschool" {
+        it["grades"] = json!([2, 3]);
+    }
+    let (st, v) = s
+        .call(
+            inst,
+            "save_draft",
+            json!({ "input": { "id": null, "version": 0, "item": it, "undertaking": true } }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    upload_required(s, inst, id).await;
+    let ver = s.case(inst, id).await.1["version"].as_i64().unwrap();
+    let (st, v) = s
+        .call(
+            inst,
+            "case_action",
+            json!({ "input": { "id": id, "version": ver, "action": { "kind": "submit" } } }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (st, v) = s
+        .call(
+            clerk,
+            "case_action",
+            json!({ "input": { "id": id, "version": ver + 1, "action": { "kind": "accept" } } }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    id
+}
+
+/// The case's current version as `who` sees it.
+pub async fn version_of(s: &Srv, who: &str, id: i64) -> i64 {
+    let (st, v) = s.case(who, id).await;
+    assert_eq!(st, 200, "{v}");
+    v["version"].as_i64().unwrap()
+}

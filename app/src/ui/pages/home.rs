@@ -1,6 +1,7 @@
 //! The home page of each role (later issues fill them with work).
 
 use super::cases::list::{IntakeQueue, MyCases};
+use super::cases::work::{AwaitingDraw, LoanRequests, MyInvitations, WitnessedDraws};
 use crate::api::auth::home_path;
 use crate::domain::role::Role;
 use crate::ui::{t, use_me};
@@ -101,8 +102,13 @@ fn role_home(role: Role) -> impl IntoView {
             <p class="lead">{t(lead)}</p>
             {match role {
                 Role::InstitutionUser => view! { <MyCases /> }.into_any(),
-                Role::CountyClerk | Role::CountyDirector | Role::PrefectureClerk | Role::PrefectureDirector => {
-                    view! { <IntakeQueue /> }.into_any()
+                Role::Expert => view! { <MyInvitations /> }.into_any(),
+                Role::Observer => view! { <WitnessedDraws /> }.into_any(),
+                Role::CountyClerk | Role::CountyDirector => {
+                    view! { <IntakeQueue /> <AwaitingDraw /> }.into_any()
+                }
+                Role::PrefectureClerk | Role::PrefectureDirector => {
+                    view! { <IntakeQueue /> <LoanRequests /> }.into_any()
                 }
                 _ => view! { <div class="panel panel--empty"><p>{t(empty)}</p></div> }.into_any(),
             }}

@@ -45,11 +45,19 @@ pub fn CasePage() -> impl IntoView {
 
 fn next_step_key(role: Role, state: CaseState) -> &'static str {
     match role {
+        Role::Expert => match state {
+            CaseState::PanelDrawn => "next.expert.panel_drawn",
+            CaseState::UnderReview => "next.expert.under_review",
+            _ => "next.expert.other",
+        },
         Role::InstitutionUser => match state {
             CaseState::Draft => "next.institution.draft",
             CaseState::Submitted => "next.institution.submitted",
             CaseState::Returned => "next.institution.returned",
             CaseState::Accepted => "next.institution.accepted",
+            CaseState::PanelDrawn => "next.institution.panel_drawn",
+            CaseState::UnderReview => "next.institution.under_review",
+            CaseState::Suspended => "next.institution.suspended",
             CaseState::Withdrawn => "next.institution.withdrawn",
             CaseState::NotAccepted => "next.institution.not_accepted",
             CaseState::Determined => "next.institution.determined",
@@ -58,6 +66,9 @@ fn next_step_key(role: Role, state: CaseState) -> &'static str {
         _ => match state {
             CaseState::Submitted => "next.bureau.submitted",
             CaseState::Accepted => "next.bureau.accepted",
+            CaseState::PanelDrawn => "next.bureau.panel_drawn",
+            CaseState::Suspended => "next.bureau.suspended",
+            CaseState::UnderReview => "next.bureau.under_review",
             _ => "next.bureau.other",
         },
     }
@@ -137,6 +148,7 @@ fn CaseView(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
         })}
 
         <CaseActions case=case.clone() reload />
+        <super::panel::PanelSection case=case.clone() reload />
 
         <h2>{t("case.item")}</h2>
         <dl class="summary-list">

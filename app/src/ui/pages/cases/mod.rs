@@ -1,8 +1,11 @@
 //! Applications and cases: lists, the application form, the case page.
 
 pub mod detail;
+pub mod draw;
 pub mod form;
 pub mod list;
+pub mod panel;
+pub mod work;
 
 use crate::domain::deadline::DeadlineStatus;
 use crate::domain::lifecycle::CaseState;

@@ -1,1 +1,0 @@
-//! Pages of the expert pool (专家库) and the expert's own declarations.
