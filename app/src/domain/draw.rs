@@ -426,6 +426,16 @@ pub enum SeatRole {
     Member,
 }
 
+impl SeatRole {
+    pub fn code(self) -> &'static str {
+        match self {
+            SeatRole::Subject => "subject",
+            SeatRole::Legal => "legal",
+            SeatRole::Member => "member",
+        }
+    }
+}
+
 /// A seat of the drawn panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DrawnSeat {

@@ -556,11 +556,7 @@ async fn insert_seat<C: ConnectionTrait>(
 }
 
 pub fn role_code(r: SeatRole) -> &'static str {
-    match r {
-        SeatRole::Subject => "subject",
-        SeatRole::Legal => "legal",
-        SeatRole::Member => "member",
-    }
+    r.code()
 }
 
 /// Last day (China date) to answer an invitation sent at `now`.

@@ -56,7 +56,7 @@ pub fn SeatTable(seats: Vec<SeatView>, names_visible: bool) -> impl IntoView {
                         let rk = role_key(s.role);
                         let name = if names_visible { s.expert_name.clone() } else { locale.tr("panel.name_hidden") };
                         view! {
-                            <tr data-expert=s.expert_id.map(|i| i.to_string()).unwrap_or_default() data-status=s.status.code()>
+                            <tr data-expert=s.expert_id.map(|i| i.to_string()).unwrap_or_default() data-status=s.status.code() data-role=s.role.code()>
                                 <td>{move || locale.tr(rk)}{s.lead.then(|| view! { " · " {t("panel.lead")} })}</td>
                                 <td>{name}{(!s.reason.is_empty()).then(|| view! { <div class="hint">{s.reason.clone()}</div> })}</td>
                                 <td><SeatTag status=s.status /></td>
@@ -99,7 +99,7 @@ pub fn PanelSection(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
     });
     view! {
         {open_seat.map(|s| view! { <Invitation id=c.id version=c.version seat=s reload /> })}
-        {accepted_seat.map(|_| view! { <ConflictLater id=c.id version=c.version reload /> })}
+        {accepted_seat.map(|_| view! { <ConflictLater id=c.id version=c.version /> })}
         {(!c.panel.is_empty() || c.can_view_draw).then(|| view! {
             <section class="panel-section" data-testid="panel-section">
                 <h2>{t("panel.title")}</h2>
@@ -123,6 +123,7 @@ fn Invitation(id: i64, version: i32, seat: SeatView, reload: RwSignal<u32>) -> i
     let reason = RwSignal::new(String::new());
     let run = Action::new(move |a: &CaseAction| {
         let a = a.clone();
+        let leaves = !matches!(a, CaseAction::AcceptSeat { .. });
         async move {
             match case_action(ActionInput {
                 id,
@@ -132,6 +133,8 @@ fn Invitation(id: i64, version: i32, seat: SeatView, reload: RwSignal<u32>) -> i
             })
             .await
             {
+                // Declining or recusal ends the expert's access to the case: back home.
+                Ok(_) if leaves => crate::ui::go("/expert"),
                 Ok(_) => {
                     error.set(None);
                     reload.update(|n| *n += 1);
@@ -182,7 +185,7 @@ fn Invitation(id: i64, version: i32, seat: SeatView, reload: RwSignal<u32>) -> i
 
 /// A member who finds a conflict later declares it (the next backup is invited).
 #[component]
-fn ConflictLater(id: i64, version: i32, reload: RwSignal<u32>) -> impl IntoView {
+fn ConflictLater(id: i64, version: i32) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let reason = RwSignal::new(String::new());
     let run = Action::new(move |r: &String| {
@@ -196,7 +199,7 @@ fn ConflictLater(id: i64, version: i32, reload: RwSignal<u32>) -> impl IntoView 
             })
             .await
             {
-                Ok(_) => reload.update(|n| *n += 1),
+                Ok(_) => crate::ui::go("/expert"),
                 Err(e) => error.set(Some(e)),
             }
         }

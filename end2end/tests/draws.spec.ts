@@ -1,0 +1,160 @@
+import { APIRequestContext, expect, Page, request, test } from "@playwright/test";
+import { DEMO_PASSWORD, hydrated, noHorizontalScroll, signIn } from "./helpers";
+
+const baseURL = process.env.BASE_URL ?? "http://127.0.0.1:3100";
+
+/** The demo experts of 昌吉市 who can be drawn, by expert id (a fresh demo database). */
+const EXPERT_ACCOUNTS: Record<string, string> = {
+  "1": "zhuanjia",
+  "2": "zhuanjia-1",
+  "3": "zhuanjia-2",
+  "4": "zhuanjia-3",
+  "5": "zhuanjia-4",
+  "6": "zhuanjia-fl",
+};
+
+async function apiAs(username: string): Promise<APIRequestContext> {
+  const ctx = await request.newContext({ baseURL });
+  const r = await ctx.post("/api/login", { form: { username, password: DEMO_PASSWORD } });
+  expect(r.status()).toBe(200);
+  return ctx;
+}
+
+async function call(ctx: APIRequestContext, name: string, body: unknown) {
+  const r = await ctx.post(`/api/${name}`, { data: body });
+  const text = await r.text();
+  expect(r.status(), `${name}: ${text}`).toBe(200);
+  return JSON.parse(text);
+}
+
+async function caseVersion(ctx: APIRequestContext, id: number): Promise<number> {
+  const r = await ctx.post("/api/get_case", { form: { id: String(id) } });
+  expect(r.status()).toBe(200);
+  return (await r.json()).version;
+}
+
+function pdf(tag: string): Buffer {
+  return Buffer.from(`%PDF-1.4\n% ${tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`, "latin1");
+}
+
+/** A demo case of 昌吉市星辰艺术培训中心, submitted and accepted (set up over HTTP). */
+async function acceptedCase(itemName: string): Promise<number> {
+  const inst = await apiAs("jigou");
+  const item = {
+    name: itemName, declared_category: "non_subject", domain: "arts", stage: "primary",
+    grades: [3, 4], delivery: "offline", hours: 48, class_size: 15, fee_fen: 288000,
+    description: "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。",
+  };
+  const saved = await call(inst, "save_draft", { input: { id: null, version: 0, item, undertaking: true } });
+  const id: number = saved.id;
+  for (const kind of ["course_plan", "syllabus", "lesson_plan", "evaluation_plan", "promotional"]) {
+    const r = await inst.post(`/files/cases/${id}/materials?kind=${kind}&name=${kind}.pdf`, { data: pdf(kind) });
+    expect(r.status(), await r.text()).toBe(201);
+  }
+  await call(inst, "case_action", { input: { id, version: await caseVersion(inst, id), action: { kind: "submit" } } });
+  const clerk = await apiAs("xian-jbr");
+  await call(clerk, "case_action", { input: { id, version: await caseVersion(clerk, id), action: { kind: "accept" } } });
+  await inst.dispose();
+  await clerk.dispose();
+  return id;
+}
+
+async function switchTo(page: Page, username: string) {
+  await page.context().clearCookies();
+  await signIn(page, username);
+}
+
+/** The expert finds the invitation on their home and opens it. */
+async function openInvitation(page: Page, expertId: string, caseId: number) {
+  await switchTo(page, EXPERT_ACCOUNTS[expertId]);
+  const card = page.locator(`[data-testid="invitations"] li[data-case="${caseId}"]`);
+  await expect(card).toHaveAttribute("data-status", "invited");
+  await expect(card).toContainText("请于");
+  await card.getByRole("link").click();
+  await expect(page.getByTestId("invitation")).toBeVisible();
+  await hydrated(page);
+}
+
+async function activeSeats(page: Page) {
+  const rows = page.locator('[data-testid="panel-table"] tbody tr[data-status="invited"], [data-testid="panel-table"] tbody tr[data-status="accepted"]');
+  const n = await rows.count();
+  const out: { expert: string; role: string; status: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = rows.nth(i);
+    out.push({
+      expert: (await r.getAttribute("data-expert")) ?? "",
+      role: (await r.getAttribute("data-role")) ?? "",
+      status: (await r.getAttribute("data-status")) ?? "",
+    });
+  }
+  return out;
+}
+
+test("a clerk draws a panel, sees the exclusions, a backup replaces a declining expert, all accept", async ({ page }) => {
+  const itemName = `少儿水彩${Date.now() % 100000}`;
+  const caseId = await acceptedCase(itemName);
+
+  // The clerk finds the case waiting for a draw and opens the draw page.
+  await signIn(page, "xian-jbr");
+  await page.getByTestId("awaiting-draw").getByRole("link", { name: new RegExp(itemName) }).click();
+  await expect(page.getByTestId("draw-title")).toContainText(itemName);
+  await hydrated(page);
+  // Every excluded expert is listed with the reason.
+  const exclusions = page.getByTestId("exclusions");
+  await expect(exclusions).toContainText("专家状态非正常");
+  await expect(exclusions).toContainText("聘期已届满");
+  await expect(exclusions).toContainText("本人现在或近三年内在申请机构任职、兼职");
+  await expect(page.getByTestId("eligible").locator("tbody tr")).toHaveCount(6);
+  await noHorizontalScroll(page);
+
+  await page.getByTestId("run-draw").click();
+  await expect(page.getByTestId("draw-done")).toBeVisible();
+  await expect(page.getByTestId("draw-record")).toHaveCount(1);
+  const seats = await activeSeats(page);
+  expect(seats).toHaveLength(3);
+  expect(seats.every((s) => s.status === "invited")).toBe(true);
+  // The record re-runs to the same panel.
+  await page.getByTestId("verify-draws").click();
+  await expect(page.getByTestId("verify-result")).toContainText("一致");
+
+  // The institution sees that a panel was drawn, without names.
+  await switchTo(page, "jigou");
+  await page.goto(`/cases/${caseId}`);
+  await expect(page.getByTestId("panel-table")).toContainText("鉴定结论作出前不公开");
+
+  // A member (not the subject or legal seat) declines: the first backup takes the seat.
+  const member = seats.find((s) => s.role === "member")!;
+  await openInvitation(page, member.expert, caseId);
+  await page.locator("#decline-reason").fill("当周在外地参加培训");
+  await page.getByTestId("decline-seat").click();
+  await expect(page.getByTestId("invitation")).toHaveCount(0);
+
+  await switchTo(page, "xian-jbr");
+  await page.goto(`/cases/${caseId}/draw`);
+  await hydrated(page);
+  const after = await activeSeats(page);
+  expect(after).toHaveLength(3);
+  expect(after.map((s) => s.expert)).not.toContain(member.expert);
+  await expect(page.locator(`[data-testid="panel-table"] tr[data-expert="${member.expert}"]`)).toHaveAttribute("data-status", "declined");
+  await expect(page.getByTestId("draw-record")).toContainText("递补记录");
+
+  // Every member accepts with the signed declaration; accepting unsigned is refused first.
+  let first = true;
+  for (const s of after) {
+    await openInvitation(page, s.expert, caseId);
+    if (first) {
+      await page.getByTestId("accept-seat").click();
+      await expect(page.getByTestId("error-summary")).toContainText("回避声明");
+      first = false;
+    }
+    await page.locator("#declaration").check();
+    await page.getByTestId("accept-seat").click();
+    await expect(page.getByTestId("invitation")).toHaveCount(0);
+  }
+
+  // The panel is complete: the case is under review.
+  await switchTo(page, "xian-jbr");
+  await page.goto(`/cases/${caseId}`);
+  await expect(page.locator('[data-testid="case-state"] [data-state="under_review"]')).toBeVisible();
+  await noHorizontalScroll(page);
+});
