@@ -51,6 +51,7 @@ pub async fn create_draft<C: ConnectionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         submitted_at: Set(None),
+        rubric_version: Set(crate::domain::rubric::current().version as i32),
         ..Default::default()
     };
     let id = jd_case::Entity::insert(am).exec(c).await?.last_insert_id;

@@ -409,6 +409,17 @@ pub async fn commit<C: ConnectionTrait>(
         return Ok(Err(Refused::Stale));
     }
 
+    // The panel judges under the rubric version current at its draw.
+    if req.kind != DrawKind::Supplementary {
+        jd_case::Entity::update_many()
+            .col_expr(
+                jd_case::Column::RubricVersion,
+                Expr::value(crate::domain::rubric::current().version as i32),
+            )
+            .filter(jd_case::Column::Id.eq(case.id))
+            .exec(c)
+            .await?;
+    }
     let mut rec = draw_record::Model {
         id: 0,
         case_id: case.id,

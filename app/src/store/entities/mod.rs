@@ -1,5 +1,7 @@
 //! sea-orm entities: one file a table.
 
+pub mod activity;
+pub mod activity_file;
 pub mod audit_event;
 pub mod audit_head;
 pub mod blob;
@@ -15,6 +17,8 @@ pub mod jd_case;
 pub mod login_attempt;
 pub mod material;
 pub mod pool_loan;
+pub mod score_sheet;
+pub mod score_sheet_version;
 pub mod seat;
 pub mod session;
 pub mod user_account;

@@ -6,6 +6,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 mod m20261128_000001_foundation;
 mod m20261128_000002_cases;
 mod m20261129_000003_pool_draw;
+mod m20261129_000004_review;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_cases::Migration),
             Box::new(m20261129_000003_pool_draw::Migration),
+            Box::new(m20261129_000004_review::Migration),
         ]
     }
 }
