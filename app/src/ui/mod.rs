@@ -143,6 +143,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/experts/proposals") view=pages::experts::proposals::ProposalsPage />
                         <Route path=path!("/experts/:id") view=pages::experts::detail::ExpertPage />
                         <Route path=path!("/expert/profile") view=pages::experts::profile::ExpertProfilePage />
+                        <Route path=path!("/experts") view=pages::experts::list::ExpertsPage />
+                        <Route path=path!("/experts/new") view=pages::experts::form::NewExpertPage />
+                        <Route path=path!("/experts/import") view=pages::experts::import::ImportPage />
+                        <Route path=path!("/experts/proposals") view=pages::experts::proposals::ProposalsPage />
+                        <Route path=path!("/experts/:id") view=pages::experts::detail::ExpertPage />
+                        <Route path=path!("/expert/profile") view=pages::experts::profile::ExpertProfilePage />
                     </Routes>
                 </main>
                 <footer class="footer">

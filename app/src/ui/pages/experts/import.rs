@@ -1,0 +1,138 @@
+//! `/experts/import`: prefecture staff import experts from a CSV file. The columns are listed
+//! on the page and a template can be downloaded; a file with any bad row imports nothing and
+//! every problem is listed as 行 N：字段：message.
+
+use crate::api::experts::{import_experts, import_template, ImportReport, IMPORT_COLUMNS};
+use crate::api::AppError;
+use crate::i18n::use_locale;
+use crate::ui::components::ErrorSummary;
+use crate::ui::t;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn template_href() -> String {
+    // A BOM so that spreadsheet programs open the file as UTF-8.
+    let csv = format!("\u{feff}{}", import_template());
+    let mut out = String::from("data:text/csv;charset=utf-8,");
+    for b in csv.as_bytes() {
+        match *b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(*b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let locale = use_locale();
+    let text = RwSignal::new(None::<String>);
+    let file_name = RwSignal::new(String::new());
+    let report = RwSignal::new(None::<ImportReport>);
+    let server = RwSignal::new(None::<AppError>);
+    let run = Action::new(move |csv: &String| {
+        let csv = csv.clone();
+        async move {
+            match import_experts(csv).await {
+                Ok(r) => report.set(Some(r)),
+                Err(e) => server.set(Some(e)),
+            }
+        }
+    });
+    let on_file = move |ev: leptos::ev::Event| {
+        report.set(None);
+        server.set(None);
+        text.set(None);
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            file_name.set(file.name());
+            let promise = file.text();
+            leptos::task::spawn_local(async move {
+                if let Ok(v) = wasm_bindgen_futures::JsFuture::from(promise).await {
+                    text.set(v.as_string());
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let summary = Signal::derive(move || server.get());
+    view! {
+        <Title text=t("experts.import.title") />
+        <p><a href="/experts">{t("experts.back")}</a></p>
+        <h1>{t("experts.import.title")}</h1>
+        <p class="lead">{t("experts.import.lead")}</p>
+        <ErrorSummary error=summary />
+        <h2>{t("experts.import.columns")}</h2>
+        <div class="table-wrap">
+            <table class="table" data-testid="import-columns">
+                <thead><tr><th scope="col">{t("experts.import.header")}</th><th scope="col">{t("experts.import.meaning")}</th></tr></thead>
+                <tbody>
+                    {IMPORT_COLUMNS.iter().map(|(h, key)| {
+                        let help = format!("{key}.help");
+                        view! { <tr><td><code>{*h}</code></td><td>{move || locale.tr(&help)}</td></tr> }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="hint">{t("experts.import.encoding")}</p>
+        <p><a class="button button--secondary" href=template_href() download="专家导入模板.csv" data-testid="import-template">{t("experts.import.template")}</a></p>
+        <h2>{t("experts.import.upload")}</h2>
+        <div class="form-group">
+            <label class="label" for="import-file">{t("experts.import.file")}</label>
+            <input class="input" type="file" id="import-file" accept=".csv,text/csv" data-testid="import-file" on:change=on_file />
+            {move || (!file_name.get().is_empty()).then(|| view! { <p class="hint">{file_name.get()}</p> })}
+        </div>
+        <button type="button" class="button" data-testid="run-import"
+            disabled=move || text.with(|t| t.is_none()) || run.pending().get()
+            on:click=move |_| if let Some(csv) = text.get() { report.set(None); server.set(None); run.dispatch(csv); }>
+            {t("experts.import.run")}
+        </button>
+        {move || report.get().map(|r| view! { <Report r /> })}
+    }    .into_any()
+}
+
+#[component]
+fn Report(r: ImportReport) -> impl IntoView {
+    let locale = use_locale();
+    if r.errors.is_empty() {
+        let n = r.imported;
+        return view! {
+            <div class="panel panel--success" role="status" data-testid="import-done">
+                <p>{move || locale.tr_with("experts.import.done", &[("n".into(), n.to_string())])}</p>
+                <p><a href="/experts">{t("experts.back")}</a></p>
+            </div>
+        }
+        .into_any();
+    }
+    let (rows, bad) = (r.rows, r.errors.len());
+    view! {
+        <div class="error-summary" role="alert" tabindex="-1" data-testid="import-errors">
+            <h2 class="error-summary__title">{move || locale.tr_with("experts.import.failed", &[("rows".into(), rows.to_string()), ("n".into(), bad.to_string())])}</h2>
+            <ul class="error-summary__list">
+                {r.errors.into_iter().map(|e| view! {
+                    <li data-testid="import-error" data-line=e.line.to_string()>
+                        {move || {
+                            let col = if e.column.is_empty() { String::new() } else { format!("{}：", locale.tr(&e.column)) };
+                            format!("{}{}{}",
+                                locale.tr_with("experts.import.line", &[("n".into(), e.line.to_string())]),
+                                col,
+                                locale.tr_with(&e.key, &e.args))
+                        }}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+    .into_any()
+}
