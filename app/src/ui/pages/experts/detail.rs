@@ -350,12 +350,7 @@ fn EditTies(
         economic_interests: interests.get().into_iter().map(InstitutionId).collect(),
     };
     let insts = StoredValue::new(institutions);
-    let errors = Signal::derive(move || {
-        server
-            .get()
-            .map(|e| e.field_errors())
-            .unwrap_or_default()
-    });
+    let errors = Signal::derive(move || server.get().map(|e| e.field_errors()).unwrap_or_default());
     view! {
         <h2>{t("experts.ties.title")}</h2>
         <p class="hint">{t("experts.ties.lead")}</p>
