@@ -13,6 +13,7 @@ pub mod role;
 pub mod terms;
 
 pub mod access;
+pub mod activity;
 pub mod deadline;
 pub mod draw;
 pub mod files;

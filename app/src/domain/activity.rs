@@ -1,0 +1,271 @@
+//! 鉴定活动: what the panel (or the level's clerk) records about its review work: the kind
+//! (书面审查, 实地查看, 课堂观摩, 个别访谈), the date, who took part and what was found, with
+//! photos or files. Pure: the browser and the server run the same checks.
+//!
+//! Decisions that no public rule fixes:
+//! - An activity happens between the case's acceptance (受理) and today (China Standard Time):
+//!   nothing is recorded ahead of time and nothing before the case existed for the bureau.
+//! - Participants and notes are free text (names, roles, units), required, with length limits;
+//!   a note needs at least a few characters to be worth keeping.
+
+use super::error::{FieldError, FieldErrors};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Length limits, in characters.
+pub mod limits {
+    pub const PARTICIPANTS_MIN: usize = 2;
+    pub const PARTICIPANTS_MAX: usize = 500;
+    pub const NOTES_MIN: usize = 5;
+    pub const NOTES_MAX: usize = 4000;
+}
+
+/// The kind of an activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// 书面审查
+    WrittenReview,
+    /// 实地查看
+    SiteVisit,
+    /// 课堂观摩
+    ClassObservation,
+    /// 个别访谈
+    Interview,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 4] = [
+        ActivityKind::WrittenReview,
+        ActivityKind::SiteVisit,
+        ActivityKind::ClassObservation,
+        ActivityKind::Interview,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ActivityKind::WrittenReview => "written_review",
+            ActivityKind::SiteVisit => "site_visit",
+            ActivityKind::ClassObservation => "class_observation",
+            ActivityKind::Interview => "interview",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<ActivityKind> {
+        ActivityKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ActivityKind::WrittenReview => "activity.kind.written_review",
+            ActivityKind::SiteVisit => "activity.kind.site_visit",
+            ActivityKind::ClassObservation => "activity.kind.class_observation",
+            ActivityKind::Interview => "activity.kind.interview",
+        }
+    }
+}
+
+/// Parses a date as an `<input type=date>` sends it (`YYYY-MM-DD`).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+fn check_text(errs: &mut FieldErrors, field: &str, value: &str, min: usize, max: usize) {
+    let n = value.trim().chars().count();
+    if n == 0 {
+        errs.add(field, "err.required");
+    } else if n < min {
+        errs.push(FieldError::new(field, "err.text_too_short").arg("min", min));
+    } else if n > max {
+        errs.push(FieldError::new(field, "err.text_too_long").arg("max", max));
+    }
+}
+
+/// Checks an activity as typed. `accepted_on` is the day the case was accepted (`None` skips
+/// that bound), `today` the current day in China. Field paths: `activity.kind`,
+/// `activity.held_on`, `activity.participants`, `activity.notes`.
+pub fn validate_activity(
+    kind: &str,
+    held_on: &str,
+    participants: &str,
+    notes: &str,
+    accepted_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> FieldErrors {
+    let mut errs = FieldErrors::new();
+    if kind.trim().is_empty() {
+        errs.add("activity.kind", "err.activity.kind_required");
+    } else if ActivityKind::from_code(kind.trim()).is_none() {
+        errs.add("activity.kind", "err.activity.kind_unknown");
+    }
+    if held_on.trim().is_empty() {
+        errs.add("activity.held_on", "err.required");
+    } else {
+        match parse_date(held_on) {
+            None => errs.add("activity.held_on", "err.activity.date_invalid"),
+            Some(d) if d > today => errs.add("activity.held_on", "err.activity.date_future"),
+            Some(d) if accepted_on.is_some_and(|a| d < a) => errs.push(
+                FieldError::new("activity.held_on", "err.activity.date_before_acceptance")
+                    .arg("date", accepted_on.map(|a| a.to_string()).unwrap_or_default()),
+            ),
+            Some(_) => {}
+        }
+    }
+    check_text(
+        &mut errs,
+        "activity.participants",
+        participants,
+        limits::PARTICIPANTS_MIN,
+        limits::PARTICIPANTS_MAX,
+    );
+    check_text(
+        &mut errs,
+        "activity.notes",
+        notes,
+        limits::NOTES_MIN,
+        limits::NOTES_MAX,
+    );
+    errs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    fn keys(e: &FieldErrors) -> Vec<(&str, &str)> {
+        e.0.iter()
+            .map(|e| (e.field.as_str(), e.key.as_str()))
+            .collect()
+    }
+
+    const TODAY: &str = "2026-04-07";
+    const ACCEPTED: &str = "2026-03-20";
+
+    fn check(kind: &str, date: &str, who: &str, notes: &str) -> FieldErrors {
+        validate_activity(kind, date, who, notes, Some(d(ACCEPTED)), d(TODAY))
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in ActivityKind::ALL {
+            assert_eq!(ActivityKind::from_code(k.code()), Some(k));
+            assert!(k.label_key().starts_with("activity.kind."));
+        }
+        assert_eq!(ActivityKind::from_code("lecture"), None);
+        assert_eq!(
+            serde_json::to_string(&ActivityKind::ClassObservation).unwrap(),
+            "\"class_observation\""
+        );
+    }
+
+    #[test]
+    fn a_complete_activity_passes() {
+        let e = check(
+            "class_observation",
+            "2026-04-07",
+            "张三（组长）、李四",
+            "观摩三年级素描课一节，40 分钟。",
+        );
+        assert!(e.is_empty(), "{e:?}");
+        // The day of acceptance itself is allowed.
+        assert!(check("interview", ACCEPTED, "张三、李四", "访谈机构负责人。").is_empty());
+    }
+
+    #[test]
+    fn kind_must_be_one_of_the_four() {
+        assert_eq!(
+            keys(&check("", TODAY, "张三", "一段记录文字")),
+            [("activity.kind", "err.activity.kind_required")]
+        );
+        assert_eq!(
+            keys(&check("lecture", TODAY, "张三", "一段记录文字")),
+            [("activity.kind", "err.activity.kind_unknown")]
+        );
+    }
+
+    #[test]
+    fn dates_lie_between_acceptance_and_today() {
+        assert_eq!(
+            keys(&check("site_visit", "2026-04-08", "张三", "一段记录文字")),
+            [("activity.held_on", "err.activity.date_future")]
+        );
+        let e = check("site_visit", "2026-03-19", "张三", "一段记录文字");
+        assert_eq!(
+            keys(&e),
+            [("activity.held_on", "err.activity.date_before_acceptance")]
+        );
+        assert_eq!(e.0[0].args, [("date".to_string(), ACCEPTED.to_string())]);
+        assert_eq!(
+            keys(&check("site_visit", "", "张三", "一段记录文字")),
+            [("activity.held_on", "err.required")]
+        );
+        assert_eq!(
+            keys(&check("site_visit", "2026-02-30", "张三", "一段记录文字")),
+            [("activity.held_on", "err.activity.date_invalid")]
+        );
+        assert_eq!(
+            keys(&check("site_visit", "7/4/2026", "张三", "一段记录文字")),
+            [("activity.held_on", "err.activity.date_invalid")]
+        );
+        // Without a known acceptance day only the future is refused.
+        assert!(validate_activity(
+            "site_visit",
+            "2020-01-01",
+            "张三",
+            "一段记录文字",
+            None,
+            d(TODAY)
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn participants_and_notes_are_required_and_bounded() {
+        assert_eq!(
+            keys(&check("interview", TODAY, "  ", "")),
+            [
+                ("activity.participants", "err.required"),
+                ("activity.notes", "err.required")
+            ]
+        );
+        assert_eq!(
+            keys(&check("interview", TODAY, "张", "短")),
+            [
+                ("activity.participants", "err.text_too_short"),
+                ("activity.notes", "err.text_too_short")
+            ]
+        );
+        let long_who = "张".repeat(limits::PARTICIPANTS_MAX + 1);
+        let long_notes = "记".repeat(limits::NOTES_MAX + 1);
+        let e = check("interview", TODAY, &long_who, &long_notes);
+        assert_eq!(
+            keys(&e),
+            [
+                ("activity.participants", "err.text_too_long"),
+                ("activity.notes", "err.text_too_long")
+            ]
+        );
+        // Characters, not bytes: the maximum in 汉字 is fine.
+        let max_notes = "记".repeat(limits::NOTES_MAX);
+        assert!(check("interview", TODAY, "张三", &max_notes).is_empty());
+    }
+
+    #[test]
+    fn errors_come_in_form_order() {
+        let e = check("x", "2099-01-01", "", "");
+        let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "activity.kind",
+                "activity.held_on",
+                "activity.participants",
+                "activity.notes"
+            ]
+        );
+    }
+}
