@@ -115,6 +115,14 @@ pub fn router(st: AppState) -> Router {
             "/files/materials/{id}",
             get(app::api::files::download_material),
         )
+        .route(
+            "/files/activities/{activity_id}/files",
+            axum::routing::post(app::api::files::upload_activity_file),
+        )
+        .route(
+            "/files/activity-files/{id}",
+            get(app::api::files::download_activity_file),
+        )
         .layer(tower_http::limit::RequestBodyLimitLayer::new(file_limit));
 
     Router::new()

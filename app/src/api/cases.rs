@@ -104,6 +104,9 @@ pub struct CaseDetail {
     pub can_view_draw: bool,
     /// The viewer only sees the invitation (not yet accepted).
     pub invitation_only: bool,
+    /// The panel's activities (empty unless the viewer may read the case file).
+    pub activities: Vec<super::activities::ActivityView>,
+    pub activity_rules: super::activities::ActivityRules,
 }
 
 /// A saved draft or a transition: the case and its new version.
@@ -275,6 +278,8 @@ mod ssr {
             panel.clear();
         }
         let sees_phone = me.actor.role.is_bureau() || me.actor.institution().is_some();
+        let (activities, activity_rules) =
+            crate::api::activities::ssr_for_case(&st.db, me, &facts, now).await?;
         Ok(CaseDetail {
             id: case.id,
             number: case.number.clone(),
@@ -367,6 +372,8 @@ mod ssr {
             my_seat,
             can_view_draw: authorize(&me.actor, &Permission::ViewDrawRecord, Some(&facts)).is_ok(),
             invitation_only,
+            activities,
+            activity_rules,
         })
     }
 }

@@ -6,8 +6,13 @@
 //!   body: the file's bytes. Answers JSON `{"id":…}` or an `AppError` with its status.
 //! - `GET /files/materials/{id}[?inline=1]`: the file as an attachment (RFC 6266 name), or
 //!   inline for PDF and images when asked.
+//! - `POST /files/activities/{activity_id}/files?name=<file name>` body: a photo (JPEG, PNG) or
+//!   a PDF of an activity (鉴定活动), for those who may record activities on the case.
+//!   Answers `{"id":…}` (201; 200 when the activity already holds the same file).
+//! - `GET /files/activity-files/{id}[?inline=1]`: an activity's file, for those who may read
+//!   the case file.
 
-use super::server::{internal, session_from_headers, AppState, ClientAddr};
+use super::server::{internal, session_from_headers, AppState, ClientAddr, Me};
 use super::AppError;
 use crate::domain::access::{authorize, Permission};
 use crate::domain::error::FieldErrors;
@@ -15,7 +20,8 @@ use crate::domain::files::{check_file_name, check_size, FileType};
 use crate::domain::validate::MaterialKind;
 use crate::store::audit::{self, Entry};
 use crate::store::cases::NewMaterial;
-use crate::store::files::{record_blob, type_of, HashingWriter};
+use crate::store::activities::{self, NewActivityFile};
+use crate::store::files::{record_blob, type_of, HashingWriter, Received};
 use crate::store::{cases, tx};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -65,16 +71,9 @@ pub async fn upload_material(
     }
 }
 
-async fn upload(
-    st: AppState,
-    case_id: i64,
-    q: UploadQuery,
-    addr: String,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<i64, AppError> {
-    use futures_util::StreamExt;
-    let me = session_from_headers(&st, &headers, true)
+/// The signed-in user of a plain request; an account with a one-time password may not upload.
+async fn uploader(st: &AppState, headers: &HeaderMap) -> Result<Me, AppError> {
+    let me = session_from_headers(st, headers, true)
         .await?
         .ok_or(AppError::NotSignedIn)?;
     if me.user.must_change_password {
@@ -82,54 +81,45 @@ async fn upload(
             key: "error.must_change_password".into(),
         });
     }
-    let case = cases::get(&st.db, case_id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let facts = cases::facts(&st.db, &case).await.map_err(internal)?;
-    authorize(&me.actor, &Permission::UploadMaterial, Some(&facts)).map_err(super::denied)?;
-    let Some(kind) = MaterialKind::from_code(&q.kind) else {
-        let mut e = FieldErrors::new();
-        e.add("kind", "err.file.kind_unknown");
-        return Err(AppError::Validation(e));
-    };
-    let name = q.name.trim().to_string();
-    let name_errors = check_file_name("file", &name, None);
+    Ok(me)
+}
+
+/// A file received in full: in a temporary file, hashed, within the limits, typed by content,
+/// its name matching its type. The caller moves it into the store or removes it.
+struct Upload {
+    received: Received,
+    file_type: FileType,
+}
+
+impl Upload {
+    fn discard(&self) {
+        let _ = std::fs::remove_file(&self.received.temp);
+    }
+}
+
+/// Receives a request body as a file: the announced length is checked first, the bytes are
+/// streamed to disk while hashed (stopping at the limit), then size, type (by magic bytes) and
+/// name are checked. `case_total` is what the case already holds against `max_case`.
+async fn receive(
+    st: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    name: &str,
+    case_total: u64,
+    max_case: u64,
+) -> Result<Upload, AppError> {
+    use futures_util::StreamExt;
+    let name_errors = check_file_name("file", name, None);
     if !name_errors.is_empty() {
         return Err(AppError::Validation(name_errors));
     }
-    let existing = cases::materials(&st.db, case_id).await.map_err(internal)?;
-    let case_total: u64 = existing
-        .iter()
-        .filter(|m| !m.superseded)
-        .map(|m| m.size as u64)
-        .sum();
-    let replaced = match q.replaces {
-        Some(id) => Some(
-            existing
-                .iter()
-                .find(|m| m.id == id && !m.superseded)
-                .cloned()
-                .ok_or(AppError::Refused {
-                    key: "err.file.replace_missing".into(),
-                })?,
-        ),
-        None => None,
-    };
-    let case_total = case_total - replaced.as_ref().map_or(0, |m| m.size as u64);
     let max_file = st.settings.max_file_bytes;
     if let Some(len) = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
     {
-        let e = check_size(
-            "file",
-            len,
-            case_total,
-            max_file,
-            st.settings.max_case_bytes,
-        );
+        let e = check_size("file", len, case_total, max_file, max_case);
         if !e.is_empty() {
             return Err(AppError::Validation(e));
         }
@@ -173,13 +163,7 @@ async fn upload(
             u64::MAX,
         )));
     }
-    let size_errors = check_size(
-        "file",
-        received.size,
-        case_total,
-        max_file,
-        st.settings.max_case_bytes,
-    );
+    let size_errors = check_size("file", received.size, case_total, max_file, max_case);
     if !size_errors.is_empty() {
         cleanup(&received.temp);
         return Err(AppError::Validation(size_errors));
@@ -193,16 +177,72 @@ async fn upload(
             return Err(AppError::Validation(errs));
         }
     };
-    let name_errors = check_file_name("file", &name, Some(file_type));
+    let name_errors = check_file_name("file", name, Some(file_type));
     if !name_errors.is_empty() {
         cleanup(&received.temp);
         return Err(AppError::Validation(name_errors));
     }
+    Ok(Upload {
+        received,
+        file_type,
+    })
+}
+
+async fn upload(
+    st: AppState,
+    case_id: i64,
+    q: UploadQuery,
+    addr: String,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<i64, AppError> {
+    let me = uploader(&st, &headers).await?;
+    let case = cases::get(&st.db, case_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let facts = cases::facts(&st.db, &case).await.map_err(internal)?;
+    authorize(&me.actor, &Permission::UploadMaterial, Some(&facts)).map_err(super::denied)?;
+    let Some(kind) = MaterialKind::from_code(&q.kind) else {
+        let mut e = FieldErrors::new();
+        e.add("kind", "err.file.kind_unknown");
+        return Err(AppError::Validation(e));
+    };
+    let name = q.name.trim().to_string();
+    let existing = cases::materials(&st.db, case_id).await.map_err(internal)?;
+    let case_total: u64 = existing
+        .iter()
+        .filter(|m| !m.superseded)
+        .map(|m| m.size as u64)
+        .sum();
+    let replaced = match q.replaces {
+        Some(id) => Some(
+            existing
+                .iter()
+                .find(|m| m.id == id && !m.superseded)
+                .cloned()
+                .ok_or(AppError::Refused {
+                    key: "err.file.replace_missing".into(),
+                })?,
+        ),
+        None => None,
+    };
+    let case_total = case_total - replaced.as_ref().map_or(0, |m| m.size as u64);
+    let up = receive(
+        &st,
+        &headers,
+        body,
+        &name,
+        case_total,
+        st.settings.max_case_bytes,
+    )
+    .await?;
+    let (received, file_type) = (&up.received, up.file_type);
     if existing
         .iter()
         .any(|m| !m.superseded && m.sha256 == received.sha256)
     {
-        cleanup(&received.temp);
+        up.discard();
         let mut errs = FieldErrors::new();
         errs.add("file", "err.file.duplicate");
         return Err(AppError::Validation(errs));
@@ -250,6 +290,134 @@ async fn upload(
     .map_err(internal)?;
     txn.commit().await.map_err(internal)?;
     Ok(id)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActivityUploadQuery {
+    pub name: String,
+}
+
+/// The file types an activity keeps: photos and scanned documents.
+pub const ACTIVITY_FILE_TYPES: [FileType; 3] = [FileType::Jpeg, FileType::Png, FileType::Pdf];
+
+/// Receives one photo or file of an activity (the panel's tablets send camera pictures).
+pub async fn upload_activity_file(
+    State(st): State<AppState>,
+    Path(activity_id): Path<i64>,
+    Query(q): Query<ActivityUploadQuery>,
+    addr: Option<Extension<ClientAddr>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let addr = addr.map(|a| a.0 .0).unwrap_or_default();
+    match upload_for_activity(st, activity_id, q, addr, headers, body).await {
+        Ok((id, created)) => (
+            if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            axum::Json(serde_json::json!({ "id": id })),
+        )
+            .into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// The activity and its case's facts, if the actor may record activities on it; an activity
+/// of a case the actor cannot see is not found.
+async fn recordable_activity<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    me: &Me,
+    activity_id: i64,
+) -> Result<activities::Activity, AppError> {
+    let a = activities::get(c, activity_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let case = cases::get(c, a.case_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let facts = cases::facts(c, &case).await.map_err(internal)?;
+    authorize(&me.actor, &Permission::RecordActivity, Some(&facts)).map_err(super::denied)?;
+    Ok(a)
+}
+
+/// Stores the file; a resend of a file the activity already holds (a retry over a weak
+/// connection) answers the existing id instead of keeping it twice. `(id, newly created)`.
+async fn upload_for_activity(
+    st: AppState,
+    activity_id: i64,
+    q: ActivityUploadQuery,
+    addr: String,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(i64, bool), AppError> {
+    let me = uploader(&st, &headers).await?;
+    let a = recordable_activity(&st.db, &me, activity_id).await?;
+    let name = q.name.trim().to_string();
+    let case_files = activities::list(&st.db, a.case_id)
+        .await
+        .map_err(internal)?;
+    let case_total: u64 = case_files
+        .iter()
+        .flat_map(|(_, fs)| fs.iter())
+        .map(|f| f.size as u64)
+        .sum();
+    let up = receive(
+        &st,
+        &headers,
+        body,
+        &name,
+        case_total,
+        st.settings.max_case_bytes,
+    )
+    .await?;
+    let (received, file_type) = (&up.received, up.file_type);
+    if !ACTIVITY_FILE_TYPES.contains(&file_type) {
+        up.discard();
+        let mut errs = FieldErrors::new();
+        errs.add("file", "err.activity.file_type");
+        return Err(AppError::Validation(errs));
+    }
+    st.files
+        .put(&received.temp, &received.sha256)
+        .map_err(internal)?;
+
+    let now = st.clock.now();
+    let txn = tx::begin_write(&st.db, now).await.map_err(internal)?;
+    // The case may have moved on while the bytes arrived: check again inside the transaction.
+    let a = recordable_activity(&txn, &me, a.id).await?;
+    if let Some(same) = activities::files_of(&txn, a.id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .find(|f| f.sha256 == received.sha256)
+    {
+        return Ok((same.id, false));
+    }
+    record_blob(&txn, &received.sha256, received.size, file_type, now)
+        .await
+        .map_err(internal)?;
+    let id = activities::add_file(
+        &txn,
+        &me.actor,
+        &addr,
+        NewActivityFile {
+            activity_id: a.id,
+            case_id: a.case_id,
+            file_name: name,
+            file_type,
+            size: received.size,
+            sha256: received.sha256.clone(),
+        },
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    Ok((id, true))
 }
 
 #[derive(Debug, Deserialize)]
@@ -315,12 +483,24 @@ async fn download(
     // Anything the actor may not download is answered as not found.
     authorize(&me.actor, &Permission::DownloadMaterial, Some(&facts))
         .map_err(|_| AppError::NotFound)?;
+    send_file(&st, &m.sha256, &m.file_type, &m.file_name, q.inline == Some(1)).await
+}
+
+/// Sends a stored file: as an attachment (RFC 6266 name), or inline for PDF and images when
+/// asked; never runnable, even if a browser were to sniff it.
+async fn send_file(
+    st: &AppState,
+    sha256: &str,
+    file_type: &str,
+    file_name: &str,
+    inline: bool,
+) -> Result<Response, AppError> {
     let file_type =
-        FileType::from_code(&m.file_type).ok_or_else(|| internal("stored file type unknown"))?;
-    let path = st.files.path(&m.sha256).map_err(internal)?;
+        FileType::from_code(file_type).ok_or_else(|| internal("stored file type unknown"))?;
+    let path = st.files.path(sha256).map_err(internal)?;
     let file = tokio::fs::File::open(&path).await.map_err(internal)?;
     let len = file.metadata().await.map_err(internal)?.len();
-    let inline = q.inline == Some(1) && file_type.viewable_inline();
+    let inline = inline && file_type.viewable_inline();
     let stream = tokio_util::io::ReaderStream::new(file);
     let mut res = Response::new(Body::from_stream(stream));
     let h = res.headers_mut();
@@ -329,11 +509,10 @@ async fn download(
         HeaderValue::from_static(file_type.mime()),
     );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(inline, &m.file_name)) {
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(inline, file_name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    // The file itself may not run anything, even if a browser were to sniff it. PDF and images
-    // shown in the case page may be framed by our own pages only.
+    // PDF and images shown in the case page may be framed by our own pages only.
     if inline {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -350,6 +529,43 @@ async fn download(
         );
     }
     Ok(res)
+}
+
+/// Sends one photo or file of an activity to a user who may read the case file.
+pub async fn download_activity_file(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<DownloadQuery>,
+    headers: HeaderMap,
+) -> Response {
+    match download_for_activity(st, id, q, headers).await {
+        Ok(r) => r,
+        Err(e) => error_response(e),
+    }
+}
+
+async fn download_for_activity(
+    st: AppState,
+    id: i64,
+    q: DownloadQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let me = session_from_headers(&st, &headers, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let f = activities::file(&st.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let case = cases::get(&st.db, f.case_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let facts = cases::facts(&st.db, &case).await.map_err(internal)?;
+    // Anything the actor may not read is answered as not found.
+    authorize(&me.actor, &Permission::ViewCaseFile, Some(&facts))
+        .map_err(|_| AppError::NotFound)?;
+    send_file(&st, &f.sha256, &f.file_type, &f.file_name, q.inline == Some(1)).await
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! do it (store) -> map errors. Endpoints are stable: `/api/<name>`.
 
 pub mod accounts;
+pub mod activities;
 pub mod auth;
 pub mod cases;
 pub mod draws;

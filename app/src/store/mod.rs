@@ -5,6 +5,7 @@
 //! records itself with [`audit::append`] in the same transaction.
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod cases;
 pub mod clock;

@@ -1,0 +1,244 @@
+//! 鉴定活动: the panel's activities on a case (书面审查, 实地查看, 课堂观摩, 个别访谈) with
+//! their photos and files. Recording is for the seated experts and the level's clerk while the
+//! case is under review (`Permission::RecordActivity`); reading follows `ViewCaseFile`. The
+//! photos themselves go up and down as plain requests (see `api::files`).
+
+use super::AppError;
+use crate::domain::activity::ActivityKind;
+use crate::domain::files::FileType;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// A photo or file of an activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityFileView {
+    pub id: i64,
+    pub file_name: String,
+    pub file_type: FileType,
+    pub size: i64,
+    /// China Standard Time, "2026-11-28 14:05"
+    pub uploaded_at: String,
+}
+
+/// An activity as the case page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityView {
+    pub id: i64,
+    pub kind: ActivityKind,
+    pub held_on: NaiveDate,
+    pub participants: String,
+    pub notes: String,
+    pub version: i32,
+    pub files: Vec<ActivityFileView>,
+}
+
+/// What the case page needs to offer the activity form and check it in the browser.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActivityRules {
+    /// The viewer may record activities now.
+    pub can_record: bool,
+    /// The day the case was accepted (no activity before it).
+    pub accepted_on: Option<NaiveDate>,
+    /// Today in China (no activity after it).
+    pub today: Option<NaiveDate>,
+}
+
+/// An activity to save: `id` None records a new one, otherwise `version` must be current.
+/// `kind` and `held_on` are sent as typed (codes and `YYYY-MM-DD`) and checked by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityInput {
+    pub case_id: i64,
+    pub id: Option<i64>,
+    #[serde(default)]
+    pub version: i32,
+    pub kind: String,
+    pub held_on: String,
+    pub participants: String,
+    pub notes: String,
+}
+
+/// The saved activity and its new version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedActivity {
+    pub id: i64,
+    pub version: i32,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) use ssr::for_case as ssr_for_case;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::api::server::{db, fail, Me};
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::deadline::china_date;
+    use crate::domain::lifecycle::CaseFacts;
+    use crate::store::activities;
+    use chrono::{DateTime, Utc};
+    use sea_orm::ConnectionTrait;
+
+    pub async fn views<C: ConnectionTrait>(
+        c: &C,
+        case_id: i64,
+    ) -> Result<Vec<ActivityView>, AppError> {
+        let list = activities::list(c, case_id)
+            .await
+            .map_err(|e| fail(db(e)))?;
+        Ok(list
+            .into_iter()
+            .map(|(a, files)| ActivityView {
+                id: a.id,
+                kind: ActivityKind::from_code(&a.kind).unwrap_or(ActivityKind::WrittenReview),
+                held_on: a.held_on,
+                participants: a.participants,
+                notes: a.notes,
+                version: a.version,
+                files: files
+                    .into_iter()
+                    .map(|f| ActivityFileView {
+                        id: f.id,
+                        file_name: f.file_name,
+                        file_type: FileType::from_code(&f.file_type).unwrap_or(FileType::Pdf),
+                        size: f.size,
+                        uploaded_at: crate::api::cases::ssr_cst(f.uploaded_at),
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+
+    /// The activities of a case for the case page (empty unless the viewer may read the case
+    /// file) and what the viewer may do with them.
+    pub async fn for_case<C: ConnectionTrait>(
+        c: &C,
+        me: &Me,
+        facts: &CaseFacts,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<ActivityView>, ActivityRules), AppError> {
+        let may_read = authorize(&me.actor, &Permission::ViewCaseFile, Some(facts)).is_ok();
+        let can_record = authorize(&me.actor, &Permission::RecordActivity, Some(facts)).is_ok();
+        let list = if may_read {
+            views(c, facts.id.0).await?
+        } else {
+            vec![]
+        };
+        let accepted_on = if can_record {
+            activities::accepted_at(c, facts.id.0)
+                .await
+                .map_err(|e| fail(db(e)))?
+                .map(china_date)
+        } else {
+            None
+        };
+        Ok((
+            list,
+            ActivityRules {
+                can_record,
+                accepted_on,
+                today: can_record.then(|| china_date(now)),
+            },
+        ))
+    }
+}
+
+/// The activities of a case (for those who may read the case file).
+#[server(prefix = "/api", endpoint = "case_activities")]
+pub async fn case_activities(case_id: i64) -> Result<Vec<ActivityView>, AppError> {
+    use super::server::{fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let (_, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    authorize(&me.actor, &Permission::ViewCaseFile, Some(&facts))
+        .map_err(|d| fail(super::denied(d)))?;
+    ssr::views(&st.db, case_id).await
+}
+
+/// Records a new activity or saves one (optimistic `version`): the policy decides who, the
+/// domain's `validate_activity` what; written with its audit event in one transaction.
+#[server(prefix = "/api", endpoint = "save_activity", input = Json)]
+pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppError> {
+    use super::server::{client_addr, db, fail, internal, require, state};
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::activity::{parse_date, validate_activity};
+    use crate::domain::deadline::china_date;
+    use crate::store::accounts::Updated;
+    use crate::store::activities::{self, ActivityFields};
+    use crate::store::{cases, tx};
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let (_, facts) = super::cases::ssr_visible_case(&me, input.case_id).await?;
+    authorize(&me.actor, &Permission::RecordActivity, Some(&facts))
+        .map_err(|d| fail(super::denied(d)))?;
+    let existing = match input.id {
+        Some(id) => Some(
+            activities::get(&st.db, id)
+                .await
+                .map_err(|e| fail(db(e)))?
+                .filter(|a| a.case_id == input.case_id)
+                .ok_or_else(|| fail(AppError::NotFound))?,
+        ),
+        None => None,
+    };
+    let accepted_on = activities::accepted_at(&st.db, input.case_id)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .map(china_date);
+    let errs = validate_activity(
+        &input.kind,
+        &input.held_on,
+        &input.participants,
+        &input.notes,
+        accepted_on,
+        china_date(now),
+    );
+    if !errs.is_empty() {
+        return Err(fail(AppError::Validation(errs)));
+    }
+    let fields = ActivityFields {
+        kind: ActivityKind::from_code(input.kind.trim())
+            .ok_or_else(|| fail(internal("validated kind")))?,
+        held_on: parse_date(&input.held_on).ok_or_else(|| fail(internal("validated date")))?,
+        participants: input.participants.trim().to_string(),
+        notes: input.notes.trim().to_string(),
+    };
+    let addr = client_addr();
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    // The case may have moved on meanwhile (an opinion drafted): ask again under the lock.
+    let case = cases::get(&txn, input.case_id)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .ok_or_else(|| fail(AppError::NotFound))?;
+    let facts = cases::facts(&txn, &case).await.map_err(|e| fail(db(e)))?;
+    authorize(&me.actor, &Permission::RecordActivity, Some(&facts))
+        .map_err(|d| fail(super::denied(d)))?;
+    let saved = match existing {
+        None => {
+            let id = activities::create(&txn, &me.actor, &addr, input.case_id, &fields, now)
+                .await
+                .map_err(|e| fail(db(e)))?;
+            SavedActivity { id, version: 1 }
+        }
+        Some(a) => {
+            if activities::update(&txn, &me.actor, &addr, &a, input.version, &fields, now)
+                .await
+                .map_err(|e| fail(db(e)))?
+                == Updated::Stale
+            {
+                return Err(fail(AppError::Stale));
+            }
+            SavedActivity {
+                id: a.id,
+                version: input.version + 1,
+            }
+        }
+    };
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(saved)
+}
