@@ -149,6 +149,7 @@ fn CaseView(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
 
         <CaseActions case=case.clone() reload />
         <super::panel::PanelSection case=case.clone() reload />
+        <super::activities::ActivitiesSection case=case.clone() reload />
 
         <h2>{t("case.item")}</h2>
         <dl class="summary-list">

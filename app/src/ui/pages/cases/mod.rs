@@ -1,5 +1,6 @@
 //! Applications and cases: lists, the application form, the case page.
 
+pub mod activities;
 pub mod detail;
 pub mod draw;
 pub mod form;
