@@ -215,7 +215,14 @@ async fn a_seated_expert_records_an_activity_with_a_photo() {
             .call(
                 &clerk,
                 "save_activity",
-                input(id, None, 0, "site_visit", "2026-04-07", "查看教室、消防通道和收费公示。"),
+                input(
+                    id,
+                    None,
+                    0,
+                    "site_visit",
+                    "2026-04-07",
+                    "查看教室、消防通道和收费公示。",
+                ),
             )
             .await;
         assert_eq!(st, 200, "{v}");
@@ -250,19 +257,38 @@ async fn invalid_stale_and_outsiders_change_nothing() {
 
         // Validation: the domain's rules, field by field; nothing stored.
         for (kind, date, notes, want) in [
-            ("interview", "2026-04-08", NOTES, ("activity.held_on", "err.activity.date_future")),
+            (
+                "interview",
+                "2026-04-08",
+                NOTES,
+                ("activity.held_on", "err.activity.date_future"),
+            ),
             (
                 "interview",
                 "2026-04-06",
                 NOTES,
                 ("activity.held_on", "err.activity.date_before_acceptance"),
             ),
-            ("interview", "2026-04-07", "  ", ("activity.notes", "err.required")),
-            ("lecture", "2026-04-07", NOTES, ("activity.kind", "err.activity.kind_unknown")),
+            (
+                "interview",
+                "2026-04-07",
+                "  ",
+                ("activity.notes", "err.required"),
+            ),
+            (
+                "lecture",
+                "2026-04-07",
+                NOTES,
+                ("activity.kind", "err.activity.kind_unknown"),
+            ),
         ] {
             for target in [None, Some(act)] {
                 let (st, v) = s
-                    .call(&e1, "save_activity", input(id, target, 1, kind, date, notes))
+                    .call(
+                        &e1,
+                        "save_activity",
+                        input(id, target, 1, kind, date, notes),
+                    )
                     .await;
                 assert_eq!(st, 422, "{v}");
                 assert_eq!(
@@ -288,7 +314,14 @@ async fn invalid_stale_and_outsiders_change_nothing() {
             .call(
                 &e1,
                 "save_activity",
-                input(id, Some(act), 1, "interview", "2026-04-07", "访谈机构负责人，了解课程设置。"),
+                input(
+                    id,
+                    Some(act),
+                    1,
+                    "interview",
+                    "2026-04-07",
+                    "访谈机构负责人，了解课程设置。",
+                ),
             )
             .await;
         assert_eq!((st, v["version"].as_i64()), (200, Some(2)), "{v}");
@@ -296,7 +329,14 @@ async fn invalid_stale_and_outsiders_change_nothing() {
             .call(
                 &e1,
                 "save_activity",
-                input(id, Some(act), 1, "site_visit", "2026-04-07", "这次修改基于旧版本。"),
+                input(
+                    id,
+                    Some(act),
+                    1,
+                    "site_visit",
+                    "2026-04-07",
+                    "这次修改基于旧版本。",
+                ),
             )
             .await;
         assert_eq!(st, 409, "{v}");
@@ -311,7 +351,9 @@ async fn invalid_stale_and_outsiders_change_nothing() {
         assert_eq!(after_edit, (1, 0, 2));
 
         // Outsiders: an expert not on the panel, another county's clerk, the institution.
-        let (_, p) = s.form(&clerk, "draw_page", &[("id", &id.to_string())]).await;
+        let (_, p) = s
+            .form(&clerk, "draw_page", &[("id", &id.to_string())])
+            .await;
         let involved: Vec<i64> = p["seats"]
             .as_array()
             .unwrap()
@@ -323,7 +365,11 @@ async fn invalid_stale_and_outsiders_change_nothing() {
         let other_clerk = s.login("fk-jbr").await;
         for (who, want) in [(&outsider, 404), (&other_clerk, 404), (&inst, 403)] {
             let (st, v) = s
-                .call(who, "save_activity", input(id, None, 0, "interview", "2026-04-07", NOTES))
+                .call(
+                    who,
+                    "save_activity",
+                    input(id, None, 0, "interview", "2026-04-07", NOTES),
+                )
                 .await;
             assert_eq!(st, want, "{v}");
             let (st, v) = s
@@ -376,7 +422,14 @@ async fn photos_are_typed_by_content_and_served_by_the_policy() {
         let (st, v) = upload(&s, &e1, act, "notes.txt", b"hello".to_vec()).await;
         assert_eq!(st, 422, "{v}");
         // An image name on bytes that are no image.
-        let (st, v) = upload(&s, &e1, act, "photo.jpg", b"<html>not a photo</html>".to_vec()).await;
+        let (st, v) = upload(
+            &s,
+            &e1,
+            act,
+            "photo.jpg",
+            b"<html>not a photo</html>".to_vec(),
+        )
+        .await;
         assert_eq!(st, 422, "{v}");
         // Too large.
         let mut big = png();
@@ -402,7 +455,10 @@ async fn photos_are_typed_by_content_and_served_by_the_policy() {
         }
         let other_clerk = s.login("fk-jbr").await;
         assert_eq!(download(&s, &other_clerk, photo, false).await.status(), 404);
-        assert_eq!(download(&s, "jd_session=nope", photo, false).await.status(), 404);
+        assert_eq!(
+            download(&s, "jd_session=nope", photo, false).await.status(),
+            404
+        );
         assert_eq!(download(&s, &e1, photo + 1000, false).await.status(), 404);
         let (st, _) = s.case(&other_clerk, id).await;
         assert_eq!(st, 404);

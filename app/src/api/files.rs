@@ -18,9 +18,9 @@ use crate::domain::access::{authorize, Permission};
 use crate::domain::error::FieldErrors;
 use crate::domain::files::{check_file_name, check_size, FileType};
 use crate::domain::validate::MaterialKind;
+use crate::store::activities::{self, NewActivityFile};
 use crate::store::audit::{self, Entry};
 use crate::store::cases::NewMaterial;
-use crate::store::activities::{self, NewActivityFile};
 use crate::store::files::{record_blob, type_of, HashingWriter, Received};
 use crate::store::{cases, tx};
 use axum::body::Body;
@@ -483,7 +483,14 @@ async fn download(
     // Anything the actor may not download is answered as not found.
     authorize(&me.actor, &Permission::DownloadMaterial, Some(&facts))
         .map_err(|_| AppError::NotFound)?;
-    send_file(&st, &m.sha256, &m.file_type, &m.file_name, q.inline == Some(1)).await
+    send_file(
+        &st,
+        &m.sha256,
+        &m.file_type,
+        &m.file_name,
+        q.inline == Some(1),
+    )
+    .await
 }
 
 /// Sends a stored file: as an attachment (RFC 6266 name), or inline for PDF and images when
@@ -565,7 +572,14 @@ async fn download_for_activity(
     // Anything the actor may not read is answered as not found.
     authorize(&me.actor, &Permission::ViewCaseFile, Some(&facts))
         .map_err(|_| AppError::NotFound)?;
-    send_file(&st, &f.sha256, &f.file_type, &f.file_name, q.inline == Some(1)).await
+    send_file(
+        &st,
+        &f.sha256,
+        &f.file_type,
+        &f.file_name,
+        q.inline == Some(1),
+    )
+    .await
 }
 
 #[cfg(test)]

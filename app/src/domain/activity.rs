@@ -105,8 +105,10 @@ pub fn validate_activity(
             None => errs.add("activity.held_on", "err.activity.date_invalid"),
             Some(d) if d > today => errs.add("activity.held_on", "err.activity.date_future"),
             Some(d) if accepted_on.is_some_and(|a| d < a) => errs.push(
-                FieldError::new("activity.held_on", "err.activity.date_before_acceptance")
-                    .arg("date", accepted_on.map(|a| a.to_string()).unwrap_or_default()),
+                FieldError::new("activity.held_on", "err.activity.date_before_acceptance").arg(
+                    "date",
+                    accepted_on.map(|a| a.to_string()).unwrap_or_default(),
+                ),
             ),
             Some(_) => {}
         }
