@@ -16,6 +16,7 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/cases.txt"),
     include_str!("../locales/zh-CN/experts.txt"),
     include_str!("../locales/zh-CN/draws.txt"),
+    include_str!("../locales/zh-CN/sheets.txt"),
     include_str!("../locales/zh-CN/activities.txt"),
 ];
 const EN: &[&str] = &[
@@ -24,6 +25,7 @@ const EN: &[&str] = &[
     include_str!("../locales/en/cases.txt"),
     include_str!("../locales/en/experts.txt"),
     include_str!("../locales/en/draws.txt"),
+    include_str!("../locales/en/sheets.txt"),
     include_str!("../locales/en/activities.txt"),
 ];
 

@@ -1,63 +1,6 @@
-import { APIRequestContext, expect, Page, request, test } from "@playwright/test";
-import { DEMO_PASSWORD, hydrated, noHorizontalScroll, signIn } from "./helpers";
-
-const baseURL = process.env.BASE_URL ?? "http://127.0.0.1:3100";
-
-/** The demo experts of 昌吉市 who can be drawn, by expert id (a fresh demo database). */
-const EXPERT_ACCOUNTS: Record<string, string> = {
-  "1": "zhuanjia",
-  "2": "zhuanjia-1",
-  "3": "zhuanjia-2",
-  "4": "zhuanjia-3",
-  "5": "zhuanjia-4",
-  "6": "zhuanjia-fl",
-};
-
-async function apiAs(username: string): Promise<APIRequestContext> {
-  const ctx = await request.newContext({ baseURL });
-  const r = await ctx.post("/api/login", { form: { username, password: DEMO_PASSWORD } });
-  expect(r.status()).toBe(200);
-  return ctx;
-}
-
-async function call(ctx: APIRequestContext, name: string, body: unknown) {
-  const r = await ctx.post(`/api/${name}`, { data: body });
-  const text = await r.text();
-  expect(r.status(), `${name}: ${text}`).toBe(200);
-  return JSON.parse(text);
-}
-
-async function caseVersion(ctx: APIRequestContext, id: number): Promise<number> {
-  const r = await ctx.post("/api/get_case", { form: { id: String(id) } });
-  expect(r.status()).toBe(200);
-  return (await r.json()).version;
-}
-
-function pdf(tag: string): Buffer {
-  return Buffer.from(`%PDF-1.4\n% ${tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`, "latin1");
-}
-
-/** A demo case of 昌吉市星辰艺术培训中心, submitted and accepted (set up over HTTP). */
-async function acceptedCase(itemName: string): Promise<number> {
-  const inst = await apiAs("jigou");
-  const item = {
-    name: itemName, declared_category: "non_subject", domain: "arts", stage: "primary",
-    grades: [3, 4], delivery: "offline", hours: 48, class_size: 15, fee_fen: 288000,
-    description: "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。",
-  };
-  const saved = await call(inst, "save_draft", { input: { id: null, version: 0, item, undertaking: true } });
-  const id: number = saved.id;
-  for (const kind of ["course_plan", "syllabus", "lesson_plan", "evaluation_plan", "promotional"]) {
-    const r = await inst.post(`/files/cases/${id}/materials?kind=${kind}&name=${kind}.pdf`, { data: pdf(kind) });
-    expect(r.status(), await r.text()).toBe(201);
-  }
-  await call(inst, "case_action", { input: { id, version: await caseVersion(inst, id), action: { kind: "submit" } } });
-  const clerk = await apiAs("xian-jbr");
-  await call(clerk, "case_action", { input: { id, version: await caseVersion(clerk, id), action: { kind: "accept" } } });
-  await inst.dispose();
-  await clerk.dispose();
-  return id;
-}
+import { expect, Page, test } from "@playwright/test";
+import { hydrated, noHorizontalScroll, signIn } from "./helpers";
+import { acceptedCase, EXPERT_ACCOUNTS } from "./setup";
 
 async function switchTo(page: Page, username: string) {
   await page.context().clearCookies();

@@ -278,8 +278,15 @@ mod ssr {
             panel.clear();
         }
         let sees_phone = me.actor.role.is_bureau() || me.actor.institution().is_some();
-        let (activities, activity_rules) =
+        let (mut activities, activity_rules) =
             crate::api::activities::ssr_for_case(&st.db, me, &facts, now).await?;
+        // Activities name the experts who took part: hidden as the panel is, until the
+        // determination.
+        if me.actor.role == Role::InstitutionUser
+            && authorize(&me.actor, &Permission::ViewPanelNames, Some(&facts)).is_err()
+        {
+            activities.clear();
+        }
         Ok(CaseDetail {
             id: case.id,
             number: case.number.clone(),

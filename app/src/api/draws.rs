@@ -6,6 +6,7 @@
 
 use super::AppError;
 use crate::domain::draw::{DrawCriteria, DrawError, Exclusion, SeatRole};
+#[cfg(feature = "ssr")]
 use crate::domain::ids::ExpertId;
 use crate::domain::lifecycle::{CaseLevel, CaseState, SeatStatus};
 use crate::domain::terms::Stage;
@@ -176,6 +177,8 @@ pub struct InvitationRow {
     pub respond_by: NaiveDate,
     pub overdue: bool,
     pub case_state: CaseState,
+    /// The case's current time limit (the panel review's, once under review).
+    pub due_on: Option<NaiveDate>,
 }
 
 /// A draw an observer witnessed.
@@ -549,7 +552,7 @@ pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
         }));
     };
     if kind != DrawKind::Supplementary
-        && (!(3..=9).contains(&input.panel_size) || input.panel_size % 2 == 0)
+        && (!(3..=9).contains(&input.panel_size) || input.panel_size.is_multiple_of(2))
     {
         errs.add("draw.panel_size", "err.guard.panel_size");
     }
@@ -827,8 +830,10 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
             status,
             lead: s.lead,
             respond_by: s.respond_by,
-            overdue: status == SeatStatus::Invited && today > s.respond_by,
+            overdue: (status == SeatStatus::Invited && today > s.respond_by)
+                || (status == SeatStatus::Accepted && case.due_on.is_some_and(|d| today > d)),
             case_state: CaseState::from_code(&case.state).unwrap_or(CaseState::Draft),
+            due_on: case.due_on,
         });
     }
     out.sort_by_key(|r| r.status != SeatStatus::Invited);

@@ -13,6 +13,7 @@ pub mod files;
 pub mod institutions;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod sheets;
 
 pub use error::AppError;
 

@@ -20,6 +20,7 @@ pub mod passwords;
 pub mod reference;
 pub mod seed;
 pub mod sessions;
+pub mod sheets;
 pub mod testing;
 pub mod throttle;
 pub mod tx;

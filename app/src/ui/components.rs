@@ -15,6 +15,7 @@ pub fn Header() -> impl IntoView {
     let set_lang = ServerAction::<crate::api::auth::SetLocale>::new();
     let sign_out = Action::new(|_: &()| async move {
         let _ = logout().await;
+        super::offline::clear_at_sign_out();
         go("/login");
     });
     let switch_to = move || if locale.get() == "en" { "zh-CN" } else { "en" };

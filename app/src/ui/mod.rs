@@ -1,6 +1,7 @@
 //! Components and pages. Pages render on the server first and hydrate in the browser.
 
 pub mod components;
+pub mod offline;
 pub mod pages;
 pub mod upload;
 
@@ -34,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.ico" />
                 <HydrationScripts options />
+                <script src="/sw-register.js" defer></script>
                 <MetaTags />
             </head>
             <body>
@@ -136,13 +138,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cases/new") view=pages::cases::form::NewApplicationPage />
                         <Route path=path!("/cases/:id/edit") view=pages::cases::form::EditApplicationPage />
                         <Route path=path!("/cases/:id/draw") view=pages::cases::draw::DrawPage />
+                        <Route path=path!("/cases/:id/sheet") view=pages::cases::sheet::SheetPage />
                         <Route path=path!("/cases/:id") view=pages::cases::detail::CasePage />
-                        <Route path=path!("/experts") view=pages::experts::list::ExpertsPage />
-                        <Route path=path!("/experts/new") view=pages::experts::form::NewExpertPage />
-                        <Route path=path!("/experts/import") view=pages::experts::import::ImportPage />
-                        <Route path=path!("/experts/proposals") view=pages::experts::proposals::ProposalsPage />
-                        <Route path=path!("/experts/:id") view=pages::experts::detail::ExpertPage />
-                        <Route path=path!("/expert/profile") view=pages::experts::profile::ExpertProfilePage />
                         <Route path=path!("/experts") view=pages::experts::list::ExpertsPage />
                         <Route path=path!("/experts/new") view=pages::experts::form::NewExpertPage />
                         <Route path=path!("/experts/import") view=pages::experts::import::ImportPage />

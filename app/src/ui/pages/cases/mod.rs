@@ -6,6 +6,7 @@ pub mod draw;
 pub mod form;
 pub mod list;
 pub mod panel;
+pub mod sheet;
 pub mod work;
 
 use crate::domain::deadline::DeadlineStatus;

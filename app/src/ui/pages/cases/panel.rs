@@ -97,7 +97,20 @@ pub fn PanelSection(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
         };
         view! { <p><a class="button button--secondary" href=format!("/cases/{}/draw", c.id) data-testid="open-draw">{t(label)}</a></p> }
     });
+    let sheet_link = c
+        .my_seat
+        .as_ref()
+        .filter(|s| s.status == SeatStatus::Accepted && !matches!(c.state, CaseState::PanelDrawn))
+        .map(|_| {
+            let label = if matches!(c.state, CaseState::UnderReview | CaseState::AwaitingInfo) {
+                "panel.open_sheet"
+            } else {
+                "panel.view_sheet"
+            };
+            view! { <p><a class="button" href=format!("/cases/{}/sheet", c.id) data-testid="open-sheet">{t(label)}</a></p> }
+        });
     view! {
+        {sheet_link}
         {open_seat.map(|s| view! { <Invitation id=c.id version=c.version seat=s reload /> })}
         {accepted_seat.map(|_| view! { <ConflictLater id=c.id version=c.version /> })}
         {(!c.panel.is_empty() || c.can_view_draw).then(|| view! {

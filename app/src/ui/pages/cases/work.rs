@@ -37,6 +37,10 @@ pub fn MyInvitations() -> impl IntoView {
                                             let due = due.clone();
                                             view! { {move || locale.tr_with("invite.answer_by", &[("date".into(), due.clone())])} }
                                         })}
+                                        {(r.status == crate::domain::lifecycle::SeatStatus::Accepted).then(|| r.due_on.map(|d| {
+                                            let d = d.format("%Y-%m-%d").to_string();
+                                            view! { {move || locale.tr_with("invite.review_by", &[("date".into(), d.clone())])} }
+                                        })).flatten()}
                                         {r.overdue.then(|| view! { " " <span class="tag tag--red">{t("deadline.overdue")}</span> })}
                                     </p>
                                     <p><StateTag state=r.case_state /></p>

@@ -1,0 +1,390 @@
+//! Server functions of the score sheets (评分表).
+//!
+//! The server runs the same domain validation as the browser (`domain::sheet::validate_sheet`)
+//! on every save (structural) and on submission (complete, evidenced). Independence: a member
+//! sees another member's sheet only after every seat has submitted; before, it is not found.
+
+use super::AppError;
+use crate::domain::lifecycle::CaseState;
+use crate::domain::sheet::{ExpertVerdict, ScoreSheet};
+use crate::domain::terms::Stage;
+use crate::domain::validate::ItemDomain;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// Something an evidence note can point at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefOption {
+    /// "material" or "activity"
+    pub kind: String,
+    pub id: i64,
+    pub label: String,
+}
+
+/// A member's sheet as the panel sees it after everyone has submitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberSheet {
+    pub expert_id: i64,
+    pub expert_name: String,
+    pub submitted: bool,
+    pub submitted_at: Option<String>,
+    pub verdict: Option<ExpertVerdict>,
+    pub sheet: Option<ScoreSheet>,
+}
+
+/// One saved version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionRow {
+    pub version: i32,
+    pub saved_at: String,
+    pub submit: bool,
+}
+
+/// Everything the score-sheet page needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SheetPage {
+    pub case_id: i64,
+    pub number: Option<String>,
+    pub item_name: String,
+    pub domain: ItemDomain,
+    pub stage: Stage,
+    pub state: CaseState,
+    /// The expert whose sheet this is.
+    pub expert_id: i64,
+    pub sheet: ScoreSheet,
+    /// 0 when nothing has been saved yet.
+    pub version: i32,
+    pub submitted: bool,
+    pub can_edit: bool,
+    pub refs: Vec<RefOption>,
+    pub history: Vec<VersionRow>,
+    /// Every member's sheet, once every seat has submitted (empty before).
+    pub panel: Vec<MemberSheet>,
+}
+
+/// A save or submission of the expert's own sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SheetSave {
+    pub case_id: i64,
+    /// The version this edit started from (0 for a new sheet).
+    pub base_version: i32,
+    pub sheet: ScoreSheet,
+    /// Chosen by the device for this save; a resend with the same id stores nothing new.
+    pub save_id: String,
+    pub submit: bool,
+    /// Required to submit (the password again).
+    #[serde(default)]
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SheetSaved {
+    pub version: i32,
+    pub submitted: bool,
+    pub duplicate: bool,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::api::cases::{ssr_cst as cst, ssr_visible_case};
+    use crate::api::server::{db, fail, state, Me};
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::lifecycle::CaseFacts;
+    use crate::domain::rubric::rubric;
+    use crate::domain::sheet::evaluate;
+    use crate::store::cases::Case;
+    use crate::store::{cases, reference, sheets};
+
+    /// The signed-in expert's own seat on the case (accepted), or not found.
+    pub async fn own(me: &Me, case_id: i64) -> Result<(Case, CaseFacts, i64), AppError> {
+        let (case, facts) = ssr_visible_case(me, case_id).await?;
+        let Some(expert) = me.actor.expert() else {
+            return Err(fail(AppError::NotFound));
+        };
+        let on_panel = facts
+            .seats
+            .iter()
+            .any(|s| s.expert == expert && s.status == crate::domain::lifecycle::SeatStatus::Accepted);
+        if !on_panel {
+            return Err(fail(AppError::NotFound));
+        }
+        Ok((case, facts, expert.0))
+    }
+
+    pub fn empty_sheet(case: &Case) -> ScoreSheet {
+        ScoreSheet {
+            rubric_version: case.rubric_version as u32,
+            negative_list_version: crate::domain::negative_list::current_negative_list().version,
+            ..ScoreSheet::default()
+        }
+    }
+
+    /// Every seat submitted: the panel may see all sheets.
+    pub fn all_submitted(facts: &CaseFacts) -> bool {
+        let mut seats = facts.active_seats().peekable();
+        seats.peek().is_some() && facts.active_seats().all(|s| s.sheet_submitted)
+    }
+
+    pub async fn panel(
+        case: &Case,
+        facts: &CaseFacts,
+    ) -> Result<Vec<MemberSheet>, AppError> {
+        let st = state().map_err(fail)?;
+        let rows = sheets::for_case(&st.db, case.id)
+            .await
+            .map_err(|e| fail(db(e)))?;
+        let names: std::collections::HashMap<i64, String> = reference::experts(&st.db)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .into_iter()
+            .map(|e| (e.id, e.name))
+            .collect();
+        let r = rubric(case.rubric_version as u32);
+        Ok(facts
+            .active_seats()
+            .map(|seat| {
+                let row = rows.iter().find(|s| s.expert_id == seat.expert.0);
+                let sheet: Option<ScoreSheet> = row
+                    .filter(|s| s.submitted)
+                    .and_then(|s| serde_json::from_str(&s.content).ok());
+                MemberSheet {
+                    expert_id: seat.expert.0,
+                    expert_name: names.get(&seat.expert.0).cloned().unwrap_or_default(),
+                    submitted: row.is_some_and(|s| s.submitted),
+                    submitted_at: row.and_then(|s| s.submitted_at).map(cst),
+                    verdict: match (r, &sheet) {
+                        (Some(r), Some(s)) => Some(evaluate(r, s).verdict),
+                        _ => None,
+                    },
+                    sheet,
+                }
+            })
+            .collect())
+    }
+
+    pub async fn page_for(me: &Me, case_id: i64) -> Result<SheetPage, AppError> {
+        let st = state().map_err(fail)?;
+        let (case, facts, expert) = own(me, case_id).await?;
+        let row = sheets::get(&st.db, case.id, expert)
+            .await
+            .map_err(|e| fail(db(e)))?;
+        let sheet = row
+            .as_ref()
+            .and_then(|s| serde_json::from_str(&s.content).ok())
+            .unwrap_or_else(|| empty_sheet(&case));
+        let history = match &row {
+            Some(s) => sheets::versions(&st.db, s.id)
+                .await
+                .map_err(|e| fail(db(e)))?
+                .into_iter()
+                .map(|v| VersionRow {
+                    version: v.version,
+                    saved_at: cst(v.saved_at),
+                    submit: v.submit,
+                })
+                .collect(),
+            None => vec![],
+        };
+        let submitted = row.as_ref().is_some_and(|s| s.submitted);
+        let mut refs: Vec<RefOption> = cases::materials(&st.db, case.id)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .into_iter()
+            .filter(|m| !m.superseded)
+            .map(|m| RefOption {
+                kind: "material".into(),
+                id: m.id,
+                label: m.file_name,
+            })
+            .collect();
+        refs.extend(activity_refs(case.id).await?);
+        let item = cases::item_of(&case);
+        Ok(SheetPage {
+            case_id: case.id,
+            number: case.number.clone(),
+            item_name: item.name,
+            domain: item.domain,
+            stage: item.stage,
+            state: facts.state,
+            expert_id: expert,
+            sheet,
+            version: row.as_ref().map_or(0, |s| s.version),
+            submitted,
+            can_edit: !submitted
+                && authorize(&me.actor, &Permission::EditOwnSheet, Some(&facts)).is_ok(),
+            refs,
+            history,
+            panel: if all_submitted(&facts) {
+                panel(&case, &facts).await?
+            } else {
+                vec![]
+            },
+        })
+    }
+
+    /// The case's activities as evidence targets.
+    pub async fn activity_refs(case_id: i64) -> Result<Vec<RefOption>, AppError> {
+        use crate::store::entities::activity;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let st = state().map_err(fail)?;
+        Ok(activity::Entity::find()
+            .filter(activity::Column::CaseId.eq(case_id))
+            .order_by_asc(activity::Column::Id)
+            .all(&st.db)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .into_iter()
+            .map(|a| RefOption {
+                kind: "activity".into(),
+                id: a.id,
+                label: format!("{} {}", a.held_on.format("%Y-%m-%d"), a.kind),
+            })
+            .collect())
+    }
+}
+
+/// The signed-in expert's sheet for a case they sit on, with what the page needs.
+#[server(prefix = "/api", endpoint = "my_sheet")]
+pub async fn my_sheet(case_id: i64) -> Result<SheetPage, AppError> {
+    let me = super::server::require().await?;
+    ssr::page_for(&me, case_id).await
+}
+
+/// Saves (or submits, with the password again) the expert's own sheet.
+#[server(prefix = "/api", endpoint = "save_sheet", input = Json)]
+pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::error::FieldErrors;
+    use crate::domain::ids::MaterialId;
+    use crate::domain::rubric::rubric;
+    use crate::domain::sheet::{check_refs, validate_sheet, Mode};
+    use crate::store::sheets::{self, Refused};
+    use crate::store::{cases, passwords, tx};
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let (case, facts, expert) = ssr::own(&me, input.case_id).await?;
+    let save_id: String = input.save_id.trim().to_string();
+    if save_id.is_empty() || save_id.len() > 64 || !save_id.is_ascii() {
+        let mut e = FieldErrors::new();
+        e.add("sheet.save_id", "err.sheet.save_id");
+        return Err(fail(AppError::Validation(e)));
+    }
+    // A resend of a save that was stored already: answer as then, whatever happened since.
+    if let Some(s) = sheets::get(&st.db, case.id, expert)
+        .await
+        .map_err(|e| fail(db(e)))?
+    {
+        let done = sheets::versions(&st.db, s.id)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .into_iter()
+            .find(|v| v.save_id == save_id);
+        if let Some(v) = done {
+            return Ok(SheetSaved {
+                version: v.version,
+                submitted: s.submitted,
+                duplicate: true,
+            });
+        }
+        if s.submitted {
+            return Err(fail(AppError::Refused {
+                key: "err.sheet.submitted".into(),
+            }));
+        }
+    }
+    authorize(&me.actor, &Permission::EditOwnSheet, Some(&facts))
+        .map_err(|d| fail(super::denied(d)))?;
+    let Some(r) = rubric(case.rubric_version as u32) else {
+        return Err(fail(super::server::internal("rubric version missing")));
+    };
+    let mode = if input.submit { Mode::Submit } else { Mode::Save };
+    let mut errs = validate_sheet(r, &input.sheet, mode);
+    let materials: Vec<MaterialId> = cases::materials(&st.db, case.id)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .into_iter()
+        .map(|m| MaterialId(m.id))
+        .collect();
+    let activities: Vec<i64> = ssr::activity_refs(case.id)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    for e in check_refs(&input.sheet, &materials, &activities).0 {
+        errs.push(e);
+    }
+    if input.submit && !passwords::verify(&me.user.password_hash, &input.password) {
+        errs.add("sheet.password", "err.sheet.password");
+    }
+    if !errs.is_empty() {
+        return Err(fail(AppError::Validation(errs)));
+    }
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let out = sheets::save(
+        &txn,
+        &me.actor,
+        case.id,
+        expert,
+        input.base_version,
+        &input.sheet,
+        &save_id,
+        input.submit,
+        now,
+    )
+    .await
+    .map_err(|e| fail(db(e)))?;
+    match out {
+        Ok(s) => {
+            txn.commit().await.map_err(|e| fail(db(e)))?;
+            Ok(SheetSaved {
+                version: s.version,
+                submitted: s.submitted,
+                duplicate: s.duplicate,
+            })
+        }
+        Err(Refused::Stale { .. }) => Err(fail(AppError::Stale)),
+        Err(Refused::Submitted) => Err(fail(AppError::Refused {
+            key: "err.sheet.submitted".into(),
+        })),
+    }
+}
+
+/// One member's sheet: the owner always; another member only after every seat has submitted
+/// (before that it is not found); bureau roles and observers may read all sheets.
+#[server(prefix = "/api", endpoint = "get_sheet")]
+pub async fn get_sheet(case_id: i64, expert_id: i64) -> Result<MemberSheet, AppError> {
+    use super::server::{fail, require};
+    use crate::domain::access::{authorize, Permission};
+    let me = require().await?;
+    let (case, facts) = crate::api::cases::ssr_visible_case(&me, case_id).await?;
+    let own = me.actor.expert().is_some_and(|e| e.0 == expert_id);
+    let allowed = if me.actor.role == crate::domain::role::Role::Expert {
+        own || (ssr::all_submitted(&facts)
+            && authorize(&me.actor, &Permission::ViewCaseFile, Some(&facts)).is_ok())
+    } else {
+        authorize(&me.actor, &Permission::ViewAllSheets, Some(&facts)).is_ok()
+    };
+    if !allowed {
+        return Err(fail(AppError::NotFound));
+    }
+    let all = ssr::panel(&case, &facts).await?;
+    let mut m = all
+        .into_iter()
+        .find(|m| m.expert_id == expert_id)
+        .ok_or_else(|| fail(AppError::NotFound))?;
+    if own && m.sheet.is_none() {
+        // The owner's own draft.
+        let st = super::server::state().map_err(fail)?;
+        m.sheet = crate::store::sheets::get(&st.db, case_id, expert_id)
+            .await
+            .map_err(|e| fail(super::server::db(e)))?
+            .and_then(|s| serde_json::from_str(&s.content).ok());
+    }
+    Ok(m)
+}

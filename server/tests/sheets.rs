@@ -1,0 +1,235 @@
+//! Score sheets over HTTP against the real server (SQLite, and PostgreSQL when
+//! `TEST_DATABASE_URL` is set): the server's validation is the browser's, independence of the
+//! members, optimistic versions and resends, read-only after submission, every version kept.
+
+mod common;
+
+use app::domain::ids::MaterialId;
+use app::domain::rubric::current;
+use app::domain::sheet::{validate_sheet, EvidenceRef, IndicatorScore, Mode, ScoreSheet};
+use app::domain::terms::Rating;
+use app::store::accounts::{self, NewAccount};
+use app::store::passwords;
+use app::store::seed::DEMO_PASSWORD;
+use app::store::testing::TestDb;
+use common::*;
+use serde_json::{json, Value};
+
+async fn expert_cookie(s: &Srv, expert_id: i64) -> String {
+    let username = format!("e{expert_id}");
+    if accounts::by_username(&s.db.db, &username)
+        .await
+        .unwrap()
+        .is_none()
+    {
+        accounts::create(
+            &s.db.db,
+            NewAccount {
+                username: username.clone(),
+                display_name: format!("专家{expert_id}"),
+                password_hash: passwords::hash(DEMO_PASSWORD).unwrap(),
+                role: app::domain::role::Role::Expert,
+                scope: app::domain::role::Scope::Expert(app::domain::ids::ExpertId(expert_id)),
+                must_change_password: false,
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+    s.login(&username).await
+}
+
+/// A case under review: drawn, every seat accepted. Returns the case, its members' cookies and
+/// a material id.
+async fn under_review(s: &Srv) -> (i64, Vec<(i64, String)>, i64) {
+    let inst = s.login("jigou").await;
+    let clerk = s.login("xian-jbr").await;
+    let id = accepted_case(s, &inst, &clerk, "少儿国画", "arts", "primary").await;
+    let ver = version_of(s, &clerk, id).await;
+    let (st, v) = s.call(&clerk, "run_draw", json!({ "input": { "id": id, "version": ver, "kind": "initial", "panel_size": 3, "backups": 2, "reason": "", "observer": null } })).await;
+    assert_eq!(st, 200, "{v}");
+    let (_, p) = s.form(&clerk, "draw_page", &[("id", &id.to_string())]).await;
+    let seated: Vec<i64> = p["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["expert_id"].as_i64().unwrap())
+        .collect();
+    let mut members = vec![];
+    for e in seated {
+        let c = expert_cookie(s, e).await;
+        let ver = version_of(s, &c, id).await;
+        let (st, v) = s.call(&c, "case_action", json!({ "input": { "id": id, "version": ver, "action": { "kind": "accept_seat", "declaration_signed": true } } })).await;
+        assert_eq!(st, 200, "{v}");
+        members.push((e, c));
+    }
+    let (_, c) = s.case(&clerk, id).await;
+    assert_eq!(c["state"], "under_review");
+    let material = c["materials"][0]["id"].as_i64().unwrap();
+    (id, members, material)
+}
+
+/// A complete sheet: every required indicator N with evidence resting on a material.
+fn complete(material: i64) -> ScoreSheet {
+    let r = current();
+    let mut s = ScoreSheet {
+        rubric_version: r.version,
+        negative_list_version: app::domain::negative_list::current_negative_list().version,
+        ..ScoreSheet::default()
+    };
+    for ind in r.required_indicators() {
+        s.ratings.insert(
+            ind.id.clone(),
+            IndicatorScore {
+                rating: Some(Rating::N),
+                evidence: "课程方案显示以兴趣培养为主".into(),
+                refs: vec![EvidenceRef::Material(MaterialId(material))],
+            },
+        );
+    }
+    s
+}
+
+async fn save(s: &Srv, who: &str, case: i64, base: i64, sheet: &ScoreSheet, save_id: &str, submit: bool, pw: &str) -> (u16, Value) {
+    s.call(who, "save_sheet", json!({ "input": { "case_id": case, "base_version": base, "sheet": sheet, "save_id": save_id, "submit": submit, "password": pw } })).await
+}
+
+fn errors(v: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = v["Validation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or_default().to_string(),
+                e["key"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn the_servers_validation_is_the_browsers() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let (id, members, material) = under_review(&s).await;
+        let (_, who) = &members[0];
+        // Half rated, an S without evidence, an N without a reference.
+        let mut sheet = complete(material);
+        let ids: Vec<String> = sheet.ratings.keys().cloned().collect();
+        sheet.ratings.remove(&ids[0]);
+        let x = sheet.ratings.get_mut(&ids[1]).unwrap();
+        x.rating = Some(Rating::S);
+        x.evidence = "短".into();
+        sheet.ratings.get_mut(&ids[2]).unwrap().refs.clear();
+        let (st, v) = save(&s, who, id, 0, &sheet, "a1", true, DEMO_PASSWORD).await;
+        assert_eq!(st, 422, "{v}");
+        let mut expected: Vec<(String, String)> = validate_sheet(current(), &sheet, Mode::Submit)
+            .0
+            .into_iter()
+            .map(|e| (e.field, e.key))
+            .collect();
+        expected.sort();
+        assert!(!expected.is_empty());
+        assert_eq!(errors(&v), expected);
+        // Saving a draft needs only a well-formed sheet.
+        let (st, v) = save(&s, who, id, 0, &sheet, "a2", false, "").await;
+        assert_eq!(st, 200, "{v}");
+        // A reference to another case's material is refused.
+        let mut foreign = sheet.clone();
+        foreign.ratings.get_mut(&ids[1]).unwrap().refs = vec![EvidenceRef::Material(MaterialId(999_999))];
+        let (st, v) = save(&s, who, id, 1, &foreign, "a3", false, "").await;
+        assert_eq!(st, 422, "{v}");
+        assert!(errors(&v).iter().any(|(_, k)| k == "err.sheet.reference_not_in_case"));
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn members_are_independent_until_everyone_has_submitted() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let (id, members, material) = under_review(&s).await;
+        let (a, ca) = &members[0];
+        let (b, cb) = &members[1];
+        assert_eq!(save(&s, cb, id, 0, &complete(material), "b1", false, "").await.0, 200);
+        // Before submitting, A asking for B's sheet gets not found (as for a missing one).
+        let (st, _) = s.form(ca, "get_sheet", &[("case_id", &id.to_string()), ("expert_id", &b.to_string())]).await;
+        assert_eq!(st, 404);
+        let (st, _) = s.form(ca, "get_sheet", &[("case_id", &id.to_string()), ("expert_id", "999999")]).await;
+        assert_eq!(st, 404);
+        // Their own is fine; the page shows no other sheet.
+        let (st, p) = s.form(ca, "my_sheet", &[("case_id", &id.to_string())]).await;
+        assert_eq!(st, 200, "{p}");
+        assert_eq!(p["panel"].as_array().unwrap().len(), 0);
+        // A submits: still not found while others have not.
+        assert_eq!(save(&s, ca, id, 0, &complete(material), "a1", true, DEMO_PASSWORD).await.0, 200);
+        let (st, _) = s.form(ca, "get_sheet", &[("case_id", &id.to_string()), ("expert_id", &b.to_string())]).await;
+        assert_eq!(st, 404);
+        // Everyone submits: the panel sees every sheet.
+        assert_eq!(save(&s, cb, id, 1, &complete(material), "b2", true, DEMO_PASSWORD).await.0, 200);
+        let (_, cc) = &members[2];
+        assert_eq!(save(&s, cc, id, 0, &complete(material), "c1", true, DEMO_PASSWORD).await.0, 200);
+        let (st, v) = s.form(ca, "get_sheet", &[("case_id", &id.to_string()), ("expert_id", &b.to_string())]).await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["verdict"], "non_subject");
+        let (_, p) = s.form(ca, "my_sheet", &[("case_id", &id.to_string())]).await;
+        assert_eq!(p["panel"].as_array().unwrap().len(), 3);
+        // The institution never reads a sheet.
+        let inst = s.login("jigou").await;
+        let (st, _) = s.form(&inst, "get_sheet", &[("case_id", &id.to_string()), ("expert_id", &a.to_string())]).await;
+        assert_eq!(st, 404);
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn versions_resends_read_only_and_history() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let (id, members, material) = under_review(&s).await;
+        let (_, tablet) = &members[0];
+        let mut sheet = complete(material);
+        let (st, v) = save(&s, tablet, id, 0, &sheet, "t-1", false, "").await;
+        assert_eq!((st, v["version"].as_i64()), (200, Some(1)), "{v}");
+        // The same save sent again (the answer was lost): nothing new.
+        let (st, v) = save(&s, tablet, id, 0, &sheet, "t-1", false, "").await;
+        assert_eq!((st, v["version"].as_i64(), v["duplicate"].as_bool()), (200, Some(1), Some(true)), "{v}");
+        // A second tablet still at version 0: told, nothing overwritten.
+        sheet.remarks = "第二台平板".into();
+        let (st, v) = save(&s, tablet, id, 0, &sheet, "t2-1", false, "").await;
+        assert_eq!(st, 409, "{v}");
+        assert_eq!(v, json!("Stale"));
+        let (_, p) = s.form(tablet, "my_sheet", &[("case_id", &id.to_string())]).await;
+        assert_eq!(p["version"], 1);
+        assert_eq!(p["sheet"]["remarks"], "");
+        // Based on version 1: stored as version 2.
+        assert_eq!(save(&s, tablet, id, 1, &sheet, "t-2", false, "").await.0, 200);
+        // Submitting needs the password.
+        let (st, v) = save(&s, tablet, id, 2, &sheet, "t-3", true, "wrong-password").await;
+        assert_eq!(st, 422);
+        assert!(errors(&v).contains(&("sheet.password".into(), "err.sheet.password".into())));
+        let (st, v) = save(&s, tablet, id, 2, &sheet, "t-3", true, DEMO_PASSWORD).await;
+        assert_eq!((st, v["submitted"].as_bool()), (200, Some(true)), "{v}");
+        // Read-only: any further save is refused; the history keeps every version.
+        let (st, v) = save(&s, tablet, id, 3, &sheet, "t-4", false, "").await;
+        assert_eq!((st, v["Refused"]["key"].as_str()), (409, Some("err.sheet.submitted")), "{v}");
+        let (_, p) = s.form(tablet, "my_sheet", &[("case_id", &id.to_string())]).await;
+        assert_eq!(p["can_edit"], false);
+        assert_eq!(p["submitted"], true);
+        let hist: Vec<(i64, bool)> = p["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["version"].as_i64().unwrap(), h["submit"].as_bool().unwrap()))
+            .collect();
+        assert_eq!(hist, [(1, false), (2, false), (3, true)]);
+        // The clerk may not write an expert's sheet.
+        let clerk = s.login("xian-jbr").await;
+        assert_eq!(save(&s, &clerk, id, 0, &sheet, "x", false, "").await.0, 404);
+        s.stop().await;
+    }
+}
