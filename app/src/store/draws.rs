@@ -32,7 +32,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 /// At most this many unsealed cases per expert at once (setting).
-pub const WORKLOAD_LIMIT: u32 = 3;
+pub const WORKLOAD_LIMIT: u32 = 5;
 /// Working days an invited expert has to answer.
 pub const RESPOND_WORKING_DAYS: i64 = 2;
 
