@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::*;
 use app::store::testing::TestDb;
+use common::*;
 use reqwest::header;
 use serde_json::{json, Value};
 

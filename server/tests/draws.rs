@@ -132,7 +132,13 @@ async fn every_exclusion_is_listed_with_its_reason() {
         set_expert(&s, 1, expert::Column::Title, json!("chuji")).await;
         set_expert(&s, 2, expert::Column::DeclaresRelativesNoPost, json!(false)).await;
         set_expert(&s, 3, expert::Column::Affiliations, json!(r#"{"affiliations":[{"institution":1,"relation":"close_relative","until":null}],"economic_interests":[]}"#)).await;
-        set_expert(&s, 4, expert::Column::Affiliations, json!(r#"{"affiliations":[],"economic_interests":[1]}"#)).await;
+        set_expert(
+            &s,
+            4,
+            expert::Column::Affiliations,
+            json!(r#"{"affiliations":[],"economic_interests":[1]}"#),
+        )
+        .await;
         set_expert(&s, 5, expert::Column::UnavailableFrom, json!("2026-04-01")).await;
         set_expert(&s, 5, expert::Column::UnavailableUntil, json!("2026-04-30")).await;
         set_expert(&s, 9, expert::Column::TermEnd, json!("2026-03-31")).await;
@@ -165,7 +171,10 @@ async fn every_exclusion_is_listed_with_its_reason() {
         // Nothing changed.
         let (_, c) = s.case(&clerk, id).await;
         assert_eq!(c["state"], "accepted");
-        assert_eq!(draw_record::Entity::find().count(&s.db.db).await.unwrap(), 0);
+        assert_eq!(
+            draw_record::Entity::find().count(&s.db.db).await.unwrap(),
+            0
+        );
 
         // Workload: an expert on 3 unsealed cases is not drawn for a fourth; declined and
         // already seated experts are excluded too.
@@ -181,7 +190,13 @@ async fn every_exclusion_is_listed_with_its_reason() {
             assert!(reasons_of(&p, *e).contains(&"already_on_panel".to_string()));
         }
         let (first, _) = seated[0].clone();
-        let (st, v) = answer(&s, first, id, json!({ "kind": "decline_seat", "reason": "出差" })).await;
+        let (st, v) = answer(
+            &s,
+            first,
+            id,
+            json!({ "kind": "decline_seat", "reason": "出差" }),
+        )
+        .await;
         assert_eq!(st, 200, "{v}");
         let (_, p) = page(&s, &clerk, id).await;
         assert!(reasons_of(&p, first).contains(&"declined_this_case".to_string()));
@@ -205,7 +220,9 @@ async fn a_hundred_draws_verify_and_tampering_is_found() {
             let (st, v) = run(&s, &clerk, id, "redraw", &format!("第 {i} 次重抽（测试）")).await;
             assert_eq!(st, 200, "{v}");
         }
-        let (st, v) = s.form(&clerk, "verify_draws", &[("id", &id.to_string())]).await;
+        let (st, v) = s
+            .form(&clerk, "verify_draws", &[("id", &id.to_string())])
+            .await;
         assert_eq!(st, 200, "{v}");
         let all = v.as_array().unwrap();
         assert_eq!(all.len(), 100);
@@ -254,7 +271,9 @@ async fn a_hundred_draws_verify_and_tampering_is_found() {
             .exec(&s.db.db)
             .await
             .unwrap();
-        let (_, v) = s.form(&clerk, "verify_draws", &[("id", &id.to_string())]).await;
+        let (_, v) = s
+            .form(&clerk, "verify_draws", &[("id", &id.to_string())])
+            .await;
         let bad: Vec<i64> = v
             .as_array()
             .unwrap()
@@ -337,7 +356,15 @@ async fn two_clerks_drawing_at_once_commit_one_draw() {
         .unwrap();
         let clerk2 = s.login("xian-jbr2").await;
         for round in 0..3 {
-            let id = accepted_case(&s, &inst, &clerk, &format!("并发抽取{round}"), "arts", "primary").await;
+            let id = accepted_case(
+                &s,
+                &inst,
+                &clerk,
+                &format!("并发抽取{round}"),
+                "arts",
+                "primary",
+            )
+            .await;
             let ver = version_of(&s, &clerk, id).await;
             let body = json!({ "input": { "id": id, "version": ver, "kind": "initial", "panel_size": 3, "backups": 2, "reason": "", "observer": null } });
             let (a, b) = tokio::join!(
@@ -348,7 +375,10 @@ async fn two_clerks_drawing_at_once_commit_one_draw() {
             statuses.sort();
             assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
             let loser = if a.0 == 409 { a.1 } else { b.1 };
-            assert_eq!(loser["Refused"]["key"], "err.draw.already_committed", "{loser}");
+            assert_eq!(
+                loser["Refused"]["key"], "err.draw.already_committed",
+                "{loser}"
+            );
             let n = draw_record::Entity::find()
                 .filter(draw_record::Column::CaseId.eq(id))
                 .count(&s.db.db)
@@ -375,7 +405,10 @@ async fn declines_seat_backups_then_a_supplementary_draw_and_review_starts() {
         // A client cannot choose the panel through the generic action.
         let ver = version_of(&s, &clerk, id).await;
         let (st, v) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver, "action": { "kind": "record_draw", "seats": [1, 2, 3], "backups": [], "observer": null } } })).await;
-        assert_eq!((st, v["Refused"]["key"].as_str()), (409, Some("err.draw.use_draw_page")));
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.draw.use_draw_page"))
+        );
         let (st, v) = run(&s, &clerk, id, "initial", "").await;
         assert_eq!(st, 200, "{v}");
         let (_, p) = page(&s, &clerk, id).await;
@@ -386,7 +419,11 @@ async fn declines_seat_backups_then_a_supplementary_draw_and_review_starts() {
             .map(|b| b["id"].as_i64().unwrap())
             .collect();
         assert_eq!(backups.len(), 2);
-        let seated: Vec<i64> = active_seats(&s, &clerk, id).await.into_iter().map(|x| x.0).collect();
+        let seated: Vec<i64> = active_seats(&s, &clerk, id)
+            .await
+            .into_iter()
+            .map(|x| x.0)
+            .collect();
 
         // The invited expert sees the invitation on their home with a deadline.
         let first = expert_cookie(&s, seated[0]).await;
@@ -396,10 +433,22 @@ async fn declines_seat_backups_then_a_supplementary_draw_and_review_starts() {
         assert_eq!(inv[0]["status"], "invited");
         assert!(inv[0]["respond_by"].is_string());
         // Accepting without the declaration is refused.
-        let (st, v) = answer(&s, seated[0], id, json!({ "kind": "accept_seat", "declaration_signed": false })).await;
-        assert_eq!((st, v["Refused"]["key"].as_str()), (409, Some("err.guard.declaration_required")), "{v}");
+        let (st, v) = answer(
+            &s,
+            seated[0],
+            id,
+            json!({ "kind": "accept_seat", "declaration_signed": false }),
+        )
+        .await;
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.guard.declaration_required")),
+            "{v}"
+        );
         // An expert not on the panel cannot see or answer.
-        let outsider = (1..=6).find(|e| !seated.contains(e) && !backups.contains(e)).unwrap();
+        let outsider = (1..=6)
+            .find(|e| !seated.contains(e) && !backups.contains(e))
+            .unwrap();
         let out = expert_cookie(&s, outsider).await;
         assert_eq!(s.case(&out, id).await.0, 404);
 
@@ -415,16 +464,26 @@ async fn declines_seat_backups_then_a_supplementary_draw_and_review_starts() {
             let (st, v) = answer(&s, *who, id, action).await;
             assert_eq!(st, 200, "{v}");
             vacated.push(*who);
-            let now: Vec<i64> = active_seats(&s, &clerk, id).await.into_iter().map(|x| x.0).collect();
+            let now: Vec<i64> = active_seats(&s, &clerk, id)
+                .await
+                .into_iter()
+                .map(|x| x.0)
+                .collect();
             assert!(!now.contains(who));
         }
         let (_, p) = page(&s, &clerk, id).await;
         let reps = p["records"][0]["replacements"].as_array().unwrap().len();
-        assert!(reps >= 1 && reps <= 2, "{}", p["records"][0]["replacements"]);
+        assert!(
+            reps >= 1 && reps <= 2,
+            "{}",
+            p["records"][0]["replacements"]
+        );
         let active = active_seats(&s, &clerk, id).await;
         assert!(active.len() < 3);
         // The record with its replacements still verifies.
-        let (_, v) = s.form(&clerk, "verify_draws", &[("id", &id.to_string())]).await;
+        let (_, v) = s
+            .form(&clerk, "verify_draws", &[("id", &id.to_string())])
+            .await;
         assert_eq!(v[0]["ok"], true, "{v}");
 
         // Two backups took two seats; the third seat is vacant: a supplementary draw fills it.
@@ -445,17 +504,37 @@ async fn declines_seat_backups_then_a_supplementary_draw_and_review_starts() {
         assert!(active.iter().all(|(e, _)| !vacated.contains(e)));
         // Everyone accepts: the case goes to UNDER_REVIEW by itself.
         for (k, (e, _)) in active.iter().enumerate() {
-            let (st, v) = answer(&s, *e, id, json!({ "kind": "accept_seat", "declaration_signed": true })).await;
+            let (st, v) = answer(
+                &s,
+                *e,
+                id,
+                json!({ "kind": "accept_seat", "declaration_signed": true }),
+            )
+            .await;
             assert_eq!(st, 200, "{v}");
             let (_, c) = s.case(&clerk, id).await;
-            let want = if k + 1 < active.len() { "panel_drawn" } else { "under_review" };
+            let want = if k + 1 < active.len() {
+                "panel_drawn"
+            } else {
+                "under_review"
+            };
             assert_eq!(c["state"], want, "{c}");
         }
         let (_, c) = s.case(&clerk, id).await;
-        let steps: Vec<&str> = c["events"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-        assert!(steps.ends_with(&["accept_seat", "start_review"]), "{steps:?}");
+        let steps: Vec<&str> = c["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert!(
+            steps.ends_with(&["accept_seat", "start_review"]),
+            "{steps:?}"
+        );
         assert_eq!(c["clock"], "panel_review");
-        let (_, v) = s.form(&clerk, "verify_draws", &[("id", &id.to_string())]).await;
+        let (_, v) = s
+            .form(&clerk, "verify_draws", &[("id", &id.to_string())])
+            .await;
         assert!(v.as_array().unwrap().iter().all(|r| r["ok"] == true), "{v}");
         s.stop().await;
     }
@@ -473,16 +552,36 @@ async fn too_few_experts_suspends_and_the_prefecture_lends_its_pool() {
         set_expert(&s, 5, expert::Column::Status, json!("suspended")).await;
         let id = accepted_case(&s, &inst, &clerk, "机器人编程", "technology", "junior").await;
         let (st, v) = run(&s, &clerk, id, "initial", "").await;
-        assert_eq!((st, v["Refused"]["key"].as_str()), (409, Some("err.draw.no_legal_expert")), "{v}");
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.draw.no_legal_expert")),
+            "{v}"
+        );
         let (_, p) = page(&s, &clerk, id).await;
         assert_eq!(p["can_request_experts"], true);
         let ver = version_of(&s, &clerk, id).await;
-        let (st, v) = s.form(&clerk, "request_experts", &[("id", &id.to_string()), ("version", &ver.to_string()), ("reason", "本县法律专家不足")]).await;
+        let (st, v) = s
+            .form(
+                &clerk,
+                "request_experts",
+                &[
+                    ("id", &id.to_string()),
+                    ("version", &ver.to_string()),
+                    ("reason", "本县法律专家不足"),
+                ],
+            )
+            .await;
         assert_eq!(st, 200, "{v}");
         let (_, c) = s.case(&clerk, id).await;
         assert_eq!(c["state"], "suspended");
         // The prefecture sees the request; a county clerk may not grant it.
-        let (st, _) = s.form(&clerk, "grant_loan", &[("case_id", &id.to_string()), ("note", "")]).await;
+        let (st, _) = s
+            .form(
+                &clerk,
+                "grant_loan",
+                &[("case_id", &id.to_string()), ("note", "")],
+            )
+            .await;
         assert_eq!(st, 403);
         let zhou = s.login("zhou-jbr").await;
         let (st, l) = s.form(&zhou, "loan_requests", &[]).await;
@@ -490,10 +589,25 @@ async fn too_few_experts_suspends_and_the_prefecture_lends_its_pool() {
         assert_eq!(l[0]["case_id"], id);
         assert_eq!(l[0]["reason"], "本县法律专家不足");
         assert!(l[0]["granted_at"].is_null());
-        let (st, v) = s.form(&zhou, "grant_loan", &[("case_id", &id.to_string()), ("note", "同意借调州直专家")]).await;
+        let (st, v) = s
+            .form(
+                &zhou,
+                "grant_loan",
+                &[("case_id", &id.to_string()), ("note", "同意借调州直专家")],
+            )
+            .await;
         assert_eq!(st, 200, "{v}");
-        let (st, v) = s.form(&zhou, "grant_loan", &[("case_id", &id.to_string()), ("note", "again")]).await;
-        assert_eq!((st, v["Refused"]["key"].as_str()), (409, Some("err.loan.already_granted")));
+        let (st, v) = s
+            .form(
+                &zhou,
+                "grant_loan",
+                &[("case_id", &id.to_string()), ("note", "again")],
+            )
+            .await;
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.loan.already_granted"))
+        );
         // The county resumes and draws: the legal seat goes to the prefecture pool.
         let ver = version_of(&s, &clerk, id).await;
         let (st, v) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver, "action": { "kind": "resume", "reason": "州教育局已借调专家" } } })).await;
@@ -508,7 +622,10 @@ async fn too_few_experts_suspends_and_the_prefecture_lends_its_pool() {
             .find(|x| x[1] == "legal")
             .unwrap()[0]
             .clone();
-        assert_eq!(legal["county_name"], "", "a prefecture-pool expert: {legal}");
+        assert_eq!(
+            legal["county_name"], "",
+            "a prefecture-pool expert: {legal}"
+        );
         s.stop().await;
     }
 }
@@ -537,7 +654,12 @@ async fn the_institution_never_sees_panel_names_before_the_determination() {
         }
         // The draw page and its verification are not for the institution, nor another county.
         assert_eq!(page(&s, &inst, id).await.0, 403);
-        assert_eq!(s.form(&inst, "verify_draws", &[("id", &id.to_string())]).await.0, 403);
+        assert_eq!(
+            s.form(&inst, "verify_draws", &[("id", &id.to_string())])
+                .await
+                .0,
+            403
+        );
         let fk = s.login("fk-jbr").await;
         assert_eq!(page(&s, &fk, id).await.0, 404);
         let ver = version_of(&s, &clerk, id).await;
@@ -545,7 +667,11 @@ async fn the_institution_never_sees_panel_names_before_the_determination() {
         assert_eq!(st, 404);
         // The clerk sees the names.
         let (_, c) = s.case(&clerk, id).await;
-        assert!(c["panel"].as_array().unwrap().iter().all(|x| x["expert_name"] != ""));
+        assert!(c["panel"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["expert_name"] != ""));
         s.stop().await;
     }
 }

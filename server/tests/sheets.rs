@@ -49,7 +49,9 @@ async fn under_review(s: &Srv) -> (i64, Vec<(i64, String)>, i64) {
     let ver = version_of(s, &clerk, id).await;
     let (st, v) = s.call(&clerk, "run_draw", json!({ "input": { "id": id, "version": ver, "kind": "initial", "panel_size": 3, "backups": 2, "reason": "", "observer": null } })).await;
     assert_eq!(st, 200, "{v}");
-    let (_, p) = s.form(&clerk, "draw_page", &[("id", &id.to_string())]).await;
+    let (_, p) = s
+        .form(&clerk, "draw_page", &[("id", &id.to_string())])
+        .await;
     let seated: Vec<i64> = p["seats"]
         .as_array()
         .unwrap()
@@ -91,7 +93,16 @@ fn complete(material: i64) -> ScoreSheet {
     s
 }
 
-async fn save(s: &Srv, who: &str, case: i64, base: i64, sheet: &ScoreSheet, save_id: &str, submit: bool, pw: &str) -> (u16, Value) {
+async fn save(
+    s: &Srv,
+    who: &str,
+    case: i64,
+    base: i64,
+    sheet: &ScoreSheet,
+    save_id: &str,
+    submit: bool,
+    pw: &str,
+) -> (u16, Value) {
     s.call(who, "save_sheet", json!({ "input": { "case_id": case, "base_version": base, "sheet": sheet, "save_id": save_id, "submit": submit, "password": pw } })).await
 }
 
@@ -140,10 +151,13 @@ async fn the_servers_validation_is_the_browsers() {
         assert_eq!(st, 200, "{v}");
         // A reference to another case's material is refused.
         let mut foreign = sheet.clone();
-        foreign.ratings.get_mut(&ids[1]).unwrap().refs = vec![EvidenceRef::Material(MaterialId(999_999))];
+        foreign.ratings.get_mut(&ids[1]).unwrap().refs =
+            vec![EvidenceRef::Material(MaterialId(999_999))];
         let (st, v) = save(&s, who, id, 1, &foreign, "a3", false, "").await;
         assert_eq!(st, 422, "{v}");
-        assert!(errors(&v).iter().any(|(_, k)| k == "err.sheet.reference_not_in_case"));
+        assert!(errors(&v)
+            .iter()
+            .any(|(_, k)| k == "err.sheet.reference_not_in_case"));
         s.stop().await;
     }
 }
@@ -155,32 +169,113 @@ async fn members_are_independent_until_everyone_has_submitted() {
         let (id, members, material) = under_review(&s).await;
         let (a, ca) = &members[0];
         let (b, cb) = &members[1];
-        assert_eq!(save(&s, cb, id, 0, &complete(material), "b1", false, "").await.0, 200);
+        assert_eq!(
+            save(&s, cb, id, 0, &complete(material), "b1", false, "")
+                .await
+                .0,
+            200
+        );
         // Before submitting, A asking for B's sheet gets not found (as for a missing one).
-        let (st, _) = s.form(ca, "get_sheet", &[("case_id", &id.to_string()), ("expert_id", &b.to_string())]).await;
+        let (st, _) = s
+            .form(
+                ca,
+                "get_sheet",
+                &[("case_id", &id.to_string()), ("expert_id", &b.to_string())],
+            )
+            .await;
         assert_eq!(st, 404);
-        let (st, _) = s.form(ca, "get_sheet", &[("case_id", &id.to_string()), ("expert_id", "999999")]).await;
+        let (st, _) = s
+            .form(
+                ca,
+                "get_sheet",
+                &[("case_id", &id.to_string()), ("expert_id", "999999")],
+            )
+            .await;
         assert_eq!(st, 404);
         // Their own is fine; the page shows no other sheet.
-        let (st, p) = s.form(ca, "my_sheet", &[("case_id", &id.to_string())]).await;
+        let (st, p) = s
+            .form(ca, "my_sheet", &[("case_id", &id.to_string())])
+            .await;
         assert_eq!(st, 200, "{p}");
         assert_eq!(p["panel"].as_array().unwrap().len(), 0);
         // A submits: still not found while others have not.
-        assert_eq!(save(&s, ca, id, 0, &complete(material), "a1", true, DEMO_PASSWORD).await.0, 200);
-        let (st, _) = s.form(ca, "get_sheet", &[("case_id", &id.to_string()), ("expert_id", &b.to_string())]).await;
+        assert_eq!(
+            save(
+                &s,
+                ca,
+                id,
+                0,
+                &complete(material),
+                "a1",
+                true,
+                DEMO_PASSWORD
+            )
+            .await
+            .0,
+            200
+        );
+        let (st, _) = s
+            .form(
+                ca,
+                "get_sheet",
+                &[("case_id", &id.to_string()), ("expert_id", &b.to_string())],
+            )
+            .await;
         assert_eq!(st, 404);
         // Everyone submits: the panel sees every sheet.
-        assert_eq!(save(&s, cb, id, 1, &complete(material), "b2", true, DEMO_PASSWORD).await.0, 200);
+        assert_eq!(
+            save(
+                &s,
+                cb,
+                id,
+                1,
+                &complete(material),
+                "b2",
+                true,
+                DEMO_PASSWORD
+            )
+            .await
+            .0,
+            200
+        );
         let (_, cc) = &members[2];
-        assert_eq!(save(&s, cc, id, 0, &complete(material), "c1", true, DEMO_PASSWORD).await.0, 200);
-        let (st, v) = s.form(ca, "get_sheet", &[("case_id", &id.to_string()), ("expert_id", &b.to_string())]).await;
+        assert_eq!(
+            save(
+                &s,
+                cc,
+                id,
+                0,
+                &complete(material),
+                "c1",
+                true,
+                DEMO_PASSWORD
+            )
+            .await
+            .0,
+            200
+        );
+        let (st, v) = s
+            .form(
+                ca,
+                "get_sheet",
+                &[("case_id", &id.to_string()), ("expert_id", &b.to_string())],
+            )
+            .await;
         assert_eq!(st, 200, "{v}");
         assert_eq!(v["verdict"], "non_subject");
-        let (_, p) = s.form(ca, "my_sheet", &[("case_id", &id.to_string())]).await;
+        let (_, p) = s
+            .form(ca, "my_sheet", &[("case_id", &id.to_string())])
+            .await;
         assert_eq!(p["panel"].as_array().unwrap().len(), 3);
         // The institution never reads a sheet.
         let inst = s.login("jigou").await;
-        let (st, _) = s.form(&inst, "get_sheet", &[("case_id", &id.to_string()), ("expert_id", &a.to_string())]).await;
+        let (st, _) = s
+            .form(
+                &inst,
+                "get_sheet",
+                &[("case_id", &id.to_string()), ("expert_id", &a.to_string())],
+            )
+            .await;
         assert_eq!(st, 404);
         s.stop().await;
     }
@@ -197,17 +292,26 @@ async fn versions_resends_read_only_and_history() {
         assert_eq!((st, v["version"].as_i64()), (200, Some(1)), "{v}");
         // The same save sent again (the answer was lost): nothing new.
         let (st, v) = save(&s, tablet, id, 0, &sheet, "t-1", false, "").await;
-        assert_eq!((st, v["version"].as_i64(), v["duplicate"].as_bool()), (200, Some(1), Some(true)), "{v}");
+        assert_eq!(
+            (st, v["version"].as_i64(), v["duplicate"].as_bool()),
+            (200, Some(1), Some(true)),
+            "{v}"
+        );
         // A second tablet still at version 0: told, nothing overwritten.
         sheet.remarks = "第二台平板".into();
         let (st, v) = save(&s, tablet, id, 0, &sheet, "t2-1", false, "").await;
         assert_eq!(st, 409, "{v}");
         assert_eq!(v, json!("Stale"));
-        let (_, p) = s.form(tablet, "my_sheet", &[("case_id", &id.to_string())]).await;
+        let (_, p) = s
+            .form(tablet, "my_sheet", &[("case_id", &id.to_string())])
+            .await;
         assert_eq!(p["version"], 1);
         assert_eq!(p["sheet"]["remarks"], "");
         // Based on version 1: stored as version 2.
-        assert_eq!(save(&s, tablet, id, 1, &sheet, "t-2", false, "").await.0, 200);
+        assert_eq!(
+            save(&s, tablet, id, 1, &sheet, "t-2", false, "").await.0,
+            200
+        );
         // Submitting needs the password.
         let (st, v) = save(&s, tablet, id, 2, &sheet, "t-3", true, "wrong-password").await;
         assert_eq!(st, 422);
@@ -216,15 +320,26 @@ async fn versions_resends_read_only_and_history() {
         assert_eq!((st, v["submitted"].as_bool()), (200, Some(true)), "{v}");
         // Read-only: any further save is refused; the history keeps every version.
         let (st, v) = save(&s, tablet, id, 3, &sheet, "t-4", false, "").await;
-        assert_eq!((st, v["Refused"]["key"].as_str()), (409, Some("err.sheet.submitted")), "{v}");
-        let (_, p) = s.form(tablet, "my_sheet", &[("case_id", &id.to_string())]).await;
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.sheet.submitted")),
+            "{v}"
+        );
+        let (_, p) = s
+            .form(tablet, "my_sheet", &[("case_id", &id.to_string())])
+            .await;
         assert_eq!(p["can_edit"], false);
         assert_eq!(p["submitted"], true);
         let hist: Vec<(i64, bool)> = p["history"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|h| (h["version"].as_i64().unwrap(), h["submit"].as_bool().unwrap()))
+            .map(|h| {
+                (
+                    h["version"].as_i64().unwrap(),
+                    h["submit"].as_bool().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(hist, [(1, false), (2, false), (3, true)]);
         // The clerk may not write an expert's sheet.

@@ -251,8 +251,7 @@ mod ssr {
         let actions = available_actions(&facts, &by);
         let invitation_only = crate::domain::access::case_view(&me.actor, &facts)
             == crate::domain::access::CaseView::Invitation;
-        let names_visible =
-            authorize(&me.actor, &Permission::ViewPanelNames, Some(&facts)).is_ok();
+        let names_visible = authorize(&me.actor, &Permission::ViewPanelNames, Some(&facts)).is_ok();
         let experts = if names_visible {
             Some(crate::api::draws::ssr_names(&st.db).await?)
         } else {
@@ -575,9 +574,17 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
         .map_err(|e| fail(db(e)))?;
     let note: String = input.note.trim().chars().take(2000).collect();
     let details = serde_json::json!({ "action": input.action, "note": note });
-    if cases::record_transition(&txn, Some(&me.actor), &case, input.version, &t, details, now)
-        .await
-        .map_err(|e| fail(db(e)))?
+    if cases::record_transition(
+        &txn,
+        Some(&me.actor),
+        &case,
+        input.version,
+        &t,
+        details,
+        now,
+    )
+    .await
+    .map_err(|e| fail(db(e)))?
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
@@ -588,12 +595,7 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
         .map_err(|e| fail(db(e)))?;
     txn.commit().await.map_err(|e| fail(db(e)))?;
     let (version, state) = after
-        .map(|c| {
-            (
-                c.version,
-                CaseState::from_code(&c.state).unwrap_or(t.to),
-            )
-        })
+        .map(|c| (c.version, CaseState::from_code(&c.state).unwrap_or(t.to)))
         .unwrap_or((input.version + 1, t.to));
     Ok(Saved {
         id: case.id,

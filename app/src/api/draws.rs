@@ -685,8 +685,7 @@ pub async fn loan_requests() -> Result<Vec<LoanView>, AppError> {
     use crate::domain::access::{authorize, Permission};
     use crate::store::{cases, draws, reference};
     let me = require().await?;
-    authorize(&me.actor, &Permission::EditExpertPool, None)
-        .map_err(|d| fail(super::denied(d)))?;
+    authorize(&me.actor, &Permission::EditExpertPool, None).map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
     let loans = draws::loans(&st.db).await.map_err(|e| fail(db(e)))?;
     let counties = reference::county_names(&st.db)
@@ -720,8 +719,7 @@ pub async fn grant_loan(case_id: i64, note: String) -> Result<(), AppError> {
     use crate::store::accounts::Updated;
     use crate::store::{draws, tx};
     let me = require().await?;
-    authorize(&me.actor, &Permission::EditExpertPool, None)
-        .map_err(|d| fail(super::denied(d)))?;
+    authorize(&me.actor, &Permission::EditExpertPool, None).map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let note: String = note.trim().chars().take(REASON_MAX).collect();

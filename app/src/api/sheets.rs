@@ -103,10 +103,9 @@ mod ssr {
         let Some(expert) = me.actor.expert() else {
             return Err(fail(AppError::NotFound));
         };
-        let on_panel = facts
-            .seats
-            .iter()
-            .any(|s| s.expert == expert && s.status == crate::domain::lifecycle::SeatStatus::Accepted);
+        let on_panel = facts.seats.iter().any(|s| {
+            s.expert == expert && s.status == crate::domain::lifecycle::SeatStatus::Accepted
+        });
         if !on_panel {
             return Err(fail(AppError::NotFound));
         }
@@ -127,10 +126,7 @@ mod ssr {
         seats.peek().is_some() && facts.active_seats().all(|s| s.sheet_submitted)
     }
 
-    pub async fn panel(
-        case: &Case,
-        facts: &CaseFacts,
-    ) -> Result<Vec<MemberSheet>, AppError> {
+    pub async fn panel(case: &Case, facts: &CaseFacts) -> Result<Vec<MemberSheet>, AppError> {
         let st = state().map_err(fail)?;
         let rows = sheets::for_case(&st.db, case.id)
             .await
@@ -301,7 +297,11 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
     let Some(r) = rubric(case.rubric_version as u32) else {
         return Err(fail(super::server::internal("rubric version missing")));
     };
-    let mode = if input.submit { Mode::Submit } else { Mode::Save };
+    let mode = if input.submit {
+        Mode::Submit
+    } else {
+        Mode::Save
+    };
     let mut errs = validate_sheet(r, &input.sheet, mode);
     let materials: Vec<MaterialId> = cases::materials(&st.db, case.id)
         .await

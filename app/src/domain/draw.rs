@@ -153,7 +153,10 @@ pub enum Exclusion {
     EconomicInterest,
     EarlierRound,
     PreparedMaterials,
-    OverWorkload { active: u32, limit: u32 },
+    OverWorkload {
+        active: u32,
+        limit: u32,
+    },
     AlreadyOnPanel,
     DeclinedThisCase,
     /// The declarations of no post at an institution are missing.
@@ -1524,7 +1527,17 @@ mod tests {
     #[test]
     fn supplementary_draw_fills_any_number_of_seats() {
         let pool: Vec<Candidate> = (1..=6)
-            .map(|i| cand(i, if i % 3 == 0 { ExpertKind::Legal } else { ExpertKind::SubjectTeaching }, true))
+            .map(|i| {
+                cand(
+                    i,
+                    if i % 3 == 0 {
+                        ExpertKind::Legal
+                    } else {
+                        ExpertKind::SubjectTeaching
+                    },
+                    true,
+                )
+            })
             .collect();
         let one_legal = DrawCriteria {
             panel_size: 1,
@@ -1539,8 +1552,24 @@ mod tests {
         assert_eq!(r.backups.len(), 1);
         assert_eq!(verify(&r, &pool, &one_legal, seed(7)), Ok(()));
         // Not supplementary: a panel of one is refused; supplementary of none too.
-        assert!(draw(&pool, &DrawCriteria { supplementary: false, ..one_legal }, seed(7)).is_err());
-        assert!(draw(&pool, &DrawCriteria { panel_size: 0, ..one_legal }, seed(7)).is_err());
+        assert!(draw(
+            &pool,
+            &DrawCriteria {
+                supplementary: false,
+                ..one_legal
+            },
+            seed(7)
+        )
+        .is_err());
+        assert!(draw(
+            &pool,
+            &DrawCriteria {
+                panel_size: 0,
+                ..one_legal
+            },
+            seed(7)
+        )
+        .is_err());
         // Criteria stored before the field existed read as a full draw.
         let old: DrawCriteria = serde_json::from_str(
             r#"{"panel_size":3,"backups":2,"require_subject_expert_covering":null,"require_legal_expert":true}"#,

@@ -9,7 +9,9 @@
 use super::accounts::Updated;
 use super::audit;
 use super::cases::{self, entry, Case};
-use super::entities::{audit_event, draw_record, draw_replacement, expert, jd_case, pool_loan, seat};
+use super::entities::{
+    audit_event, draw_record, draw_replacement, expert, jd_case, pool_loan, seat,
+};
 use super::experts::model_facts;
 use crate::domain::deadline::{add_working_days, china_date, HolidayCalendar};
 use crate::domain::draw::{
@@ -18,8 +20,7 @@ use crate::domain::draw::{
 };
 use crate::domain::ids::{ExpertId, UserId};
 use crate::domain::lifecycle::{
-    apply, Action, CaseLevel, CaseState, Initiator, SeatFacts, SeatStatus, TransitionError,
-    Vacancy,
+    apply, Action, CaseLevel, CaseState, Initiator, SeatFacts, SeatStatus, TransitionError, Vacancy,
 };
 use crate::domain::role::Actor;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
@@ -508,7 +509,9 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 /// SHA-256 over the record's fields in a fixed order, each length-prefixed.
 pub fn digest(r: &draw_record::Model) -> String {
     let mut h = Sha256::new();
-    let created = r.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let created = r
+        .created_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     let fields: [&str; 13] = [
         "jd-draw-record-v1",
         &r.case_id.to_string(),
@@ -879,7 +882,8 @@ pub async fn verify_case<C: ConnectionTrait>(
             .iter()
             .find(|d| d["seq"].as_i64() == Some(i64::from(rec.seq)))
             .and_then(|d| d["digest"].as_str().map(str::to_string));
-        let digest_ok = digest(&rec) == rec.digest && audited_digest.as_deref() == Some(&rec.digest);
+        let digest_ok =
+            digest(&rec) == rec.digest && audited_digest.as_deref() == Some(&rec.digest);
         let mut v = Verification {
             seq: rec.seq,
             kind: rec.kind.clone(),

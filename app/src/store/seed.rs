@@ -217,7 +217,11 @@ const DOMAIN_SETS: &[&[&str]] = &[
     &["technology", "thinking"],
     &["language", "practice", "other"],
 ];
-const STAGE_SETS: &[&[&str]] = &[&["primary", "junior"], &["preschool", "primary"], ALL_STAGES];
+const STAGE_SETS: &[&[&str]] = &[
+    &["primary", "junior"],
+    &["preschool", "primary"],
+    ALL_STAGES,
+];
 
 /// 48 experts: 10 in 昌吉市 (the demo county: 4 subject + 2 legal experts who can be drawn, and
 /// one each suspended, removed, out of term and working for the first demo institution, so the
@@ -439,12 +443,9 @@ pub async fn seed_demo(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bo
         };
         let display = match scope {
             // An expert's account bears the expert's name.
-            Scope::Expert(ExpertId(id)) => person(
-                100 + expert_ids
-                    .iter()
-                    .position(|e| *e == id)
-                    .expect("seeded"),
-            ),
+            Scope::Expert(ExpertId(id)) => {
+                person(100 + expert_ids.iter().position(|e| *e == id).expect("seeded"))
+            }
             _ if matches!(a.role, Role::InstitutionUser | Role::Admin) => person(200 + i),
             _ => person(300 + i),
         };

@@ -11,12 +11,7 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         // The expert's own declarations and availability (one column per statement: SQLite).
-        let add = |col: ColumnDef| {
-            Table::alter()
-                .table(a("expert"))
-                .add_column(col)
-                .to_owned()
-        };
+        let add = |col: ColumnDef| Table::alter().table(a("expert")).add_column(col).to_owned();
         m.alter_table(add(boolean(a("declares_no_post")).default(false).take()))
             .await?;
         m.alter_table(add(boolean(a("declares_relatives_no_post"))
@@ -26,7 +21,8 @@ impl MigrationTrait for Migration {
         m.alter_table(add(timestamp_with_time_zone_null(a("declared_at"))))
             .await?;
         m.alter_table(add(date_null(a("unavailable_from")))).await?;
-        m.alter_table(add(date_null(a("unavailable_until")))).await?;
+        m.alter_table(add(date_null(a("unavailable_until"))))
+            .await?;
         m.alter_table(add(text(a("availability_note")).default("").take()))
             .await?;
 

@@ -76,12 +76,19 @@ fn expert_line(e: &ExpertBrief) -> impl IntoView {
 fn DrawBody(page: DrawView, reload: RwSignal<u32>) -> impl IntoView {
     let locale = use_locale();
     let p = page;
-    let title = text_with(locale.0.get_untracked(), "draw.title", &[("item".into(), p.item_name.clone())]);
+    let title = text_with(
+        locale.0.get_untracked(),
+        "draw.title",
+        &[("item".into(), p.item_name.clone())],
+    );
     let (dk, sk) = (p.domain.label_key(), p.stage.label_key());
     let comp = move || {
         locale.tr_with(
             "draw.composition",
-            &[("domain".into(), locale.tr(dk)), ("stage".into(), locale.tr(sk))],
+            &[
+                ("domain".into(), locale.tr(dk)),
+                ("stage".into(), locale.tr(sk)),
+            ],
         )
     };
     let problem = p.problem.clone().map(|e| {
@@ -346,7 +353,15 @@ fn Record(rec: DrawRecordView) -> impl IntoView {
     let r = rec;
     let kind_key = format!("draw.record.kind.{}", r.kind);
     let seq = r.seq;
-    let heading = move || locale.tr_with("draw.record.title", &[("n".into(), seq.to_string()), ("kind".into(), locale.tr(&kind_key))]);
+    let heading = move || {
+        locale.tr_with(
+            "draw.record.title",
+            &[
+                ("n".into(), seq.to_string()),
+                ("kind".into(), locale.tr(&kind_key)),
+            ],
+        )
+    };
     view! {
         <section class="record" data-testid="draw-record" data-seq=r.seq>
             <h3>{heading}</h3>

@@ -167,7 +167,10 @@ fn SheetEditor(page: PageData) -> impl IntoView {
         Arc::new({
             let persist = persist.clone();
             move || {
-                if in_flight.get_value() || state.get_untracked() == SaveState::Conflict || !editable.get_untracked() {
+                if in_flight.get_value()
+                    || state.get_untracked() == SaveState::Conflict
+                    || !editable.get_untracked()
+                {
                     return;
                 }
                 let mut k = kept.get_untracked();
@@ -184,7 +187,9 @@ fn SheetEditor(page: PageData) -> impl IntoView {
                     persist(&k);
                     kept.set(k.clone());
                 }
-                let Some((save_id, body)) = k.sent.clone() else { return };
+                let Some((save_id, body)) = k.sent.clone() else {
+                    return;
+                };
                 if !offline::online() {
                     state.set(SaveState::OnDevice);
                     return;
@@ -225,9 +230,9 @@ fn SheetEditor(page: PageData) -> impl IntoView {
                             state.set(SaveState::Submitted);
                             editable.set(false);
                         }
-                        Err(AppError::Validation(_)) | Err(AppError::Forbidden) | Err(AppError::NotFound) => {
-                            state.set(SaveState::Failed)
-                        }
+                        Err(AppError::Validation(_))
+                        | Err(AppError::Forbidden)
+                        | Err(AppError::NotFound) => state.set(SaveState::Failed),
                         // No answer (offline, timeout, signed out): kept on the device.
                         Err(_) => state.set(SaveState::OnDevice),
                     }
@@ -255,7 +260,8 @@ fn SheetEditor(page: PageData) -> impl IntoView {
                 },
                 std::time::Duration::from_millis(RETRY_MS),
             );
-            if let Some(k) = offline::load(&key).and_then(|v| serde_json::from_str::<Kept>(&v).ok()) {
+            if let Some(k) = offline::load(&key).and_then(|v| serde_json::from_str::<Kept>(&v).ok())
+            {
                 if k.unsent && editable.get_untracked() {
                     sheet.set(k.latest.clone());
                     let conflict = k.base < server_version;
@@ -286,7 +292,11 @@ fn SheetEditor(page: PageData) -> impl IntoView {
             persist(&k);
             kept.set(k);
             if state.get_untracked() != SaveState::Conflict {
-                state.set(if offline::online() { SaveState::Unsaved } else { SaveState::OnDevice });
+                state.set(if offline::online() {
+                    SaveState::Unsaved
+                } else {
+                    SaveState::OnDevice
+                });
             }
             let g = generation.get_value() + 1;
             generation.set_value(g);
@@ -366,7 +376,9 @@ fn SheetEditor(page: PageData) -> impl IntoView {
             }
             let k = kept.get_untracked();
             if k.sent.is_some() || in_flight.get_value() || !offline::online() {
-                submit_error.set(Some(AppError::Refused { key: "err.sheet.send_first".into() }));
+                submit_error.set(Some(AppError::Refused {
+                    key: "err.sheet.send_first".into(),
+                }));
                 return;
             }
             let key = key.clone();
@@ -398,7 +410,11 @@ fn SheetEditor(page: PageData) -> impl IntoView {
 
     let refs = p.refs.clone();
     let stage = p.stage;
-    let title = text_with(locale.0.get_untracked(), "sheet.title", &[("item".into(), p.item_name.clone())]);
+    let title = text_with(
+        locale.0.get_untracked(),
+        "sheet.title",
+        &[("item".into(), p.item_name.clone())],
+    );
     let edit_for_dims = edit.clone();
     view! {
         <Title text=title.clone() />
@@ -451,7 +467,10 @@ fn SheetEditor(page: PageData) -> impl IntoView {
 }
 
 #[component]
-fn Verdict(outcome: Memo<crate::domain::sheet::SheetOutcome>, rub: &'static Rubric) -> impl IntoView {
+fn Verdict(
+    outcome: Memo<crate::domain::sheet::SheetOutcome>,
+    rub: &'static Rubric,
+) -> impl IntoView {
     let locale = use_locale();
     view! {
         <span class="verdict" data-testid="sheet-verdict" data-verdict=move || format!("{:?}", outcome.get().verdict)>
@@ -537,7 +556,12 @@ fn IndicatorBlock(
     let locale = use_locale();
     let i = ind;
     let id = i.id.clone();
-    let (name, sd, nd, guide) = (i.name.clone(), i.s_descriptor.clone(), i.n_descriptor.clone(), i.guidance.clone());
+    let (name, sd, nd, guide) = (
+        i.name.clone(),
+        i.s_descriptor.clone(),
+        i.n_descriptor.clone(),
+        i.guidance.clone(),
+    );
     let msgs = {
         let id = id.clone();
         move |part: &'static str| {
@@ -559,7 +583,14 @@ fn IndicatorBlock(
     };
     let evidence_of = {
         let id = id.clone();
-        move || sheet.with(|s| s.ratings.get(&id).map(|x| x.evidence.clone()).unwrap_or_default())
+        move || {
+            sheet.with(|s| {
+                s.ratings
+                    .get(&id)
+                    .map(|x| x.evidence.clone())
+                    .unwrap_or_default()
+            })
+        }
     };
     let ev_id = field_id(&id, "evidence");
     let rating_msgs = msgs("rating");
