@@ -107,7 +107,9 @@ pub fn PanelSection(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
             } else {
                 "panel.view_sheet"
             };
-            view! { <p><a class="button" href=format!("/cases/{}/sheet", c.id) data-testid="open-sheet">{t(label)}</a></p> }
+            // A full page load (not client-side routing), so that the service worker can keep the
+            // sheet page for reloading without a connection.
+            view! { <p><a class="button" href=format!("/cases/{}/sheet", c.id) rel="external" data-testid="open-sheet">{t(label)}</a></p> }
         });
     view! {
         {sheet_link}
