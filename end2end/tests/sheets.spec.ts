@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { DEMO_PASSWORD, hydrated, noHorizontalScroll, signIn } from "./helpers";
 import { apiAs, EXPERT_ACCOUNTS, underReview } from "./setup";
 
-test.use({ viewport: { width: 768, height: 1024 }, hasTouch: true });
+// Both tablet projects: portrait 768×1024 and landscape 1024×768, with touch.
 
 test("an expert scores on a tablet, keeps working offline, and the server gets the latest sheet once", async ({ page, context }) => {
   const { caseId, experts } = await underReview(`少儿版画${Date.now() % 100000}`);
@@ -13,6 +13,11 @@ test("an expert scores on a tablet, keeps working offline, and the server gets t
   await expect(page.getByTestId("sheet-title")).toBeVisible();
   await hydrated(page);
   await noHorizontalScroll(page);
+  // 200 % zoom on a portrait tablet is 384 CSS pixels wide: still no horizontal scrolling.
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 384, height: 512 });
+  await noHorizontalScroll(page);
+  await page.setViewportSize(size);
 
   const indicators = page.locator("fieldset.indicator");
   const n = await indicators.count();
