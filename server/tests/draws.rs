@@ -675,3 +675,53 @@ async fn the_institution_never_sees_panel_names_before_the_determination() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_clerk_replaces_an_expert_who_does_not_answer() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let id = accepted_case(&s, &inst, &clerk, "少儿陶艺", "arts", "primary").await;
+        assert_eq!(run(&s, &clerk, id, "initial", "").await.0, 200);
+        let (_, p) = page(&s, &clerk, id).await;
+        assert_eq!(p["can_replace"], true);
+        let member = p["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["role"] == "member")
+            .unwrap()["expert_id"]
+            .as_i64()
+            .unwrap();
+        let ver = version_of(&s, &clerk, id).await;
+        let body = |reason: &str| json!({ "input": { "id": id, "version": ver, "action": { "kind": "replace_seat", "expert": member, "reason": reason } } });
+        let (st, v) = s.call(&clerk, "case_action", body(" ")).await;
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.guard.reason_required")),
+            "{v}"
+        );
+        let (st, v) = s
+            .call(&clerk, "case_action", body("逾期两个工作日未答复"))
+            .await;
+        assert_eq!(st, 200, "{v}");
+        let seats = active_seats(&s, &clerk, id).await;
+        assert_eq!(seats.len(), 3);
+        assert!(!seats.iter().any(|(e, _)| *e == member));
+        let (_, p) = page(&s, &clerk, id).await;
+        let closed = p["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["expert_id"] == member)
+            .unwrap()
+            .clone();
+        assert_eq!(closed["status"], "replaced");
+        assert_eq!(closed["reason"], "逾期两个工作日未答复");
+        // The replaced expert no longer sees the case.
+        let gone = expert_cookie(&s, member).await;
+        assert_eq!(s.case(&gone, id).await.0, 404);
+        s.stop().await;
+    }
+}

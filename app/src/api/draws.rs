@@ -129,6 +129,8 @@ pub struct DrawView {
     pub can_supplement: bool,
     pub can_request_experts: bool,
     pub can_resume: bool,
+    /// The clerk may replace a seated expert (no answer in time, cannot serve).
+    pub can_replace: bool,
 }
 
 /// A draw the clerk asks for.
@@ -528,6 +530,7 @@ pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
         can_request_experts: actions.contains(&ActionKind::Suspend)
             && facts.state == CaseState::Accepted,
         can_resume: actions.contains(&ActionKind::Resume),
+        can_replace: actions.contains(&ActionKind::ReplaceSeat),
     })
 }
 

@@ -127,6 +127,7 @@ fn DrawBody(page: DrawView, reload: RwSignal<u32>) -> impl IntoView {
         {(!p.seats.is_empty()).then(|| view! {
             <h2>{t("panel.title")}</h2>
             <SeatTable seats=p.seats.clone() names_visible=true />
+            {p.can_replace.then(|| view! { <ReplaceSeatForm id=p.case_id version=p.version seats=p.seats.clone() reload /> })}
         })}
 
         {matches!(p.state, CaseState::Accepted | CaseState::PanelDrawn | CaseState::Suspended).then(|| view! {
@@ -428,5 +429,75 @@ fn Verify(id: i64) -> impl IntoView {
                 Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),
             })}
         </div>
+    }
+}
+
+/// The clerk replaces a seated expert who did not answer in time or cannot serve: the seat is
+/// closed with the reason and the next suitable backup is invited.
+#[component]
+fn ReplaceSeatForm(
+    id: i64,
+    version: i32,
+    seats: Vec<crate::api::draws::SeatView>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let error = RwSignal::new(None::<AppError>);
+    let who = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let active: Vec<(i64, String, bool)> = seats
+        .iter()
+        .filter(|s| s.status.is_active())
+        .filter_map(|s| {
+            s.expert_id.map(|e| {
+                let late = s.status == crate::domain::lifecycle::SeatStatus::Invited;
+                (e, s.expert_name.clone(), late)
+            })
+        })
+        .collect();
+    let run = Action::new(move |(e, r): &(i64, String)| {
+        let action = CaseAction::ReplaceSeat {
+            expert: crate::domain::ids::ExpertId(*e),
+            reason: r.clone(),
+        };
+        async move {
+            match case_action(ActionInput {
+                id,
+                version,
+                action,
+                note: String::new(),
+            })
+            .await
+            {
+                Ok(_) => reload.update(|n| *n += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    view! {
+        <details class="details" data-testid="replace-seat">
+            <summary>{t("replace.title")}</summary>
+            <p class="hint">{t("replace.hint")}</p>
+            <ErrorSummary error=Signal::derive(move || error.get()) />
+            <div class="form-group">
+                <label class="label" for="replace-who">{t("replace.who")}</label>
+                <select class="select" id="replace-who" bind:value=who>
+                    <option value="">"—"</option>
+                    {active.into_iter().map(|(e, n, invited)| view! {
+                        <option value=e.to_string()>{n}{invited.then(|| locale.tr("replace.not_answered"))}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="form-group">
+                <label class="label" for="replace-reason">{t("replace.reason")}</label>
+                <textarea class="textarea" id="replace-reason" rows="2" bind:value=reason></textarea>
+            </div>
+            <button type="button" class="button button--warning" data-testid="replace-submit" disabled=move || run.pending().get()
+                on:click=move |_| {
+                    if let Ok(e) = who.get_untracked().parse::<i64>() {
+                        run.dispatch((e, reason.get_untracked()));
+                    }
+                }>{t("action.replace_seat")}</button>
+        </details>
     }
 }
