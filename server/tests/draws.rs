@@ -474,7 +474,7 @@ async fn declines_seat_backups_then_a_supplementary_draw_and_review_starts() {
         let (_, p) = page(&s, &clerk, id).await;
         let reps = p["records"][0]["replacements"].as_array().unwrap().len();
         assert!(
-            reps >= 1 && reps <= 2,
+            (1..=2).contains(&reps),
             "{}",
             p["records"][0]["replacements"]
         );

@@ -93,6 +93,7 @@ fn complete(material: i64) -> ScoreSheet {
     s
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn save(
     s: &Srv,
     who: &str,
