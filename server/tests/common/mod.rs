@@ -48,7 +48,11 @@ impl Srv {
         Srv {
             clock,
             base: format!("http://{addr}"),
-            http: Client::new(),
+            // A stalled request fails the test instead of hanging the run.
+            http: Client::builder()
+                .timeout(std::time::Duration::from_secs(60))
+                .build()
+                .unwrap(),
             task,
             db,
             data_dir,
