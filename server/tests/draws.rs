@@ -50,32 +50,6 @@ async fn active_seats(s: &Srv, clerk: &str, id: i64) -> Vec<(i64, String)> {
         .collect()
 }
 
-/// Signs in as the expert, creating an account for them if the demo has none.
-async fn expert_cookie(s: &Srv, expert_id: i64) -> String {
-    let username = format!("e{expert_id}");
-    if accounts::by_username(&s.db.db, &username)
-        .await
-        .unwrap()
-        .is_none()
-    {
-        accounts::create(
-            &s.db.db,
-            NewAccount {
-                username: username.clone(),
-                display_name: format!("专家{expert_id}"),
-                password_hash: passwords::hash(DEMO_PASSWORD).unwrap(),
-                role: app::domain::role::Role::Expert,
-                scope: app::domain::role::Scope::Expert(app::domain::ids::ExpertId(expert_id)),
-                must_change_password: false,
-            },
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    }
-    s.login(&username).await
-}
-
 async fn answer(s: &Srv, expert_id: i64, case: i64, action: Value) -> (u16, Value) {
     let who = expert_cookie(s, expert_id).await;
     let ver = version_of(s, &who, case).await;

@@ -8,37 +8,10 @@ use app::domain::ids::MaterialId;
 use app::domain::rubric::current;
 use app::domain::sheet::{validate_sheet, EvidenceRef, IndicatorScore, Mode, ScoreSheet};
 use app::domain::terms::Rating;
-use app::store::accounts::{self, NewAccount};
-use app::store::passwords;
 use app::store::seed::DEMO_PASSWORD;
 use app::store::testing::TestDb;
 use common::*;
 use serde_json::{json, Value};
-
-async fn expert_cookie(s: &Srv, expert_id: i64) -> String {
-    let username = format!("e{expert_id}");
-    if accounts::by_username(&s.db.db, &username)
-        .await
-        .unwrap()
-        .is_none()
-    {
-        accounts::create(
-            &s.db.db,
-            NewAccount {
-                username: username.clone(),
-                display_name: format!("专家{expert_id}"),
-                password_hash: passwords::hash(DEMO_PASSWORD).unwrap(),
-                role: app::domain::role::Role::Expert,
-                scope: app::domain::role::Scope::Expert(app::domain::ids::ExpertId(expert_id)),
-                must_change_password: false,
-            },
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    }
-    s.login(&username).await
-}
 
 /// A case under review: drawn, every seat accepted. Returns the case, its members' cookies and
 /// a material id.

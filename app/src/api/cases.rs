@@ -265,7 +265,9 @@ mod ssr {
                     .map_err(|e| fail(db(e)))?
                     .into_iter()
                     .filter(|s| s.expert_id == e.0)
-                    .filter(|s| crate::store::draws::seat_status(&s.status).is_active())
+                    .filter(|s| {
+                        crate::domain::lifecycle::SeatStatus::from_code(&s.status).is_active()
+                    })
                     .map(|s| s.id)
                     .next();
                 mine.and_then(|sid| panel.iter().find(|p| p.seat_id == sid).cloned())

@@ -292,9 +292,9 @@ mod ssr {
                 seat_id: s.id,
                 expert_name: names.map(|n| n.name(s.expert_id)).unwrap_or_default(),
                 expert_id: names.map(|_| s.expert_id),
-                role: role_of(&s.role),
+                role: SeatRole::from_code(&s.role),
                 lead: s.lead,
-                status: draws::seat_status(&s.status),
+                status: SeatStatus::from_code(&s.status),
                 reason: if names.is_some() {
                     s.answer_reason.clone()
                 } else {
@@ -306,14 +306,6 @@ mod ssr {
                 draw_seq: seqs.get(&s.draw_id).copied().unwrap_or(0),
             })
             .collect())
-    }
-
-    pub fn role_of(code: &str) -> SeatRole {
-        match code {
-            "subject" => SeatRole::Subject,
-            "legal" => SeatRole::Legal,
-            _ => SeatRole::Member,
-        }
     }
 
     pub async fn record_view<C: ConnectionTrait>(
@@ -671,12 +663,10 @@ pub async fn request_experts(id: i64, version: i32, reason: String) -> Result<i3
     {
         return Err(fail(AppError::Stale));
     }
-    if !draws::request_loan(&txn, &me.actor, id, &reason, now)
+    // Asked before: that request stands (granted or not); the suspension is recorded anyway.
+    draws::request_loan(&txn, &me.actor, id, &reason, now)
         .await
-        .map_err(|e| fail(db(e)))?
-    {
-        // Asked before: the request stands (granted or not); the suspension is recorded.
-    }
+        .map_err(|e| fail(db(e)))?;
     txn.commit().await.map_err(|e| fail(db(e)))?;
     Ok(version + 1)
 }
@@ -793,7 +783,7 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
     use super::server::{db, fail, require, state};
     use crate::domain::deadline::china_date;
     use crate::store::entities::seat;
-    use crate::store::{cases, draws, reference};
+    use crate::store::{cases, reference};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let me = require().await?;
     let Some(ExpertId(expert)) = me.actor.expert() else {
@@ -820,7 +810,7 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
             continue;
         };
         let item = cases::item_of(&case);
-        let status = draws::seat_status(&s.status);
+        let status = SeatStatus::from_code(&s.status);
         out.push(InvitationRow {
             case_id: case.id,
             number: case.number.clone(),

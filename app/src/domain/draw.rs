@@ -430,6 +430,13 @@ pub enum SeatRole {
 }
 
 impl SeatRole {
+    /// The role of a stored code; an unknown code reads as an ordinary member.
+    pub fn from_code(code: &str) -> SeatRole {
+        [SeatRole::Subject, SeatRole::Legal]
+            .into_iter()
+            .find(|r| r.code() == code)
+            .unwrap_or(SeatRole::Member)
+    }
     pub fn code(self) -> &'static str {
         match self {
             SeatRole::Subject => "subject",

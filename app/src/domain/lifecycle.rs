@@ -274,6 +274,18 @@ impl SeatStatus {
             SeatStatus::Replaced => "seat.replaced",
         }
     }
+    /// The status of a stored code; an unknown code reads as invited.
+    pub fn from_code(code: &str) -> SeatStatus {
+        [
+            SeatStatus::Accepted,
+            SeatStatus::Declined,
+            SeatStatus::Conflict,
+            SeatStatus::Replaced,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+        .unwrap_or(SeatStatus::Invited)
+    }
     /// The seat currently counts towards the panel.
     pub fn is_active(self) -> bool {
         matches!(self, SeatStatus::Invited | SeatStatus::Accepted)

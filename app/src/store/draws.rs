@@ -81,23 +81,13 @@ pub fn seat_facts(rows: &[seat::Model]) -> Vec<SeatFacts> {
     rows.iter()
         .map(|s| SeatFacts {
             expert: ExpertId(s.expert_id),
-            status: seat_status(&s.status),
+            status: SeatStatus::from_code(&s.status),
             lead: s.lead,
             declaration_signed: s.declaration_signed,
             sheet_submitted: s.sheet_submitted,
             opinion_signed: s.opinion_signed,
         })
         .collect()
-}
-
-pub fn seat_status(code: &str) -> SeatStatus {
-    match code {
-        "accepted" => SeatStatus::Accepted,
-        "declined" => SeatStatus::Declined,
-        "conflict" => SeatStatus::Conflict,
-        "replaced" => SeatStatus::Replaced,
-        _ => SeatStatus::Invited,
-    }
 }
 
 /// The draw records of a case, first to last.
@@ -205,7 +195,7 @@ pub async fn case_facts<C: ConnectionTrait>(
     seats: &[seat::Model],
 ) -> Result<DrawCaseFacts, DbErr> {
     let item = cases::item_of(case);
-    let active = |s: &&seat::Model| seat_status(&s.status).is_active();
+    let active = |s: &&seat::Model| SeatStatus::from_code(&s.status).is_active();
     let mut earlier = Vec::new();
     if let Some(parent) = case.parent_id {
         for s in self::seats(c, parent).await? {
@@ -291,7 +281,7 @@ pub async fn vacancies<C: ConnectionTrait>(c: &C, case: &Case) -> Result<DrawCri
     let rows = seats(c, case.id).await?;
     let active: Vec<&seat::Model> = rows
         .iter()
-        .filter(|s| seat_status(&s.status).is_active())
+        .filter(|s| SeatStatus::from_code(&s.status).is_active())
         .collect();
     let has = |role: &str| active.iter().any(|s| s.role == role);
     Ok(DrawCriteria {
@@ -466,7 +456,7 @@ pub async fn commit<C: ConnectionTrait>(
     let lead_taken = seats(c, case.id)
         .await?
         .iter()
-        .any(|s| s.lead && seat_status(&s.status).is_active());
+        .any(|s| s.lead && SeatStatus::from_code(&s.status).is_active());
     for (i, s) in result.seats.iter().enumerate() {
         let lead = i == 0 && !lead_taken;
         insert_seat(c, case.id, draw_id, i, s.expert.0, s.role, lead, now).await?;
@@ -552,7 +542,7 @@ async fn insert_seat<C: ConnectionTrait>(
         draw_id: Set(draw_id),
         seat_index: Set(seat_index as i32),
         expert_id: Set(expert_id),
-        role: Set(role_code(role).into()),
+        role: Set(role.code().into()),
         lead: Set(lead),
         status: Set(SeatStatus::Invited.code().into()),
         declaration_signed: Set(false),
@@ -567,10 +557,6 @@ async fn insert_seat<C: ConnectionTrait>(
     .exec_without_returning(c)
     .await?;
     Ok(())
-}
-
-pub fn role_code(r: SeatRole) -> &'static str {
-    r.code()
 }
 
 /// Last day (China date) to answer an invitation sent at `now`.

@@ -299,3 +299,29 @@ pub async fn version_of(s: &Srv, who: &str, id: i64) -> i64 {
     assert_eq!(st, 200, "{v}");
     v["version"].as_i64().unwrap()
 }
+
+/// Signs in as the expert, creating an account for them if the demo has none.
+pub async fn expert_cookie(s: &Srv, expert_id: i64) -> String {
+    let username = format!("e{expert_id}");
+    if app::store::accounts::by_username(&s.db.db, &username)
+        .await
+        .unwrap()
+        .is_none()
+    {
+        app::store::accounts::create(
+            &s.db.db,
+            app::store::accounts::NewAccount {
+                username: username.clone(),
+                display_name: format!("专家{expert_id}"),
+                password_hash: app::store::passwords::hash(DEMO_PASSWORD).unwrap(),
+                role: app::domain::role::Role::Expert,
+                scope: app::domain::role::Scope::Expert(app::domain::ids::ExpertId(expert_id)),
+                must_change_password: false,
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+    s.login(&username).await
+}
