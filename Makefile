@@ -13,10 +13,10 @@ BIN := $(TARGET_DIR)/release/jianding
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
 
-.PHONY: run test tools rust-tools node-tools chromium build fmt-check clippy rust-test e2e serve wasm-size
+.PHONY: run test tools rust-tools node-tools chromium fonts build fmt-check clippy rust-test e2e serve wasm-size
 
 ## make run: install what is missing, build (release), migrate, load demo data, serve on :3000.
-run: build
+run: fonts build
 	mkdir -p data
 	$(BIN) serve --seed-demo
 
@@ -34,9 +34,14 @@ rust-tools:
 node-tools:
 	@[ -x end2end/node_modules/.bin/wasm-opt ] && [ -d end2end/node_modules/@playwright/test ] || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 
-# Debian's Chromium; Playwright never downloads a browser.
-chromium:
-	@command -v chromium >/dev/null && command -v brotli >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk brotli)
+# Debian's Chromium; Playwright never downloads a browser. poppler-utils' pdftotext checks that the
+# opinion's PDF holds extractable Chinese text.
+chromium: fonts
+	@command -v chromium >/dev/null && command -v brotli >/dev/null && command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk brotli poppler-utils)
+
+# The Chinese fonts the server embeds (subset) in the opinion's PDF.
+fonts:
+	@[ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk)
 
 build: rust-tools node-tools
 	cargo leptos build --release

@@ -18,9 +18,15 @@ for _ in $(seq 1 120); do
 done
 export BASE_URL="http://127.0.0.1:$PORT"
 if ! npx playwright test "$@" 2>&1 | tee "$DATA/playwright.log"; then
-  echo "---- server log (tail) ----"; tail -50 "$DATA/server.log"; exit 1
+  # The server's log first, then Playwright's summary again: the end of the output names the
+  # failed tests and their first error.
+  echo "---- server log (tail) ----"; tail -50 "$DATA/server.log"
+  echo "---- playwright summary ----"; grep -E "✘|failed|flaky|Error:|Expected|Received|›" "$DATA/playwright.log" | tail -60
+  exit 1
 fi
+flaky=$(grep -Eo '[0-9]+ flaky' "$DATA/playwright.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+[ "$flaky" = 0 ] || { echo "---- flaky (passed on retry) ----"; grep -E "›" "$DATA/playwright.log" | grep -i -B1 -A1 "retry" | tail -20; }
 passed=$(grep -Eo '[0-9]+ passed' "$DATA/playwright.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 failed=$(grep -Eo '[0-9]+ failed' "$DATA/playwright.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-echo "playwright: $passed passed, $failed failed"
+echo "playwright: $passed passed, $failed failed, $flaky flaky"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

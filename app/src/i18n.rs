@@ -18,6 +18,7 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/draws.txt"),
     include_str!("../locales/zh-CN/sheets.txt"),
     include_str!("../locales/zh-CN/activities.txt"),
+    include_str!("../locales/zh-CN/opinions.txt"),
 ];
 const EN: &[&str] = &[
     include_str!("../locales/en/ui.txt"),
@@ -27,6 +28,7 @@ const EN: &[&str] = &[
     include_str!("../locales/en/draws.txt"),
     include_str!("../locales/en/sheets.txt"),
     include_str!("../locales/en/activities.txt"),
+    include_str!("../locales/en/opinions.txt"),
 ];
 
 type Table = HashMap<&'static str, &'static str>;

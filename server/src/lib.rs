@@ -42,6 +42,9 @@ pub async fn state(
     let files = app::store::files::DirStore::new(&data_dir).map_err(|e| {
         sea_orm::DbErr::Custom(format!("file store in {}: {e}", data_dir.display()))
     })?;
+    let signer = app::store::signing::EmbeddedSigner::from_config(&data_dir).map_err(|e| {
+        sea_orm::DbErr::Custom(format!("signing key in {}: {e}", data_dir.display()))
+    })?;
     let mb = |var: &str, default: u64| {
         std::env::var(var)
             .ok()
@@ -57,8 +60,20 @@ pub async fn state(
             data_dir,
             max_file_bytes: mb("JIANDING_MAX_FILE_MB", app::domain::files::MAX_FILE_BYTES),
             max_case_bytes: mb("JIANDING_MAX_CASE_MB", app::domain::files::MAX_CASE_BYTES),
+            public_url: std::env::var("JIANDING_PUBLIC_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or_else(|| format!("http://{addr}")),
         }),
         files: Arc::new(files),
+        signer: Arc::new(signer),
+        pdf_font: match app::store::pdf::PdfFont::from_env_or_default() {
+            Ok(f) => Some(Arc::new(f)),
+            Err(e) => {
+                tracing::warn!(error = %e, "no font for the opinion PDF (install fonts-noto-cjk or set JIANDING_PDF_FONT): sealing is refused until there is one");
+                None
+            }
+        },
         leptos_options: leptos_options(addr),
     })
 }
@@ -123,11 +138,28 @@ pub fn router(st: AppState) -> Router {
             "/files/activity-files/{id}",
             get(app::api::files::download_activity_file),
         )
+        .route(
+            "/files/cases/{case_id}/opinion.pdf",
+            get(app::api::files::download_opinion_pdf),
+        )
         .layer(tower_http::limit::RequestBodyLimitLayer::new(file_limit));
+    // The public verification of an opinion's PDF: a body of its own size.
+    let verify = Router::new()
+        .route(
+            "/verify/pdf",
+            axum::routing::post(app::api::files::verify_pdf),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(
+            app::api::files::VERIFY_PDF_MAX,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            app::api::files::VERIFY_PDF_MAX,
+        ));
 
     Router::new()
         .merge(pages)
         .merge(files)
+        .merge(verify)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

@@ -6,65 +6,12 @@ mod common;
 
 use app::domain::ids::MaterialId;
 use app::domain::rubric::current;
-use app::domain::sheet::{validate_sheet, EvidenceRef, IndicatorScore, Mode, ScoreSheet};
+use app::domain::sheet::{validate_sheet, EvidenceRef, Mode, ScoreSheet};
 use app::domain::terms::Rating;
 use app::store::seed::DEMO_PASSWORD;
 use app::store::testing::TestDb;
 use common::*;
 use serde_json::{json, Value};
-
-/// A case under review: drawn, every seat accepted. Returns the case, its members' cookies and
-/// a material id.
-async fn under_review(s: &Srv) -> (i64, Vec<(i64, String)>, i64) {
-    let inst = s.login("jigou").await;
-    let clerk = s.login("xian-jbr").await;
-    let id = accepted_case(s, &inst, &clerk, "少儿国画", "arts", "primary").await;
-    let ver = version_of(s, &clerk, id).await;
-    let (st, v) = s.call(&clerk, "run_draw", json!({ "input": { "id": id, "version": ver, "kind": "initial", "panel_size": 3, "backups": 2, "reason": "", "observer": null } })).await;
-    assert_eq!(st, 200, "{v}");
-    let (_, p) = s
-        .form(&clerk, "draw_page", &[("id", &id.to_string())])
-        .await;
-    let seated: Vec<i64> = p["seats"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["expert_id"].as_i64().unwrap())
-        .collect();
-    let mut members = vec![];
-    for e in seated {
-        let c = expert_cookie(s, e).await;
-        let ver = version_of(s, &c, id).await;
-        let (st, v) = s.call(&c, "case_action", json!({ "input": { "id": id, "version": ver, "action": { "kind": "accept_seat", "declaration_signed": true } } })).await;
-        assert_eq!(st, 200, "{v}");
-        members.push((e, c));
-    }
-    let (_, c) = s.case(&clerk, id).await;
-    assert_eq!(c["state"], "under_review");
-    let material = c["materials"][0]["id"].as_i64().unwrap();
-    (id, members, material)
-}
-
-/// A complete sheet: every required indicator N with evidence resting on a material.
-fn complete(material: i64) -> ScoreSheet {
-    let r = current();
-    let mut s = ScoreSheet {
-        rubric_version: r.version,
-        negative_list_version: app::domain::negative_list::current_negative_list().version,
-        ..ScoreSheet::default()
-    };
-    for ind in r.required_indicators() {
-        s.ratings.insert(
-            ind.id.clone(),
-            IndicatorScore {
-                rating: Some(Rating::N),
-                evidence: "课程方案显示以兴趣培养为主".into(),
-                refs: vec![EvidenceRef::Material(MaterialId(material))],
-            },
-        );
-    }
-    s
-}
 
 #[allow(clippy::too_many_arguments)]
 async fn save(

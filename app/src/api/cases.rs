@@ -107,6 +107,19 @@ pub struct CaseDetail {
     /// The panel's activities (empty unless the viewer may read the case file).
     pub activities: Vec<super::activities::ActivityView>,
     pub activity_rules: super::activities::ActivityRules,
+    /// The viewer may open the opinion page (read it, or draft it as the panel lead).
+    pub can_view_opinion: bool,
+    /// Where the opinion stands, for the case page's summary.
+    pub opinion: Option<OpinionSummary>,
+}
+
+/// The opinion's progress as the case page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpinionSummary {
+    pub revision: i32,
+    pub signed: usize,
+    pub total: usize,
+    pub verify_code: Option<String>,
 }
 
 /// A saved draft or a transition: the case and its new version.
@@ -288,6 +301,39 @@ mod ssr {
         {
             activities.clear();
         }
+        let lead_drafting = me
+            .actor
+            .expert()
+            .and_then(|e| facts.active_seat(e))
+            .is_some_and(|s| s.lead && s.status == crate::domain::lifecycle::SeatStatus::Accepted)
+            && facts.state == CaseState::UnderReview;
+        let can_view_opinion =
+            lead_drafting || authorize(&me.actor, &Permission::ViewOpinion, Some(&facts)).is_ok();
+        let opinion = if can_view_opinion {
+            match crate::store::opinions::current(&st.db, id)
+                .await
+                .map_err(|e| fail(db(e)))?
+            {
+                Some(op) => {
+                    let total = crate::store::opinions::content_of(&op)
+                        .map(|c| c.members.len())
+                        .unwrap_or(0);
+                    let signed = crate::store::opinions::signatures(&st.db, op.id)
+                        .await
+                        .map_err(|e| fail(db(e)))?
+                        .len();
+                    Some(OpinionSummary {
+                        revision: op.revision,
+                        signed,
+                        total,
+                        verify_code: op.verify_code.clone(),
+                    })
+                }
+                None => None,
+            }
+        } else {
+            None
+        };
         Ok(CaseDetail {
             id: case.id,
             number: case.number.clone(),
@@ -382,6 +428,8 @@ mod ssr {
             invitation_only,
             activities,
             activity_rules,
+            can_view_opinion,
+            opinion,
         })
     }
 }
@@ -552,8 +600,42 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
             key: "err.draw.use_draw_page".into(),
         }));
     }
+    // The opinion is drafted, signed and sealed on its own page, with the password again.
+    if matches!(
+        input.action.kind(),
+        ActionKind::DraftOpinion | ActionKind::SignOpinion | ActionKind::SealOpinion
+    ) {
+        return Err(fail(AppError::Refused {
+            key: "err.opinion.use_opinion_page".into(),
+        }));
+    }
     if case.version != input.version {
         return Err(fail(AppError::Stale));
+    }
+    // A county determination after the seal follows the sealed opinion; an undetermined panel
+    // is escalated to the prefecture instead.
+    if let Action::Determine { category, .. } = &input.action {
+        if facts.state == CaseState::OpinionSealed {
+            let sealed = crate::store::opinions::current(&st.db, case.id)
+                .await
+                .map_err(|e| fail(db(e)))?
+                .map(|o| crate::store::opinions::content_of(&o))
+                .transpose()
+                .map_err(|e| fail(db(e)))?;
+            match sealed.map(|c| c.conclusion.category()) {
+                Some(Some(c)) if c == *category => {}
+                Some(None) => {
+                    return Err(fail(AppError::Refused {
+                        key: "err.opinion.undetermined_escalate".into(),
+                    }))
+                }
+                _ => {
+                    return Err(fail(AppError::Refused {
+                        key: "err.opinion.category_mismatch".into(),
+                    }))
+                }
+            }
+        }
     }
     // Submitting needs a complete application: the same checks the form shows live.
     if matches!(input.action, Action::Submit) {
@@ -590,6 +672,12 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
+    }
+    // A returned opinion is void with its signatures: the lead drafts it again.
+    if t.action == ActionKind::ReturnOpinion {
+        crate::store::opinions::void_drafts(&txn, case.id)
+            .await
+            .map_err(|e| fail(db(e)))?;
     }
     // Whatever became due (every seat accepted → UNDER_REVIEW) happens in the same transaction.
     let after = cases::settle(&txn, case.id, now)

@@ -11,6 +11,10 @@
 //!   Answers `{"id":…}` (201; 200 when the activity already holds the same file).
 //! - `GET /files/activity-files/{id}[?inline=1]`: an activity's file, for those who may read
 //!   the case file.
+//! - `GET /files/cases/{case_id}/opinion.pdf[?inline=1]`: the sealed opinion's PDF (the bytes
+//!   made at sealing), for those who may read the opinion.
+//! - `POST /verify/pdf` body: a PDF (public, no sign-in): is it byte for byte a sealed opinion
+//!   made here, and does its record check out? Answers a `VerifyResult`.
 
 use super::server::{internal, session_from_headers, AppState, ClientAddr, Me};
 use super::AppError;
@@ -580,6 +584,92 @@ async fn download_for_activity(
         q.inline == Some(1),
     )
     .await
+}
+
+/// Sends the sealed opinion's PDF to a user who may read the opinion.
+pub async fn download_opinion_pdf(
+    State(st): State<AppState>,
+    Path(case_id): Path<i64>,
+    Query(q): Query<DownloadQuery>,
+    headers: HeaderMap,
+) -> Response {
+    match download_opinion(st, case_id, q, headers).await {
+        Ok(r) => r,
+        Err(e) => error_response(e),
+    }
+}
+
+async fn download_opinion(
+    st: AppState,
+    case_id: i64,
+    q: DownloadQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let me = session_from_headers(&st, &headers, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let case = cases::get(&st.db, case_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let facts = cases::facts(&st.db, &case).await.map_err(internal)?;
+    authorize(&me.actor, &Permission::ViewOpinion, Some(&facts)).map_err(|_| AppError::NotFound)?;
+    let op = crate::store::opinions::current(&st.db, case.id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let sha = op.pdf_sha256.ok_or(AppError::NotFound)?;
+    let name = format!(
+        "鉴定意见书-{}.pdf",
+        case.number.clone().unwrap_or_else(|| case.id.to_string())
+    );
+    send_file(&st, &sha, FileType::Pdf.code(), &name, q.inline == Some(1)).await
+}
+
+/// Largest PDF the verification page accepts.
+pub const VERIFY_PDF_MAX: usize = 10 * 1024 * 1024;
+
+/// Checks an uploaded PDF (public): found by its hash among the sealed opinions' PDFs, or by
+/// the verification code written in it; a PDF that is not byte for byte the one made at
+/// sealing is reported as not authentic.
+pub async fn verify_pdf(State(st): State<AppState>, body: axum::body::Bytes) -> Response {
+    let run = async {
+        if body.is_empty() || body.len() > VERIFY_PDF_MAX || !body.starts_with(b"%PDF-") {
+            let mut e = FieldErrors::new();
+            e.add("verify.file", "err.verify.file");
+            return Err(AppError::Validation(e));
+        }
+        let sha = crate::store::signing::sha256_hex(&body);
+        let by_hash = crate::store::opinions::by_pdf_hash(&st.db, &sha)
+            .await
+            .map_err(internal)?
+            .and_then(|o| o.verify_code);
+        let code = by_hash.or_else(|| crate::store::pdf::find_verify_code(&body));
+        match code {
+            Some(code) => super::opinions::verify_by(&st.db, &code, Some(&sha))
+                .await
+                .map_err(internal),
+            None => Ok(super::opinions::VerifyResult {
+                authentic: false,
+                broken: None,
+                unknown: true,
+                code: String::new(),
+                case_number: String::new(),
+                institution: String::new(),
+                item: String::new(),
+                conclusion_key: String::new(),
+                signers: Vec::new(),
+                bureau_name: String::new(),
+                sealed_at: String::new(),
+                digest: String::new(),
+                pdf_matches: Some(false),
+            }),
+        }
+    };
+    match run.await {
+        Ok(r) => axum::Json(r).into_response(),
+        Err(e) => error_response(e),
+    }
 }
 
 #[cfg(test)]

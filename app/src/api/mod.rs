@@ -11,6 +11,7 @@ pub mod experts;
 #[cfg(feature = "ssr")]
 pub mod files;
 pub mod institutions;
+pub mod opinions;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod sheets;

@@ -26,6 +26,9 @@ pub struct Settings {
     /// Upload limits (default 50 MB a file, 500 MB a case).
     pub max_file_bytes: u64,
     pub max_case_bytes: u64,
+    /// The address users reach the site at (printed in the verification QR code of a sealed
+    /// opinion): `JIANDING_PUBLIC_URL`, by default `http://<listen address>`.
+    pub public_url: String,
 }
 
 /// Everything a request handler needs: given to Leptos as context and to axum as state.
@@ -35,6 +38,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
     pub files: Arc<dyn crate::store::files::FileStore>,
+    /// Signs opinions for experts and bureaus (`store::signing`).
+    pub signer: Arc<dyn crate::store::signing::Signer>,
+    /// The font of the opinion's PDF; `None` when missing (sealing then says so).
+    pub pdf_font: Option<Arc<crate::store::pdf::PdfFont>>,
     pub leptos_options: LeptosOptions,
 }
 

@@ -19,6 +19,7 @@ pub mod draw;
 pub mod files;
 pub mod lifecycle;
 pub mod negative_list;
+pub mod opinion;
 pub mod rubric;
 pub mod sheet;
 pub mod validate;

@@ -165,6 +165,30 @@ async fn event<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A timeline entry that changes no state (e.g. the lead revised the opinion).
+pub async fn note_event<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    case: &Case,
+    action: &str,
+    state: CaseState,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    event(
+        c,
+        case.id,
+        Some(actor),
+        action,
+        state,
+        state,
+        reason,
+        serde_json::json!({}),
+        now,
+    )
+    .await
+}
+
 pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Case>, DbErr> {
     jd_case::Entity::find_by_id(id).one(c).await
 }
@@ -299,7 +323,15 @@ pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, 
         seats: super::draws::seat_facts(&seats),
         review_started,
         determined_on: case.determined_on,
-        rereview_window_end: None,
+        // The notice states the right to ask the prefecture within the window (county cases).
+        rereview_window_end: match (CaseLevel::from_code(&case.level), case.determined_on) {
+            (Some(CaseLevel::County), Some(on)) => Some(TimeLimits::default().due_date(
+                DeadlineClock::RereviewRequest,
+                on,
+                HolidayCalendar::embedded(),
+            )),
+            _ => None,
+        },
     })
 }
 

@@ -922,3 +922,37 @@ async fn read_record<C: ConnectionTrait>(
     }
     Ok((current, candidates, criteria, seed))
 }
+
+/// Makes one active seat the panel lead (组长) and moves the case's version on; `false` when
+/// the version no longer matches.
+pub async fn set_lead<C: ConnectionTrait>(
+    c: &C,
+    case: &Case,
+    version: i32,
+    seat_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    use super::entities::jd_case;
+    let r = jd_case::Entity::update_many()
+        .col_expr(jd_case::Column::Version, Expr::value(version + 1))
+        .col_expr(jd_case::Column::UpdatedAt, Expr::value(now))
+        .filter(jd_case::Column::Id.eq(case.id))
+        .filter(jd_case::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    if r.rows_affected != 1 {
+        return Ok(false);
+    }
+    seat::Entity::update_many()
+        .col_expr(seat::Column::Lead, Expr::value(false))
+        .filter(seat::Column::CaseId.eq(case.id))
+        .exec(c)
+        .await?;
+    seat::Entity::update_many()
+        .col_expr(seat::Column::Lead, Expr::value(true))
+        .filter(seat::Column::Id.eq(seat_id))
+        .filter(seat::Column::CaseId.eq(case.id))
+        .exec(c)
+        .await?;
+    Ok(true)
+}

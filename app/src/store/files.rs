@@ -159,3 +159,24 @@ pub async fn record_blob<C: ConnectionTrait>(
     .await?;
     Ok(())
 }
+
+/// Stores bytes made by the server (e.g. the sealed opinion's PDF) under their SHA-256 and
+/// records the blob.
+pub async fn put_bytes<C: ConnectionTrait>(
+    c: &C,
+    store: &dyn FileStore,
+    bytes: &[u8],
+    sha256: &str,
+    t: FileType,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut name = [0u8; 8];
+    getrandom::fill(&mut name).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let temp = store.temp_dir().join(format!("made-{}", hex::encode(name)));
+    std::fs::write(&temp, bytes).map_err(|e| DbErr::Custom(format!("file store: {e}")))?;
+    store
+        .put(&temp, sha256)
+        .map_err(|e| DbErr::Custom(format!("file store: {e}")))?;
+    let _ = std::fs::remove_file(&temp);
+    record_blob(c, sha256, bytes.len() as u64, t, now).await
+}

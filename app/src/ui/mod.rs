@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=path!("/") view=pages::home::HomePage />
                         <Route path=path!("/login") view=pages::login::LoginPage />
+                        <Route path=path!("/verify") view=pages::verify::VerifyPage />
                         <Route path=path!("/institution") view=pages::home::InstitutionHome />
                         <Route path=path!("/expert") view=pages::home::ExpertHome />
                         <Route path=path!("/county") view=pages::home::CountyHome />
@@ -139,6 +140,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cases/:id/edit") view=pages::cases::form::EditApplicationPage />
                         <Route path=path!("/cases/:id/draw") view=pages::cases::draw::DrawPage />
                         <Route path=path!("/cases/:id/sheet") view=pages::cases::sheet::SheetPage />
+                        <Route path=path!("/cases/:id/opinion") view=pages::cases::opinion::OpinionPage />
                         <Route path=path!("/cases/:id") view=pages::cases::detail::CasePage />
                         <Route path=path!("/experts") view=pages::experts::list::ExpertsPage />
                         <Route path=path!("/experts/new") view=pages::experts::form::NewExpertPage />

@@ -11,6 +11,19 @@ pub async fn upload(
     file: web_sys::File,
     progress: RwSignal<u32>,
 ) -> Result<i64, AppError> {
+    let text = upload_raw(url, file, progress).await?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|_| AppError::Transport("upload".into()))?;
+    Ok(v.get("id").and_then(|i| i.as_i64()).unwrap_or_default())
+}
+
+/// Sends a file as the body of a POST; the answer's text on success, its `AppError` otherwise.
+#[cfg(feature = "hydrate")]
+pub async fn upload_raw(
+    url: String,
+    file: web_sys::File,
+    progress: RwSignal<u32>,
+) -> Result<String, AppError> {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
     let transport = |_| AppError::Transport("upload".into());
@@ -49,9 +62,7 @@ pub async fn upload(
     let text = xhr.response_text().ok().flatten().unwrap_or_default();
     if (200..300).contains(&status) {
         progress.set(100);
-        let v: serde_json::Value =
-            serde_json::from_str(&text).map_err(|_| AppError::Transport("upload".into()))?;
-        Ok(v.get("id").and_then(|i| i.as_i64()).unwrap_or_default())
+        Ok(text)
     } else {
         Err(serde_json::from_str::<AppError>(&text)
             .unwrap_or(AppError::Transport(format!("HTTP {status}"))))
@@ -61,5 +72,15 @@ pub async fn upload(
 /// On the server nothing is uploaded (the button only works once hydrated).
 #[cfg(not(feature = "hydrate"))]
 pub async fn upload(_url: String, _file: (), _progress: RwSignal<u32>) -> Result<i64, AppError> {
+    Err(AppError::Transport("not in a browser".into()))
+}
+
+/// On the server nothing is uploaded (the button only works once hydrated).
+#[cfg(not(feature = "hydrate"))]
+pub async fn upload_raw(
+    _url: String,
+    _file: (),
+    _progress: RwSignal<u32>,
+) -> Result<String, AppError> {
     Err(AppError::Transport("not in a browser".into()))
 }

@@ -7,6 +7,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_cases;
 mod m20261129_000003_pool_draw;
 mod m20261129_000004_review;
+mod m20261129_000005_opinion;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_cases::Migration),
             Box::new(m20261129_000003_pool_draw::Migration),
             Box::new(m20261129_000004_review::Migration),
+            Box::new(m20261129_000005_opinion::Migration),
         ]
     }
 }

@@ -150,6 +150,23 @@ fn CaseView(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
         <CaseActions case=case.clone() reload />
         <super::panel::PanelSection case=case.clone() reload />
         <super::activities::ActivitiesSection case=case.clone() reload />
+        {c.can_view_opinion.then(|| {
+            let href = format!("/cases/{}/opinion", c.id);
+            let status = match &c.opinion {
+                None => locale.tr("opinion.status.none"),
+                Some(o) => match &o.verify_code {
+                    Some(code) => locale.tr_with("opinion.status.sealed", &[("code".into(), code.clone())]),
+                    None => locale.tr_with("opinion.status.signing", &[("signed".into(), o.signed.to_string()), ("total".into(), o.total.to_string())]),
+                },
+            };
+            view! {
+                <section class="panel" data-testid="opinion-section">
+                    <h2 class="panel__title">{t("opinion.section")}</h2>
+                    <p data-testid="opinion-status">{status}</p>
+                    <p><a class="button button--secondary" href=href rel="external" data-testid="opinion-link">{t("opinion.link")}</a></p>
+                </section>
+            }
+        })}
 
         <h2>{t("case.item")}</h2>
         <dl class="summary-list">
@@ -232,6 +249,8 @@ fn CaseView(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
             {c.events.clone().into_iter().map(|e| {
                 let action_label = if e.action == "create" {
                     locale.tr("case.timeline.create")
+                } else if e.action == "revise_opinion" || e.action == "set_lead" {
+                    locale.tr(&format!("case.timeline.{}", e.action))
                 } else {
                     ActionKind::from_code(&e.action).map(|k| text_with(locale.0.get_untracked(), &k.label_key(), &[])).unwrap_or(e.action.clone())
                 };

@@ -128,6 +128,7 @@ fn DrawBody(page: DrawView, reload: RwSignal<u32>) -> impl IntoView {
             <h2>{t("panel.title")}</h2>
             <SeatTable seats=p.seats.clone() names_visible=true />
             {p.can_replace.then(|| view! { <ReplaceSeatForm id=p.case_id version=p.version seats=p.seats.clone() reload /> })}
+            {p.can_replace.then(|| view! { <LeadForm id=p.case_id version=p.version seats=p.seats.clone() reload /> })}
         })}
 
         {matches!(p.state, CaseState::Accepted | CaseState::PanelDrawn | CaseState::Suspended).then(|| view! {
@@ -498,6 +499,59 @@ fn ReplaceSeatForm(
                         run.dispatch((e, reason.get_untracked()));
                     }
                 }>{t("action.replace_seat")}</button>
+        </details>
+    }
+}
+
+/// The clerk names another member the panel lead (组长), who drafts the opinion.
+#[component]
+fn LeadForm(
+    id: i64,
+    version: i32,
+    seats: Vec<crate::api::draws::SeatView>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let who = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let active: Vec<(i64, String, bool)> = seats
+        .iter()
+        .filter(|s| s.status.is_active())
+        .map(|s| (s.seat_id, s.expert_name.clone(), s.lead))
+        .collect();
+    let run = Action::new(move |(seat, r): &(i64, String)| {
+        let (seat, r) = (*seat, r.clone());
+        async move {
+            match crate::api::opinions::set_panel_lead(id, version, seat, r).await {
+                Ok(_) => reload.update(|n| *n += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    view! {
+        <details class="details" data-testid="set-lead">
+            <summary>{t("lead.title")}</summary>
+            <p class="hint">{t("lead.hint")}</p>
+            <ErrorSummary error=Signal::derive(move || error.get()) />
+            <div class="form-group">
+                <label class="label" for="lead-who">{t("lead.who")}</label>
+                <select class="select" id="lead-who" bind:value=who>
+                    <option value="">"—"</option>
+                    {active.into_iter().map(|(s, n, lead)| view! {
+                        <option value=s.to_string() disabled=lead>{n}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="form-group">
+                <label class="label" for="lead-reason">{t("lead.reason")}</label>
+                <textarea class="textarea" id="lead-reason" rows="2" bind:value=reason></textarea>
+            </div>
+            <button type="button" class="button button--secondary" data-testid="lead-submit" disabled=move || run.pending().get()
+                on:click=move |_| {
+                    if let Ok(s) = who.get_untracked().parse::<i64>() {
+                        run.dispatch((s, reason.get_untracked()));
+                    }
+                }>{t("lead.button")}</button>
         </details>
     }
 }

@@ -5,6 +5,7 @@ pub mod detail;
 pub mod draw;
 pub mod form;
 pub mod list;
+pub mod opinion;
 pub mod panel;
 pub mod sheet;
 pub mod work;
