@@ -92,14 +92,23 @@ async fn draft_sign_seal_determine_and_verify() {
         let x = subj.ratings.get_mut(&core).unwrap();
         x.rating = Some(Rating::S);
         x.evidence = "课程大纲按年级同步讲授教材内容".into();
-        let mut lead = None;
-        for (_, c) in &members {
-            let (_, p) = page(&s, c, id).await;
-            if p["can_draft"] == true {
-                lead = Some(c.clone());
-            }
-        }
-        let lead = lead.expect("one member leads");
+        // The lead (组长) is marked on the panel.
+        let clerk = s.login("xian-jbr").await;
+        let (_, d) = s
+            .form(&clerk, "draw_page", &[("id", &id.to_string())])
+            .await;
+        let lead_expert = d["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["lead"] == true)
+            .and_then(|x| x["expert_id"].as_i64())
+            .expect("one member leads");
+        let lead = members
+            .iter()
+            .find(|(e, _)| *e == lead_expert)
+            .map(|(_, c)| c.clone())
+            .unwrap();
         let others: Vec<&String> = members
             .iter()
             .map(|(_, c)| c)
@@ -107,9 +116,15 @@ async fn draft_sign_seal_determine_and_verify() {
             .collect();
         submit_sheet(&s, &lead, id, &n).await;
         submit_sheet(&s, others[0], id, &n).await;
-        // No draft before every sheet is in.
+        // No draft before every sheet is in (the page offers no form yet either).
         let (_, p) = page(&s, &lead, id).await;
-        let draft = draft_of(&p);
+        assert_eq!(p["can_draft"], false, "{p}");
+        let findings: Vec<Value> = app::domain::rubric::current()
+            .dimensions
+            .iter()
+            .map(|d| json!([d.id, "本维度以兴趣培养为主"]))
+            .collect();
+        let draft = json!({ "reasons": "专家组认为该项目以兴趣培养为主。", "findings": findings });
         let ver = version_of(&s, &lead, id).await;
         let (st, v) = save(&s, &lead, id, ver, &draft).await;
         assert_eq!(st, 409, "{v}");

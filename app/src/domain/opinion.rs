@@ -142,9 +142,10 @@ fn chars(s: &str) -> usize {
     s.trim().chars().count()
 }
 
-/// Checks the lead's texts: reasons required; each finding required and bounded. Fields
-/// `opinion.reasons`, `opinion.finding.<dimension>`.
-pub fn validate_draft(d: &OpinionDraft, dimensions: &[String]) -> FieldErrors {
+/// Checks the lead's texts: reasons required; a finding for each dimension that is not optional
+/// (选评维度 may stay empty), every text bounded. `dimensions`: (id, optional) in rubric order.
+/// Fields `opinion.reasons`, `opinion.finding.<dimension>`.
+pub fn validate_draft(d: &OpinionDraft, dimensions: &[(String, bool)]) -> FieldErrors {
     let mut e = FieldErrors::new();
     let n = chars(&d.reasons);
     if n < REASONS_MIN_CHARS {
@@ -158,7 +159,7 @@ pub fn validate_draft(d: &OpinionDraft, dimensions: &[String]) -> FieldErrors {
                 .arg("max", TEXT_MAX_CHARS),
         );
     }
-    for dim in dimensions {
+    for (dim, optional) in dimensions {
         let text = d
             .findings
             .iter()
@@ -166,7 +167,7 @@ pub fn validate_draft(d: &OpinionDraft, dimensions: &[String]) -> FieldErrors {
             .map(|(_, v)| v.as_str())
             .unwrap_or("");
         let field = format!("opinion.finding.{dim}");
-        if chars(text) == 0 {
+        if chars(text) == 0 && !optional {
             e.add(field, "err.opinion.finding_required");
         } else if chars(text) > TEXT_MAX_CHARS {
             e.push(
@@ -176,7 +177,7 @@ pub fn validate_draft(d: &OpinionDraft, dimensions: &[String]) -> FieldErrors {
         }
     }
     for (k, _) in &d.findings {
-        if !dimensions.contains(k) {
+        if !dimensions.iter().any(|(id, _)| id == k) {
             e.add(
                 format!("opinion.finding.{k}"),
                 "err.opinion.unknown_dimension",
@@ -386,7 +387,11 @@ mod tests {
 
     #[test]
     fn reasons_and_findings_are_required() {
-        let dims = vec!["purpose".to_string(), "content".to_string()];
+        let dims = vec![
+            ("purpose".to_string(), false),
+            ("content".to_string(), false),
+            ("teachers".to_string(), true),
+        ];
         let e = validate_draft(&OpinionDraft::default(), &dims);
         let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(

@@ -114,12 +114,13 @@ fn rubric_of(case: &Case) -> &'static rubric::Rubric {
     rubric::rubric(case.rubric_version as u32).unwrap_or_else(rubric::current)
 }
 
-/// The dimension ids of the case's rubric, in order (the findings the lead writes).
-pub fn dimension_ids(case: &Case) -> Vec<String> {
+/// The dimensions of the case's rubric, in order, with whether each is optional (the findings
+/// the lead writes).
+pub fn dimension_ids(case: &Case) -> Vec<(String, bool)> {
     rubric_of(case)
         .dimensions
         .iter()
-        .map(|d| d.id.clone())
+        .map(|d| (d.id.clone(), d.optional))
         .collect()
 }
 
@@ -144,6 +145,9 @@ pub async fn prefill<C: ConnectionTrait>(c: &C, case: &Case) -> Result<OpinionDr
                     lines.push(line);
                 }
             }
+        }
+        if lines.is_empty() && d.optional {
+            lines.push("本维度为选评维度，专家未作评定。".to_string());
         }
         findings.push((d.id.clone(), lines.join("\n")));
     }
