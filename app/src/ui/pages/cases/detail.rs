@@ -21,11 +21,13 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let reload = RwSignal::new(0u32);
+    // The action just taken, above the page's data: the reload after it re-renders the page.
+    let done = RwSignal::new(None::<String>);
     let case = Resource::new_blocking(move || (id(), reload.get()), |(id, _)| get_case(id));
     view! {
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || case.get().map(|r| match r {
-                Ok(c) => view! { <CaseView case=c reload /> }.into_any(),
+                Ok(c) => view! { <CaseView case=c reload done /> }.into_any(),
                 Err(e) => {
                     #[cfg(feature = "ssr")]
                     if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
@@ -75,7 +77,11 @@ fn next_step_key(role: Role, state: CaseState) -> &'static str {
 }
 
 #[component]
-fn CaseView(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
+fn CaseView(
+    case: CaseDetail,
+    reload: RwSignal<u32>,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let state_now = case.state;
@@ -147,7 +153,8 @@ fn CaseView(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
             </div>
         })}
 
-        <CaseActions case=case.clone() reload />
+        {move || done.get().map(|k| view! { <div class="panel panel--success" role="status" data-testid="action-done"><p>{locale.tr_with("case.done", &[("action".into(), locale.tr(&k))])}</p></div> })}
+        <CaseActions case=case.clone() reload done />
         <super::panel::PanelSection case=case.clone() reload />
         <super::activities::ActivitiesSection case=case.clone() reload />
         {c.can_view_opinion.then(|| {
@@ -271,10 +278,13 @@ fn CaseView(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
 
 /// The actions this user may take now, each a small form.
 #[component]
-fn CaseActions(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
+fn CaseActions(
+    case: CaseDetail,
+    reload: RwSignal<u32>,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let locale = use_locale();
     let error = RwSignal::new(None::<AppError>);
-    let done = RwSignal::new(None::<String>);
     let text = RwSignal::new(String::new());
     let category = RwSignal::new(String::new());
     let (id, version) = (case.id, case.version);
@@ -330,7 +340,6 @@ fn CaseActions(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
     };
     view! {
         <ErrorSummary error=Signal::derive(move || error.get()) />
-        {move || done.get().map(|k| view! { <div class="panel panel--success" role="status" data-testid="action-done"><p>{locale.tr_with("case.done", &[("action".into(), locale.tr(&k))])}</p></div> })}
         <section class="panel actions-panel" data-testid="case-actions">
             <h2 class="panel__title">{t("case.actions")}</h2>
             {shown.contains(&ActionKind::Return).then(|| reason_box("case.deficiencies_input", "case.deficiencies_hint"))}

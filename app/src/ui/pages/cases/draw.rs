@@ -25,11 +25,14 @@ pub fn DrawPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let reload = RwSignal::new(0u32);
+    // The outcome of a draw lives here, above the page's data: reloading the page after the draw
+    // re-renders the body (and the form may go), the notice stays.
+    let done = RwSignal::new(None::<i32>);
     let page = Resource::new_blocking(move || (id(), reload.get()), |(id, _)| draw_page(id));
     view! {
         <Transition fallback=|| view! { <p class="hint">"…"</p> }>
             {move || page.get().map(|r| match r {
-                Ok(p) => view! { <DrawBody page=p reload /> }.into_any(),
+                Ok(p) => view! { <DrawBody page=p reload done /> }.into_any(),
                 Err(e) => {
                     #[cfg(feature = "ssr")]
                     if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
@@ -73,7 +76,7 @@ fn expert_line(e: &ExpertBrief) -> impl IntoView {
 }
 
 #[component]
-fn DrawBody(page: DrawView, reload: RwSignal<u32>) -> impl IntoView {
+fn DrawBody(page: DrawView, reload: RwSignal<u32>, done: RwSignal<Option<i32>>) -> impl IntoView {
     let locale = use_locale();
     let p = page;
     let title = text_with(
@@ -116,7 +119,8 @@ fn DrawBody(page: DrawView, reload: RwSignal<u32>) -> impl IntoView {
             </div>
         })}
         {p.can_resume.then(|| view! { <ResumeForm id=p.case_id version=p.version granted=p.loan.as_ref().is_some_and(|l| l.granted_at.is_some()) reload /> })}
-        {(p.can_draw || p.can_redraw || p.can_supplement).then(|| view! { <DrawForm page=p.clone() reload /> })}
+        {move || done.get().map(|n| view! { <div class="panel panel--success" role="status" data-testid="draw-done"><p>{locale.tr_with("draw.done", &[("n".into(), n.to_string())])}</p></div> })}
+        {(p.can_draw || p.can_redraw || p.can_supplement).then(|| view! { <DrawForm page=p.clone() reload done /> })}
         {problem.map(|m| view! {
             <div class="banner banner--warning-static" role="status" data-testid="draw-problem">
                 <p>{m}</p>
@@ -191,11 +195,10 @@ fn Pool(eligible: Vec<ExpertBrief>, excluded: Vec<ExcludedView>) -> impl IntoVie
 }
 
 #[component]
-fn DrawForm(page: DrawView, reload: RwSignal<u32>) -> impl IntoView {
+fn DrawForm(page: DrawView, reload: RwSignal<u32>, done: RwSignal<Option<i32>>) -> impl IntoView {
     let locale = use_locale();
     let p = page;
     let error = RwSignal::new(None::<AppError>);
-    let done = RwSignal::new(None::<i32>);
     let size = RwSignal::new(p.criteria.panel_size.to_string());
     let backups = RwSignal::new(p.criteria.backups.to_string());
     let observer = RwSignal::new(String::new());
@@ -228,7 +231,6 @@ fn DrawForm(page: DrawView, reload: RwSignal<u32>) -> impl IntoView {
         <section class="panel" data-testid="draw-form">
             <h2 class="panel__title">{if p.can_draw { t("draw.run.title") } else { t("draw.more.title") }}</h2>
             <ErrorSummary error=Signal::derive(move || error.get()) />
-            {move || done.get().map(|n| view! { <div class="panel panel--success" role="status" data-testid="draw-done"><p>{locale.tr_with("draw.done", &[("n".into(), n.to_string())])}</p></div> })}
             <p class="hint">{t("draw.run.hint")}</p>
             {(p.can_draw || p.can_redraw).then(|| view! {
                 <div class="form-row">

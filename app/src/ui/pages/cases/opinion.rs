@@ -10,7 +10,6 @@ use crate::api::opinions::{
     opinion_page, save_opinion, seal_opinion, sign_opinion, OpinionSave, OpinionSign, OpinionView,
 };
 use crate::api::AppError;
-use crate::domain::error::FieldErrors;
 use crate::domain::lifecycle::{Action as CaseAction, CaseState};
 use crate::domain::opinion::{Conclusion, OpinionDraft};
 use crate::domain::terms::Category;
@@ -27,12 +26,15 @@ pub fn OpinionPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let reload = RwSignal::new(0u32);
+    // What was just done lives above the page's data: the reload after an action re-renders the
+    // body, the notice stays.
+    let done = RwSignal::new(None::<&'static str>);
     let page = Resource::new_blocking(move || (id(), reload.get()), |(id, _)| opinion_page(id));
     view! {
         <Title text=move || locale.tr("opinion.title") />
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || page.get().map(|r| match r {
-                Ok(v) => view! { <OpinionBody view=v reload /> }.into_any(),
+                Ok(v) => view! { <OpinionBody view=v reload done /> }.into_any(),
                 Err(e) => {
                     #[cfg(feature = "ssr")]
                     if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
@@ -58,11 +60,14 @@ fn conclusion_class(c: Conclusion) -> &'static str {
 }
 
 #[component]
-fn OpinionBody(view: OpinionView, reload: RwSignal<u32>) -> impl IntoView {
+fn OpinionBody(
+    view: OpinionView,
+    reload: RwSignal<u32>,
+    done: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
     let locale = use_locale();
     let v = view;
     let error = RwSignal::new(None::<AppError>);
-    let done = RwSignal::new(None::<&'static str>);
     let finish = move |r: Result<i32, AppError>, msg: &'static str| match r {
         Ok(_) => {
             error.set(None);
@@ -261,12 +266,7 @@ fn DraftForm(
             (d.id.clone(), d.name.clone(), RwSignal::new(text))
         })
         .collect();
-    let errors = Signal::derive(move || {
-        error
-            .get()
-            .map(|e| e.field_errors())
-            .unwrap_or_else(FieldErrors::new)
-    });
+    let errors = Signal::derive(move || error.get().map(|e| e.field_errors()).unwrap_or_default());
     let (case_id, version) = (v.case_id, v.version);
     let editing = v.state == CaseState::OpinionDrafted;
     let has_signatures = !v.signatures.is_empty();
@@ -405,8 +405,8 @@ fn Document(view: OpinionView) -> impl IntoView {
                         let vk = verdict_key(m);
                         view! {
                             <tr data-signed=sig.is_some().to_string()>
-                                <th scope="row">{m.name.clone()}{m.lead.then(|| "（组长）")}</th>
-                                <td>{move || locale.tr(vk)}{m.dissents.then(|| "（不同意见）")}</td>
+                                <th scope="row">{m.name.clone()}{m.lead.then_some("（组长）")}</th>
+                                <td>{move || locale.tr(vk)}{m.dissents.then_some("（不同意见）")}</td>
                                 <td>{match sig.clone() {
                                     Some((_, _, at, _)) => view! { <span class="tag tag--green">{t("opinion.signed_at")}" "{at}</span> }.into_any(),
                                     None => view! { <span class="tag tag--yellow">{t("opinion.not_signed")}</span> }.into_any(),
