@@ -327,3 +327,85 @@ async fn draft_sign_seal_determine_and_verify() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_clerk_changes_the_lead_who_then_drafts() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let clerk = s.login("xian-jbr").await;
+        let (id, members, _) = under_review(&s).await;
+        let (_, d) = s
+            .form(&clerk, "draw_page", &[("id", &id.to_string())])
+            .await;
+        let seats = d["seats"].as_array().unwrap().clone();
+        let old = seats.iter().find(|x| x["lead"] == true).unwrap();
+        let new = seats.iter().find(|x| x["lead"] == false).unwrap();
+        let (new_seat, new_expert) = (
+            new["seat_id"].as_i64().unwrap(),
+            new["expert_id"].as_i64().unwrap(),
+        );
+        let old_expert = old["expert_id"].as_i64().unwrap();
+        let ver = version_of(&s, &clerk, id).await;
+        let args = |v: i64, reason: &str| {
+            vec![
+                ("case_id".to_string(), id.to_string()),
+                ("version".to_string(), v.to_string()),
+                ("seat_id".to_string(), new_seat.to_string()),
+                ("reason".to_string(), reason.to_string()),
+            ]
+        };
+        let call = |a: Vec<(String, String)>, who: String| {
+            let s = &s;
+            async move {
+                let f: Vec<(&str, &str)> =
+                    a.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                s.form(&who, "set_panel_lead", &f).await
+            }
+        };
+        // A reason is required; an expert may not do it; a stale version changes nothing.
+        let (st, v) = call(args(ver, " "), clerk.clone()).await;
+        assert_eq!(st, 409, "{v}");
+        assert_eq!(refused(&v), "err.guard.reason_required");
+        let (st, _) = call(args(ver, "组长出差"), members[0].1.clone()).await;
+        assert!(st == 403 || st == 404, "{st}");
+        let (st, _) = call(args(ver - 1, "组长出差"), clerk.clone()).await;
+        assert_eq!(st, 409);
+        let (st, v) = call(args(ver, "原组长出差，改由其他成员担任"), clerk.clone()).await;
+        assert_eq!(st, 200, "{v}");
+        let (_, d) = s
+            .form(&clerk, "draw_page", &[("id", &id.to_string())])
+            .await;
+        let leads: Vec<i64> = d["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["lead"] == true)
+            .map(|x| x["expert_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(leads, vec![new_expert]);
+        // The timeline says so.
+        let (_, c) = s.case(&clerk, id).await;
+        assert!(
+            c["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == "set_lead"),
+            "{c}"
+        );
+        // The new lead drafts; the old one no longer may.
+        let cookie = |e: i64| members.iter().find(|(x, _)| *x == e).unwrap().1.clone();
+        let (_, p) = page(&s, &cookie(old_expert), id).await;
+        assert_ne!(p["can_draft"], true);
+        let findings: Vec<Value> = app::domain::rubric::current()
+            .dimensions
+            .iter()
+            .map(|d| json!([d.id, "本维度以兴趣培养为主"]))
+            .collect();
+        let draft = json!({ "reasons": "专家组认为该项目以兴趣培养为主。", "findings": findings });
+        let ver = version_of(&s, &clerk, id).await;
+        let (st, _) = save(&s, &cookie(old_expert), id, ver, &draft).await;
+        assert_eq!(st, 403);
+        s.stop().await;
+    }
+}
