@@ -169,15 +169,33 @@ pub fn router(st: AppState) -> Router {
         .with_state(st)
 }
 
-/// Serves until Ctrl-C / SIGTERM.
+/// Runs the background work (`store::jobs::settle_due`) now and then every `every`, with the
+/// state's clock: determinations whose re-review window has passed become FINAL.
+pub fn spawn_jobs(st: AppState, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match app::store::jobs::settle_due(&st.db, st.clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(cases = n, "background: due actions taken"),
+                Err(e) => tracing::error!(error = %e, "background: settling due cases failed"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    })
+}
+
+/// Serves until Ctrl-C / SIGTERM; the background work runs at start and every 10 minutes.
 pub async fn serve(listener: tokio::net::TcpListener, st: AppState) -> std::io::Result<()> {
+    let jobs = spawn_jobs(st.clone(), std::time::Duration::from_secs(600));
     let app = router(st);
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-    .await
+    .await;
+    jobs.abort();
+    served
 }
 
 async fn shutdown_signal() {

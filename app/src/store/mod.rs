@@ -15,6 +15,7 @@ pub mod entities;
 pub mod experts;
 pub mod files;
 pub mod institutions;
+pub mod jobs;
 pub mod migration;
 pub mod opinions;
 pub mod passwords;
