@@ -453,6 +453,26 @@ pub fn content_disposition(inline: bool, name: &str) -> String {
     format!("{disp}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
+/// The signed-in user and the case, when the policy grants `perm` on it; anything else (no
+/// session, no case, out of scope, not allowed) is answered as not found.
+async fn readable_case(
+    st: &AppState,
+    headers: &HeaderMap,
+    case_id: i64,
+    perm: Permission,
+) -> Result<(Me, cases::Case), AppError> {
+    let me = session_from_headers(st, headers, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let case = cases::get(&st.db, case_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let facts = cases::facts(&st.db, &case).await.map_err(internal)?;
+    authorize(&me.actor, &perm, Some(&facts)).map_err(|_| AppError::NotFound)?;
+    Ok((me, case))
+}
+
 /// Sends one material file to a user allowed to see its case.
 pub async fn download_material(
     State(st): State<AppState>,
@@ -472,21 +492,11 @@ async fn download(
     q: DownloadQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let me = session_from_headers(&st, &headers, true)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let m = cases::material(&st.db, id)
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    let case = cases::get(&st.db, m.case_id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let facts = cases::facts(&st.db, &case).await.map_err(internal)?;
-    // Anything the actor may not download is answered as not found.
-    authorize(&me.actor, &Permission::DownloadMaterial, Some(&facts))
-        .map_err(|_| AppError::NotFound)?;
+    readable_case(&st, &headers, m.case_id, Permission::DownloadMaterial).await?;
     send_file(
         &st,
         &m.sha256,
@@ -561,21 +571,11 @@ async fn download_for_activity(
     q: DownloadQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let me = session_from_headers(&st, &headers, true)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let f = activities::file(&st.db, id)
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    let case = cases::get(&st.db, f.case_id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let facts = cases::facts(&st.db, &case).await.map_err(internal)?;
-    // Anything the actor may not read is answered as not found.
-    authorize(&me.actor, &Permission::ViewCaseFile, Some(&facts))
-        .map_err(|_| AppError::NotFound)?;
+    readable_case(&st, &headers, f.case_id, Permission::ViewCaseFile).await?;
     send_file(
         &st,
         &f.sha256,
@@ -605,15 +605,7 @@ async fn download_opinion(
     q: DownloadQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let me = session_from_headers(&st, &headers, true)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let case = cases::get(&st.db, case_id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let facts = cases::facts(&st.db, &case).await.map_err(internal)?;
-    authorize(&me.actor, &Permission::ViewOpinion, Some(&facts)).map_err(|_| AppError::NotFound)?;
+    let (_, case) = readable_case(&st, &headers, case_id, Permission::ViewOpinion).await?;
     let op = crate::store::opinions::current(&st.db, case.id)
         .await
         .map_err(internal)?

@@ -192,6 +192,34 @@ mod ssr {
         }))
     }
 
+    /// Records a lifecycle transition in the write transaction; a stale version is `Stale`.
+    pub async fn record(
+        txn: &sea_orm::DatabaseTransaction,
+        me: &Me,
+        case: &Case,
+        version: i32,
+        t: &crate::domain::lifecycle::Transition,
+        details: serde_json::Value,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), AppError> {
+        use crate::store::accounts::Updated;
+        match crate::store::cases::record_transition(
+            txn,
+            Some(&me.actor),
+            case,
+            version,
+            t,
+            details,
+            now,
+        )
+        .await
+        .map_err(|e| fail(db(e)))?
+        {
+            Updated::Stale => Err(fail(AppError::Stale)),
+            _ => Ok(()),
+        }
+    }
+
     pub fn verify_url(base: &str, code: &str) -> String {
         format!("{}/verify?code={code}", base.trim_end_matches('/'))
     }
@@ -395,7 +423,6 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
     use super::server::{db, fail, require, state};
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::domain::opinion::validate_draft;
-    use crate::store::accounts::Updated;
     use crate::store::{audit, cases, opinions, tx};
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -432,21 +459,7 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
             )
             .map_err(|e| fail(ssr::refused(e)))?;
             let details = serde_json::json!({ "revision": revision });
-            if cases::record_transition(
-                &txn,
-                Some(&me.actor),
-                &case,
-                input.version,
-                &t,
-                details,
-                now,
-            )
-            .await
-            .map_err(|e| fail(db(e)))?
-                == Updated::Stale
-            {
-                return Err(fail(AppError::Stale));
-            }
+            ssr::record(&txn, &me, &case, input.version, &t, details, now).await?;
         }
         CaseState::OpinionDrafted => {
             // An edit: the case's version moves on so that a signature of the old text is stale.
@@ -514,7 +527,6 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
     use crate::domain::error::FieldErrors;
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::domain::opinion::validate_dissent;
-    use crate::store::accounts::Updated;
     use crate::store::{audit, cases, opinions, passwords, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
@@ -552,21 +564,7 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
         .await
         .map_err(|e| fail(db(e)))?;
     let details = serde_json::json!({ "revision": op.revision, "digest": op.digest });
-    if cases::record_transition(
-        &txn,
-        Some(&me.actor),
-        &case,
-        input.version,
-        &t,
-        details,
-        now,
-    )
-    .await
-    .map_err(|e| fail(db(e)))?
-        == Updated::Stale
-    {
-        return Err(fail(AppError::Stale));
-    }
+    ssr::record(&txn, &me, &case, input.version, &t, details, now).await?;
     let sig = opinions::record_signature(
         &txn,
         st.signer.as_ref(),
@@ -604,7 +602,6 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
     use super::server::{db, fail, internal, require, state};
     use crate::domain::error::FieldErrors;
     use crate::domain::lifecycle::{apply, Action, Initiator};
-    use crate::store::accounts::Updated;
     use crate::store::{audit, cases, opinions, passwords, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
@@ -639,13 +636,7 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
         .await
         .map_err(|e| fail(db(e)))?;
     let details = serde_json::json!({ "revision": op.revision, "digest": op.digest });
-    if cases::record_transition(&txn, Some(&me.actor), &case, version, &t, details, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-        == Updated::Stale
-    {
-        return Err(fail(AppError::Stale));
-    }
+    ssr::record(&txn, &me, &case, version, &t, details, now).await?;
     let bundle = opinions::seal(
         &txn,
         st.signer.as_ref(),
