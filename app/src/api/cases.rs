@@ -301,11 +301,7 @@ mod ssr {
         {
             activities.clear();
         }
-        let lead_drafting = me
-            .actor
-            .expert()
-            .and_then(|e| facts.active_seat(e))
-            .is_some_and(|s| s.lead && s.status == crate::domain::lifecycle::SeatStatus::Accepted)
+        let lead_drafting = me.actor.expert().is_some_and(|e| facts.is_lead(e))
             && facts.state == CaseState::UnderReview;
         let can_view_opinion =
             lead_drafting || authorize(&me.actor, &Permission::ViewOpinion, Some(&facts)).is_ok();

@@ -161,10 +161,7 @@ mod ssr {
 
     /// The lead of the case's panel (accepted seat marked lead) is this user.
     pub fn is_lead(me: &Me, facts: &crate::domain::lifecycle::CaseFacts) -> bool {
-        me.actor
-            .expert()
-            .and_then(|e| facts.active_seat(e))
-            .is_some_and(|s| s.lead && s.status == crate::domain::lifecycle::SeatStatus::Accepted)
+        me.actor.expert().is_some_and(|e| facts.is_lead(e))
     }
 
     pub async fn sealed_view(
@@ -424,8 +421,6 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::domain::opinion::validate_draft;
     use crate::store::{audit, cases, opinions, tx};
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -463,21 +458,10 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
         }
         CaseState::OpinionDrafted => {
             // An edit: the case's version moves on so that a signature of the old text is stale.
-            let r = crate::store::entities::jd_case::Entity::update_many()
-                .col_expr(
-                    crate::store::entities::jd_case::Column::Version,
-                    Expr::value(input.version + 1),
-                )
-                .col_expr(
-                    crate::store::entities::jd_case::Column::UpdatedAt,
-                    Expr::value(now),
-                )
-                .filter(crate::store::entities::jd_case::Column::Id.eq(case.id))
-                .filter(crate::store::entities::jd_case::Column::Version.eq(input.version))
-                .exec(&txn)
+            if !cases::bump_version(&txn, case.id, input.version, now)
                 .await
-                .map_err(|e| fail(db(e)))?;
-            if r.rows_affected != 1 {
+                .map_err(|e| fail(db(e)))?
+            {
                 return Err(fail(AppError::Stale));
             }
             cases::note_event(

@@ -348,6 +348,12 @@ impl CaseFacts {
             .find(|s| s.expert == expert && s.status.is_active())
     }
 
+    /// The expert holds the panel lead's (组长) accepted seat.
+    pub fn is_lead(&self, expert: ExpertId) -> bool {
+        self.active_seat(expert)
+            .is_some_and(|s| s.lead && s.status == SeatStatus::Accepted)
+    }
+
     /// The seats that count towards the panel.
     pub fn active_seats(&self) -> impl Iterator<Item = &SeatFacts> {
         self.seats.iter().filter(|s| s.status.is_active())

@@ -165,6 +165,24 @@ async fn event<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Moves a case's version on without changing its state (an edit the case's readers must not
+/// miss, e.g. a new revision of the opinion); `false` when the version no longer matches.
+pub async fn bump_version<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let r = jd_case::Entity::update_many()
+        .col_expr(jd_case::Column::Version, Expr::value(version + 1))
+        .col_expr(jd_case::Column::UpdatedAt, Expr::value(now))
+        .filter(jd_case::Column::Id.eq(case_id))
+        .filter(jd_case::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
 /// A timeline entry that changes no state (e.g. the lead revised the opinion).
 pub async fn note_event<C: ConnectionTrait>(
     c: &C,

@@ -932,15 +932,7 @@ pub async fn set_lead<C: ConnectionTrait>(
     seat_id: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    use super::entities::jd_case;
-    let r = jd_case::Entity::update_many()
-        .col_expr(jd_case::Column::Version, Expr::value(version + 1))
-        .col_expr(jd_case::Column::UpdatedAt, Expr::value(now))
-        .filter(jd_case::Column::Id.eq(case.id))
-        .filter(jd_case::Column::Version.eq(version))
-        .exec(c)
-        .await?;
-    if r.rows_affected != 1 {
+    if !cases::bump_version(c, case.id, version, now).await? {
         return Ok(false);
     }
     seat::Entity::update_many()
