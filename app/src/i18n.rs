@@ -19,6 +19,7 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/sheets.txt"),
     include_str!("../locales/zh-CN/activities.txt"),
     include_str!("../locales/zh-CN/opinions.txt"),
+    include_str!("../locales/zh-CN/rereview.txt"),
 ];
 const EN: &[&str] = &[
     include_str!("../locales/en/ui.txt"),
@@ -29,6 +30,7 @@ const EN: &[&str] = &[
     include_str!("../locales/en/sheets.txt"),
     include_str!("../locales/en/activities.txt"),
     include_str!("../locales/en/opinions.txt"),
+    include_str!("../locales/en/rereview.txt"),
 ];
 
 type Table = HashMap<&'static str, &'static str>;

@@ -2,39 +2,11 @@ import { expect, test, Browser, Page } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
 import { DEMO_PASSWORD, hydrated, noHorizontalScroll, signIn } from "./helpers";
-import { apiAs, call, EXPERT_ACCOUNTS, underReview } from "./setup";
+import { apiAs, EXPERT_ACCOUNTS, submitSheets, underReview } from "./setup";
 
 // The opinion: the lead drafts it, three experts sign, the director seals and determines, the
 // institution downloads the PDF, and the public verification page confirms it and rejects a
 // modified copy.
-
-/** The required indicators of rubric v1 (read from the rubric itself). */
-function requiredIndicators(): string[] {
-  const text = fs.readFileSync(path.join(__dirname, "../../app/rubric/v1.toml"), "utf8");
-  return text
-    .split("[[dimensions.indicators]]")
-    .slice(1)
-    .filter((b) => /required\s*=\s*true/.test(b))
-    .map((b) => /id\s*=\s*"([^"]+)"/.exec(b)![1]);
-}
-
-/** Every member submits a complete non-subject sheet (over HTTP). */
-async function submitSheets(caseId: number, experts: string[]) {
-  for (const e of experts) {
-    const ctx = await apiAs(EXPERT_ACCOUNTS[e]);
-    const page = await (await ctx.post("/api/my_sheet", { form: { case_id: String(caseId) } })).json();
-    const material = page.refs.find((r: any) => r.kind === "material").id;
-    const ratings: Record<string, unknown> = {};
-    for (const id of requiredIndicators()) {
-      ratings[id] = { rating: "N", evidence: "课程方案显示以兴趣培养为主", refs: [{ kind: "material", id: material }] };
-    }
-    const sheet = { ...page.sheet, ratings, negative_list_hits: [], remarks: "" };
-    await call(ctx, "save_sheet", {
-      input: { case_id: caseId, base_version: 0, sheet, save_id: `e2e-${e}`, submit: true, password: DEMO_PASSWORD },
-    });
-    await ctx.dispose();
-  }
-}
 
 async function as(browser: Browser, username: string): Promise<Page> {
   const ctx = await browser.newContext();

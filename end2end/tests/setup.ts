@@ -1,4 +1,6 @@
 import { APIRequestContext, expect, request } from "@playwright/test";
+import * as fs from "fs";
+import * as path from "path";
 import { DEMO_PASSWORD } from "./helpers";
 
 // Setting up cases over HTTP for the journeys that start later in a case's life.
@@ -14,6 +16,11 @@ export const EXPERT_ACCOUNTS: Record<string, string> = {
   "5": "zhuanjia-4",
   "6": "zhuanjia-fl",
 };
+
+/** The account of any demo expert by id: the six named ones, then zj07 … zj48. */
+export function expertAccount(id: string | number): string {
+  return EXPERT_ACCOUNTS[String(id)] ?? `zj${String(id).padStart(2, "0")}`;
+}
 
 export async function apiAs(username: string): Promise<APIRequestContext> {
   const ctx = await request.newContext({ baseURL });
@@ -80,4 +87,78 @@ export async function underReview(itemName: string): Promise<{ caseId: number; e
   }
   await clerk.dispose();
   return { caseId, experts };
+}
+
+/** The required indicators of rubric v1 (read from the rubric itself). */
+export function requiredIndicators(): string[] {
+  const text = fs.readFileSync(path.join(__dirname, "../../app/rubric/v1.toml"), "utf8");
+  return text
+    .split("[[dimensions.indicators]]")
+    .slice(1)
+    .filter((b) => /required\s*=\s*true/.test(b))
+    .map((b) => /id\s*=\s*"([^"]+)"/.exec(b)![1]);
+}
+
+/** Every member submits a complete non-subject sheet (over HTTP). */
+export async function submitSheets(caseId: number, experts: string[]) {
+  for (const e of experts) {
+    const ctx = await apiAs(expertAccount(e));
+    const page = await (await ctx.post("/api/my_sheet", { form: { case_id: String(caseId) } })).json();
+    const material = page.refs.find((r: any) => r.kind === "material").id;
+    const ratings: Record<string, unknown> = {};
+    for (const id of requiredIndicators()) {
+      ratings[id] = { rating: "N", evidence: "课程方案显示以兴趣培养为主", refs: [{ kind: "material", id: material }] };
+    }
+    const sheet = { ...page.sheet, ratings, negative_list_hits: [], remarks: "" };
+    await call(ctx, "save_sheet", {
+      input: { case_id: caseId, base_version: 0, sheet, save_id: `e2e-${caseId}-${e}`, submit: true, password: DEMO_PASSWORD },
+    });
+    await ctx.dispose();
+  }
+}
+
+/** The panel drawn by `clerk` accepts every seat; returns the members' expert ids. */
+export async function seatPanel(caseId: number, clerk: string, size: number): Promise<string[]> {
+  const ctx = await apiAs(clerk);
+  await call(ctx, "run_draw", {
+    input: { id: caseId, version: await caseVersion(ctx, caseId), kind: "initial", panel_size: size, backups: 2, reason: "", observer: null },
+  });
+  const page = await (await ctx.post("/api/draw_page", { form: { id: String(caseId) } })).json();
+  const experts: string[] = page.seats.map((s: any) => String(s.expert_id));
+  for (const e of experts) {
+    const x = await apiAs(expertAccount(e));
+    await call(x, "case_action", {
+      input: { id: caseId, version: await caseVersion(x, caseId), action: { kind: "accept_seat", declaration_signed: true } },
+    });
+    await x.dispose();
+  }
+  await ctx.dispose();
+  return experts;
+}
+
+/** Sheets, the lead's draft, every signature and `director`'s seal (over HTTP). */
+export async function sealedOpinion(caseId: number, experts: string[], director: string) {
+  await submitSheets(caseId, experts);
+  for (const e of experts) {
+    const ctx = await apiAs(expertAccount(e));
+    const v = await (await ctx.post("/api/opinion_page", { form: { case_id: String(caseId) } })).json();
+    if (v.can_draft) {
+      await call(ctx, "save_opinion", { input: { case_id: caseId, version: v.version, draft: v.draft } });
+    }
+    await ctx.dispose();
+  }
+  for (const e of experts) {
+    const ctx = await apiAs(expertAccount(e));
+    const v = await (await ctx.post("/api/opinion_page", { form: { case_id: String(caseId) } })).json();
+    await call(ctx, "sign_opinion", {
+      input: { case_id: caseId, version: v.version, revision: v.content.revision, password: DEMO_PASSWORD, dissent: "" },
+    });
+    await ctx.dispose();
+  }
+  const d = await apiAs(director);
+  const r = await d.post("/api/seal_opinion", {
+    form: { case_id: String(caseId), version: String(await caseVersion(d, caseId)), password: DEMO_PASSWORD },
+  });
+  expect(r.status(), await r.text()).toBe(200);
+  await d.dispose();
 }

@@ -19,6 +19,11 @@ fn print_demo_accounts(addr: &std::net::SocketAddr) {
     for a in seed::DEMO_ACCOUNTS {
         println!("  {:<14} {:<22} {}", a.username, a.role.code(), a.note);
     }
+    println!(
+        "  {} … {}  expert  其余专家 every other expert of the pool",
+        seed::other_expert_username(6),
+        seed::other_expert_username(47)
+    );
     println!();
 }
 

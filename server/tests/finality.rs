@@ -47,7 +47,7 @@ async fn state(s: &Srv, who: &str, id: i64) -> String {
 
 async fn ask(s: &Srv, inst: &str, id: i64) -> (u16, serde_json::Value) {
     let ver = version_of(s, inst, id).await;
-    s.call(inst, "case_action", json!({ "input": { "id": id, "version": ver, "action": { "kind": "request_rereview", "grounds": "课程以创作实践为主，结论所依据的材料有误。" } } })).await
+    s.call(inst, "request_rereview", json!({ "input": { "id": id, "version": ver, "application": { "grounds": "课程以创作实践为主，结论所依据的材料有误。", "request": "请求维持非学科类并更正理由", "undertaking": true } } })).await
 }
 
 #[tokio::test]
@@ -81,7 +81,8 @@ async fn the_window_closes_at_midnight_and_the_job_makes_the_case_final() {
         s.clock.advance(Duration::minutes(1));
         let (st, v) = ask(&s, &inst, b).await;
         assert_eq!(st, 409, "{v}");
-        assert_eq!(v["Refused"]["key"], "err.guard.rereview_window_closed");
+        assert_eq!(v["RefusedWith"]["key"], "err.rereview.closed_on", "{v}");
+        assert_eq!(v["RefusedWith"]["args"][0][1], "2026-04-22", "{v}");
         assert_eq!(state(&s, &inst, b).await, "determined");
         assert_eq!(settle_due(&s.db.db, s.clock.now()).await.unwrap(), 1);
         assert_eq!(state(&s, &inst, b).await, "final");

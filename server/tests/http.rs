@@ -694,7 +694,10 @@ async fn get_never_changes_state() {
         "still signed in"
     );
     assert!(!s.account("jigou").await.disabled);
-    assert_eq!(s.accounts_snapshot().await.len(), seed::DEMO_ACCOUNTS.len());
+    assert_eq!(
+        s.accounts_snapshot().await.len(),
+        seed::demo_account_count()
+    );
     assert_eq!(s.sessions().await, sessions_before);
     assert_eq!(s.actions().await.len(), events_before);
     s.finish().await;
@@ -897,7 +900,10 @@ async fn oversized_and_malformed_bodies_get_4xx_and_the_server_goes_on() {
     // Still answering, nothing changed.
     assert_eq!(s.get("/healthz").await.status(), StatusCode::OK);
     assert_eq!(s.whoami(&admin).await["username"], "admin");
-    assert_eq!(s.accounts_snapshot().await.len(), seed::DEMO_ACCOUNTS.len());
+    assert_eq!(
+        s.accounts_snapshot().await.len(),
+        seed::demo_account_count()
+    );
     let acts = s.actions().await.split_off(events_before);
     assert!(
         acts.iter().all(|a| a == "auth.login_failed"),

@@ -26,6 +26,8 @@ pub struct CaseRow {
     pub updated_at: String,
     pub due_on: Option<NaiveDate>,
     pub deadline: Option<DeadlineStatus>,
+    /// The time limit the due date belongs to.
+    pub clock: Option<DeadlineClock>,
 }
 
 /// A material file as the case page shows it.
@@ -111,6 +113,8 @@ pub struct CaseDetail {
     pub can_view_opinion: bool,
     /// Where the opinion stands, for the case page's summary.
     pub opinion: Option<OpinionSummary>,
+    /// Re-review: the window, the application, the linked case, both rounds' opinions.
+    pub rereview: super::rereview::RereviewInfo,
 }
 
 /// The opinion's progress as the case page shows it.
@@ -201,6 +205,7 @@ mod ssr {
                 updated_at: cst(c.updated_at),
                 due_on: c.due_on,
                 deadline: deadline(&c, now),
+                clock: cases::clock_of(&c),
             })
             .collect())
     }
@@ -262,6 +267,8 @@ mod ssr {
             .map_err(|e| fail(db(e)))?;
         let by = Initiator::User(me.actor);
         let actions = available_actions(&facts, &by);
+        let rereview =
+            crate::api::rereview::ssr_info(&st.db, me, &case, &facts, &actions, now).await?;
         let invitation_only = crate::domain::access::case_view(&me.actor, &facts)
             == crate::domain::access::CaseView::Invitation;
         let names_visible = authorize(&me.actor, &Permission::ViewPanelNames, Some(&facts)).is_ok();
@@ -426,6 +433,7 @@ mod ssr {
             activity_rules,
             can_view_opinion,
             opinion,
+            rereview,
         })
     }
 }
@@ -478,6 +486,63 @@ pub async fn county_cases(view: String) -> Result<Vec<CaseRow>, AppError> {
         .await
     }
     .map_err(|e| fail(db(e)))?;
+    ssr::rows(&st.db, list, st.clock.now()).await
+}
+
+/// 待办与期限: the bureau user's work with its time limits, soonest due first, overdue shown.
+/// Clerks: intake, draw, panel review (and the prefecture's re-review cases); directors:
+/// sealing, the decision on forwarding a re-review, sealed opinions to determine, and at the
+/// prefecture the escalated cases.
+#[server(prefix = "/api", endpoint = "my_work")]
+pub async fn my_work() -> Result<Vec<CaseRow>, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::lifecycle::CaseLevel;
+    use crate::domain::role::Scope;
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let (county, level) = match (me.actor.role, me.actor.scope) {
+        (Role::CountyClerk | Role::CountyDirector, Scope::County(c)) => {
+            (Some(c.0), CaseLevel::County)
+        }
+        (Role::PrefectureClerk | Role::PrefectureDirector, Scope::Prefecture) => {
+            (None, CaseLevel::Prefecture)
+        }
+        _ => return Err(fail(AppError::Forbidden)),
+    };
+    let director = matches!(
+        me.actor.role,
+        Role::CountyDirector | Role::PrefectureDirector
+    );
+    let clocks: Vec<&str> = if director {
+        vec![
+            DeadlineClock::Sealing.code(),
+            DeadlineClock::ForwardingDecision.code(),
+            DeadlineClock::PrefectureDetermination.code(),
+        ]
+    } else {
+        vec![
+            DeadlineClock::Intake.code(),
+            DeadlineClock::Draw.code(),
+            DeadlineClock::PanelReview.code(),
+            DeadlineClock::PrefectureDetermination.code(),
+        ]
+    };
+    let states: Vec<&str> = match (director, level) {
+        (true, CaseLevel::County) => vec![CaseState::OpinionSealed.code()],
+        (true, CaseLevel::Prefecture) => {
+            vec![CaseState::Escalated.code(), CaseState::OpinionSealed.code()]
+        }
+        (false, _) => vec![],
+    };
+    let mut list = crate::store::cases::work(&st.db, county, level, &clocks, &states)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    // A sealed prefecture opinion waits for the prefecture director too.
+    if director && level == CaseLevel::Prefecture {
+        list.retain(|c| {
+            c.state != CaseState::OpinionSealed.code() || c.level == CaseLevel::Prefecture.code()
+        });
+    }
     ssr::rows(&st.db, list, st.clock.now()).await
 }
 
@@ -605,8 +670,23 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
             key: "err.opinion.use_opinion_page".into(),
         }));
     }
+    // The re-review application is a form of its own (grounds, request, evidence, undertaking).
+    if input.action.kind() == ActionKind::RequestRereview {
+        return Err(fail(AppError::Refused {
+            key: "err.rereview.use_form".into(),
+        }));
+    }
     if case.version != input.version {
         return Err(fail(AppError::Stale));
+    }
+    // Refusing to forward needs written reasons; comments on forwarding are optional.
+    if let Action::ForwardRereview { reasons } | Action::RefuseRereview { reasons } = &input.action
+    {
+        let forward = matches!(input.action, Action::ForwardRereview { .. });
+        let errs = crate::domain::rereview::validate_decision(forward, reasons);
+        if !errs.is_empty() {
+            return Err(fail(AppError::Validation(errs)));
+        }
     }
     // A county determination after the seal follows the sealed opinion; an undetermined panel
     // is escalated to the prefecture instead.
@@ -669,6 +749,10 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     {
         return Err(fail(AppError::Stale));
     }
+    // Forwarding opens the prefecture case; the prefecture's determination closes the parent.
+    crate::store::rereview::after_transition(&txn, Some(&me.actor), &case, &t, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
     // A returned opinion is void with its signatures: the lead drafts it again.
     if t.action == ActionKind::ReturnOpinion {
         crate::store::opinions::void_drafts(&txn, case.id)

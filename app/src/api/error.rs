@@ -23,6 +23,11 @@ pub enum AppError {
     Stale,
     /// Refused by a rule, with a translation key.
     Refused { key: String },
+    /// Refused by a rule whose message names values (e.g. the date a window closed).
+    RefusedWith {
+        key: String,
+        args: Vec<(String, String)>,
+    },
     /// Field-addressed validation errors.
     Validation(FieldErrors),
     /// Something broke on the server; the log has the details under this id.
@@ -69,7 +74,7 @@ impl AppError {
             AppError::BadCredentials => "error.bad_credentials",
             AppError::Throttled { .. } => "error.throttled",
             AppError::Stale => "error.stale",
-            AppError::Refused { key } => key,
+            AppError::Refused { key } | AppError::RefusedWith { key, .. } => key,
             AppError::Validation(_) => "error.validation",
             AppError::Internal { .. } => "error.internal",
             AppError::Transport(_) => "error.transport",
@@ -81,6 +86,7 @@ impl AppError {
         match self {
             AppError::Throttled { minutes } => vec![("minutes".into(), minutes.to_string())],
             AppError::Internal { id } => vec![("id".into(), id.clone())],
+            AppError::RefusedWith { args, .. } => args.clone(),
             _ => vec![],
         }
     }
@@ -106,7 +112,7 @@ impl AppError {
             AppError::BadCredentials => 401,
             AppError::Throttled { .. } => 429,
             AppError::Stale => 409,
-            AppError::Refused { .. } => 409,
+            AppError::Refused { .. } | AppError::RefusedWith { .. } => 409,
             AppError::Validation(_) => 422,
             AppError::Internal { .. } | AppError::Transport(_) => 500,
         }

@@ -192,6 +192,23 @@ async fn receive(
     })
 }
 
+/// Application materials while the institution may edit or supplement; new evidence for a
+/// re-review while the window is open.
+fn may_upload(
+    me: &Me,
+    kind: MaterialKind,
+    facts: &crate::domain::lifecycle::CaseFacts,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    if kind != MaterialKind::RereviewEvidence {
+        return authorize(&me.actor, &Permission::UploadMaterial, Some(facts))
+            .map_err(super::denied);
+    }
+    authorize(&me.actor, &Permission::UploadRereviewEvidence, Some(facts))
+        .map_err(super::denied)?;
+    super::rereview::window_open(facts, now)
+}
+
 async fn upload(
     st: AppState,
     case_id: i64,
@@ -206,12 +223,13 @@ async fn upload(
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
     let facts = cases::facts(&st.db, &case).await.map_err(internal)?;
-    authorize(&me.actor, &Permission::UploadMaterial, Some(&facts)).map_err(super::denied)?;
     let Some(kind) = MaterialKind::from_code(&q.kind) else {
+        authorize(&me.actor, &Permission::UploadMaterial, Some(&facts)).map_err(super::denied)?;
         let mut e = FieldErrors::new();
         e.add("kind", "err.file.kind_unknown");
         return Err(AppError::Validation(e));
     };
+    may_upload(&me, kind, &facts, st.clock.now())?;
     let name = q.name.trim().to_string();
     let existing = cases::materials(&st.db, case_id).await.map_err(internal)?;
     let case_total: u64 = existing
@@ -263,7 +281,7 @@ async fn upload(
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
     let facts = cases::facts(&txn, &case).await.map_err(internal)?;
-    authorize(&me.actor, &Permission::UploadMaterial, Some(&facts)).map_err(super::denied)?;
+    may_upload(&me, kind, &facts, now)?;
     record_blob(&txn, &received.sha256, received.size, file_type, now)
         .await
         .map_err(internal)?;

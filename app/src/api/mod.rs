@@ -12,6 +12,7 @@ pub mod experts;
 pub mod files;
 pub mod institutions;
 pub mod opinions;
+pub mod rereview;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod sheets;

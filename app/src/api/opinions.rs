@@ -85,6 +85,8 @@ pub struct OpinionView {
     /// The prefecture director decides an escalated case (either category, with reasons).
     pub can_determine_escalated: bool,
     pub can_escalate: bool,
+    /// The prefecture director orders a prefecture panel for an escalated case instead.
+    pub can_order_panel: bool,
     pub seal: Option<SealView>,
     pub determined: Option<DeterminationView>,
 }
@@ -408,6 +410,12 @@ pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
                 now,
             ),
         can_escalate: ssr::may(&me, &facts, &Action::Escalate { reason: "x".into() }, now),
+        can_order_panel: ssr::may(
+            &me,
+            &facts,
+            &Action::OrderPrefecturePanel { reason: "x".into() },
+            now,
+        ),
         seal,
         determined,
     })

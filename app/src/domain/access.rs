@@ -118,6 +118,9 @@ pub enum Permission {
     EditApplication,
     /// Upload material — DRAFT, RETURNED, AWAITING_INFO.
     UploadMaterial,
+    /// Upload new evidence for a re-review application (复审新证据) — a determined county case
+    /// of one's own institution (the window is checked with the clock by the caller).
+    UploadRereviewEvidence,
     /// Download a material file.
     DownloadMaterial,
     /// Who sits on the panel (names are hidden from the institution until the determination).
@@ -181,6 +184,7 @@ impl Permission {
                 | Permission::ViewCaseFile
                 | Permission::EditApplication
                 | Permission::UploadMaterial
+                | Permission::UploadRereviewEvidence
                 | Permission::DownloadMaterial
                 | Permission::ViewPanelNames
                 | Permission::ViewDrawRecord
@@ -331,6 +335,9 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
                     CaseState::Draft | CaseState::Returned | CaseState::AwaitingInfo
                 ),
         ),
+        Permission::UploadRereviewEvidence => {
+            allow(own_institution && st == CaseState::Determined && f.level == CaseLevel::County)
+        }
         Permission::ViewPanelNames => allow(!own_institution || st.is_determined()),
         // The draw record names every excluded expert and why: bureau and observers only.
         Permission::ViewDrawRecord => allow(is_bureau_or_observer(role)),
@@ -574,6 +581,33 @@ mod tests {
         );
         assert_eq!(
             authorize(&clerk, &Permission::UploadMaterial, Some(&waiting)),
+            Err(Denied::Forbidden)
+        );
+        // New evidence for a re-review: the institution, on its determined county case only.
+        let determined = case(CaseState::Determined, CaseLevel::County);
+        assert_eq!(
+            authorize(
+                &inst,
+                &Permission::UploadRereviewEvidence,
+                Some(&determined)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&inst, &Permission::UploadRereviewEvidence, Some(&waiting)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(
+                &clerk,
+                &Permission::UploadRereviewEvidence,
+                Some(&determined)
+            ),
+            Err(Denied::Forbidden)
+        );
+        let child = case(CaseState::Determined, CaseLevel::Prefecture);
+        assert_eq!(
+            authorize(&inst, &Permission::UploadRereviewEvidence, Some(&child)),
             Err(Denied::Forbidden)
         );
         // Sheets.

@@ -455,6 +455,8 @@ pub enum Action {
     RefuseRereview { reasons: String },
     /// 转报州级复审.
     ForwardRereview { reasons: String },
+    /// 州级裁决: the prefecture director orders a prefecture panel for an escalated case.
+    OrderPrefecturePanel { reason: String },
     /// 结论生效 (system).
     Finalize,
     /// 终止 (concealment or false material).
@@ -493,12 +495,13 @@ pub enum ActionKind {
     RequestRereview,
     RefuseRereview,
     ForwardRereview,
+    OrderPrefecturePanel,
     Finalize,
     Terminate,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 30] = [
+    pub const ALL: [ActionKind; 31] = [
         ActionKind::Submit,
         ActionKind::Withdraw,
         ActionKind::Return,
@@ -527,6 +530,7 @@ impl ActionKind {
         ActionKind::RequestRereview,
         ActionKind::RefuseRereview,
         ActionKind::ForwardRereview,
+        ActionKind::OrderPrefecturePanel,
         ActionKind::Finalize,
         ActionKind::Terminate,
     ];
@@ -562,6 +566,7 @@ impl ActionKind {
             ActionKind::RequestRereview => "request_rereview",
             ActionKind::RefuseRereview => "refuse_rereview",
             ActionKind::ForwardRereview => "forward_rereview",
+            ActionKind::OrderPrefecturePanel => "order_prefecture_panel",
             ActionKind::Finalize => "finalize",
             ActionKind::Terminate => "terminate",
         }
@@ -608,6 +613,7 @@ impl Action {
             Action::RequestRereview { .. } => ActionKind::RequestRereview,
             Action::RefuseRereview { .. } => ActionKind::RefuseRereview,
             Action::ForwardRereview { .. } => ActionKind::ForwardRereview,
+            Action::OrderPrefecturePanel { .. } => ActionKind::OrderPrefecturePanel,
             Action::Finalize => ActionKind::Finalize,
             Action::Terminate { .. } => ActionKind::Terminate,
         }
@@ -627,6 +633,7 @@ impl Action {
             | Action::ResumeReview { reason }
             | Action::ReturnOpinion { reason }
             | Action::Escalate { reason }
+            | Action::OrderPrefecturePanel { reason }
             | Action::Terminate { reason } => reason.clone(),
             Action::Return { deficiencies } => deficiencies.join("；"),
             Action::DetermineDirectly { reasons, .. }
@@ -945,7 +952,7 @@ macro_rules! terminate_from {
     };
 }
 
-const MAIN_RULES: [Rule; 40] = [
+const MAIN_RULES: [Rule; 41] = [
     rule!(Draft, Submit => Submitted, [Institution], g_submit),
     rule!(Returned, Submit => Submitted, [Institution], g_submit),
     rule!(Draft, Withdraw => Withdrawn, [Institution], g_before_draw),
@@ -980,6 +987,7 @@ const MAIN_RULES: [Rule; 40] = [
     rule!(OpinionSealed, Escalate => Escalated, [Director], g_escalate),
     rule!(OpinionSealed, Determine => Determined, [Director], g_reason),
     rule!(Escalated, Determine => Determined, [PrefectureDirector], g_reason),
+    rule!(Escalated, OrderPrefecturePanel => Forwarded, [PrefectureDirector], g_reason),
     rule!(Determined, RequestRereview => RereviewRequested, [Institution], g_rereview),
     rule!(RereviewRequested, RefuseRereview => RereviewRefused, [Director], g_reason),
     rule!(RereviewRequested, ForwardRereview => Forwarded, [Director], g_none),
@@ -1408,6 +1416,10 @@ fn effects(facts: &CaseFacts, action: &Action, by: &Initiator) -> Vec<Effect> {
                 exclude_experts: facts.panel_experts(),
             },
         ],
+        Action::OrderPrefecturePanel { .. } => vec![E::OpenPrefectureChildCase {
+            parent: facts.id,
+            exclude_experts: facts.panel_experts(),
+        }],
         Action::Finalize => vec![E::StopAllClocks],
         Action::Terminate { .. } => vec![
             E::StopAllClocks,
@@ -1657,6 +1669,7 @@ mod tests {
             ActionKind::RequestRereview => Action::RequestRereview { grounds: r() },
             ActionKind::RefuseRereview => Action::RefuseRereview { reasons: r() },
             ActionKind::ForwardRereview => Action::ForwardRereview { reasons: r() },
+            ActionKind::OrderPrefecturePanel => Action::OrderPrefecturePanel { reason: r() },
             ActionKind::Finalize => Action::Finalize,
             ActionKind::Terminate => Action::Terminate { reason: r() },
         }
@@ -2308,6 +2321,45 @@ mod tests {
             ok(&fw, Action::Finalize, &Initiator::System).to,
             CaseState::Final
         );
+    }
+
+    #[test]
+    fn the_prefecture_director_orders_a_panel_for_an_escalated_case() {
+        let e = facts(CaseState::Escalated);
+        // Only the prefecture director, and only with a reason.
+        assert_eq!(
+            err(&e, sample(ActionKind::OrderPrefecturePanel), &director()),
+            TransitionError::NotAllowed
+        );
+        assert_eq!(
+            err(
+                &e,
+                Action::OrderPrefecturePanel { reason: " ".into() },
+                &p_director()
+            ),
+            TransitionError::GuardFailed {
+                key: "err.guard.reason_required"
+            }
+        );
+        let t = ok(&e, sample(ActionKind::OrderPrefecturePanel), &p_director());
+        assert_eq!(t.to, CaseState::Forwarded);
+        assert!(t.effects.contains(&Effect::OpenPrefectureChildCase {
+            parent: CaseId(1),
+            exclude_experts: vec![ExpertId(1), ExpertId(2), ExpertId(3)]
+        }));
+        // Not from any other state.
+        for st in CaseState::ALL
+            .into_iter()
+            .filter(|s| *s != CaseState::Escalated)
+        {
+            assert!(apply(
+                &facts(st),
+                &sample(ActionKind::OrderPrefecturePanel),
+                &p_director(),
+                now()
+            )
+            .is_err());
+        }
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn char_len(s: &str) -> usize {
 }
 
 /// Required text with a length range; pushes `err.required` or `err.text_too_short` / `err.text_too_long`.
-fn check_text(errs: &mut FieldErrors, field: &str, value: &str, min: usize, max: usize) {
+pub(crate) fn check_text(errs: &mut FieldErrors, field: &str, value: &str, min: usize, max: usize) {
     let v = value.trim();
     let n = char_len(v);
     if n == 0 {
@@ -799,10 +799,13 @@ pub enum MaterialKind {
     Promotional,
     /// 其他
     Other,
+    /// 复审新证据: filed with a re-review application (not part of the application's checklist).
+    RereviewEvidence,
 }
 
 impl MaterialKind {
-    pub const ALL: [MaterialKind; 10] = [
+    /// The kinds an application's checklist offers (the form's upload slots).
+    pub const APPLICATION: [MaterialKind; 10] = [
         MaterialKind::CoursePlan,
         MaterialKind::Textbook,
         MaterialKind::Supplementary,
@@ -813,6 +816,19 @@ impl MaterialKind {
         MaterialKind::EvaluationPlan,
         MaterialKind::Promotional,
         MaterialKind::Other,
+    ];
+    pub const ALL: [MaterialKind; 11] = [
+        MaterialKind::CoursePlan,
+        MaterialKind::Textbook,
+        MaterialKind::Supplementary,
+        MaterialKind::Syllabus,
+        MaterialKind::TeachingPlan,
+        MaterialKind::Schedule,
+        MaterialKind::LessonPlan,
+        MaterialKind::EvaluationPlan,
+        MaterialKind::Promotional,
+        MaterialKind::Other,
+        MaterialKind::RereviewEvidence,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -826,6 +842,7 @@ impl MaterialKind {
             MaterialKind::EvaluationPlan => "evaluation_plan",
             MaterialKind::Promotional => "promotional",
             MaterialKind::Other => "other",
+            MaterialKind::RereviewEvidence => "rereview_evidence",
         }
     }
     pub fn from_code(s: &str) -> Option<MaterialKind> {
@@ -843,6 +860,7 @@ impl MaterialKind {
             MaterialKind::EvaluationPlan => "material.evaluation_plan",
             MaterialKind::Promotional => "material.promotional",
             MaterialKind::Other => "material.other",
+            MaterialKind::RereviewEvidence => "material.rereview_evidence",
         }
     }
 }
@@ -1309,6 +1327,7 @@ mod tests {
             include_str!("password.rs"),
             include_str!("role.rs"),
             include_str!("terms.rs"),
+            include_str!("rereview.rs"),
         ];
         let prefixes = [
             "err.",

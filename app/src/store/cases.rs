@@ -207,6 +207,40 @@ pub async fn note_event<C: ConnectionTrait>(
     .await
 }
 
+/// The first timeline entry of a prefecture case opened from `reason` (the parent's number).
+pub async fn opened_event<C: ConnectionTrait>(
+    c: &C,
+    actor: Option<&Actor>,
+    case: &Case,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    event(
+        c,
+        case.id,
+        actor,
+        "open_child",
+        CaseState::Accepted,
+        CaseState::Accepted,
+        reason,
+        serde_json::json!({ "parent": case.parent_id }),
+        now,
+    )
+    .await?;
+    audit::append(
+        c,
+        entry(
+            actor,
+            "case.open_child",
+            case.id,
+            serde_json::json!({ "parent": case.parent_id, "number": case.number }),
+        ),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Case>, DbErr> {
     jd_case::Entity::find_by_id(id).one(c).await
 }
@@ -325,6 +359,7 @@ pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, 
         .count(c)
         .await?
         > 0;
+    let child = super::rereview::child_of(c, case.id).await?;
     Ok(CaseFacts {
         id: CaseId(case.id),
         level: CaseLevel::from_code(&case.level).unwrap_or(CaseLevel::County),
@@ -332,8 +367,8 @@ pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, 
         institution: InstitutionId(case.institution_id),
         state: CaseState::from_code(&case.state).unwrap_or(CaseState::Draft),
         parent: case.parent_id.map(CaseId),
-        child: None,
-        child_determined: false,
+        child: child.as_ref().map(|k| CaseId(k.id)),
+        child_determined: child.as_ref().is_some_and(|k| k.determined_on.is_some()),
         stage: item.stage,
         materials_present: present,
         undertaking_given: case.undertaking_given,
@@ -546,6 +581,37 @@ pub async fn for_county<C: ConnectionTrait>(
         q = q.filter(jd_case::Column::State.eq(s));
     }
     q.order_by_desc(jd_case::Column::Id).limit(500).all(c).await
+}
+
+/// Work with a running time limit (or waiting in one of `states`), soonest due first: a county's
+/// (`county` Some) or the prefecture's (`level` prefecture, plus `states` of any county).
+pub async fn work<C: ConnectionTrait>(
+    c: &C,
+    county: Option<i64>,
+    level: CaseLevel,
+    clocks: &[&str],
+    states: &[&str],
+) -> Result<Vec<Case>, DbErr> {
+    let mut timed = sea_orm::Condition::all()
+        .add(jd_case::Column::Level.eq(level.code()))
+        .add(jd_case::Column::Clock.is_in(clocks.iter().copied()));
+    if let Some(county) = county {
+        timed = timed.add(jd_case::Column::CountyId.eq(county));
+    }
+    let mut waiting =
+        sea_orm::Condition::all().add(jd_case::Column::State.is_in(states.iter().copied()));
+    if let Some(county) = county {
+        waiting = waiting
+            .add(jd_case::Column::CountyId.eq(county))
+            .add(jd_case::Column::Level.eq(level.code()));
+    }
+    jd_case::Entity::find()
+        .filter(sea_orm::Condition::any().add(timed).add(waiting))
+        .order_by_asc(jd_case::Column::DueOn)
+        .order_by_asc(jd_case::Column::Id)
+        .limit(500)
+        .all(c)
+        .await
 }
 
 /// The clock a case's deadline belongs to.

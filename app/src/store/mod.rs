@@ -21,6 +21,7 @@ pub mod opinions;
 pub mod passwords;
 pub mod pdf;
 pub mod reference;
+pub mod rereview;
 pub mod seed;
 pub mod sessions;
 pub mod sheets;

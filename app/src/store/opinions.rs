@@ -11,7 +11,7 @@ use super::signing::{self, Signer};
 use super::{reference, sheets};
 use crate::domain::activity::ActivityKind;
 use crate::domain::ids::ExpertId;
-use crate::domain::lifecycle::SeatStatus;
+use crate::domain::lifecycle::{CaseLevel, SeatStatus};
 use crate::domain::negative_list;
 use crate::domain::opinion::{
     canonical, check_bundle, seal_message, sign_message, ActivityLine, Broken, Conclusion,
@@ -461,8 +461,22 @@ pub async fn seal<C: ConnectionTrait>(
             signature: s.signature.clone(),
         });
     }
-    let key = signing::key_for(c, signer, &signing::bureau_party(case.county_id), now).await?;
-    let bureau_name = format!("{}教育局", content.county);
+    // A prefecture case (re-review, or a panel the prefecture ordered) bears the prefecture's
+    // seal; a county case its county bureau's.
+    let (party, bureau, bureau_name) = if case.level == CaseLevel::Prefecture.code() {
+        (
+            signing::prefecture_party(),
+            "prefecture".to_string(),
+            signing::PREFECTURE_BUREAU.to_string(),
+        )
+    } else {
+        (
+            signing::bureau_party(case.county_id),
+            case.county_id.to_string(),
+            format!("{}教育局", content.county),
+        )
+    };
+    let key = signing::key_for(c, signer, &party, now).await?;
     let mut bundle = SealedOpinion {
         format: FORMAT.into(),
         verify_code: fresh_code()?,
@@ -470,7 +484,7 @@ pub async fn seal<C: ConnectionTrait>(
         digest: op.digest.clone(),
         signatures: sigs,
         seal: Seal {
-            bureau: case.county_id.to_string(),
+            bureau,
             bureau_name,
             sealed_by: director_name.to_string(),
             sealed_at: now,
@@ -481,14 +495,7 @@ pub async fn seal<C: ConnectionTrait>(
         },
     };
     let msg = seal_message(&bundle);
-    let (_, signature) = signing::sign_as(
-        c,
-        signer,
-        &signing::bureau_party(case.county_id),
-        msg.as_bytes(),
-        now,
-    )
-    .await?;
+    let (_, signature) = signing::sign_as(c, signer, &party, msg.as_bytes(), now).await?;
     bundle.seal.signature = signature;
     opinion::Entity::update_many()
         .col_expr(opinion::Column::Status, Expr::value(SEALED))

@@ -307,6 +307,16 @@ fn demo_experts() -> Vec<DemoExpert> {
     v
 }
 
+/// How many accounts the demo data creates (the named ones and zj07 … zj48).
+pub fn demo_account_count() -> usize {
+    DEMO_ACCOUNTS.len() + demo_experts().len() - 6
+}
+
+/// The account of the n-th demo expert (0-based) beyond the six named ones: zj07 … zj48.
+pub fn other_expert_username(n: usize) -> String {
+    format!("zj{:02}", n + 1)
+}
+
 const TITLES: &[&str] = &["zhongji", "fugaoji", "zhenggaoji"];
 
 /// A valid 统一社会信用代码 for the n-th demo institution in a county.
@@ -464,10 +474,28 @@ pub async fn seed_demo(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bo
         .await?;
     }
 
+    // Every other demo expert signs in as zjNN (their number in the pool), so a prefecture
+    // panel drawn from the whole pool can be tried out.
+    for (i, id) in expert_ids.iter().enumerate().skip(6) {
+        accounts::create(
+            &txn,
+            NewAccount {
+                username: other_expert_username(i),
+                display_name: person(100 + i),
+                password_hash: hash.clone(),
+                role: Role::Expert,
+                scope: Scope::Expert(ExpertId(*id)),
+                must_change_password: false,
+            },
+            now,
+        )
+        .await?;
+    }
+
     audit::append(
         &txn,
         Entry::new("seed.demo", "database").details(serde_json::json!({
-            "counties": COUNTIES.len(), "institutions": inst_ids.len(), "experts": expert_ids.len(), "accounts": DEMO_ACCOUNTS.len()
+            "counties": COUNTIES.len(), "institutions": inst_ids.len(), "experts": expert_ids.len(), "accounts": demo_account_count()
         })),
         now,
     )

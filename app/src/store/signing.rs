@@ -168,6 +168,14 @@ pub fn bureau_party(county: i64) -> String {
     format!("bureau:{county}")
 }
 
+/// The prefecture bureau's signing party (its seal on prefecture cases).
+pub fn prefecture_party() -> String {
+    "bureau:prefecture".into()
+}
+
+/// The name on the prefecture's seal.
+pub const PREFECTURE_BUREAU: &str = "昌吉州教育局";
+
 /// The party's key, made on first use.
 pub async fn key_for<C: ConnectionTrait>(
     c: &C,

@@ -735,6 +735,13 @@ async fn seed_demo_loads_once_with_valid_data() {
             assert_eq!(a.role, d.role.code());
             assert!(!a.must_change_password && !a.disabled);
         }
+        // Every other expert of the pool has an account too (zj07 … zj48), scoped to them.
+        let others: Vec<_> = accts
+            .iter()
+            .filter(|a| a.username.starts_with("zj"))
+            .collect();
+        assert_eq!(others.len(), 42, "{}", t.kind);
+        assert!(others.iter().all(|a| accounts::actor_of(a).is_some()));
         // The demo password opens a demo account.
         let admin = accts.iter().find(|a| a.username == "admin").unwrap();
         assert!(super::passwords::verify(

@@ -19,6 +19,7 @@ pub mod material;
 pub mod opinion;
 pub mod opinion_signature;
 pub mod pool_loan;
+pub mod rereview_application;
 pub mod score_sheet;
 pub mod score_sheet_version;
 pub mod seat;

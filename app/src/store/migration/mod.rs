@@ -8,6 +8,7 @@ mod m20261128_000002_cases;
 mod m20261129_000003_pool_draw;
 mod m20261129_000004_review;
 mod m20261129_000005_opinion;
+mod m20261129_000006_rereview;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_pool_draw::Migration),
             Box::new(m20261129_000004_review::Migration),
             Box::new(m20261129_000005_opinion::Migration),
+            Box::new(m20261129_000006_rereview::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 //! The home page of each role (later issues fill them with work).
 
-use super::cases::list::{IntakeQueue, MyCases};
+use super::cases::list::{IntakeQueue, MyCases, MyWork};
 use super::cases::work::{AwaitingDraw, LoanRequests, MyInvitations, WitnessedDraws};
 use crate::api::auth::home_path;
 use crate::domain::role::Role;
@@ -105,10 +105,10 @@ fn role_home(role: Role) -> impl IntoView {
                 Role::Expert => view! { <MyInvitations /> }.into_any(),
                 Role::Observer => view! { <WitnessedDraws /> }.into_any(),
                 Role::CountyClerk | Role::CountyDirector => {
-                    view! { <IntakeQueue /> <AwaitingDraw /> }.into_any()
+                    view! { <IntakeQueue /> <MyWork /> <AwaitingDraw /> }.into_any()
                 }
                 Role::PrefectureClerk | Role::PrefectureDirector => {
-                    view! { <IntakeQueue /> <LoanRequests /> }.into_any()
+                    view! { <MyWork /> <IntakeQueue /> <LoanRequests /> }.into_any()
                 }
                 _ => view! { <div class="panel panel--empty"><p>{t(empty)}</p></div> }.into_any(),
             }}

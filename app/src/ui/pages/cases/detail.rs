@@ -63,6 +63,10 @@ fn next_step_key(role: Role, state: CaseState) -> &'static str {
             CaseState::Withdrawn => "next.institution.withdrawn",
             CaseState::NotAccepted => "next.institution.not_accepted",
             CaseState::Determined => "next.institution.determined",
+            CaseState::RereviewRequested => "next.institution.rereview_requested",
+            CaseState::RereviewRefused => "next.institution.rereview_refused",
+            CaseState::Forwarded => "next.institution.forwarded",
+            CaseState::Final => "next.institution.final",
             _ => "next.institution.other",
         },
         _ => match state {
@@ -71,6 +75,10 @@ fn next_step_key(role: Role, state: CaseState) -> &'static str {
             CaseState::PanelDrawn => "next.bureau.panel_drawn",
             CaseState::Suspended => "next.bureau.suspended",
             CaseState::UnderReview => "next.bureau.under_review",
+            CaseState::Escalated => "next.bureau.escalated",
+            CaseState::RereviewRequested => "next.bureau.rereview_requested",
+            CaseState::Forwarded => "next.bureau.forwarded",
+            CaseState::Final => "next.bureau.final",
             _ => "next.bureau.other",
         },
     }
@@ -175,6 +183,8 @@ fn CaseView(
             }
         })}
 
+        <super::rereview::RereviewSection case=case.clone() reload done />
+
         <h2>{t("case.item")}</h2>
         <dl class="summary-list">
             <div><dt>{t("form.item.name")}</dt><dd>{c.item.name.clone()}</dd></div>
@@ -256,7 +266,7 @@ fn CaseView(
             {c.events.clone().into_iter().map(|e| {
                 let action_label = if e.action == "create" {
                     locale.tr("case.timeline.create")
-                } else if e.action == "revise_opinion" || e.action == "set_lead" {
+                } else if e.action == "revise_opinion" || e.action == "set_lead" || e.action == "open_child" {
                     locale.tr(&format!("case.timeline.{}", e.action))
                 } else {
                     ActionKind::from_code(&e.action).map(|k| text_with(locale.0.get_untracked(), &k.label_key(), &[])).unwrap_or(e.action.clone())

@@ -417,7 +417,7 @@ pub fn ApplicationForm(initial: Option<CaseDetail>) -> impl IntoView {
                 <p class="hint">{t("form.materials.hint")}</p>
                 <Show when=move || case_id.get().is_some() fallback=|| view! { <div class="panel"><p>{t("form.materials.save_first")}</p></div> }>
                     <div class="materials" data-testid="materials">
-                        {MaterialKind::ALL.into_iter().map(|kind| view! { <MaterialSlot kind case_id materials server_error /> }).collect_view()}
+                        {MaterialKind::APPLICATION.into_iter().map(|kind| view! { <MaterialSlot kind case_id materials server_error /> }).collect_view()}
                     </div>
                 </Show>
 
@@ -493,7 +493,7 @@ fn now_text() -> String {
 /// One line of the materials checklist: the kind, its current files, an upload control with a
 /// progress bar, and a replace control for each current file.
 #[component]
-fn MaterialSlot(
+pub fn MaterialSlot(
     kind: MaterialKind,
     case_id: RwSignal<Option<i64>>,
     materials: RwSignal<Vec<MaterialView>>,

@@ -1,7 +1,7 @@
 //! Case lists: the institution's applications, the county's intake queue.
 
 use super::{DeadlineTag, StateTag};
-use crate::api::cases::{county_cases, my_cases, CaseRow};
+use crate::api::cases::{county_cases, my_cases, my_work, CaseRow};
 use crate::domain::lifecycle::CaseState;
 use crate::i18n::use_locale;
 use crate::ui::t;
@@ -36,7 +36,8 @@ fn table(rows: Vec<CaseRow>, show_institution: bool) -> impl IntoView {
                                     {show_institution.then(|| view! { <td>{r.institution_name.clone()}</td> })}
                                     <td><StateTag state=r.state /></td>
                                     <td>{r.submitted_at.clone().unwrap_or_else(|| "—".into())}</td>
-                                    <td>
+                                    <td data-testid="row-deadline">
+                                        {r.clock.map(|c| { let k = c.label_key(); view! { <span>{move || locale.tr(k)}</span> " " } })}
                                         {r.deadline.map(|d| view! { <DeadlineTag status=d /> " " })}
                                         {r.due_on.map(|d| d.format("%Y-%m-%d").to_string())}
                                     </td>
@@ -99,6 +100,24 @@ pub fn IntakeQueue() -> impl IntoView {
             {move || cases.get().map(|r| match r {
                 Ok(rows) if rows.is_empty() => view! { <div class="panel panel--empty"><p>{t("cases.intake.empty")}</p></div> }.into_any(),
                 Ok(rows) => table(rows, true).into_any(),
+                Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// 待办与期限: the bureau user's work, soonest due first, with each time limit and whether it
+/// is overdue (in words and colour).
+#[component]
+pub fn MyWork() -> impl IntoView {
+    let locale = use_locale();
+    let cases = Resource::new(|| (), |_| my_work());
+    view! {
+        <h2>{t("home.work")}</h2>
+        <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
+            {move || cases.get().map(|r| match r {
+                Ok(rows) if rows.is_empty() => view! { <p class="hint">{t("home.work.empty")}</p> }.into_any(),
+                Ok(rows) => view! { <div data-testid="my-work">{table(rows, true)}</div> }.into_any(),
                 Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),
             })}
         </Suspense>

@@ -163,7 +163,7 @@ fn OpinionBody(
             }
         })}
 
-        {(v.can_determine || v.can_determine_escalated || v.can_escalate || v.can_return).then(|| {
+        {(v.can_determine || v.can_determine_escalated || v.can_escalate || v.can_order_panel || v.can_return).then(|| {
             let reasons = RwSignal::new(String::new());
             let chosen = RwSignal::new(None::<Category>);
             let (case_id, version) = (v.case_id, v.version);
@@ -174,6 +174,7 @@ fn OpinionBody(
                     let msg = match &a {
                         CaseAction::Determine { .. } => "opinion.determined",
                         CaseAction::Escalate { .. } => "opinion.escalated",
+                        CaseAction::OrderPrefecturePanel { .. } => "opinion.panel_ordered",
                         _ => "opinion.returned",
                     };
                     let r = case_action(ActionInput { id: case_id, version, action: a, note: String::new() })
@@ -226,6 +227,12 @@ fn OpinionBody(
                             <button type="button" class="button button--secondary" data-testid="escalate" disabled=move || run.pending().get()
                                 on:click=move |_| { run.dispatch(CaseAction::Escalate { reason: reasons.get_untracked() }); }>
                                 {t("opinion.escalate.button")}
+                            </button>
+                        })}
+                        {v.can_order_panel.then(|| view! {
+                            <button type="button" class="button button--secondary" data-testid="order-panel" disabled=move || run.pending().get()
+                                on:click=move |_| { run.dispatch(CaseAction::OrderPrefecturePanel { reason: reasons.get_untracked() }); }>
+                                {t("opinion.order_panel.button")}
                             </button>
                         })}
                         {v.can_return.then(|| view! {

@@ -1,0 +1,519 @@
+//! Re-review (复审) and escalation against the real server (SQLite, and PostgreSQL when
+//! `TEST_DATABASE_URL` is set): the institution's application with new evidence, the county's
+//! refusal (→ FINAL) or forwarding (→ a prefecture child case carrying the materials), the
+//! prefecture's panel of five drawn without any first-round expert, its sealed opinion and
+//! determination closing both cases with both opinions readable side by side; and the
+//! escalation paths (the prefecture director rules, or orders a prefecture panel).
+
+mod common;
+
+use app::store::seed::DEMO_PASSWORD;
+use app::store::testing::TestDb;
+use common::*;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+
+fn refused(v: &Value) -> String {
+    v["Refused"]["key"].as_str().unwrap_or_default().to_string()
+}
+
+async fn state(s: &Srv, who: &str, id: i64) -> String {
+    s.case(who, id).await.1["state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn act(s: &Srv, who: &str, id: i64, action: Value) -> (u16, Value) {
+    let ver = version_of(s, who, id).await;
+    s.call(
+        who,
+        "case_action",
+        json!({ "input": { "id": id, "version": ver, "action": action } }),
+    )
+    .await
+}
+
+/// Draws a panel on the case as `clerk` and has every seat accept; returns the members.
+async fn seat_panel(s: &Srv, clerk: &str, id: i64, size: u32) -> Vec<(i64, String)> {
+    let ver = version_of(s, clerk, id).await;
+    let (st, v) = s.call(clerk, "run_draw", json!({ "input": { "id": id, "version": ver, "kind": "initial", "panel_size": size, "backups": 2, "reason": "", "observer": null } })).await;
+    assert_eq!(st, 200, "{v}");
+    let (_, p) = s.form(clerk, "draw_page", &[("id", &id.to_string())]).await;
+    let seated: Vec<i64> = p["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["expert_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seated.len(), size as usize, "{p}");
+    let mut members = vec![];
+    for e in seated {
+        let c = expert_cookie(s, e).await;
+        let (st, v) = act(
+            s,
+            &c,
+            id,
+            json!({ "kind": "accept_seat", "declaration_signed": true }),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        members.push((e, c));
+    }
+    assert_eq!(state(s, clerk, id).await, "under_review");
+    members
+}
+
+/// Every member submits a complete non-subject sheet, the lead drafts, all sign, `director`
+/// seals. Returns the verification code.
+async fn sealed_opinion(s: &Srv, director: &str, id: i64, members: &[(i64, String)]) -> String {
+    let (_, c) = s.case(director, id).await;
+    let material = c["materials"][0]["id"].as_i64().unwrap();
+    let sheet = complete(material);
+    for (i, (_, who)) in members.iter().enumerate() {
+        let (st, v) = s.call(who, "save_sheet", json!({ "input": { "case_id": id, "base_version": 0, "sheet": sheet, "save_id": format!("rr-{id}-{i}"), "submit": true, "password": DEMO_PASSWORD } })).await;
+        assert_eq!(st, 200, "{v}");
+    }
+    let mut lead = None;
+    for (_, who) in members {
+        let (_, p) = s
+            .form(who, "opinion_page", &[("case_id", &id.to_string())])
+            .await;
+        if p["can_draft"] == true {
+            lead = Some((who.clone(), p["draft"].clone()));
+        }
+    }
+    let (lead, draft) = lead.expect("the lead may draft");
+    let ver = version_of(s, &lead, id).await;
+    let (st, v) = s
+        .call(
+            &lead,
+            "save_opinion",
+            json!({ "input": { "case_id": id, "version": ver, "draft": draft } }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    for (_, who) in members {
+        let (_, p) = s
+            .form(who, "opinion_page", &[("case_id", &id.to_string())])
+            .await;
+        let revision = p["content"]["revision"].as_i64().unwrap();
+        let version = p["version"].as_i64().unwrap();
+        let (st, v) = s.call(who, "sign_opinion", json!({ "input": { "case_id": id, "version": version, "revision": revision, "password": DEMO_PASSWORD, "dissent": "" } })).await;
+        assert_eq!(st, 200, "{v}");
+    }
+    let ver = version_of(s, director, id).await;
+    let (st, v) = s
+        .form(
+            director,
+            "seal_opinion",
+            &[
+                ("case_id", &id.to_string()),
+                ("version", &ver.to_string()),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (_, p) = s
+        .form(director, "opinion_page", &[("case_id", &id.to_string())])
+        .await;
+    p["seal"]["verify_code"].as_str().unwrap().to_string()
+}
+
+/// A submitted case the director determines directly (DETERMINED, window open).
+async fn determined_directly(s: &Srv, inst: &str, director: &str, name: &str) -> i64 {
+    let (st, v) = s
+        .call(
+            inst,
+            "save_draft",
+            json!({ "input": { "id": null, "version": 0, "item": item(name), "undertaking": true } }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    upload_required(s, inst, id).await;
+    let (st, v) = act(s, inst, id, json!({ "kind": "submit" })).await;
+    assert_eq!(st, 200, "{v}");
+    let (st, v) = act(s, director, id, json!({ "kind": "determine_directly", "category": "non_subject", "reasons": "书法属于艺术类培训，可直接认定。" })).await;
+    assert_eq!(st, 200, "{v}");
+    id
+}
+
+fn application(grounds: &str) -> Value {
+    json!({ "grounds": grounds, "request": "请求认定为非学科类", "undertaking": true })
+}
+
+async fn apply(s: &Srv, inst: &str, id: i64, app: Value) -> (u16, Value) {
+    let ver = version_of(s, inst, id).await;
+    s.call(
+        inst,
+        "request_rereview",
+        json!({ "input": { "id": id, "version": ver, "application": app } }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn forwarded_rereview_runs_at_the_prefecture_and_closes_both_cases() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let director = s.login("xian-fzr").await;
+        let pclerk = s.login("zhou-jbr").await;
+        let pdirector = s.login("zhou-fzr").await;
+
+        // The first round at the county: three experts, sealed, determined.
+        let id = accepted_case(&s, &inst, &clerk, "少儿国画复审", "arts", "primary").await;
+        let first = seat_panel(&s, &clerk, id, 3).await;
+        let first_code = sealed_opinion(&s, &director, id, &first).await;
+        let (st, v) = act(&s, &director, id, json!({ "kind": "determine", "category": "non_subject", "reasons": "依据专家组鉴定意见作出结论。" })).await;
+        assert_eq!(st, 200, "{v}");
+        let (_, c) = s.case(&inst, id).await;
+        assert_eq!(c["rereview"]["can_apply"], true, "{c}");
+        assert_eq!(c["rereview"]["window_end"], "2026-04-22");
+
+        // The application: the generic action is refused, the form checks every field, new
+        // evidence is taken while the window is open.
+        let (st, v) = act(
+            &s,
+            &inst,
+            id,
+            json!({ "kind": "request_rereview", "grounds": "结论有误，请求复审。" }),
+        )
+        .await;
+        assert_eq!(st, 409, "{v}");
+        assert_eq!(refused(&v), "err.rereview.use_form");
+        let (st, v) = apply(
+            &s,
+            &inst,
+            id,
+            json!({ "grounds": "不服", "request": "", "undertaking": false }),
+        )
+        .await;
+        assert_eq!(st, 422, "{v}");
+        let keys = field_keys(&v);
+        for k in [
+            "err.text_too_short",
+            "err.required",
+            "err.rereview.undertaking_required",
+        ] {
+            assert!(keys.contains(&k.to_string()), "{k}: {v}");
+        }
+        let (st, v) = s
+            .upload(
+                &clerk,
+                id,
+                "rereview_evidence",
+                "新证据.pdf",
+                pdf("clerk"),
+                None,
+            )
+            .await;
+        assert!(st == 403 || st == 404, "{st} {v}");
+        let (st, v) = s
+            .upload(
+                &inst,
+                id,
+                "rereview_evidence",
+                "新证据.pdf",
+                pdf("evidence"),
+                None,
+            )
+            .await;
+        assert_eq!(st, 201, "{v}");
+        // An application material cannot be slipped in after the determination.
+        let (st, _) = s
+            .upload(&inst, id, "course_plan", "课程方案2.pdf", pdf("late"), None)
+            .await;
+        assert_eq!(st, 403);
+        let (st, v) = apply(
+            &s,
+            &inst,
+            id,
+            application("专家组未查看第二学期的课程方案，结论依据不足。"),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(state(&s, &inst, id).await, "rereview_requested");
+        let (st, v) = apply(
+            &s,
+            &inst,
+            id,
+            application("再次申请复审，理由同上，请予受理。"),
+        )
+        .await;
+        assert_eq!(st, 409, "{v}");
+
+        // The county director forwards (the clerk may not); the prefecture case is open.
+        let (st, _) = act(
+            &s,
+            &clerk,
+            id,
+            json!({ "kind": "forward_rereview", "reasons": "" }),
+        )
+        .await;
+        assert_eq!(st, 403);
+        let (st, v) = act(
+            &s,
+            &director,
+            id,
+            json!({ "kind": "forward_rereview", "reasons": "" }),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        let (_, c) = s.case(&director, id).await;
+        assert_eq!(c["state"], "forwarded");
+        assert_eq!(c["rereview"]["application"]["decision"], "forwarded");
+        let child = c["rereview"]["child"]["id"].as_i64().expect("child case");
+        assert_eq!(c["rereview"]["application"]["child"]["id"], child);
+        let parent_materials = c["materials"].as_array().unwrap().len();
+        let (_, k) = s.case(&pclerk, child).await;
+        assert_eq!(k["state"], "accepted", "{k}");
+        assert_eq!(k["clock"], "prefecture_determination");
+        assert_eq!(k["materials"].as_array().unwrap().len(), parent_materials);
+        assert_eq!(k["rereview"]["parent"]["id"], id);
+        assert!(k["rereview"]["prefecture"].as_bool().unwrap());
+        // The first round's opinion is part of the prefecture case's file.
+        assert_eq!(
+            k["rereview"]["rounds"][0]["verify_code"],
+            first_code.as_str()
+        );
+        assert!(k["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "open_child"));
+        // The county clerk cannot draw the prefecture panel.
+        let ver = version_of(&s, &pclerk, child).await;
+        let (st, _) = s.call(&clerk, "run_draw", json!({ "input": { "id": child, "version": ver, "kind": "initial", "panel_size": 5, "backups": 2, "reason": "", "observer": null } })).await;
+        assert!(st == 403 || st == 404 || st == 409, "{st}");
+
+        // The prefecture panel: five, from the whole pool, no first-round expert drawn.
+        let second = seat_panel(&s, &pclerk, child, 5).await;
+        let firsts: HashSet<i64> = first.iter().map(|(e, _)| *e).collect();
+        assert!(second.iter().all(|(e, _)| !firsts.contains(e)));
+        let (_, d) = s
+            .form(&pclerk, "draw_page", &[("id", &child.to_string())])
+            .await;
+        for b in d["records"][0]["backups"].as_array().unwrap() {
+            assert!(!firsts.contains(&b["id"].as_i64().unwrap()), "{b}");
+        }
+        let excluded_first: HashSet<i64> = d["excluded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x.to_string().contains("earlier_round"))
+            .map(|x| x["expert"]["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(excluded_first, firsts, "{d}");
+        // A first-round expert cannot see the prefecture case.
+        let (st, _) = s.case(&first[0].1, child).await;
+        assert_eq!(st, 404);
+
+        // The prefecture seals with its own seal and determines: both cases are final.
+        let code = sealed_opinion(&s, &pdirector, child, &second).await;
+        let (st, v) = s.form(&inst, "verify_opinion", &[("code", &code)]).await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["authentic"], true, "{v}");
+        assert_eq!(v["bureau_name"], "昌吉州教育局");
+        let (st, v) = act(&s, &director, child, json!({ "kind": "determine", "category": "non_subject", "reasons": "依据州级专家组鉴定意见。" })).await;
+        assert!(st == 403 || st == 404, "{st} {v}");
+        let (st, v) = act(&s, &pdirector, child, json!({ "kind": "determine", "category": "non_subject", "reasons": "依据州级专家组鉴定意见作出复审结论。" })).await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(state(&s, &inst, child).await, "final");
+        assert_eq!(state(&s, &inst, id).await, "final");
+        // No re-review of the prefecture's determination.
+        let (_, k) = s.case(&inst, child).await;
+        assert_eq!(k["rereview"]["can_apply"], false);
+
+        // The institution reads both opinions side by side, from either case.
+        for case in [id, child] {
+            let (_, c) = s.case(&inst, case).await;
+            let rounds = c["rereview"]["rounds"].as_array().unwrap();
+            assert_eq!(rounds.len(), 2, "{c}");
+            assert_eq!(rounds[0]["level"], "county");
+            assert_eq!(rounds[0]["verify_code"], first_code.as_str());
+            assert_eq!(rounds[1]["level"], "prefecture");
+            assert_eq!(rounds[1]["verify_code"], code.as_str());
+            assert_eq!(rounds[1]["members"], 5);
+            assert_eq!(rounds[1]["bureau_name"], "昌吉州教育局");
+        }
+        // The application shows the prefecture's receipt.
+        let (_, c) = s.case(&inst, id).await;
+        assert!(c["rereview"]["application"]["received_at"].is_string());
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_refused_rereview_makes_the_case_final_and_the_window_closes_with_its_date() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let director = s.login("xian-fzr").await;
+        let a = determined_directly(&s, &inst, &director, "少儿书法复审").await;
+        let (st, v) = apply(
+            &s,
+            &inst,
+            a,
+            application("课程以创作实践为主，结论所依据的材料有误。"),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        // Refusing needs reasons; with them the case is final at once.
+        let (st, v) = act(
+            &s,
+            &director,
+            a,
+            json!({ "kind": "refuse_rereview", "reasons": "" }),
+        )
+        .await;
+        assert_eq!(st, 422, "{v}");
+        assert_eq!(state(&s, &inst, a).await, "rereview_requested");
+        let (st, v) = act(&s, &director, a, json!({ "kind": "refuse_rereview", "reasons": "申请理由与原鉴定结论所依据的事实无关，不予转报。" })).await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(state(&s, &inst, a).await, "final");
+        let (_, c) = s.case(&inst, a).await;
+        assert_eq!(c["rereview"]["application"]["decision"], "refused");
+        assert!(c["rereview"]["child"].is_null());
+        let acts: Vec<&str> = c["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
+        assert!(
+            acts.ends_with(&["request_rereview", "refuse_rereview", "finalize"]),
+            "{acts:?}"
+        );
+
+        // After the window: refused with the date it closed, evidence too; nothing changes.
+        let b = determined_directly(&s, &inst, &director, "少儿书法逾期").await;
+        s.clock.advance(chrono::Duration::days(16));
+        let inst = s.login("jigou").await;
+        let (st, v) = apply(
+            &s,
+            &inst,
+            b,
+            application("课程以创作实践为主，结论所依据的材料有误。"),
+        )
+        .await;
+        assert_eq!(st, 409, "{v}");
+        assert_eq!(v["RefusedWith"]["key"], "err.rereview.closed_on", "{v}");
+        assert_eq!(v["RefusedWith"]["args"][0][1], "2026-04-22", "{v}");
+        let (st, v) = s
+            .upload(
+                &inst,
+                b,
+                "rereview_evidence",
+                "新证据.pdf",
+                pdf("late"),
+                None,
+            )
+            .await;
+        assert_eq!(st, 409, "{v}");
+        let (_, c) = s.case(&inst, b).await;
+        assert_eq!(c["state"], "determined");
+        assert_eq!(c["rereview"]["can_apply"], false);
+        assert!(c["rereview"]["application"].is_null());
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn escalation_the_prefecture_rules_or_orders_a_panel() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let director = s.login("xian-fzr").await;
+        let pdirector = s.login("zhou-fzr").await;
+        let pclerk = s.login("zhou-jbr").await;
+        let mut cases = vec![];
+        for name in ["少儿国画裁决", "少儿国画州级组"] {
+            let id = accepted_case(&s, &inst, &clerk, name, "arts", "primary").await;
+            let members = seat_panel(&s, &clerk, id, 3).await;
+            sealed_opinion(&s, &director, id, &members).await;
+            // Escalating needs a reason; the county director escalates.
+            let (st, v) = act(
+                &s,
+                &director,
+                id,
+                json!({ "kind": "escalate", "reason": "" }),
+            )
+            .await;
+            assert_eq!(st, 409);
+            assert_eq!(refused(&v), "err.guard.reason_required");
+            let (st, v) = act(
+                &s,
+                &director,
+                id,
+                json!({ "kind": "escalate", "reason": "专家组意见分歧较大，提请州教育局裁决。" }),
+            )
+            .await;
+            assert_eq!(st, 200, "{v}");
+            assert_eq!(state(&s, &director, id).await, "escalated");
+            cases.push((id, members));
+        }
+        // The escalated cases are on the prefecture director's work list.
+        let (st, w) = s.call(&pdirector, "my_work", json!({})).await;
+        assert_eq!(st, 200, "{w}");
+        let listed: Vec<i64> = w
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        assert!(cases.iter().all(|(id, _)| listed.contains(id)), "{w}");
+
+        // Ruling: the county director may not; the prefecture director rules with reasons.
+        let (a, _) = &cases[0];
+        let (st, _) = act(
+            &s,
+            &director,
+            *a,
+            json!({ "kind": "determine", "category": "subject", "reasons": "裁决" }),
+        )
+        .await;
+        assert_eq!(st, 403);
+        let (st, v) = act(
+            &s,
+            &pdirector,
+            *a,
+            json!({ "kind": "determine", "category": "subject", "reasons": "" }),
+        )
+        .await;
+        assert_eq!(st, 409);
+        assert_eq!(refused(&v), "err.guard.reason_required");
+        let (st, v) = act(&s, &pdirector, *a, json!({ "kind": "determine", "category": "subject", "reasons": "课堂以同步讲授学科知识为主，裁决为学科类。" })).await;
+        assert_eq!(st, 200, "{v}");
+        let (_, c) = s.case(&inst, *a).await;
+        assert_eq!(c["state"], "determined");
+        assert_eq!(c["category"], "subject");
+        // The county determination's re-review right follows.
+        assert_eq!(c["rereview"]["can_apply"], true);
+
+        // Ordering a prefecture panel opens a prefecture case without the first round.
+        let (b, first) = &cases[1];
+        let (st, v) = act(
+            &s,
+            &pdirector,
+            *b,
+            json!({ "kind": "order_prefecture_panel", "reason": "需组织州级专家组重新鉴定。" }),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        let (_, c) = s.case(&pdirector, *b).await;
+        assert_eq!(c["state"], "forwarded");
+        let child = c["rereview"]["child"]["id"].as_i64().unwrap();
+        let (_, k) = s.case(&pclerk, child).await;
+        assert_eq!(k["state"], "accepted");
+        let second = seat_panel(&s, &pclerk, child, 5).await;
+        assert!(second
+            .iter()
+            .all(|(e, _)| first.iter().all(|(f, _)| f != e)));
+        s.stop().await;
+    }
+}
