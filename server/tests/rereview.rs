@@ -517,3 +517,56 @@ async fn escalation_the_prefecture_rules_or_orders_a_panel() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn work_lists_show_each_owners_deadlines_and_go_overdue() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let (st, v) = s
+            .call(
+                &inst,
+                "save_draft",
+                json!({ "input": { "id": null, "version": 0, "item": item("少儿舞蹈期限"), "undertaking": true } }),
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        let id = v["id"].as_i64().unwrap();
+        upload_required(&s, &inst, id).await;
+        let (st, v) = act(&s, &inst, id, json!({ "kind": "submit" })).await;
+        assert_eq!(st, 200, "{v}");
+        let row = |w: &Value| {
+            w.as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == id)
+                .cloned()
+        };
+        // The clerk owns the intake: on the clerk's list, on time; not on the director's or
+        // another county's.
+        let (st, w) = s.call(&clerk, "my_work", json!({})).await;
+        assert_eq!(st, 200, "{w}");
+        let r = row(&w).expect("on the clerk's list");
+        assert_eq!(r["clock"], "intake");
+        assert_eq!(r["deadline"], "on_time");
+        let director = s.login("xian-fzr").await;
+        assert!(row(&s.call(&director, "my_work", json!({})).await.1).is_none());
+        let other = s.login("fk-jbr").await;
+        assert!(row(&s.call(&other, "my_work", json!({})).await.1).is_none());
+        // Institutions and experts have their own lists.
+        let (st, _) = s.call(&inst, "my_work", json!({})).await;
+        assert_eq!(st, 403);
+        // Ten days later the intake is overdue, in the list and on the institution's.
+        s.clock.advance(chrono::Duration::days(10));
+        let clerk = s.login("xian-jbr").await;
+        let r = row(&s.call(&clerk, "my_work", json!({})).await.1).unwrap();
+        assert_eq!(r["deadline"], "overdue", "{r}");
+        let inst = s.login("jigou").await;
+        let (_, mine) = s.form(&inst, "my_cases", &[("state_filter", "")]).await;
+        let r = row(&mine).unwrap();
+        assert_eq!(r["clock"], "intake");
+        assert_eq!(r["deadline"], "overdue");
+        s.stop().await;
+    }
+}
