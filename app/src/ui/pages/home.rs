@@ -3,6 +3,7 @@
 use super::cases::list::{IntakeQueue, MyCases, MyWork};
 use super::cases::work::{AwaitingDraw, LoanRequests, MyInvitations, WitnessedDraws};
 use crate::api::auth::home_path;
+use crate::domain::deadline::Clock;
 use crate::domain::role::Role;
 use crate::ui::{t, use_me};
 use leptos::prelude::*;
@@ -105,7 +106,8 @@ fn role_home(role: Role) -> impl IntoView {
                 Role::Expert => view! { <MyInvitations /> }.into_any(),
                 Role::Observer => view! { <WitnessedDraws /> }.into_any(),
                 Role::CountyClerk | Role::CountyDirector => {
-                    view! { <IntakeQueue /> <MyWork /> <AwaitingDraw /> }.into_any()
+                    let skip = vec![Clock::Intake, Clock::Draw];
+                    view! { <IntakeQueue /> <MyWork skip /> <AwaitingDraw /> }.into_any()
                 }
                 Role::PrefectureClerk | Role::PrefectureDirector => {
                     view! { <MyWork /> <IntakeQueue /> <LoanRequests /> }.into_any()

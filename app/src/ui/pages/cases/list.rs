@@ -2,17 +2,18 @@
 
 use super::{DeadlineTag, StateTag};
 use crate::api::cases::{county_cases, my_cases, my_work, CaseRow};
+use crate::domain::deadline::Clock;
 use crate::domain::lifecycle::CaseState;
 use crate::i18n::use_locale;
 use crate::ui::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-fn table(rows: Vec<CaseRow>, show_institution: bool) -> impl IntoView {
+fn table(rows: Vec<CaseRow>, show_institution: bool, testid: &'static str) -> impl IntoView {
     let locale = use_locale();
     view! {
         <div class="table-wrap">
-            <table class="table" data-testid="case-table">
+            <table class="table" data-testid=testid>
                 <thead>
                     <tr>
                         <th scope="col">{t("cases.col.number")}</th>
@@ -83,7 +84,7 @@ pub fn MyCases() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || cases.get().map(|r| match r {
                 Ok(rows) if rows.is_empty() => view! { <div class="panel panel--empty"><p>{t("cases.none")}</p></div> }.into_any(),
-                Ok(rows) => table(rows, false).into_any(),
+                Ok(rows) => table(rows, false, "case-table").into_any(),
                 Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),
             })}
         </Suspense>
@@ -99,7 +100,7 @@ pub fn IntakeQueue() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || cases.get().map(|r| match r {
                 Ok(rows) if rows.is_empty() => view! { <div class="panel panel--empty"><p>{t("cases.intake.empty")}</p></div> }.into_any(),
-                Ok(rows) => table(rows, true).into_any(),
+                Ok(rows) => table(rows, true, "case-table").into_any(),
                 Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),
             })}
         </Suspense>
@@ -107,17 +108,30 @@ pub fn IntakeQueue() -> impl IntoView {
 }
 
 /// 待办与期限: the bureau user's work, soonest due first, with each time limit and whether it
-/// is overdue (in words and colour).
+/// is overdue (in words and colour). `skip`: time limits another list on the same home already
+/// shows (the county's intake queue and cases waiting for a draw).
 #[component]
-pub fn MyWork() -> impl IntoView {
+pub fn MyWork(#[prop(optional)] skip: Vec<Clock>) -> impl IntoView {
     let locale = use_locale();
-    let cases = Resource::new(|| (), |_| my_work());
+    let cases = Resource::new(
+        || (),
+        move |_| {
+            let skip = skip.clone();
+            async move {
+                my_work().await.map(|rows| {
+                    rows.into_iter()
+                        .filter(|r| r.clock.is_none_or(|c| !skip.contains(&c)))
+                        .collect::<Vec<_>>()
+                })
+            }
+        },
+    );
     view! {
         <h2>{t("home.work")}</h2>
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || cases.get().map(|r| match r {
                 Ok(rows) if rows.is_empty() => view! { <p class="hint">{t("home.work.empty")}</p> }.into_any(),
-                Ok(rows) => view! { <div data-testid="my-work">{table(rows, true)}</div> }.into_any(),
+                Ok(rows) => view! { <div data-testid="my-work">{table(rows, true, "work-table")}</div> }.into_any(),
                 Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),
             })}
         </Suspense>
