@@ -12,32 +12,6 @@ use chrono::Duration;
 use common::*;
 use serde_json::json;
 
-/// A submitted case the director determines directly (DETERMINED, window open).
-async fn determined(s: &Srv, inst: &str, director: &str, name: &str) -> i64 {
-    let (st, v) = s
-        .call(
-            inst,
-            "save_draft",
-            json!({ "input": { "id": null, "version": 0, "item": item(name), "undertaking": true } }),
-        )
-        .await;
-    assert_eq!(st, 200, "{v}");
-    let id = v["id"].as_i64().unwrap();
-    upload_required(s, inst, id).await;
-    let ver = version_of(s, inst, id).await;
-    let (st, v) = s
-        .call(
-            inst,
-            "case_action",
-            json!({ "input": { "id": id, "version": ver, "action": { "kind": "submit" } } }),
-        )
-        .await;
-    assert_eq!(st, 200, "{v}");
-    let (st, v) = s.call(director, "case_action", json!({ "input": { "id": id, "version": ver + 1, "action": { "kind": "determine_directly", "category": "non_subject", "reasons": "书法属于艺术类培训，可直接认定。" } } })).await;
-    assert_eq!(st, 200, "{v}");
-    id
-}
-
 async fn state(s: &Srv, who: &str, id: i64) -> String {
     s.case(who, id).await.1["state"]
         .as_str()
@@ -58,8 +32,8 @@ async fn the_window_closes_at_midnight_and_the_job_makes_the_case_final() {
         let director = s.login("xian-fzr").await;
         // Determined on Tuesday 2026-04-07 (China time); the window is 15 calendar days: the
         // last day to apply is 2026-04-22, until 23:59 China time (15:59 UTC).
-        let a = determined(&s, &inst, &director, "少儿书法甲").await;
-        let b = determined(&s, &inst, &director, "少儿书法乙").await;
+        let a = determined_directly(&s, &inst, &director, "少儿书法甲").await;
+        let b = determined_directly(&s, &inst, &director, "少儿书法乙").await;
         let (_, c) = s.case(&inst, a).await;
         assert_eq!(c["determined_on"], "2026-04-07");
         s.clock

@@ -121,25 +121,6 @@ async fn sealed_opinion(s: &Srv, director: &str, id: i64, members: &[(i64, Strin
     p["seal"]["verify_code"].as_str().unwrap().to_string()
 }
 
-/// A submitted case the director determines directly (DETERMINED, window open).
-async fn determined_directly(s: &Srv, inst: &str, director: &str, name: &str) -> i64 {
-    let (st, v) = s
-        .call(
-            inst,
-            "save_draft",
-            json!({ "input": { "id": null, "version": 0, "item": item(name), "undertaking": true } }),
-        )
-        .await;
-    assert_eq!(st, 200, "{v}");
-    let id = v["id"].as_i64().unwrap();
-    upload_required(s, inst, id).await;
-    let (st, v) = act(s, inst, id, json!({ "kind": "submit" })).await;
-    assert_eq!(st, 200, "{v}");
-    let (st, v) = act(s, director, id, json!({ "kind": "determine_directly", "category": "non_subject", "reasons": "书法属于艺术类培训，可直接认定。" })).await;
-    assert_eq!(st, 200, "{v}");
-    id
-}
-
 fn application(grounds: &str) -> Value {
     json!({ "grounds": grounds, "request": "请求认定为非学科类", "undertaking": true })
 }

@@ -644,7 +644,7 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
 #[server(prefix = "/api", endpoint = "case_action", input = Json)]
 pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     use super::server::{db, fail, require, state};
-    use crate::domain::lifecycle::{apply, Initiator, TransitionError};
+    use crate::domain::lifecycle::{apply, Initiator};
     use crate::domain::validate::validate_training_item;
     use crate::store::accounts::Updated;
     use crate::store::{cases, tx};
@@ -720,15 +720,8 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
             return Err(fail(AppError::Validation(errs)));
         }
     }
-    let t = apply(&facts, &input.action, &Initiator::User(me.actor), now).map_err(|e| {
-        fail(match e {
-            TransitionError::NotFound => AppError::NotFound,
-            TransitionError::NotAllowed => AppError::Forbidden,
-            other => AppError::Refused {
-                key: other.key().to_string(),
-            },
-        })
-    })?;
+    let t = apply(&facts, &input.action, &Initiator::User(me.actor), now)
+        .map_err(|e| fail(super::transition_refused(e)))?;
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;

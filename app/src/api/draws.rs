@@ -624,7 +624,7 @@ pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
 #[server(prefix = "/api", endpoint = "request_experts")]
 pub async fn request_experts(id: i64, version: i32, reason: String) -> Result<i32, AppError> {
     use super::server::{db, fail, require, state};
-    use crate::domain::lifecycle::{apply, Action, Initiator, TransitionError};
+    use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::store::accounts::Updated;
     use crate::store::{cases, draws, tx};
     let me = require().await?;
@@ -643,15 +643,8 @@ pub async fn request_experts(id: i64, version: i32, reason: String) -> Result<i3
     let action = Action::Suspend {
         reason: reason.clone(),
     };
-    let t = apply(&facts, &action, &Initiator::User(me.actor), now).map_err(|e| {
-        fail(match e {
-            TransitionError::NotFound => AppError::NotFound,
-            TransitionError::NotAllowed => AppError::Forbidden,
-            other => AppError::Refused {
-                key: other.key().to_string(),
-            },
-        })
-    })?;
+    let t = apply(&facts, &action, &Initiator::User(me.actor), now)
+        .map_err(|e| fail(super::transition_refused(e)))?;
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;

@@ -19,6 +19,20 @@ pub mod sheets;
 
 pub use error::AppError;
 
+/// The lifecycle's refusal, as the error the user sees: out of scope is not found, a role that
+/// may not act is forbidden, anything else (wrong state, a failed guard) is refused with its key.
+#[cfg(feature = "ssr")]
+pub fn transition_refused(e: crate::domain::lifecycle::TransitionError) -> AppError {
+    use crate::domain::lifecycle::TransitionError;
+    match e {
+        TransitionError::NotFound => AppError::NotFound,
+        TransitionError::NotAllowed => AppError::Forbidden,
+        other => AppError::Refused {
+            key: other.key().to_string(),
+        },
+    }
+}
+
 /// The access policy's refusal, as the error the user sees: out of scope is not found.
 #[cfg(feature = "ssr")]
 pub fn denied(d: crate::domain::access::Denied) -> AppError {

@@ -137,19 +137,9 @@ pub struct VerifyResult {
 mod ssr {
     use super::*;
     use crate::api::server::{db, fail, state, Me};
-    use crate::domain::lifecycle::{apply, Action, Initiator, TransitionError};
+    use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::store::cases::Case;
     use crate::store::opinions;
-
-    pub fn refused(e: TransitionError) -> AppError {
-        match e {
-            TransitionError::NotFound => AppError::NotFound,
-            TransitionError::NotAllowed => AppError::Forbidden,
-            other => AppError::Refused {
-                key: other.key().to_string(),
-            },
-        }
-    }
 
     /// The actor may take this action now (lifecycle, guards included).
     pub fn may(
@@ -460,7 +450,7 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
                 &Initiator::User(me.actor),
                 now,
             )
-            .map_err(|e| fail(ssr::refused(e)))?;
+            .map_err(|e| fail(crate::api::transition_refused(e)))?;
             let details = serde_json::json!({ "revision": revision });
             ssr::record(&txn, &me, &case, input.version, &t, details, now).await?;
         }
@@ -485,7 +475,7 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
             .map_err(|e| fail(db(e)))?;
         }
         _ => {
-            return Err(fail(ssr::refused(
+            return Err(fail(crate::api::transition_refused(
                 crate::domain::lifecycle::TransitionError::WrongState {
                     state: facts.state,
                     action: crate::domain::lifecycle::ActionKind::DraftOpinion,
@@ -541,7 +531,7 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
         dissent: dissent.clone(),
     };
     let t = apply(&facts, &action, &Initiator::User(me.actor), now)
-        .map_err(|e| fail(ssr::refused(e)))?;
+        .map_err(|e| fail(crate::api::transition_refused(e)))?;
     let Some(member) = content.members.iter().find(|m| m.expert == expert) else {
         return Err(fail(AppError::Forbidden));
     };
@@ -605,7 +595,7 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
         &Initiator::User(me.actor),
         now,
     )
-    .map_err(|e| fail(ssr::refused(e)))?;
+    .map_err(|e| fail(crate::api::transition_refused(e)))?;
     if !passwords::verify(&me.user.password_hash, &password) {
         let mut e = FieldErrors::new();
         e.add("opinion.password", "err.sheet.password");
@@ -794,7 +784,7 @@ pub async fn set_panel_lead(
         &crate::domain::lifecycle::Initiator::User(me.actor),
         now,
     ) {
-        return Err(fail(ssr::refused(e)));
+        return Err(fail(crate::api::transition_refused(e)));
     }
     if case.version != version {
         return Err(fail(AppError::Stale));

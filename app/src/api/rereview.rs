@@ -114,8 +114,10 @@ mod ssr {
 
     /// New evidence and the application are accepted until the window's last day (China time).
     pub fn window_open(facts: &CaseFacts, now: DateTime<Utc>) -> Result<(), AppError> {
+        if facts.rereview_window_open(china_date(now)) {
+            return Ok(());
+        }
         match facts.rereview_window_end {
-            Some(end) if china_date(now) <= end => Ok(()),
             Some(end) => Err(AppError::RefusedWith {
                 key: "err.rereview.closed_on".into(),
                 args: vec![("date".into(), end.format("%Y-%m-%d").to_string())],
@@ -284,7 +286,7 @@ mod ssr {
 #[server(prefix = "/api", endpoint = "request_rereview", input = Json)]
 pub async fn request_rereview(input: RereviewInput) -> Result<super::cases::Saved, AppError> {
     use super::server::{db, fail, require, state};
-    use crate::domain::lifecycle::{apply, Action, Initiator, TransitionError};
+    use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::domain::rereview::validate_application;
     use crate::store::accounts::Updated;
     use crate::store::{cases, rereview, tx};
@@ -308,15 +310,8 @@ pub async fn request_rereview(input: RereviewInput) -> Result<super::cases::Save
     let action = Action::RequestRereview {
         grounds: input.application.grounds.trim().to_string(),
     };
-    let t = apply(&facts, &action, &Initiator::User(me.actor), now).map_err(|e| {
-        fail(match e {
-            TransitionError::NotFound => AppError::NotFound,
-            TransitionError::NotAllowed => AppError::Forbidden,
-            other => AppError::Refused {
-                key: other.key().to_string(),
-            },
-        })
-    })?;
+    let t = apply(&facts, &action, &Initiator::User(me.actor), now)
+        .map_err(|e| fail(super::transition_refused(e)))?;
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;

@@ -348,6 +348,11 @@ impl CaseFacts {
             .find(|s| s.expert == expert && s.status.is_active())
     }
 
+    /// The re-review window (复审申请期) is open on `today`, its last day included.
+    pub fn rereview_window_open(&self, today: NaiveDate) -> bool {
+        self.rereview_window_end.is_some_and(|end| today <= end)
+    }
+
     /// The expert holds the panel lead's (组长) accepted seat.
     pub fn is_lead(&self, expert: ExpertId) -> bool {
         self.active_seat(expert)
@@ -896,9 +901,8 @@ fn g_rereview(g: &GuardInput) -> Result<(), &'static str> {
     if g.facts.level != CaseLevel::County {
         return Err("err.guard.rereview_prefecture");
     }
-    match g.facts.rereview_window_end {
-        Some(end) if g.today <= end => {}
-        _ => return Err("err.guard.rereview_window_closed"),
+    if !g.facts.rereview_window_open(g.today) {
+        return Err("err.guard.rereview_window_closed");
     }
     g_reason(g)
 }

@@ -382,3 +382,29 @@ pub fn complete(material: i64) -> ScoreSheet {
     }
     s
 }
+
+/// A submitted case the director determines directly (DETERMINED, window open).
+pub async fn determined_directly(s: &Srv, inst: &str, director: &str, name: &str) -> i64 {
+    let (st, v) = s
+        .call(
+            inst,
+            "save_draft",
+            json!({ "input": { "id": null, "version": 0, "item": item(name), "undertaking": true } }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    upload_required(s, inst, id).await;
+    let ver = version_of(s, inst, id).await;
+    let (st, v) = s
+        .call(
+            inst,
+            "case_action",
+            json!({ "input": { "id": id, "version": ver, "action": { "kind": "submit" } } }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (st, v) = s.call(director, "case_action", json!({ "input": { "id": id, "version": ver + 1, "action": { "kind": "determine_directly", "category": "non_subject", "reasons": "书法属于艺术类培训，可直接认定。" } } })).await;
+    assert_eq!(st, 200, "{v}");
+    id
+}
