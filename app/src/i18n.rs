@@ -20,6 +20,7 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/activities.txt"),
     include_str!("../locales/zh-CN/opinions.txt"),
     include_str!("../locales/zh-CN/rereview.txt"),
+    include_str!("../locales/zh-CN/dashboard.txt"),
 ];
 const EN: &[&str] = &[
     include_str!("../locales/en/ui.txt"),
@@ -31,6 +32,7 @@ const EN: &[&str] = &[
     include_str!("../locales/en/activities.txt"),
     include_str!("../locales/en/opinions.txt"),
     include_str!("../locales/en/rereview.txt"),
+    include_str!("../locales/en/dashboard.txt"),
 ];
 
 type Table = HashMap<&'static str, &'static str>;

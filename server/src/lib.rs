@@ -142,6 +142,10 @@ pub fn router(st: AppState) -> Router {
             "/files/cases/{case_id}/opinion.pdf",
             get(app::api::files::download_opinion_pdf),
         )
+        .route(
+            "/export/dashboard/{table}",
+            get(app::api::files::export_dashboard_csv),
+        )
         .layer(tower_http::limit::RequestBodyLimitLayer::new(file_limit));
     // The public verification of an opinion's PDF: a body of its own size.
     let verify = Router::new()

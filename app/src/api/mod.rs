@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod auth;
 pub mod cases;
+pub mod dashboard;
 pub mod draws;
 pub mod error;
 pub mod experts;
@@ -12,6 +13,7 @@ pub mod experts;
 pub mod files;
 pub mod institutions;
 pub mod opinions;
+pub mod registry;
 pub mod rereview;
 #[cfg(feature = "ssr")]
 pub mod server;

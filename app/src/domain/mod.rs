@@ -23,4 +23,5 @@ pub mod opinion;
 pub mod rereview;
 pub mod rubric;
 pub mod sheet;
+pub mod stats;
 pub mod validate;

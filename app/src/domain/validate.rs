@@ -1328,6 +1328,7 @@ mod tests {
             include_str!("role.rs"),
             include_str!("terms.rs"),
             include_str!("rereview.rs"),
+            include_str!("stats.rs"),
         ];
         let prefixes = [
             "err.",

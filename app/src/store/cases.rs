@@ -39,6 +39,7 @@ pub async fn create_draft<C: ConnectionTrait>(
         parent_id: Set(None),
         state: Set(CaseState::Draft.code().into()),
         item: Set(serde_json::to_string(item).map_err(|e| DbErr::Custom(e.to_string()))?),
+        item_name: Set(item.name.trim().to_string()),
         undertaking_given: Set(undertaking),
         undertaking_at: Set(undertaking.then_some(now)),
         deficiencies: Set("[]".into()),
@@ -98,6 +99,7 @@ pub async fn update_draft<C: ConnectionTrait>(
             jd_case::Column::Item,
             Expr::value(serde_json::to_string(item).map_err(|e| DbErr::Custom(e.to_string()))?),
         )
+        .col_expr(jd_case::Column::ItemName, Expr::value(item.name.trim()))
         .col_expr(jd_case::Column::UndertakingGiven, Expr::value(undertaking))
         .col_expr(jd_case::Column::UndertakingAt, Expr::value(undertaking_at))
         .col_expr(jd_case::Column::Version, Expr::value(version + 1))
@@ -479,6 +481,9 @@ pub async fn record_transition<C: ConnectionTrait>(
         .await?;
     if r.rows_affected != 1 {
         return Ok(Updated::Stale);
+    }
+    if t.from != t.to {
+        super::dashboard::record_span(c, case, t.from, now).await?;
     }
     for e in &t.effects {
         match e {

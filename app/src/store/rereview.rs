@@ -91,6 +91,7 @@ pub async fn open_child<C: ConnectionTrait>(
         parent_id: Set(Some(parent.id)),
         state: Set(CaseState::Accepted.code().into()),
         item: Set(parent.item.clone()),
+        item_name: Set(parent.item_name.clone()),
         undertaking_given: Set(parent.undertaking_given),
         undertaking_at: Set(parent.undertaking_at),
         deficiencies: Set("[]".into()),

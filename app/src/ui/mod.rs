@@ -1,5 +1,6 @@
 //! Components and pages. Pages render on the server first and hydrate in the browser.
 
+pub mod charts;
 pub mod components;
 pub mod offline;
 pub mod pages;
@@ -128,6 +129,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=pages::home::HomePage />
                         <Route path=path!("/login") view=pages::login::LoginPage />
                         <Route path=path!("/verify") view=pages::verify::VerifyPage />
+                        <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage />
+                        <Route path=path!("/registry") view=pages::registry::RegistryPage />
+                        <Route path=path!("/public/registry") view=pages::registry::PublicRegistryPage />
                         <Route path=path!("/institution") view=pages::home::InstitutionHome />
                         <Route path=path!("/expert") view=pages::home::ExpertHome />
                         <Route path=path!("/county") view=pages::home::CountyHome />
@@ -152,6 +156,7 @@ pub fn App() -> impl IntoView {
                 </main>
                 <footer class="footer">
                     <p>{locale.t("app.footer")}</p>
+                    <p><a href="/public/registry" data-testid="footer-registry">{locale.t("footer.registry")}</a></p>
                 </footer>
             </div>
         </Router>

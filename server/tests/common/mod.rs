@@ -383,8 +383,8 @@ pub fn complete(material: i64) -> ScoreSheet {
     s
 }
 
-/// A submitted case the director determines directly (DETERMINED, window open).
-pub async fn determined_directly(s: &Srv, inst: &str, director: &str, name: &str) -> i64 {
+/// A case of `inst` submitted for intake (SUBMITTED, the intake clock running).
+pub async fn submitted(s: &Srv, inst: &str, name: &str) -> i64 {
     let (st, v) = s
         .call(
             inst,
@@ -404,7 +404,19 @@ pub async fn determined_directly(s: &Srv, inst: &str, director: &str, name: &str
         )
         .await;
     assert_eq!(st, 200, "{v}");
-    let (st, v) = s.call(director, "case_action", json!({ "input": { "id": id, "version": ver + 1, "action": { "kind": "determine_directly", "category": "non_subject", "reasons": "书法属于艺术类培训，可直接认定。" } } })).await;
+    id
+}
+
+/// The director determines a submitted case directly as `category`.
+pub async fn determine_directly(s: &Srv, director: &str, id: i64, category: &str) {
+    let ver = version_of(s, director, id).await;
+    let (st, v) = s.call(director, "case_action", json!({ "input": { "id": id, "version": ver, "action": { "kind": "determine_directly", "category": category, "reasons": "书法属于艺术类培训，可直接认定。" } } })).await;
     assert_eq!(st, 200, "{v}");
+}
+
+/// A submitted case the director determines directly (DETERMINED, window open).
+pub async fn determined_directly(s: &Srv, inst: &str, director: &str, name: &str) -> i64 {
+    let id = submitted(s, inst, name).await;
+    determine_directly(s, director, id, "non_subject").await;
     id
 }

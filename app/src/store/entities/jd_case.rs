@@ -17,6 +17,8 @@ pub struct Model {
     pub state: String,
     /// JSON of `domain::validate::TrainingItemInput`
     pub item: String,
+    /// The training item's name (also inside `item`), for searching the registry.
+    pub item_name: String,
     pub undertaking_given: bool,
     pub undertaking_at: Option<DateTimeUtc>,
     /// JSON array: the deficiencies of the last return (补正事项)

@@ -25,4 +25,5 @@ pub mod score_sheet_version;
 pub mod seat;
 pub mod session;
 pub mod signing_key;
+pub mod state_span;
 pub mod user_account;

@@ -9,6 +9,7 @@ mod m20261129_000003_pool_draw;
 mod m20261129_000004_review;
 mod m20261129_000005_opinion;
 mod m20261129_000006_rereview;
+mod m20261129_000007_dashboard;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_review::Migration),
             Box::new(m20261129_000005_opinion::Migration),
             Box::new(m20261129_000006_rereview::Migration),
+            Box::new(m20261129_000007_dashboard::Migration),
         ]
     }
 }

@@ -115,7 +115,13 @@ fn role_home(role: Role) -> impl IntoView {
                 _ => view! { <div class="panel panel--empty"><p>{t(empty)}</p></div> }.into_any(),
             }}
             {(role == Role::Admin).then(|| view! { <p><a class="button" href="/admin/accounts">{t("admin.accounts.title")}</a></p> })}
-            {role.is_bureau().then(|| view! { <p><a class="button button--secondary" href="/experts">{t("nav.experts")}</a></p> })}
+            {role.is_bureau().then(|| view! {
+                <p class="button-group">
+                    <a class="button button--secondary" href="/dashboard" data-testid="nav-dashboard">{t("nav.dashboard")}</a>
+                    <a class="button button--secondary" href="/registry" data-testid="nav-registry">{t("nav.registry")}</a>
+                    <a class="button button--secondary" href="/experts">{t("nav.experts")}</a>
+                </p>
+            })}
             {(role == Role::Expert).then(|| view! { <p><a class="button button--secondary" href="/expert/profile">{t("nav.expert_profile")}</a></p> })}
         </section>
     }

@@ -3,9 +3,11 @@
 pub mod account;
 pub mod admin;
 pub mod cases;
+pub mod dashboard;
 pub mod experts;
 pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod profile;
+pub mod registry;
 pub mod verify;
