@@ -13,7 +13,7 @@ BIN := $(TARGET_DIR)/release/jianding
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
 
-.PHONY: run test tools rust-tools node-tools chromium fonts build fmt-check clippy rust-test e2e serve wasm-size
+.PHONY: run test tools rust-tools node-tools chromium fonts build fmt-check clippy rust-test e2e serve wasm-size bench
 
 ## make run: install what is missing, build (release), migrate, load demo data, serve on :3000.
 run: fonts build
@@ -65,3 +65,7 @@ rust-test:
 
 e2e: chromium
 	JIANDING_BIN=$(BIN) bash end2end/run.sh
+
+## make bench: the dashboards and the registry on 100,000 generated cases (SQLite, release build).
+bench: build
+	JIANDING_BIN=$(BIN) bash end2end/bench.sh

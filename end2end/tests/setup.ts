@@ -162,3 +162,27 @@ export async function sealedOpinion(caseId: number, experts: string[], director:
   expect(r.status(), await r.text()).toBe(200);
   await d.dispose();
 }
+
+/** A demo case of 昌吉市星辰艺术培训中心, submitted and determined directly by the county director. */
+export async function determinedCase(itemName: string, category: "subject" | "non_subject"): Promise<number> {
+  const inst = await apiAs("jigou");
+  const item = {
+    name: itemName, declared_category: "non_subject", domain: "arts", stage: "primary",
+    grades: [3, 4], delivery: "offline", hours: 48, class_size: 15, fee_fen: 288000,
+    description: "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。",
+  };
+  const saved = await call(inst, "save_draft", { input: { id: null, version: 0, item, undertaking: true } });
+  const id: number = saved.id;
+  for (const kind of ["course_plan", "syllabus", "lesson_plan", "evaluation_plan", "promotional"]) {
+    const r = await inst.post(`/files/cases/${id}/materials?kind=${kind}&name=${kind}.pdf`, { data: pdf(kind) });
+    expect(r.status(), await r.text()).toBe(201);
+  }
+  await call(inst, "case_action", { input: { id, version: await caseVersion(inst, id), action: { kind: "submit" } } });
+  const director = await apiAs("xian-fzr");
+  await call(director, "case_action", {
+    input: { id, version: await caseVersion(director, id), action: { kind: "determine_directly", category, reasons: "材料清楚，可以直接认定类别。" } },
+  });
+  await inst.dispose();
+  await director.dispose();
+  return id;
+}

@@ -37,6 +37,15 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// How much demo data `seed-demo` loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeedScale {
+    /// The demo accounts, institutions and experts.
+    Demo,
+    /// The demo data plus 100,000 generated cases.
+    Large,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the web application (default).
@@ -47,8 +56,13 @@ pub enum Command {
     },
     /// Bring the database schema up to date, then exit.
     Migrate,
-    /// Load the demo data into an empty database and print the demo accounts.
-    SeedDemo,
+    /// Load the demo data into an empty database and print the demo accounts. With
+    /// `--scale large`, then also 100,000 generated cases, 1,000 experts and their sheets (for
+    /// measuring the dashboards; benchmark data, not production data).
+    SeedDemo {
+        #[arg(long, value_enum, default_value_t = SeedScale::Demo)]
+        scale: SeedScale,
+    },
     /// Create an account with a one-time password (printed), e.g. the first administrator.
     CreateUser {
         #[arg(long)]

@@ -90,13 +90,34 @@ async fn run(
             println!("migrations applied");
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::SeedDemo) => {
+        Some(Command::SeedDemo { scale }) => {
             let conn = db::connect_and_migrate(url).await?;
             if seed::seed_demo(&conn, clock.now()).await? {
                 println!("demo data loaded");
                 print_demo_accounts(&cli.addr);
             } else {
                 println!("the database already has accounts: demo data not loaded");
+            }
+            if *scale == server::config::SeedScale::Large {
+                let started = std::time::Instant::now();
+                let report = app::store::seed_large::seed_large(
+                    &conn,
+                    clock.now(),
+                    app::store::seed_large::LARGE,
+                    &mut |done, total| eprint!("\rgenerating cases: {done}/{total}"),
+                )
+                .await?;
+                eprintln!();
+                println!(
+                    "large data loaded in {:.0} s: {} cases, {} timeline entries, {} stage spans, {} seats, {} score sheets, {} re-review applications",
+                    started.elapsed().as_secs_f64(),
+                    report.cases,
+                    report.events,
+                    report.spans,
+                    report.seats,
+                    report.sheets,
+                    report.rereviews
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

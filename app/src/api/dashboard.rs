@@ -217,6 +217,9 @@ pub mod ssr {
     use sea_orm::DatabaseConnection;
     use std::collections::{BTreeMap, HashMap};
 
+    /// An expert as the pool's health counts: status, term end, kind, subjects (JSON).
+    type PoolRow = (String, chrono::NaiveDate, String, String);
+
     /// Stages whose time the medians measure, in the order of the work.
     pub const MEDIAN_STATES: [CaseState; 8] = [
         CaseState::Submitted,
@@ -695,15 +698,10 @@ pub mod ssr {
         }
     }
 
-    fn pool_table(
-        pool: &[(String, chrono::NaiveDate, String, String)],
-        today: chrono::NaiveDate,
-    ) -> Table {
+    fn pool_table(pool: &[PoolRow], today: chrono::NaiveDate) -> Table {
         let warn = today + Duration::days(POOL_TERM_WARNING_DAYS);
-        let count = |f: &dyn Fn(&(String, chrono::NaiveDate, String, String)) -> bool| {
-            pool.iter().filter(|e| f(e)).count() as i64
-        };
-        let active = |e: &(String, chrono::NaiveDate, String, String)| e.0 == "active";
+        let count = |f: &dyn Fn(&PoolRow) -> bool| pool.iter().filter(|e| f(e)).count() as i64;
+        let active = |e: &PoolRow| e.0 == "active";
         let rows = vec![
             vec![
                 key("dash.pool.active"),
@@ -741,10 +739,7 @@ pub mod ssr {
 
     /// Active experts in term per domain (subject and teaching experts) and the legal experts;
     /// fewer than [`MIN_DOMAIN_EXPERTS`] is too few for the draw to choose among.
-    fn domains_table(
-        pool: &[(String, chrono::NaiveDate, String, String)],
-        today: chrono::NaiveDate,
-    ) -> Table {
+    fn domains_table(pool: &[PoolRow], today: chrono::NaiveDate) -> Table {
         let usable: Vec<_> = pool
             .iter()
             .filter(|e| e.0 == "active" && e.1 >= today)

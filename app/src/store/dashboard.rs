@@ -367,34 +367,44 @@ pub async fn workload<C: ConnectionTrait>(
     f: &Filter,
     limit: u64,
 ) -> Result<Vec<(i64, String, i64)>, DbErr> {
+    use super::entities::expert;
     let n = Func::count(col("seat", "id"));
     let mut q = Query::select();
     q.expr(col("seat", "expert_id"))
-        .expr(col("expert", "name"))
         .expr_as(n.clone(), a("n"))
         .from(a("seat"))
-        .inner_join(
-            a("jd_case"),
-            col("jd_case", "id").equals((a("seat"), a("case_id"))),
-        )
-        .inner_join(
-            a("expert"),
-            col("expert", "id").equals((a("seat"), a("expert_id"))),
-        )
         .and_where(col("seat", "status").eq("accepted"))
         .and_where(col("seat", "invited_at").gte(cst_start(f.period.from)))
         .and_where(col("seat", "invited_at").lt(cst_start(f.period.end_exclusive())))
         .group_by_col((a("seat"), a("expert_id")))
-        .group_by_col((a("expert"), a("name")))
         .order_by_expr(n.into(), Order::Desc)
         .order_by((a("seat"), a("expert_id")), Order::Asc)
         .limit(limit);
-    f.county_cond("jd_case", &mut q);
-    rows(c, &q)
+    if f.county.is_some() {
+        q.inner_join(
+            a("jd_case"),
+            col("jd_case", "id").equals((a("seat"), a("case_id"))),
+        );
+        f.county_cond("jd_case", &mut q);
+    }
+    let counts: Vec<(i64, i64)> = rows(c, &q)
         .await?
         .iter()
-        .map(|r| Ok((i(r, 0)?, s(r, 1)?, i(r, 2)?)))
-        .collect()
+        .map(|r| Ok((i(r, 0)?, i(r, 1)?)))
+        .collect::<Result<_, DbErr>>()?;
+    let names: HashMap<i64, String> = expert::Entity::find()
+        .select_only()
+        .columns([expert::Column::Id, expert::Column::Name])
+        .filter(expert::Column::Id.is_in(counts.iter().map(|x| x.0)))
+        .into_tuple::<(i64, String)>()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(counts
+        .into_iter()
+        .map(|(id, n)| (id, names.get(&id).cloned().unwrap_or_default(), n))
+        .collect())
 }
 
 /// Cases escalated (提请州级裁决) in the period, by county.

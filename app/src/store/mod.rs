@@ -24,6 +24,7 @@ pub mod pdf;
 pub mod reference;
 pub mod rereview;
 pub mod seed;
+pub mod seed_large;
 pub mod sessions;
 pub mod sheets;
 pub mod signing;

@@ -320,7 +320,7 @@ pub fn other_expert_username(n: usize) -> String {
 const TITLES: &[&str] = &["zhongji", "fugaoji", "zhenggaoji"];
 
 /// A valid 统一社会信用代码 for the n-th demo institution in a county.
-fn uscc(n: usize, county: i64, for_profit: bool) -> String {
+pub(crate) fn uscc(n: usize, county: i64, for_profit: bool) -> String {
     // 5 2 = 民办非企业单位 (民政); 9 1 = 企业 (市场监管).
     let head = if for_profit { "91" } else { "52" };
     let org = format!("MA{:06}", 100_000 + n * 7919 % 900_000);
@@ -330,7 +330,7 @@ fn uscc(n: usize, county: i64, for_profit: bool) -> String {
     format!("{first17}{check}")
 }
 
-fn person(i: usize) -> String {
+pub(crate) fn person(i: usize) -> String {
     format!(
         "{}{}",
         SURNAMES[i * 7 % SURNAMES.len()],

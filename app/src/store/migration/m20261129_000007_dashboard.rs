@@ -18,14 +18,31 @@ fn index(name: &str, table: &str, cols: &[&str]) -> IndexCreateStatement {
     i.to_owned()
 }
 
+/// Covering indexes: each aggregate reads its index alone (measured with 100,000 cases).
 const INDEXES: [(&str, &str, &[&str]); 7] = [
-    ("state_span_left", "state_span", &["left_on", "county_id"]),
+    (
+        "state_span_left",
+        "state_span",
+        &["left_on", "county_id", "level", "state", "working_days"],
+    ),
     ("state_span_case", "state_span", &["case_id"]),
-    ("jd_case_submitted", "jd_case", &["submitted_at"]),
-    ("jd_case_determined", "jd_case", &["determined_on"]),
-    ("jd_case_due", "jd_case", &["clock", "due_on"]),
+    (
+        "jd_case_submitted",
+        "jd_case",
+        &["submitted_at", "level", "county_id", "state"],
+    ),
+    (
+        "jd_case_determined",
+        "jd_case",
+        &["determined_on", "county_id", "level", "category"],
+    ),
+    ("jd_case_due", "jd_case", &["clock", "due_on", "county_id"]),
     ("case_event_to_state", "case_event", &["to_state", "at"]),
-    ("seat_invited", "seat", &["invited_at"]),
+    (
+        "seat_invited",
+        "seat",
+        &["invited_at", "status", "expert_id", "case_id"],
+    ),
 ];
 
 #[async_trait::async_trait]
