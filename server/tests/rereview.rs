@@ -551,3 +551,110 @@ async fn work_lists_show_each_owners_deadlines_and_go_overdue() {
         s.stop().await;
     }
 }
+
+async fn rate(
+    s: &Srv,
+    who: &str,
+    case: i64,
+    expert: i64,
+    score: &str,
+    comment: &str,
+) -> (u16, Value) {
+    s.call(
+        who,
+        "rate_expert",
+        json!({ "input": { "case_id": case, "expert_id": expert, "rating": { "score": score, "comment": comment } } }),
+    )
+    .await
+}
+
+/// 专家考评: after the determination the county clerk rates each member once (100 points, a
+/// reason below 60), within two working days; the expert's page shows the average and history.
+#[tokio::test]
+async fn the_clerk_rates_the_panel_after_the_determination() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let director = s.login("xian-fzr").await;
+        let fk = s.login("fk-jbr").await;
+        let zhou = s.login("zhou-jbr").await;
+        let id = accepted_case(&s, &inst, &clerk, "少儿国画考评", "arts", "primary").await;
+        let panel = seat_panel(&s, &clerk, id, 3).await;
+        sealed_opinion(&s, &director, id, &panel).await;
+        let (e1, e2, e3) = (panel[0].0, panel[1].0, panel[2].0);
+        // Not before the determination.
+        let (st, v) = rate(&s, &clerk, id, e1, "90", "").await;
+        assert_eq!((st, refused(&v)), (409, "err.rating.not_yet".into()), "{v}");
+        let (st, v) = act(&s, &director, id, json!({ "kind": "determine", "category": "non_subject", "reasons": "依据专家组鉴定意见作出结论。" })).await;
+        assert_eq!(st, 200, "{v}");
+        let (st, v) = s
+            .form(&clerk, "case_ratings", &[("case_id", &id.to_string())])
+            .await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["can_rate"], true);
+        assert_eq!(
+            v["due_on"], "2026-04-09",
+            "two working days after Tuesday 04-07"
+        );
+        assert_eq!(v["members"].as_array().unwrap().len(), 3);
+        // Bad input changes nothing; only the county's clerk rates, only the panel's members.
+        let (st, v) = rate(&s, &clerk, id, e1, "120", "").await;
+        assert_eq!(
+            (st, field_keys(&v)),
+            (422, vec!["err.rating.score".to_string()])
+        );
+        let (st, v) = rate(&s, &clerk, id, e1, "50", "").await;
+        assert_eq!(
+            (st, field_keys(&v)),
+            (422, vec!["err.required".to_string()])
+        );
+        let (st, _) = rate(&s, &director, id, e1, "90", "").await;
+        assert_eq!(st, 403);
+        let (st, _) = rate(&s, &fk, id, e1, "90", "").await;
+        assert_eq!(st, 404, "another county's case");
+        let (st, _) = rate(&s, &inst, id, e1, "90", "").await;
+        assert_eq!(st, 403);
+        let (st, _) = rate(&s, &clerk, id, 999_999, "90", "").await;
+        assert_eq!(st, 404, "not on the panel");
+        // Three ratings; a second one for the same member is refused.
+        assert_eq!(
+            rate(&s, &clerk, id, e1, "92", "按时参加全部活动，评分依据充分。")
+                .await
+                .0,
+            200
+        );
+        assert_eq!(rate(&s, &clerk, id, e2, "85", "").await.0, 200);
+        assert_eq!(
+            rate(&s, &clerk, id, e3, "58", "评分表证据引用不完整，需改进。")
+                .await
+                .0,
+            200
+        );
+        let (st, v) = rate(&s, &clerk, id, e1, "60", "").await;
+        assert_eq!((st, refused(&v)), (409, "err.rating.done".into()));
+        let (_, v) = s
+            .form(&clerk, "case_ratings", &[("case_id", &id.to_string())])
+            .await;
+        assert_eq!(v["members"][0]["score"], 92);
+        assert_eq!(v["overdue"], false);
+        // The expert's page: the average and the history, for bureau roles.
+        let (st, v) = s
+            .form(&zhou, "expert_ratings", &[("expert_id", &e3.to_string())])
+            .await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["average"], 58.0);
+        assert_eq!(v["count"], 1);
+        assert_eq!(v["rows"][0]["comment"], "评分表证据引用不完整，需改进。");
+        let (st, _) = s
+            .form(&inst, "expert_ratings", &[("expert_id", &e3.to_string())])
+            .await;
+        assert_eq!(st, 403);
+        // The institution does not see the ratings.
+        let (st, _) = s
+            .form(&inst, "case_ratings", &[("case_id", &id.to_string())])
+            .await;
+        assert_eq!(st, 404);
+        s.stop().await;
+    }
+}

@@ -13,6 +13,7 @@ pub mod experts;
 pub mod files;
 pub mod institutions;
 pub mod opinions;
+pub mod ratings;
 pub mod registry;
 pub mod rereview;
 #[cfg(feature = "ssr")]

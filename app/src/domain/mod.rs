@@ -20,6 +20,7 @@ pub mod files;
 pub mod lifecycle;
 pub mod negative_list;
 pub mod opinion;
+pub mod rating;
 pub mod rereview;
 pub mod rubric;
 pub mod sheet;

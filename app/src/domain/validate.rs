@@ -1329,6 +1329,7 @@ mod tests {
             include_str!("terms.rs"),
             include_str!("rereview.rs"),
             include_str!("stats.rs"),
+            include_str!("rating.rs"),
         ];
         let prefixes = [
             "err.",

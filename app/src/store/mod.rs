@@ -21,6 +21,7 @@ pub mod migration;
 pub mod opinions;
 pub mod passwords;
 pub mod pdf;
+pub mod ratings;
 pub mod reference;
 pub mod rereview;
 pub mod seed;

@@ -12,6 +12,7 @@ pub mod draw_record;
 pub mod draw_replacement;
 pub mod expert;
 pub mod expert_proposal;
+pub mod expert_rating;
 pub mod institution;
 pub mod jd_case;
 pub mod login_attempt;

@@ -10,6 +10,7 @@ mod m20261129_000004_review;
 mod m20261129_000005_opinion;
 mod m20261129_000006_rereview;
 mod m20261129_000007_dashboard;
+mod m20261129_000008_ratings;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_opinion::Migration),
             Box::new(m20261129_000006_rereview::Migration),
             Box::new(m20261129_000007_dashboard::Migration),
+            Box::new(m20261129_000008_ratings::Migration),
         ]
     }
 }

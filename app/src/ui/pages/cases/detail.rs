@@ -184,6 +184,7 @@ fn CaseView(
         })}
 
         <super::rereview::RereviewSection case=case.clone() reload done />
+        <super::ratings::RatingsSection case_id=case.id />
 
         <h2>{t("case.item")}</h2>
         <dl class="summary-list">

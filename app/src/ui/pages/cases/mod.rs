@@ -7,6 +7,7 @@ pub mod form;
 pub mod list;
 pub mod opinion;
 pub mod panel;
+pub mod ratings;
 pub mod rereview;
 pub mod sheet;
 pub mod work;
