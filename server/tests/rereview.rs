@@ -658,3 +658,151 @@ async fn the_clerk_rates_the_panel_after_the_determination() {
         s.stop().await;
     }
 }
+
+async fn file_credit(s: &Srv, who: &str, input: Value) -> (u16, Value) {
+    s.call(who, "file_credit", json!({ "input": input })).await
+}
+
+/// 信用记录: an institution's record terminates its case; an expert's suspends the expert, whose
+/// seat not yet scored goes to a backup, and the next draw excludes the expert as barred.
+#[tokio::test]
+async fn credit_records_terminate_suspend_and_bar() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let director = s.login("xian-fzr").await;
+        let fk = s.login("fk-jbr").await;
+        let zhou = s.login("zhou-jbr").await;
+        let pdirector = s.login("zhou-fzr").await;
+
+        // The institution: false material found while the case is under intake.
+        let a = accepted_case(&s, &inst, &clerk, "少儿国画信用", "arts", "primary").await;
+        let (_, c) = s.case(&clerk, a).await;
+        let inst_id = c["institution"]["id"].as_i64().unwrap();
+        let (st, v) = act(
+            &s,
+            &director,
+            a,
+            json!({ "kind": "terminate", "reason": "提交的教师资格证书系伪造。" }),
+        )
+        .await;
+        assert_eq!(
+            (st, refused(&v)),
+            (409, "err.credit.use_form".into()),
+            "{v}"
+        );
+        let filing = |reason: &str, kind: &str| json!({ "subject": "institution", "target_id": inst_id, "case_id": a, "form": { "kind": kind, "measure": "", "reason": reason } });
+        let (st, v) = file_credit(&s, &director, filing("太短", "leak")).await;
+        assert_eq!(st, 422, "{v}");
+        assert_eq!(field_keys(&v), ["err.credit.kind", "err.text_too_short"]);
+        let (st, _) = file_credit(
+            &s,
+            &clerk,
+            filing("提交的教师资格证书经核查系伪造。", "false_material"),
+        )
+        .await;
+        assert_eq!(st, 403, "clerks do not file credit records");
+        assert_eq!(state(&s, &clerk, a).await, "accepted", "nothing changed");
+        let (st, v) = file_credit(
+            &s,
+            &director,
+            filing("提交的教师资格证书经核查系伪造。", "false_material"),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["terminated"], a);
+        assert_eq!(state(&s, &clerk, a).await, "terminated");
+        let (st, v) = s
+            .call(
+                &zhou,
+                "credit_records",
+                json!({ "subject": "institution", "target_id": inst_id }),
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["records"][0]["kind"], "false_material");
+        assert_eq!(v["records"][0]["measure"], "terminate");
+        assert_eq!(v["can_file"], false);
+        let (st, _) = s
+            .call(
+                &fk,
+                "credit_records",
+                json!({ "subject": "institution", "target_id": inst_id }),
+            )
+            .await;
+        assert_eq!(st, 404, "another county's institution");
+        let (st, _) = s
+            .call(
+                &inst,
+                "credit_records",
+                json!({ "subject": "institution", "target_id": inst_id }),
+            )
+            .await;
+        assert_eq!(st, 403);
+
+        // The expert: neglect during the review; suspended, the seat goes to a backup.
+        let b = accepted_case(&s, &inst, &clerk, "少儿国画信用二", "arts", "primary").await;
+        let panel = seat_panel(&s, &clerk, b, 3).await;
+        assert_eq!(state(&s, &clerk, b).await, "under_review");
+        let bad = panel[0].0;
+        let (st, v) = file_credit(&s, &pdirector, json!({ "subject": "expert", "target_id": bad, "case_id": b, "form": { "kind": "neglect", "measure": "", "reason": "无故缺席实地查看，且未提交评分表。" } })).await;
+        assert_eq!(
+            (st, field_keys(&v)),
+            (422, vec!["err.credit.measure".to_string()])
+        );
+        let (st, v) = file_credit(&s, &pdirector, json!({ "subject": "expert", "target_id": bad, "case_id": b, "form": { "kind": "neglect", "measure": "suspend", "reason": "无故缺席实地查看，且未提交评分表。" } })).await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["redrawn"], json!([b]));
+        assert_eq!(
+            state(&s, &clerk, b).await,
+            "panel_drawn",
+            "the backup must accept"
+        );
+        let (_, p) = s.form(&clerk, "draw_page", &[("id", &b.to_string())]).await;
+        let seated: Vec<i64> = p["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["status"] != "replaced")
+            .map(|x| x["expert_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(seated.len(), 3, "{p}");
+        assert!(!seated.contains(&bad), "{p}");
+        let (_, e) = s.call(&zhou, "get_expert", json!({ "id": bad })).await;
+        assert_eq!(e["status"], "suspended", "{e}");
+        let (_, v) = s
+            .call(
+                &clerk,
+                "credit_records",
+                json!({ "subject": "expert", "target_id": bad }),
+            )
+            .await;
+        assert_eq!(v["records"][0]["measure"], "suspend");
+        assert_eq!(v["records"].as_array().unwrap().len(), 1);
+
+        // Reinstated by the pool's keepers, the expert is still barred from draws.
+        let ver = e["version"].as_i64().unwrap();
+        let (st, v) = s
+            .call(
+                &zhou,
+                "set_expert_status",
+                json!({ "id": bad, "version": ver, "status": "active", "reason": "暂停期满" }),
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        let c = accepted_case(&s, &inst, &clerk, "少儿国画信用三", "arts", "primary").await;
+        let (_, p) = s.form(&clerk, "draw_page", &[("id", &c.to_string())]).await;
+        let excluded = p["excluded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["expert"]["id"] == bad)
+            .cloned();
+        assert!(
+            excluded.is_some_and(|x| x["reasons"].to_string().contains("credit_barred")),
+            "{p}"
+        );
+        s.stop().await;
+    }
+}

@@ -676,6 +676,12 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
             key: "err.rereview.use_form".into(),
         }));
     }
+    // Terminating a case files the institution's credit record with it (信用记录).
+    if input.action.kind() == ActionKind::Terminate {
+        return Err(fail(AppError::Refused {
+            key: "err.credit.use_form".into(),
+        }));
+    }
     if case.version != input.version {
         return Err(fail(AppError::Stale));
     }

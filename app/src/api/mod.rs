@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod auth;
 pub mod cases;
+pub mod credit;
 pub mod dashboard;
 pub mod draws;
 pub mod error;

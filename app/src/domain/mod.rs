@@ -14,6 +14,7 @@ pub mod terms;
 
 pub mod access;
 pub mod activity;
+pub mod credit;
 pub mod deadline;
 pub mod draw;
 pub mod files;

@@ -1330,6 +1330,7 @@ mod tests {
             include_str!("rereview.rs"),
             include_str!("stats.rs"),
             include_str!("rating.rs"),
+            include_str!("credit.rs"),
         ];
         let prefixes = [
             "err.",

@@ -241,10 +241,17 @@ pub async fn screen_case<C: ConnectionTrait>(
     let rows = seats(c, case.id).await?;
     let facts = case_facts(c, case, &rows).await?;
     let load = workloads(c).await?;
+    let barred = super::credit::barred_experts(c).await?;
     let pool: Vec<ExpertFacts> = pool(c, case)
         .await?
         .iter()
-        .map(|m| model_facts(m, load.get(&m.id).copied().unwrap_or(0), false))
+        .map(|m| {
+            model_facts(
+                m,
+                load.get(&m.id).copied().unwrap_or(0),
+                barred.contains(&m.id),
+            )
+        })
         .collect();
     let screening = draw::screen(&pool, &facts, china_date(now));
     Ok(Screened {
@@ -687,12 +694,13 @@ pub async fn vacate_seat<C: ConnectionTrait>(
         let mut facts = case_facts(c, case, &rows).await?;
         facts.current_panel.retain(|e| e.0 != x.backup.0);
         let load = workloads(c).await?;
+        let barred = super::credit::barred_experts(c).await?;
         let still = match expert::Entity::find_by_id(x.backup.0).one(c).await? {
             Some(m) => draw::eligibility(
                 &model_facts(
                     &m,
                     load.get(&m.id).copied().unwrap_or(1).saturating_sub(1),
-                    false,
+                    barred.contains(&m.id),
                 ),
                 &facts,
                 today,

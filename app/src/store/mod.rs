@@ -9,6 +9,7 @@ pub mod activities;
 pub mod audit;
 pub mod cases;
 pub mod clock;
+pub mod credit;
 pub mod dashboard;
 pub mod db;
 pub mod draws;

@@ -276,6 +276,8 @@ pub async fn seed_large(
         let n = batch.min(scale.cases - done);
         let txn = db.begin().await?;
         let mut cases = Vec::with_capacity(n);
+        // Prefecture re-review cases, written after their parents.
+        let mut children = Vec::new();
         let mut events = Vec::new();
         let mut spans = Vec::new();
         let mut seats = Vec::new();
@@ -556,7 +558,7 @@ pub async fn seed_large(
                 }
                 let c = counters.entry(china_date(decided).year()).or_insert(0);
                 *c += 1;
-                cases.push(jd_case::ActiveModel {
+                children.push(jd_case::ActiveModel {
                     id: Set(cid),
                     number: Set(Some(format!("CJ-{}-{c:05}", china_date(decided).year()))),
                     level: Set(CaseLevel::Prefecture.code().into()),
@@ -677,7 +679,8 @@ pub async fn seed_large(
                 });
             }
         }
-        report.cases += cases.len();
+        report.cases += cases.len() + children.len();
+        cases.append(&mut children);
         report.events += events.len();
         report.spans += spans.len();
         report.seats += seats.len();

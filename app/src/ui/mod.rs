@@ -2,6 +2,7 @@
 
 pub mod charts;
 pub mod components;
+pub mod credit;
 pub mod offline;
 pub mod pages;
 pub mod upload;

@@ -11,6 +11,7 @@ mod m20261129_000005_opinion;
 mod m20261129_000006_rereview;
 mod m20261129_000007_dashboard;
 mod m20261129_000008_ratings;
+mod m20261129_000009_credit;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_rereview::Migration),
             Box::new(m20261129_000007_dashboard::Migration),
             Box::new(m20261129_000008_ratings::Migration),
+            Box::new(m20261129_000009_credit::Migration),
         ]
     }
 }

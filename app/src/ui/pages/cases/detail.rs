@@ -185,6 +185,15 @@ fn CaseView(
 
         <super::rereview::RereviewSection case=case.clone() reload done />
         <super::ratings::RatingsSection case_id=case.id />
+        {case.viewer_role.is_bureau().then(|| view! {
+            <crate::ui::credit::CreditSection
+                subject=crate::domain::credit::CreditSubject::Institution
+                target_id=case.institution.id
+                case_id=case.id
+                can_terminate=case.actions.contains(&crate::domain::lifecycle::ActionKind::Terminate)
+                changed=reload
+            />
+        })}
 
         <h2>{t("case.item")}</h2>
         <dl class="summary-list">

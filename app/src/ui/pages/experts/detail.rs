@@ -76,6 +76,7 @@ fn ExpertView(
         <h1>{e.input.name.clone()} " " <StatusTag status=e.status /></h1>
         {record}
         <RatingsHistory expert_id=e.id />
+        <crate::ui::credit::CreditSection subject=crate::domain::credit::CreditSubject::Expert target_id=e.id changed=reload />
         {parts}
     }
     .into_any()

@@ -1,0 +1,333 @@
+//! 信用记录: directors file credit records; bureaus read them on the case (the institution's)
+//! and on the expert's page. An institution's record with a case terminates the case; an
+//! expert's suspends or removes the expert, who is never drawn again, and the seats the expert
+//! has not yet scored are redrawn — all in the one transaction that files the record.
+
+use super::AppError;
+use crate::domain::credit::{CreditInput, CreditSubject};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// A record as bureaus read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreditView {
+    pub id: i64,
+    pub kind: crate::domain::credit::CreditKind,
+    /// `suspend` / `remove` (experts), `terminate` (an institution's case ended), or empty.
+    pub measure: String,
+    pub reason: String,
+    pub case_id: Option<i64>,
+    pub case_number: Option<String>,
+    pub filed_by: String,
+    /// China Standard Time.
+    pub filed_at: String,
+}
+
+/// The records about an institution or an expert, and whether this user may file one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreditRecords {
+    pub records: Vec<CreditView>,
+    pub can_file: bool,
+}
+
+/// What a director files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreditFiling {
+    pub subject: CreditSubject,
+    /// The institution's or the expert's id.
+    pub target_id: i64,
+    /// Institutions: the case to terminate. Experts: the case it happened on (optional).
+    pub case_id: Option<i64>,
+    pub form: CreditInput,
+}
+
+/// What followed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreditOutcome {
+    pub record_id: i64,
+    /// The case terminated (institutions).
+    pub terminated: Option<i64>,
+    /// Cases whose seat was redrawn (experts).
+    pub redrawn: Vec<i64>,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::api::server::{db, Me};
+    use crate::domain::role::{Role, Scope};
+    use sea_orm::DatabaseConnection;
+
+    /// May this bureau user read (and the director file) records about this institution? A
+    /// county sees its own county's institutions; anything else is not found.
+    pub async fn institution_in_scope(
+        dbc: &DatabaseConnection,
+        me: &Me,
+        id: i64,
+    ) -> Result<crate::store::entities::institution::Model, AppError> {
+        let inst = crate::store::reference::institution(dbc, id)
+            .await
+            .map_err(db)?
+            .ok_or(AppError::NotFound)?;
+        match me.actor.scope {
+            Scope::County(c) if c.0 == inst.county_id => Ok(inst),
+            Scope::Prefecture => Ok(inst),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    pub fn is_director(me: &Me) -> bool {
+        matches!(
+            me.actor.role,
+            Role::CountyDirector | Role::PrefectureDirector
+        )
+    }
+
+    pub async fn views(
+        dbc: &DatabaseConnection,
+        list: Vec<crate::store::credit::CreditRecord>,
+    ) -> Result<Vec<CreditView>, AppError> {
+        let names =
+            crate::store::reference::display_names(dbc, list.iter().map(|r| r.filed_by).collect())
+                .await
+                .map_err(db)?;
+        let mut out = Vec::new();
+        for r in list {
+            let Some(kind) = crate::domain::credit::CreditKind::from_code(&r.kind) else {
+                continue;
+            };
+            let number = match r.case_id {
+                Some(cid) => crate::store::cases::get(dbc, cid)
+                    .await
+                    .map_err(db)?
+                    .and_then(|c| c.number),
+                None => None,
+            };
+            out.push(CreditView {
+                id: r.id,
+                kind,
+                measure: r.measure,
+                reason: r.reason,
+                case_id: r.case_id,
+                case_number: number,
+                filed_by: names.get(&r.filed_by).cloned().unwrap_or_default(),
+                filed_at: crate::api::cases::ssr_cst(r.filed_at),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The credit records about an institution or an expert (bureau roles).
+#[server(prefix = "/api", endpoint = "credit_records", input = Json)]
+pub async fn get_credit_records(
+    subject: CreditSubject,
+    target_id: i64,
+) -> Result<CreditRecords, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    let me = require().await?;
+    authorize(&me.actor, &Permission::ViewCreditRecords, None)
+        .map_err(|d| fail(super::denied(d)))?;
+    let st = state().map_err(fail)?;
+    match subject {
+        CreditSubject::Institution => {
+            ssr::institution_in_scope(&st.db, &me, target_id)
+                .await
+                .map_err(fail)?;
+        }
+        CreditSubject::Expert => {
+            crate::store::reference::expert(&st.db, target_id)
+                .await
+                .map_err(|e| fail(db(e)))?
+                .ok_or_else(|| fail(AppError::NotFound))?;
+        }
+    }
+    let list = crate::store::credit::about(&st.db, subject, target_id)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    Ok(CreditRecords {
+        records: ssr::views(&st.db, list).await.map_err(fail)?,
+        can_file: ssr::is_director(&me),
+    })
+}
+
+/// Files a credit record and carries out what follows from it.
+#[server(prefix = "/api", endpoint = "file_credit", input = Json)]
+pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::credit::validate_credit;
+    use crate::domain::ids::ExpertId;
+    use crate::domain::lifecycle::{apply, Action, CaseState, Initiator};
+    use crate::store::accounts::Updated;
+    use crate::store::credit::NewRecord;
+    use crate::store::entities::seat;
+    use crate::store::{cases, tx};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let me = require().await?;
+    authorize(&me.actor, &Permission::FileCreditRecord, None)
+        .map_err(|d| fail(super::denied(d)))?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let (kind, measure) =
+        validate_credit(input.subject, &input.form).map_err(|e| fail(AppError::Validation(e)))?;
+    let reason = input.form.reason.trim().to_string();
+    match input.subject {
+        CreditSubject::Institution => {
+            let inst = ssr::institution_in_scope(&st.db, &me, input.target_id)
+                .await
+                .map_err(fail)?;
+            // The case it happened on is terminated (any active state).
+            let case = match input.case_id {
+                Some(cid) => {
+                    let (case, facts) = super::cases::ssr_visible_case(&me, cid).await?;
+                    if case.institution_id != inst.id {
+                        return Err(fail(AppError::NotFound));
+                    }
+                    let t = apply(
+                        &facts,
+                        &Action::Terminate {
+                            reason: reason.clone(),
+                        },
+                        &Initiator::User(me.actor),
+                        now,
+                    )
+                    .map_err(|e| fail(super::transition_refused(e)))?;
+                    Some((case, t))
+                }
+                None => None,
+            };
+            let txn = tx::begin_write(&st.db, now)
+                .await
+                .map_err(|e| fail(db(e)))?;
+            let record_id = crate::store::credit::file(
+                &txn,
+                &me.actor,
+                NewRecord {
+                    subject: input.subject,
+                    institution_id: Some(inst.id),
+                    expert_id: None,
+                    case_id: input.case_id,
+                    kind,
+                    measure: if case.is_some() { "terminate" } else { "" },
+                    reason: &reason,
+                },
+                now,
+            )
+            .await
+            .map_err(|e| fail(db(e)))?;
+            if let Some((case, t)) = &case {
+                let details =
+                    serde_json::json!({ "credit_record": record_id, "kind": kind.code() });
+                if cases::record_transition(
+                    &txn,
+                    Some(&me.actor),
+                    case,
+                    case.version,
+                    t,
+                    details,
+                    now,
+                )
+                .await
+                .map_err(|e| fail(db(e)))?
+                    == Updated::Stale
+                {
+                    return Err(fail(AppError::Stale));
+                }
+            }
+            txn.commit().await.map_err(|e| fail(db(e)))?;
+            Ok(CreditOutcome {
+                record_id,
+                terminated: case.map(|(c, _)| c.id),
+                redrawn: vec![],
+            })
+        }
+        CreditSubject::Expert => {
+            let expert = crate::store::reference::expert(&st.db, input.target_id)
+                .await
+                .map_err(|e| fail(db(e)))?
+                .ok_or_else(|| fail(AppError::NotFound))?;
+            if let Some(cid) = input.case_id {
+                super::cases::ssr_visible_case(&me, cid).await?;
+            }
+            let measure = measure.ok_or_else(|| fail(AppError::Forbidden))?;
+            let txn = tx::begin_write(&st.db, now)
+                .await
+                .map_err(|e| fail(db(e)))?;
+            let record_id = crate::store::credit::file(
+                &txn,
+                &me.actor,
+                NewRecord {
+                    subject: input.subject,
+                    institution_id: None,
+                    expert_id: Some(expert.id),
+                    case_id: input.case_id,
+                    kind,
+                    measure: measure.code(),
+                    reason: &reason,
+                },
+                now,
+            )
+            .await
+            .map_err(|e| fail(db(e)))?;
+            let status = crate::store::experts::status_from_db(measure.status_code());
+            if crate::store::experts::set_status(
+                &txn,
+                expert.id,
+                expert.version,
+                status,
+                &reason,
+                now,
+            )
+            .await
+            .map_err(|e| fail(db(e)))?
+                == Updated::Stale
+            {
+                return Err(fail(AppError::Stale));
+            }
+            // Seats not yet scored are redrawn: the lifecycle's seat replacement, by the system.
+            let open_seats = seat::Entity::find()
+                .filter(seat::Column::ExpertId.eq(expert.id))
+                .filter(seat::Column::Status.is_in(["invited", "accepted"]))
+                .filter(seat::Column::SheetSubmitted.eq(false))
+                .all(&txn)
+                .await
+                .map_err(|e| fail(db(e)))?;
+            let mut redrawn = Vec::new();
+            for s in open_seats {
+                let Some(case) = cases::get(&txn, s.case_id).await.map_err(|e| fail(db(e)))? else {
+                    continue;
+                };
+                let state = CaseState::from_code(&case.state);
+                if !matches!(state, Some(CaseState::PanelDrawn | CaseState::UnderReview)) {
+                    continue;
+                }
+                let facts = cases::facts(&txn, &case).await.map_err(|e| fail(db(e)))?;
+                let action = Action::ReplaceSeat {
+                    expert: ExpertId(expert.id),
+                    reason: reason.clone(),
+                };
+                let Ok(t) = apply(&facts, &action, &Initiator::System, now) else {
+                    continue;
+                };
+                let details = serde_json::json!({ "credit_record": record_id, "action": action });
+                if cases::record_transition(&txn, None, &case, case.version, &t, details, now)
+                    .await
+                    .map_err(|e| fail(db(e)))?
+                    == Updated::Stale
+                {
+                    return Err(fail(AppError::Stale));
+                }
+                redrawn.push(case.id);
+            }
+            txn.commit().await.map_err(|e| fail(db(e)))?;
+            Ok(CreditOutcome {
+                record_id,
+                terminated: None,
+                redrawn,
+            })
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! 信用记录: filing and reading credit records; the experts a record bars from draws.
+
+use super::audit::{self, Entry};
+use super::entities::credit_record;
+use crate::domain::credit::{CreditKind, CreditSubject};
+use crate::domain::role::Actor;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use std::collections::HashSet;
+
+pub use credit_record::Model as CreditRecord;
+
+/// A record as filed.
+pub struct NewRecord<'a> {
+    pub subject: CreditSubject,
+    pub institution_id: Option<i64>,
+    pub expert_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub kind: CreditKind,
+    pub measure: &'a str,
+    pub reason: &'a str,
+}
+
+/// Writes a record with its audit event. Call inside `tx::begin_write`.
+pub async fn file<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    r: NewRecord<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let id = credit_record::Entity::insert(credit_record::ActiveModel {
+        subject: Set(r.subject.code().into()),
+        institution_id: Set(r.institution_id),
+        expert_id: Set(r.expert_id),
+        case_id: Set(r.case_id),
+        kind: Set(r.kind.code().into()),
+        measure: Set(r.measure.into()),
+        reason: Set(r.reason.trim().into()),
+        filed_by: Set(actor.user_id.0),
+        filed_at: Set(now),
+        ..Default::default()
+    })
+    .exec(c)
+    .await?
+    .last_insert_id;
+    let object = match r.subject {
+        CreditSubject::Institution => format!("institution:{}", r.institution_id.unwrap_or(0)),
+        CreditSubject::Expert => format!("expert:{}", r.expert_id.unwrap_or(0)),
+    };
+    let mut e = Entry::new("credit.file", object).details(serde_json::json!({
+        "record": id, "kind": r.kind.code(), "measure": r.measure, "case": r.case_id,
+        "reason": r.reason.trim(),
+    }));
+    e.actor_id = Some(actor.user_id.0);
+    e.actor_role = actor.role.code().into();
+    audit::append(c, e, now).await?;
+    Ok(id)
+}
+
+/// The records about one institution or expert, newest first.
+pub async fn about<C: ConnectionTrait>(
+    c: &C,
+    subject: CreditSubject,
+    id: i64,
+) -> Result<Vec<CreditRecord>, DbErr> {
+    let col = match subject {
+        CreditSubject::Institution => credit_record::Column::InstitutionId,
+        CreditSubject::Expert => credit_record::Column::ExpertId,
+    };
+    credit_record::Entity::find()
+        .filter(credit_record::Column::Subject.eq(subject.code()))
+        .filter(col.eq(id))
+        .order_by_desc(credit_record::Column::FiledAt)
+        .order_by_desc(credit_record::Column::Id)
+        .all(c)
+        .await
+}
+
+/// Experts with a credit record: never drawn again (DOMAIN §6, §9).
+pub async fn barred_experts<C: ConnectionTrait>(c: &C) -> Result<HashSet<i64>, DbErr> {
+    Ok(credit_record::Entity::find()
+        .select_only()
+        .column(credit_record::Column::ExpertId)
+        .filter(credit_record::Column::Subject.eq(CreditSubject::Expert.code()))
+        .into_tuple::<Option<i64>>()
+        .all(c)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect())
+}

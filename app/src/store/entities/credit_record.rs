@@ -1,0 +1,24 @@
+//! 信用记录: one credit record against an institution or an expert.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "credit_record")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub subject: String,
+    pub institution_id: Option<i64>,
+    pub expert_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub kind: String,
+    pub measure: String,
+    pub reason: String,
+    pub filed_by: i64,
+    pub filed_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
