@@ -732,11 +732,22 @@ async fn credit_records_terminate_suspend_and_bar() {
             )
             .await;
         assert_eq!(st, 404, "another county's institution");
-        let (st, _) = s
+        // The institution reads its own records, not another's.
+        let (st, v) = s
             .call(
                 &inst,
                 "credit_records",
                 json!({ "subject": "institution", "target_id": inst_id }),
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["records"][0]["kind"], "false_material");
+        assert_eq!(v["can_file"], false);
+        let (st, _) = s
+            .call(
+                &inst,
+                "credit_records",
+                json!({ "subject": "institution", "target_id": inst_id + 1 }),
             )
             .await;
         assert_eq!(st, 403);

@@ -128,10 +128,16 @@ pub async fn get_credit_records(
     use super::server::{db, fail, require, state};
     use crate::domain::access::{authorize, Permission};
     let me = require().await?;
-    authorize(&me.actor, &Permission::ViewCreditRecords, None)
-        .map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
+    // An institution reads its own records (what was filed against it, and why).
+    let own = subject == CreditSubject::Institution
+        && me.actor.institution().map(|i| i.0) == Some(target_id);
+    if !own {
+        authorize(&me.actor, &Permission::ViewCreditRecords, None)
+            .map_err(|d| fail(super::denied(d)))?;
+    }
     match subject {
+        CreditSubject::Institution if own => {}
         CreditSubject::Institution => {
             ssr::institution_in_scope(&st.db, &me, target_id)
                 .await

@@ -19,7 +19,13 @@ pub fn ProfilePage() -> impl IntoView {
         <h1>{t("profile.title")}</h1>
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || profile.get().map(|r| match r {
-                Ok(p) => view! { <ProfileForm profile=p /> }.into_any(),
+                Ok(p) => {
+                    let id = p.id;
+                    view! {
+                        <ProfileForm profile=p />
+                        <crate::ui::credit::CreditSection subject=crate::domain::credit::CreditSubject::Institution target_id=id />
+                    }.into_any()
+                }
                 Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),
             })}
         </Suspense>
