@@ -817,3 +817,68 @@ async fn credit_records_terminate_suspend_and_bar() {
         s.stop().await;
     }
 }
+
+/// 评分作废: a score sheet given in bad faith is voided with the expert's credit record before the
+/// opinion is drafted; the seat goes to a backup and the sheet no longer counts.
+#[tokio::test]
+async fn a_bad_faith_sheet_is_voided_and_the_seat_redrawn() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let pdirector = s.login("zhou-fzr").await;
+        let clerk = s.login("xian-jbr").await;
+        let (id, members, material) = under_review(&s).await;
+        let (bad, bad_cookie) = members[0].clone();
+        let (st, v) = s.call(&bad_cookie, "save_sheet", json!({ "input": { "case_id": id, "base_version": 0, "sheet": complete(material), "save_id": "bad-faith", "submit": true, "password": DEMO_PASSWORD } })).await;
+        assert_eq!(st, 200, "{v}");
+        let (_, c) = s.case(&clerk, id).await;
+        let number = c["number"].as_str().unwrap().to_string();
+        let filing = |number: &str, void: bool| json!({ "subject": "expert", "target_id": bad, "case_id": null, "case_number": number, "void_sheet": void, "form": { "kind": "favouritism", "measure": "remove", "reason": "评分明显偏袒申请机构，与课堂观摩记录不符。" } });
+        let (st, v) = file_credit(&s, &pdirector, filing("", true)).await;
+        assert_eq!(
+            (st, field_keys(&v)),
+            (422, vec!["err.credit.void_needs_case".to_string()])
+        );
+        let (st, v) = file_credit(&s, &pdirector, filing("CJ-1999-0001", true)).await;
+        assert_eq!(
+            (st, field_keys(&v)),
+            (422, vec!["err.credit.case_number".to_string()])
+        );
+        let (st, v) = file_credit(&s, &pdirector, filing(&number, true)).await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(
+            v["redrawn"],
+            json!([id]),
+            "the submitted sheet's seat is redrawn too"
+        );
+        assert_eq!(state(&s, &clerk, id).await, "panel_drawn");
+        let (_, v) = s
+            .call(
+                &clerk,
+                "credit_records",
+                json!({ "subject": "expert", "target_id": bad }),
+            )
+            .await;
+        assert_eq!(v["records"][0]["voided_sheet"], true, "{v}");
+        assert_eq!(v["records"][0]["case_number"], number.as_str());
+        // The sheet is kept, voided with the reason; the removed expert is off the panel.
+        let sheets = app::store::sheets::for_case(&s.db.db, id).await.unwrap();
+        let sheet = sheets.iter().find(|x| x.expert_id == bad).unwrap();
+        assert_eq!(
+            sheet.voided_reason,
+            "评分明显偏袒申请机构，与课堂观摩记录不符。"
+        );
+        assert!(sheet.voided_at.is_some());
+        let (_, p) = s
+            .form(&clerk, "draw_page", &[("id", &id.to_string())])
+            .await;
+        assert!(
+            p["seats"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["expert_id"] == bad && x["status"] == "replaced"),
+            "{p}"
+        );
+        s.stop().await;
+    }
+}

@@ -19,6 +19,8 @@ pub struct CreditView {
     pub reason: String,
     pub case_id: Option<i64>,
     pub case_number: Option<String>,
+    /// The expert's score sheet on that case was voided (given in bad faith).
+    pub voided_sheet: bool,
     pub filed_by: String,
     /// China Standard Time.
     pub filed_at: String,
@@ -39,6 +41,13 @@ pub struct CreditFiling {
     pub target_id: i64,
     /// Institutions: the case to terminate. Experts: the case it happened on (optional).
     pub case_id: Option<i64>,
+    /// Experts: the case by its number (as typed on the expert's page), instead of `case_id`.
+    #[serde(default)]
+    pub case_number: String,
+    /// Experts: void the expert's score sheet on that case (given in bad faith); the seat goes
+    /// to a backup who scores anew. Only before the opinion is drafted.
+    #[serde(default)]
+    pub void_sheet: bool,
     pub form: CreditInput,
 }
 
@@ -111,6 +120,7 @@ mod ssr {
                 reason: r.reason,
                 case_id: r.case_id,
                 case_number: number,
+                voided_sheet: r.voided_sheet,
                 filed_by: names.get(&r.filed_by).cloned().unwrap_or_default(),
                 filed_at: crate::api::cases::ssr_cst(r.filed_at),
             });
@@ -219,6 +229,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                     kind,
                     measure: if case.is_some() { "terminate" } else { "" },
                     reason: &reason,
+                    voided_sheet: false,
                 },
                 now,
             )
@@ -255,8 +266,55 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 .await
                 .map_err(|e| fail(db(e)))?
                 .ok_or_else(|| fail(AppError::NotFound))?;
-            if let Some(cid) = input.case_id {
+            // The case it happened on: by id, or by the number typed on the expert's page.
+            let number = input.case_number.trim();
+            let case_id = if !number.is_empty() {
+                let found = crate::store::entities::jd_case::Entity::find()
+                    .filter(crate::store::entities::jd_case::Column::Number.eq(number))
+                    .one(&st.db)
+                    .await
+                    .map_err(|e| fail(db(e)))?;
+                let visible = match found {
+                    Some(c) => super::cases::ssr_visible_case(&me, c.id).await.ok(),
+                    None => None,
+                };
+                match visible {
+                    Some((c, _)) => Some(c.id),
+                    None => {
+                        let mut e = crate::domain::error::FieldErrors::new();
+                        e.add("case_number", "err.credit.case_number");
+                        return Err(fail(AppError::Validation(e)));
+                    }
+                }
+            } else {
+                input.case_id
+            };
+            if let Some(cid) = case_id {
                 super::cases::ssr_visible_case(&me, cid).await?;
+            }
+            // Voiding a sheet needs the case, a seat on it, and no opinion drafted yet.
+            let mut void_on = None;
+            if input.void_sheet {
+                let Some(cid) = case_id else {
+                    let mut e = crate::domain::error::FieldErrors::new();
+                    e.add("case_number", "err.credit.void_needs_case");
+                    return Err(fail(AppError::Validation(e)));
+                };
+                let case = cases::get(&st.db, cid)
+                    .await
+                    .map_err(|e| fail(db(e)))?
+                    .ok_or_else(|| fail(AppError::NotFound))?;
+                let facts = cases::facts(&st.db, &case).await.map_err(|e| fail(db(e)))?;
+                let action = Action::ReplaceSeat {
+                    expert: ExpertId(expert.id),
+                    reason: reason.clone(),
+                };
+                if apply(&facts, &action, &Initiator::System, now).is_err() {
+                    return Err(fail(AppError::Refused {
+                        key: "err.credit.void_too_late".into(),
+                    }));
+                }
+                void_on = Some(cid);
             }
             let measure = measure.ok_or_else(|| fail(AppError::Forbidden))?;
             let txn = tx::begin_write(&st.db, now)
@@ -269,10 +327,11 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                     subject: input.subject,
                     institution_id: None,
                     expert_id: Some(expert.id),
-                    case_id: input.case_id,
+                    case_id,
                     kind,
                     measure: measure.code(),
                     reason: &reason,
+                    voided_sheet: void_on.is_some(),
                 },
                 now,
             )
@@ -293,14 +352,22 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
             {
                 return Err(fail(AppError::Stale));
             }
-            // Seats not yet scored are redrawn: the lifecycle's seat replacement, by the system.
-            let open_seats = seat::Entity::find()
+            // Seats not yet scored are redrawn (and the seat whose sheet is voided): the
+            // lifecycle's seat replacement, by the system.
+            if let Some(cid) = void_on {
+                crate::store::credit::void_sheet(&txn, cid, expert.id, &reason, now)
+                    .await
+                    .map_err(|e| fail(db(e)))?;
+            }
+            let open_seats: Vec<seat::Model> = seat::Entity::find()
                 .filter(seat::Column::ExpertId.eq(expert.id))
                 .filter(seat::Column::Status.is_in(["invited", "accepted"]))
-                .filter(seat::Column::SheetSubmitted.eq(false))
                 .all(&txn)
                 .await
-                .map_err(|e| fail(db(e)))?;
+                .map_err(|e| fail(db(e)))?
+                .into_iter()
+                .filter(|s| !s.sheet_submitted || Some(s.case_id) == void_on)
+                .collect();
             let mut redrawn = Vec::new();
             for s in open_seats {
                 let Some(case) = cases::get(&txn, s.case_id).await.map_err(|e| fail(db(e)))? else {

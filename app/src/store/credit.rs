@@ -22,6 +22,7 @@ pub struct NewRecord<'a> {
     pub kind: CreditKind,
     pub measure: &'a str,
     pub reason: &'a str,
+    pub voided_sheet: bool,
 }
 
 /// Writes a record with its audit event. Call inside `tx::begin_write`.
@@ -39,6 +40,7 @@ pub async fn file<C: ConnectionTrait>(
         kind: Set(r.kind.code().into()),
         measure: Set(r.measure.into()),
         reason: Set(r.reason.trim().into()),
+        voided_sheet: Set(r.voided_sheet),
         filed_by: Set(actor.user_id.0),
         filed_at: Set(now),
         ..Default::default()
@@ -52,7 +54,7 @@ pub async fn file<C: ConnectionTrait>(
     };
     let mut e = Entry::new("credit.file", object).details(serde_json::json!({
         "record": id, "kind": r.kind.code(), "measure": r.measure, "case": r.case_id,
-        "reason": r.reason.trim(),
+        "reason": r.reason.trim(), "voided_sheet": r.voided_sheet,
     }));
     e.actor_id = Some(actor.user_id.0);
     e.actor_role = actor.role.code().into();
@@ -91,4 +93,27 @@ pub async fn barred_experts<C: ConnectionTrait>(c: &C) -> Result<HashSet<i64>, D
         .into_iter()
         .flatten()
         .collect())
+}
+
+/// Voids an expert's score sheet on a case (given in bad faith), keeping it for the record.
+pub async fn void_sheet<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+    expert_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use super::entities::score_sheet;
+    use sea_orm::sea_query::Expr;
+    Ok(score_sheet::Entity::update_many()
+        .col_expr(
+            score_sheet::Column::VoidedReason,
+            Expr::value(reason.trim()),
+        )
+        .col_expr(score_sheet::Column::VoidedAt, Expr::value(Some(now)))
+        .filter(score_sheet::Column::CaseId.eq(case_id))
+        .filter(score_sheet::Column::ExpertId.eq(expert_id))
+        .exec(c)
+        .await?
+        .rows_affected)
 }

@@ -69,6 +69,7 @@ fn Records(
                                         <span class="tag tag--red">{move || locale.tr(k)}</span>
                                         {m.map(|m| view! { " " <strong>{move || locale.tr(m)}</strong> })}
                                         {x.case_number.clone().map(|n| view! { " · " {n} })}
+                                        {x.voided_sheet.then(|| view! { " " <span class="tag tag--grey">{t("credit.voided")}</span> })}
                                     </p>
                                     <p>{x.reason.clone()}</p>
                                     <p class="hint">{format!("{} · {}", x.filed_at, x.filed_by)}</p>
@@ -102,6 +103,8 @@ fn FileForm(
     );
     let measure = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
+    let case_number = RwSignal::new(String::new());
+    let void_sheet = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
     let done = RwSignal::new(false);
     let errors = move || error.get().map(|e| e.field_errors()).unwrap_or_default();
@@ -118,6 +121,8 @@ fn FileForm(
             subject,
             target_id,
             case_id,
+            case_number: case_number.get_untracked(),
+            void_sheet: void_sheet.get_untracked(),
             form: CreditInput {
                 kind: kind.get_untracked(),
                 measure: measure.get_untracked(),
@@ -184,6 +189,18 @@ fn FileForm(
                         }
                     }).collect_view()}
                 </fieldset>
+            })}
+            {(subject == CreditSubject::Expert).then(|| view! {
+                <div class="form-group">
+                    <label class="label" for="case_number">{t("credit.case_number")}</label>
+                    <div class="hint" id="case_number-hint">{t("credit.case_number.hint")}</div>
+                    {msgs("case_number")}
+                    <input class="input input--date" id="case_number" type="text" maxlength="20" aria-describedby="case_number-hint" data-testid="credit-case" bind:value=case_number />
+                </div>
+                <div class="checkbox form-group">
+                    <input type="checkbox" id="void_sheet" data-testid="credit-void" bind:checked=void_sheet />
+                    <label for="void_sheet">{t("credit.void_sheet")}</label>
+                </div>
             })}
             <div class="form-group">
                 <label class="label" for="reason">{t("credit.reason")}</label>

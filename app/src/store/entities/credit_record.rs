@@ -14,6 +14,8 @@ pub struct Model {
     pub kind: String,
     pub measure: String,
     pub reason: String,
+    /// The expert's score sheet on `case_id` was voided with this record.
+    pub voided_sheet: bool,
     pub filed_by: i64,
     pub filed_at: DateTimeUtc,
 }

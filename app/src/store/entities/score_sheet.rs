@@ -15,6 +15,9 @@ pub struct Model {
     pub submitted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Why the sheet was voided (评分作废, given in bad faith: a credit record); empty if not.
+    pub voided_reason: String,
+    pub voided_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
