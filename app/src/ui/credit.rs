@@ -21,10 +21,11 @@ pub fn CreditSection(
     #[prop(optional)] changed: Option<RwSignal<u32>>,
 ) -> AnyView {
     let reload = RwSignal::new(0u32);
-    let data = Resource::new(
-        move || reload.get(),
-        move |_| get_credit_records(subject, target_id),
-    );
+    // Loaded in the browser after hydration: a secondary section, never streamed with the page.
+    let data = LocalResource::new(move || {
+        reload.track();
+        get_credit_records(subject, target_id)
+    });
     view! {
         <Transition fallback=|| ()>
             {move || data.get().and_then(|r| r.ok()).map(|r| view! {

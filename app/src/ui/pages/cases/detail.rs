@@ -184,7 +184,9 @@ fn CaseView(
         })}
 
         <super::rereview::RereviewSection case=case.clone() reload done />
-        <super::ratings::RatingsSection case_id=case.id />
+        {(case.viewer_role.is_bureau() && case.state.is_determined()).then(|| view! {
+            <super::ratings::RatingsSection case_id=case.id />
+        })}
         {case.viewer_role.is_bureau().then(|| view! {
             <crate::ui::credit::CreditSection
                 subject=crate::domain::credit::CreditSubject::Institution

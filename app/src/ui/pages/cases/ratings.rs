@@ -12,7 +12,11 @@ use leptos::prelude::*;
 #[component]
 pub fn RatingsSection(case_id: i64) -> AnyView {
     let reload = RwSignal::new(0u32);
-    let data = Resource::new(move || reload.get(), move |_| get_case_ratings(case_id));
+    // Loaded in the browser after hydration: a secondary section, never streamed with the page.
+    let data = LocalResource::new(move || {
+        reload.track();
+        get_case_ratings(case_id)
+    });
     view! {
         <Transition fallback=|| ()>
             {move || data.get().and_then(|r| r.ok()).filter(|r| r.open && !r.members.is_empty()).map(|r| view! { <Ratings r case_id reload /> })}

@@ -448,7 +448,7 @@ fn History(rows: Vec<HistoryRow>) -> impl IntoView {
 #[component]
 pub fn RatingsHistory(expert_id: i64) -> AnyView {
     let locale = use_locale();
-    let data = Resource::new(move || expert_id, crate::api::ratings::get_expert_ratings);
+    let data = LocalResource::new(move || crate::api::ratings::get_expert_ratings(expert_id));
     view! {
         <Transition fallback=|| ()>
             {move || data.get().and_then(|r| r.ok()).map(|r| {
