@@ -778,7 +778,12 @@ async fn credit_records_terminate_suspend_and_bar() {
             .filter(|x| x["status"] != "replaced")
             .map(|x| x["expert_id"].as_i64().unwrap())
             .collect();
-        assert_eq!(seated.len(), 3, "{p}");
+        // A suitable backup takes the seat, or (the draw is random) the vacancy waits for a
+        // supplementary draw.
+        assert!(
+            seated.len() == 3 || (seated.len() == 2 && !p["vacancies"].is_null()),
+            "{p}"
+        );
         assert!(!seated.contains(&bad), "{p}");
         let (_, e) = s.call(&zhou, "get_expert", json!({ "id": bad })).await;
         assert_eq!(e["status"], "suspended", "{e}");
@@ -792,6 +797,32 @@ async fn credit_records_terminate_suspend_and_bar() {
         assert_eq!(v["records"][0]["measure"], "suspend");
         assert_eq!(v["records"].as_array().unwrap().len(), 1);
 
+        // The pool's health counts the barred expert.
+        let d: Value = s
+            .http
+            .get(format!("{}/api/dashboard", s.base))
+            .header(reqwest::header::COOKIE, &zhou)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let pool = d["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == "pool")
+            .unwrap()
+            .clone();
+        let barred = pool["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r[0]["Key"] == "dash.pool.barred")
+            .unwrap()
+            .clone();
+        assert_eq!(barred[1]["Num"], 1, "{pool}");
         // Reinstated by the pool's keepers, the expert is still barred from draws.
         let ver = e["version"].as_i64().unwrap();
         let (st, v) = s

@@ -331,6 +331,10 @@ pub mod ssr {
             let esc = dash::escalations(dbc, &f).await.map_err(db)?;
             let rr = dash::rereview_outcomes(dbc, &f).await.map_err(db)?;
             let pool = dash::pool(dbc).await.map_err(db)?;
+            let barred = crate::store::credit::barred_experts(dbc)
+                .await
+                .map_err(db)?
+                .len() as i64;
             let shown: Vec<(i64, String)> = counties
                 .iter()
                 .filter(|(id, _)| county.is_none_or(|c| c == *id))
@@ -340,7 +344,7 @@ pub mod ssr {
                 &shown, &states, &work, &verdicts, &esc, today,
             ));
             tables.push(rereview_table(&shown, &rr));
-            tables.push(pool_table(&pool, today));
+            tables.push(pool_table(&pool, barred, today));
             tables.push(domains_table(&pool, today));
         }
         let scope_name = county.and_then(|c| names.get(&c).cloned());
@@ -698,7 +702,7 @@ pub mod ssr {
         }
     }
 
-    fn pool_table(pool: &[PoolRow], today: chrono::NaiveDate) -> Table {
+    fn pool_table(pool: &[PoolRow], barred: i64, today: chrono::NaiveDate) -> Table {
         let warn = today + Duration::days(POOL_TERM_WARNING_DAYS);
         let count = |f: &dyn Fn(&PoolRow) -> bool| pool.iter().filter(|e| f(e)).count() as i64;
         let active = |e: &PoolRow| e.0 == "active";
@@ -723,6 +727,8 @@ pub mod ssr {
                 key("dash.pool.removed"),
                 Cell::Num(count(&|e| e.0 == "removed")),
             ],
+            // Experts with a credit record: never drawn again, whatever their status.
+            vec![key("dash.pool.barred"), Cell::Num(barred)],
         ];
         Table {
             id: "pool".into(),
