@@ -115,6 +115,10 @@ pub struct CaseDetail {
     pub opinion: Option<OpinionSummary>,
     /// Re-review: the window, the application, the linked case, both rounds' opinions.
     pub rereview: super::rereview::RereviewInfo,
+    /// 信用记录 of the institution (bureau roles).
+    pub credit: Option<super::credit::CreditRecords>,
+    /// 专家考评 of the panel (bureau roles, once determined).
+    pub ratings: Option<super::ratings::CaseRatings>,
 }
 
 /// The opinion's progress as the case page shows it.
@@ -337,7 +341,32 @@ mod ssr {
         } else {
             None
         };
+        let credit = if me.actor.role.is_bureau() {
+            Some(
+                crate::api::credit::records_for(
+                    &st.db,
+                    me,
+                    crate::domain::credit::CreditSubject::Institution,
+                    case.institution_id,
+                )
+                .await
+                .map_err(fail)?,
+            )
+        } else {
+            None
+        };
+        let ratings = if me.actor.role.is_bureau() && facts.state.is_determined() {
+            Some(
+                crate::api::ratings::case_ratings_for(&st.db, me, &case, &facts, now)
+                    .await
+                    .map_err(fail)?,
+            )
+        } else {
+            None
+        };
         Ok(CaseDetail {
+            credit,
+            ratings,
             id: case.id,
             number: case.number.clone(),
             state: facts.state,

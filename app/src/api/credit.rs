@@ -129,43 +129,54 @@ mod ssr {
     }
 }
 
-/// The credit records about an institution or an expert (bureau roles).
+/// The credit records about an institution or an expert (bureau roles; an institution its own).
 #[server(prefix = "/api", endpoint = "credit_records", input = Json)]
 pub async fn get_credit_records(
     subject: CreditSubject,
     target_id: i64,
 ) -> Result<CreditRecords, AppError> {
-    use super::server::{db, fail, require, state};
-    use crate::domain::access::{authorize, Permission};
+    use super::server::{fail, require, state};
     let me = require().await?;
     let st = state().map_err(fail)?;
+    records_for(&st.db, &me, subject, target_id)
+        .await
+        .map_err(fail)
+}
+
+/// The records as the case, expert and profile pages carry them.
+#[cfg(feature = "ssr")]
+pub async fn records_for(
+    dbc: &sea_orm::DatabaseConnection,
+    me: &super::server::Me,
+    subject: CreditSubject,
+    target_id: i64,
+) -> Result<CreditRecords, AppError> {
+    use super::server::db;
+    use crate::domain::access::{authorize, Permission};
     // An institution reads its own records (what was filed against it, and why).
     let own = subject == CreditSubject::Institution
         && me.actor.institution().map(|i| i.0) == Some(target_id);
     if !own {
-        authorize(&me.actor, &Permission::ViewCreditRecords, None)
-            .map_err(|d| fail(super::denied(d)))?;
+        authorize(&me.actor, &Permission::ViewCreditRecords, None).map_err(super::denied)?;
     }
     match subject {
         CreditSubject::Institution if own => {}
         CreditSubject::Institution => {
-            ssr::institution_in_scope(&st.db, &me, target_id)
-                .await
-                .map_err(fail)?;
+            ssr::institution_in_scope(dbc, me, target_id).await?;
         }
         CreditSubject::Expert => {
-            crate::store::reference::expert(&st.db, target_id)
+            crate::store::reference::expert(dbc, target_id)
                 .await
-                .map_err(|e| fail(db(e)))?
-                .ok_or_else(|| fail(AppError::NotFound))?;
+                .map_err(db)?
+                .ok_or(AppError::NotFound)?;
         }
     }
-    let list = crate::store::credit::about(&st.db, subject, target_id)
+    let list = crate::store::credit::about(dbc, subject, target_id)
         .await
-        .map_err(|e| fail(db(e)))?;
+        .map_err(db)?;
     Ok(CreditRecords {
-        records: ssr::views(&st.db, list).await.map_err(fail)?,
-        can_file: ssr::is_director(&me),
+        records: ssr::views(dbc, list).await?,
+        can_file: ssr::is_director(me),
     })
 }
 

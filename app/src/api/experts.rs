@@ -107,6 +107,9 @@ pub struct ExpertDetail {
     pub can_edit: bool,
     /// Recent changes (prefecture staff only).
     pub history: Vec<HistoryRow>,
+    /// 考评记录 and 信用记录 (bureau roles).
+    pub ratings: Option<super::ratings::ExpertRatings>,
+    pub credit: Option<super::credit::CreditRecords>,
 }
 
 /// A proposal to add an expert, as its readers see it.
@@ -785,7 +788,25 @@ mod ssr {
         } else {
             Vec::new()
         };
+        let (ratings, credit) = if me.actor.role.is_bureau() {
+            (
+                Some(crate::api::ratings::expert_ratings_for(&st.db, m.id).await?),
+                Some(
+                    crate::api::credit::records_for(
+                        &st.db,
+                        me,
+                        crate::domain::credit::CreditSubject::Expert,
+                        m.id,
+                    )
+                    .await?,
+                ),
+            )
+        } else {
+            (None, None)
+        };
         Ok(ExpertDetail {
+            ratings,
+            credit,
             id: m.id,
             input,
             county_name: region_name(&counties, m.county_id),

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InstitutionProfile {
     pub id: i64,
+    /// 信用记录 filed against this institution.
+    pub credit: super::credit::CreditRecords,
     pub input: InstitutionInput,
     pub county_name: String,
     pub version: i32,
@@ -43,14 +45,23 @@ async fn own() -> Result<
 pub async fn my_institution() -> Result<InstitutionProfile, AppError> {
     use super::server::{db, fail, state};
     use crate::domain::ids::CountyId;
-    let (_, i) = own().await?;
+    let (me, i) = own().await?;
     let st = state().map_err(fail)?;
+    let credit = crate::api::credit::records_for(
+        &st.db,
+        &me,
+        crate::domain::credit::CreditSubject::Institution,
+        i.id,
+    )
+    .await
+    .map_err(fail)?;
     let county_name = crate::store::reference::county(&st.db, i.county_id)
         .await
         .map_err(|e| fail(db(e)))?
         .map(|c| c.name_zh)
         .unwrap_or_default();
     Ok(InstitutionProfile {
+        credit,
         id: i.id,
         input: InstitutionInput {
             name: i.name,

@@ -97,24 +97,39 @@ mod ssr {
 /// The panel's ratings on a case page (bureau roles who can see the case).
 #[server(prefix = "/api", endpoint = "case_ratings")]
 pub async fn get_case_ratings(case_id: i64) -> Result<CaseRatings, AppError> {
-    use super::server::{db, fail, require, state};
-    use crate::domain::deadline::{china_date, HolidayCalendar};
-    use crate::domain::rating::rating_due;
+    use super::server::{fail, require, state};
     let me = require().await?;
     if !me.actor.role.is_bureau() {
         return Err(fail(AppError::NotFound));
     }
     let st = state().map_err(fail)?;
     let (case, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
-    let open = facts.state.is_determined();
-    let members = ssr::members(&st.db, case.id).await.map_err(fail)?;
-    let given = crate::store::ratings::for_case(&st.db, case.id)
+    case_ratings_for(&st.db, &me, &case, &facts, st.clock.now())
         .await
-        .map_err(|e| fail(db(e)))?;
+        .map_err(fail)
+}
+
+/// The panel's ratings as the case page carries them (the caller checked the case is visible).
+#[cfg(feature = "ssr")]
+pub async fn case_ratings_for(
+    dbc: &sea_orm::DatabaseConnection,
+    me: &super::server::Me,
+    case: &crate::store::cases::Case,
+    facts: &crate::domain::lifecycle::CaseFacts,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<CaseRatings, AppError> {
+    use super::server::db;
+    use crate::domain::deadline::{china_date, HolidayCalendar};
+    use crate::domain::rating::rating_due;
+    let open = facts.state.is_determined();
+    let members = ssr::members(dbc, case.id).await?;
+    let given = crate::store::ratings::for_case(dbc, case.id)
+        .await
+        .map_err(db)?;
     let names =
-        crate::store::reference::display_names(&st.db, given.iter().map(|r| r.rated_by).collect())
+        crate::store::reference::display_names(dbc, given.iter().map(|r| r.rated_by).collect())
             .await
-            .map_err(|e| fail(db(e)))?;
+            .map_err(db)?;
     let due_on = case
         .determined_on
         .filter(|_| open)
@@ -138,8 +153,8 @@ pub async fn get_case_ratings(case_id: i64) -> Result<CaseRatings, AppError> {
     let pending = rows.iter().any(|m| m.score.is_none());
     Ok(CaseRatings {
         open,
-        can_rate: open && ssr::is_rater(&me, &facts),
-        overdue: pending && due_on.is_some_and(|d| china_date(st.clock.now()) > d),
+        can_rate: open && ssr::is_rater(me, facts),
+        overdue: pending && due_on.is_some_and(|d| china_date(now) > d),
         due_on,
         members: rows,
     })
@@ -203,9 +218,18 @@ pub async fn get_expert_ratings(expert_id: i64) -> Result<ExpertRatings, AppErro
         .await
         .map_err(|e| fail(db(e)))?
         .ok_or_else(|| fail(AppError::NotFound))?;
-    let list = crate::store::ratings::for_expert(&st.db, expert_id)
+    expert_ratings_for(&st.db, expert_id).await.map_err(fail)
+}
+
+/// The average and history as the expert's page carries them.
+#[cfg(feature = "ssr")]
+pub async fn expert_ratings_for(
+    dbc: &sea_orm::DatabaseConnection,
+    expert_id: i64,
+) -> Result<ExpertRatings, AppError> {
+    let list = crate::store::ratings::for_expert(dbc, expert_id)
         .await
-        .map_err(|e| fail(db(e)))?;
+        .map_err(super::server::db)?;
     let scores: Vec<i32> = list.iter().map(|(r, _)| r.score).collect();
     Ok(ExpertRatings {
         average: crate::domain::rating::average(&scores),

@@ -1,7 +1,7 @@
 //! 信用记录 on the case page (the institution's records; a director terminates the case with a
 //! record) and on the expert's page (a director suspends or removes the expert with a record).
 
-use crate::api::credit::{file_credit, get_credit_records, CreditFiling, CreditRecords};
+use crate::api::credit::{file_credit, CreditFiling, CreditRecords};
 use crate::api::AppError;
 use crate::domain::credit::{CreditInput, CreditKind, CreditSubject, ExpertMeasure};
 use crate::i18n::use_locale;
@@ -9,11 +9,12 @@ use crate::ui::components::{field_messages, ErrorSummary};
 use crate::ui::t;
 use leptos::prelude::*;
 
-/// The records and, for a director, the form. `case_id` is the case the page is about (an
-/// institution's form terminates it, so it shows only while `can_terminate`). `changed` is
-/// bumped after a filing so the page around it reloads.
+/// The records and, for a director, the form. `records` come with the page (no resource of
+/// its own); `case_id` is the case the page is about (an institution's form terminates it, so
+/// it shows only while `can_terminate`). `changed` is bumped after a filing so the page reloads.
 #[component]
 pub fn CreditSection(
+    records: CreditRecords,
     subject: CreditSubject,
     target_id: i64,
     #[prop(optional)] case_id: Option<i64>,
@@ -21,19 +22,8 @@ pub fn CreditSection(
     #[prop(optional)] changed: Option<RwSignal<u32>>,
 ) -> AnyView {
     let reload = RwSignal::new(0u32);
-    // Loaded in the browser after hydration: a secondary section, never streamed with the page.
-    let data = LocalResource::new(move || {
-        reload.track();
-        get_credit_records(subject, target_id)
-    });
-    view! {
-        <Transition fallback=|| ()>
-            {move || data.get().and_then(|r| r.ok()).map(|r| view! {
-                <Records r subject target_id case_id can_terminate reload changed />
-            })}
-        </Transition>
-    }
-    .into_any()
+    view! { <Records r=records subject target_id case_id can_terminate reload changed /> }
+        .into_any()
 }
 
 #[component]

@@ -20,10 +20,10 @@ pub fn ProfilePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || profile.get().map(|r| match r {
                 Ok(p) => {
-                    let id = p.id;
+                    let (id, records) = (p.id, p.credit.clone());
                     view! {
                         <ProfileForm profile=p />
-                        <crate::ui::credit::CreditSection subject=crate::domain::credit::CreditSubject::Institution target_id=id />
+                        <crate::ui::credit::CreditSection records subject=crate::domain::credit::CreditSubject::Institution target_id=id />
                     }.into_any()
                 }
                 Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),

@@ -184,11 +184,12 @@ fn CaseView(
         })}
 
         <super::rereview::RereviewSection case=case.clone() reload done />
-        {(case.viewer_role.is_bureau() && case.state.is_determined()).then(|| view! {
-            <super::ratings::RatingsSection case_id=case.id />
+        {case.ratings.clone().filter(|r| r.open && !r.members.is_empty()).map(|r| view! {
+            <super::ratings::RatingsSection r case_id=case.id reload />
         })}
-        {case.viewer_role.is_bureau().then(|| view! {
+        {case.credit.clone().map(|records| view! {
             <crate::ui::credit::CreditSection
+                records
                 subject=crate::domain::credit::CreditSubject::Institution
                 target_id=case.institution.id
                 case_id=case.id

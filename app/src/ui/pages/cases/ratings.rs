@@ -1,7 +1,7 @@
 //! 专家考评 on the case page: the panel's ratings for the bureau, and for the clerk a form that
 //! rates one member at a time (100 points; a reason below 60) within two working days.
 
-use crate::api::ratings::{get_case_ratings, rate_expert, CaseRatings, RateInput};
+use crate::api::ratings::{rate_expert, CaseRatings, RateInput};
 use crate::api::AppError;
 use crate::domain::rating::RatingInput;
 use crate::i18n::use_locale;
@@ -9,20 +9,10 @@ use crate::ui::components::{field_messages, ErrorSummary};
 use crate::ui::t;
 use leptos::prelude::*;
 
+/// The panel's ratings as the case page carries them; a rating reloads the page (`reload`).
 #[component]
-pub fn RatingsSection(case_id: i64) -> AnyView {
-    let reload = RwSignal::new(0u32);
-    // Loaded in the browser after hydration: a secondary section, never streamed with the page.
-    let data = LocalResource::new(move || {
-        reload.track();
-        get_case_ratings(case_id)
-    });
-    view! {
-        <Transition fallback=|| ()>
-            {move || data.get().and_then(|r| r.ok()).filter(|r| r.open && !r.members.is_empty()).map(|r| view! { <Ratings r case_id reload /> })}
-        </Transition>
-    }
-    .into_any()
+pub fn RatingsSection(r: CaseRatings, case_id: i64, reload: RwSignal<u32>) -> AnyView {
+    view! { <Ratings r case_id reload /> }.into_any()
 }
 
 #[component]

@@ -75,8 +75,10 @@ fn ExpertView(
         <p><a href="/experts">{t("experts.back")}</a></p>
         <h1>{e.input.name.clone()} " " <StatusTag status=e.status /></h1>
         {record}
-        <RatingsHistory expert_id=e.id />
-        <crate::ui::credit::CreditSection subject=crate::domain::credit::CreditSubject::Expert target_id=e.id changed=reload />
+        {e.ratings.clone().map(|r| view! { <RatingsHistory r /> })}
+        {e.credit.clone().map(|records| view! {
+            <crate::ui::credit::CreditSection records subject=crate::domain::credit::CreditSubject::Expert target_id=e.id changed=reload />
+        })}
         {parts}
     }
     .into_any()
@@ -446,47 +448,40 @@ fn History(rows: Vec<HistoryRow>) -> impl IntoView {
 
 /// 考评记录: the expert's average and every rating, newest first (bureau roles).
 #[component]
-pub fn RatingsHistory(expert_id: i64) -> AnyView {
+pub fn RatingsHistory(r: crate::api::ratings::ExpertRatings) -> AnyView {
     let locale = use_locale();
-    let data = LocalResource::new(move || crate::api::ratings::get_expert_ratings(expert_id));
+    let avg = r.average.map(crate::domain::stats::days_text);
+    let n = r.count;
     view! {
-        <Transition fallback=|| ()>
-            {move || data.get().and_then(|r| r.ok()).map(|r| {
-                let avg = r.average.map(crate::domain::stats::days_text);
-                let n = r.count;
-                view! {
-                    <section class="panel" data-testid="expert-ratings">
-                        <h2 class="panel__title">{t("rating.history")}</h2>
-                        <p data-testid="rating-average">{move || match &avg {
-                            Some(a) => locale.tr_with("rating.average", &[("avg".into(), a.clone()), ("n".into(), n.to_string())]),
-                            None => locale.tr("rating.none"),
-                        }}</p>
-                        {(!r.rows.is_empty()).then(|| view! {
-                            <div class="table-wrap">
-                                <table class="table">
-                                    <thead><tr>
-                                        <th scope="col">{t("rating.case")}</th>
-                                        <th scope="col">{t("rating.score")}</th>
-                                        <th scope="col">{t("rating.comment")}</th>
-                                        <th scope="col">{t("rating.rated")}</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {r.rows.iter().map(|x| view! {
-                                            <tr data-testid="expert-rating-row">
-                                                <td>{x.case_number.clone()}</td>
-                                                <td>{x.score}</td>
-                                                <td>{x.comment.clone()}</td>
-                                                <td>{x.rated_at.clone()}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        })}
-                    </section>
-                }
+        <section class="panel" data-testid="expert-ratings">
+            <h2 class="panel__title">{t("rating.history")}</h2>
+            <p data-testid="rating-average">{move || match &avg {
+                Some(a) => locale.tr_with("rating.average", &[("avg".into(), a.clone()), ("n".into(), n.to_string())]),
+                None => locale.tr("rating.none"),
+            }}</p>
+            {(!r.rows.is_empty()).then(|| view! {
+                <div class="table-wrap">
+                    <table class="table">
+                        <thead><tr>
+                            <th scope="col">{t("rating.case")}</th>
+                            <th scope="col">{t("rating.score")}</th>
+                            <th scope="col">{t("rating.comment")}</th>
+                            <th scope="col">{t("rating.rated")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {r.rows.iter().map(|x| view! {
+                                <tr data-testid="expert-rating-row">
+                                    <td>{x.case_number.clone()}</td>
+                                    <td>{x.score}</td>
+                                    <td>{x.comment.clone()}</td>
+                                    <td>{x.rated_at.clone()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             })}
-        </Transition>
+        </section>
     }
     .into_any()
 }
