@@ -315,7 +315,10 @@ pub mod ssr {
         let overdue = dash::overdue_cases(dbc, county, today, OVERDUE_LIST + 1)
             .await
             .map_err(db)?;
-        let spans = dash::span_histogram(dbc, &f).await.map_err(db)?;
+        let median_codes: Vec<&str> = MEDIAN_STATES.iter().map(|s| s.code()).collect();
+        let spans = dash::span_histogram(dbc, &f, &median_codes)
+            .await
+            .map_err(db)?;
         let verdicts = dash::verdicts(dbc, &f).await.map_err(db)?;
         let load = dash::workload(dbc, &f, WORKLOAD_TOP).await.map_err(db)?;
 
@@ -497,14 +500,14 @@ pub mod ssr {
 
     /// Medians per state over the county-level spans (prefecture re-review cases are their own
     /// stage, measured in the re-review table).
-    fn medians_table(spans: &[(i64, String, String, i64, i64)]) -> Table {
+    fn medians_table(spans: &[(String, i64, i64)]) -> Table {
         let rows = MEDIAN_STATES
             .iter()
             .map(|st| {
                 let hist: Vec<(i64, i64)> = spans
                     .iter()
-                    .filter(|s| s.1 == CaseLevel::County.code() && s.2 == st.code())
-                    .map(|s| (s.3, s.4))
+                    .filter(|s| s.0 == st.code())
+                    .map(|s| (s.1, s.2))
                     .collect();
                 let n: i64 = hist.iter().map(|h| h.1).sum();
                 vec![
