@@ -46,8 +46,8 @@ function pdf(tag: string): Buffer {
   return Buffer.from(`%PDF-1.4\n% ${tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`, "latin1");
 }
 
-/** A demo case of 昌吉市星辰艺术培训中心, submitted and accepted (set up over HTTP). */
-export async function acceptedCase(itemName: string): Promise<number> {
+/** A demo case of 昌吉市星辰艺术培训中心 with its materials, submitted (set up over HTTP). */
+export async function submittedCase(itemName: string): Promise<number> {
   const inst = await apiAs("jigou");
   const item = {
     name: itemName, declared_category: "non_subject", domain: "arts", stage: "primary",
@@ -61,9 +61,15 @@ export async function acceptedCase(itemName: string): Promise<number> {
     expect(r.status(), await r.text()).toBe(201);
   }
   await call(inst, "case_action", { input: { id, version: await caseVersion(inst, id), action: { kind: "submit" } } });
+  await inst.dispose();
+  return id;
+}
+
+/** A demo case of 昌吉市星辰艺术培训中心, submitted and accepted (set up over HTTP). */
+export async function acceptedCase(itemName: string): Promise<number> {
+  const id = await submittedCase(itemName);
   const clerk = await apiAs("xian-jbr");
   await call(clerk, "case_action", { input: { id, version: await caseVersion(clerk, id), action: { kind: "accept" } } });
-  await inst.dispose();
   await clerk.dispose();
   return id;
 }
@@ -165,24 +171,11 @@ export async function sealedOpinion(caseId: number, experts: string[], director:
 
 /** A demo case of 昌吉市星辰艺术培训中心, submitted and determined directly by the county director. */
 export async function determinedCase(itemName: string, category: "subject" | "non_subject"): Promise<number> {
-  const inst = await apiAs("jigou");
-  const item = {
-    name: itemName, declared_category: "non_subject", domain: "arts", stage: "primary",
-    grades: [3, 4], delivery: "offline", hours: 48, class_size: 15, fee_fen: 288000,
-    description: "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。",
-  };
-  const saved = await call(inst, "save_draft", { input: { id: null, version: 0, item, undertaking: true } });
-  const id: number = saved.id;
-  for (const kind of ["course_plan", "syllabus", "lesson_plan", "evaluation_plan", "promotional"]) {
-    const r = await inst.post(`/files/cases/${id}/materials?kind=${kind}&name=${kind}.pdf`, { data: pdf(kind) });
-    expect(r.status(), await r.text()).toBe(201);
-  }
-  await call(inst, "case_action", { input: { id, version: await caseVersion(inst, id), action: { kind: "submit" } } });
+  const id = await submittedCase(itemName);
   const director = await apiAs("xian-fzr");
   await call(director, "case_action", {
     input: { id, version: await caseVersion(director, id), action: { kind: "determine_directly", category, reasons: "材料清楚，可以直接认定类别。" } },
   });
-  await inst.dispose();
   await director.dispose();
   return id;
 }

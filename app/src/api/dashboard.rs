@@ -408,8 +408,7 @@ pub mod ssr {
             .filter(|c| prefecture || **c != Clock::PrefectureDetermination)
             .map(|clock| {
                 let (mut overdue, mut soon, mut open) = (0, 0, 0);
-                for (_, k, o, s, n) in work.iter().filter(|w| w.1 == clock.code()) {
-                    let _ = k;
+                for (_, _, o, s, n) in work.iter().filter(|w| w.1 == clock.code()) {
                     overdue += o;
                     soon += s;
                     open += n;

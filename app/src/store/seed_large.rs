@@ -7,7 +7,7 @@
 //! not through `record_transition`: it has no audit events, no materials and no draw records
 //! (its seats name the experts directly). It is benchmark data, never production data.
 
-use super::dashboard::{insert_spans, spans_of};
+use super::dashboard::{chunks, insert_spans, spans_of};
 use super::entities::{
     case_counter, case_event, expert, institution, jd_case, rereview_application, score_sheet, seat,
 };
@@ -760,15 +760,6 @@ fn event(
         details: Set("{}".into()),
         ..Default::default()
     }
-}
-
-fn chunks<T>(v: Vec<T>, size: usize) -> Vec<Vec<T>> {
-    let mut out = Vec::new();
-    let mut it = v.into_iter().peekable();
-    while it.peek().is_some() {
-        out.push(it.by_ref().take(size).collect());
-    }
-    out
 }
 
 #[cfg(test)]
