@@ -77,6 +77,27 @@ fn row<'a>(rows: &'a [Vec<String>], first: &str) -> &'a [String] {
         .unwrap_or_else(|| panic!("no row {first} in {rows:?}"))
 }
 
+/// Every row of the per-day span tally, in key order.
+async fn tally(db: &sea_orm::DatabaseConnection) -> Vec<(i64, String, String, i32, i64)> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let sql = "SELECT county_id, state, CAST(left_on AS TEXT), working_days, n FROM span_tally \
+               ORDER BY county_id, state, left_on, working_days";
+    db.query_all(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.try_get_by_index(0).unwrap(),
+                r.try_get_by_index(1).unwrap(),
+                r.try_get_by_index(2).unwrap(),
+                r.try_get_by_index(3).unwrap(),
+                r.try_get_by_index(4).unwrap(),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn figures_match_a_history_counted_by_hand() {
     for db in TestDb::all().await {
@@ -186,6 +207,29 @@ async fn figures_match_a_history_counted_by_hand() {
         assert!(row(&pool, "dash.pool.active")[1].parse::<i64>().unwrap() > 0);
         let rr = table(&d, "rereview");
         assert_eq!(row(&rr, "昌吉市")[1], "0");
+        // The prefecture's medians count every county (from the prefecture-wide tally).
+        let medians = table(&d, "medians");
+        assert_eq!(row(&medians, "state.submitted")[1..], ["2.0", "2"]);
+        // A county with no finished stage has no median.
+        let (_, d) = dashboard(&s, &fk, "").await;
+        assert_eq!(row(&table(&d, "medians"), "state.submitted")[1..], ["-", "0"]);
+        // The tally kept in step by each transition equals one counted afresh from the spans.
+        let before = tally(&s.db.db).await;
+        // Drafts left on 04-07 (3 in 昌吉市, 1 in 阜康市); intake left after 1 and 3 days.
+        assert_eq!(
+            before,
+            [
+                (0, "draft".into(), "2026-04-07".into(), 0, 4),
+                (0, "submitted".into(), "2026-04-08".into(), 1, 1),
+                (0, "submitted".into(), "2026-04-10".into(), 3, 1),
+                (652301, "draft".into(), "2026-04-07".into(), 0, 3),
+                (652301, "submitted".into(), "2026-04-08".into(), 1, 1),
+                (652301, "submitted".into(), "2026-04-10".into(), 3, 1),
+                (652302, "draft".into(), "2026-04-07".into(), 0, 1),
+            ]
+        );
+        app::store::dashboard::rebuild_tally(&s.db.db).await.unwrap();
+        assert_eq!(tally(&s.db.db).await, before);
         // One county chosen: only its figures.
         let (st, d) = dashboard(&s, &zhou, "query[county]=652302").await;
         assert_eq!(st, 200, "{d}");

@@ -308,19 +308,30 @@ pub mod ssr {
         let cal = HolidayCalendar::embedded();
         let soon = due_soon_until(today, TimeLimits::default().due_soon_working_days, cal);
 
-        let states = dash::state_counts(dbc, &f).await.map_err(db)?;
-        let work = dash::open_work(dbc, county, today, soon)
-            .await
-            .map_err(db)?;
-        let overdue = dash::overdue_cases(dbc, county, today, OVERDUE_LIST + 1)
-            .await
-            .map_err(db)?;
         let median_codes: Vec<&str> = MEDIAN_STATES.iter().map(|s| s.code()).collect();
-        let spans = dash::span_histogram(dbc, &f, &median_codes)
-            .await
-            .map_err(db)?;
-        let verdicts = dash::verdicts(dbc, &f).await.map_err(db)?;
-        let load = dash::workload(dbc, &f, WORKLOAD_TOP).await.map_err(db)?;
+        // The figures are independent reads: run side by side on the pool's connections.
+        let prefecture_only = async {
+            if !prefecture {
+                return Ok(None);
+            }
+            let (esc, rr, pool, barred) = tokio::try_join!(
+                dash::escalations(dbc, &f),
+                dash::rereview_outcomes(dbc, &f),
+                dash::pool(dbc),
+                crate::store::credit::barred_experts(dbc),
+            )?;
+            Ok::<_, sea_orm::DbErr>(Some((esc, rr, pool, barred.len() as i64)))
+        };
+        let (states, work, overdue, spans, verdicts, load, extra) = tokio::try_join!(
+            dash::state_counts(dbc, &f),
+            dash::open_work(dbc, county, today, soon),
+            dash::overdue_cases(dbc, county, today, OVERDUE_LIST + 1),
+            dash::span_histogram(dbc, &f, &median_codes),
+            dash::verdicts(dbc, &f),
+            dash::workload(dbc, &f, WORKLOAD_TOP),
+            prefecture_only,
+        )
+        .map_err(db)?;
 
         let mut tables = vec![
             states_table(&states),
@@ -330,14 +341,7 @@ pub mod ssr {
             verdicts_table(&verdicts),
             workload_table(&load),
         ];
-        if prefecture {
-            let esc = dash::escalations(dbc, &f).await.map_err(db)?;
-            let rr = dash::rereview_outcomes(dbc, &f).await.map_err(db)?;
-            let pool = dash::pool(dbc).await.map_err(db)?;
-            let barred = crate::store::credit::barred_experts(dbc)
-                .await
-                .map_err(db)?
-                .len() as i64;
+        if let Some((esc, rr, pool, barred)) = extra {
             let shown: Vec<(i64, String)> = counties
                 .iter()
                 .filter(|(id, _)| county.is_none_or(|c| c == *id))

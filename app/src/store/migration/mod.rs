@@ -12,6 +12,7 @@ mod m20261129_000006_rereview;
 mod m20261129_000007_dashboard;
 mod m20261129_000008_ratings;
 mod m20261129_000009_credit;
+mod m20261129_000010_span_tally;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_dashboard::Migration),
             Box::new(m20261129_000008_ratings::Migration),
             Box::new(m20261129_000009_credit::Migration),
+            Box::new(m20261129_000010_span_tally::Migration),
         ]
     }
 }
