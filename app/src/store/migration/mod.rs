@@ -13,6 +13,7 @@ mod m20261129_000007_dashboard;
 mod m20261129_000008_ratings;
 mod m20261129_000009_credit;
 mod m20261129_000010_span_tally;
+mod m20261129_000011_meeting_selfcheck;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_ratings::Migration),
             Box::new(m20261129_000009_credit::Migration),
             Box::new(m20261129_000010_span_tally::Migration),
+            Box::new(m20261129_000011_meeting_selfcheck::Migration),
         ]
     }
 }
