@@ -21,6 +21,8 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/opinions.txt"),
     include_str!("../locales/zh-CN/rereview.txt"),
     include_str!("../locales/zh-CN/dashboard.txt"),
+    include_str!("../locales/zh-CN/meetings.txt"),
+    include_str!("../locales/zh-CN/selfcheck.txt"),
 ];
 const EN: &[&str] = &[
     include_str!("../locales/en/ui.txt"),
@@ -33,6 +35,8 @@ const EN: &[&str] = &[
     include_str!("../locales/en/opinions.txt"),
     include_str!("../locales/en/rereview.txt"),
     include_str!("../locales/en/dashboard.txt"),
+    include_str!("../locales/en/meetings.txt"),
+    include_str!("../locales/en/selfcheck.txt"),
 ];
 
 type Table = HashMap<&'static str, &'static str>;

@@ -105,6 +105,12 @@ export function requiredIndicators(): string[] {
     .map((b) => /id\s*=\s*"([^"]+)"/.exec(b)![1]);
 }
 
+/** The member confirms the case's policy briefing (政策培训), which submitting a sheet needs. */
+export async function confirmBriefing(ctx: APIRequestContext, caseId: number) {
+  const r = await ctx.post("/api/confirm_briefing", { form: { case_id: String(caseId) } });
+  expect(r.status(), await r.text()).toBe(200);
+}
+
 /** Every member submits a complete non-subject sheet (over HTTP). */
 export async function submitSheets(caseId: number, experts: string[]) {
   for (const e of experts) {
@@ -116,6 +122,7 @@ export async function submitSheets(caseId: number, experts: string[]) {
       ratings[id] = { rating: "N", evidence: "课程方案显示以兴趣培养为主", refs: [{ kind: "material", id: material }] };
     }
     const sheet = { ...page.sheet, ratings, negative_list_hits: [], remarks: "" };
+    await confirmBriefing(ctx, caseId);
     await call(ctx, "save_sheet", {
       input: { case_id: caseId, base_version: 0, sheet, save_id: `e2e-${caseId}-${e}`, submit: true, password: DEMO_PASSWORD },
     });

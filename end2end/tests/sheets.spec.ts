@@ -1,12 +1,16 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_PASSWORD, hydrated, noHorizontalScroll, signIn } from "./helpers";
-import { apiAs, EXPERT_ACCOUNTS, underReview } from "./setup";
+import { apiAs, confirmBriefing, EXPERT_ACCOUNTS, underReview } from "./setup";
 
 // Both tablet projects: portrait 768×1024 and landscape 1024×768, with touch.
 
 test("an expert scores on a tablet, keeps working offline, and the server gets the latest sheet once", async ({ page, context }) => {
   const { caseId, experts } = await underReview(`少儿版画${Date.now() % 100000}`);
   const username = EXPERT_ACCOUNTS[experts[0]];
+  // The policy briefing was confirmed beforehand (meeting.spec.ts walks through it).
+  const briefed = await apiAs(username);
+  await confirmBriefing(briefed, caseId);
+  await briefed.dispose();
   await signIn(page, username);
   await page.goto(`/cases/${caseId}`);
   await page.getByTestId("open-sheet").click();

@@ -212,7 +212,10 @@ async fn figures_match_a_history_counted_by_hand() {
         assert_eq!(row(&medians, "state.submitted")[1..], ["2.0", "2"]);
         // A county with no finished stage has no median.
         let (_, d) = dashboard(&s, &fk, "").await;
-        assert_eq!(row(&table(&d, "medians"), "state.submitted")[1..], ["-", "0"]);
+        assert_eq!(
+            row(&table(&d, "medians"), "state.submitted")[1..],
+            ["-", "0"]
+        );
         // The tally kept in step by each transition equals one counted afresh from the spans.
         let before = tally(&s.db.db).await;
         // Drafts left on 04-07 (3 in 昌吉市, 1 in 阜康市); intake left after 1 and 3 days.
@@ -228,7 +231,9 @@ async fn figures_match_a_history_counted_by_hand() {
                 (652302, "draft".into(), "2026-04-07".into(), 0, 1),
             ]
         );
-        app::store::dashboard::rebuild_tally(&s.db.db).await.unwrap();
+        app::store::dashboard::rebuild_tally(&s.db.db)
+            .await
+            .unwrap();
         assert_eq!(tally(&s.db.db).await, before);
         // One county chosen: only its figures.
         let (st, d) = dashboard(&s, &zhou, "query[county]=652302").await;

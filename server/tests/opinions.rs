@@ -15,6 +15,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
 async fn submit_sheet(s: &Srv, who: &str, case: i64, sheet: &ScoreSheet) {
+    confirm_briefing(s, who, case).await;
     let (st, v) = s.call(who, "save_sheet", json!({ "input": { "case_id": case, "base_version": 0, "sheet": sheet, "save_id": format!("final-{}", who.len()), "submit": true, "password": DEMO_PASSWORD } })).await;
     assert_eq!(st, 200, "{v}");
 }

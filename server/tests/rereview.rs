@@ -71,6 +71,7 @@ async fn sealed_opinion(s: &Srv, director: &str, id: i64, members: &[(i64, Strin
     let material = c["materials"][0]["id"].as_i64().unwrap();
     let sheet = complete(material);
     for (i, (_, who)) in members.iter().enumerate() {
+        confirm_briefing(s, who, id).await;
         let (st, v) = s.call(who, "save_sheet", json!({ "input": { "case_id": id, "base_version": 0, "sheet": sheet, "save_id": format!("rr-{id}-{i}"), "submit": true, "password": DEMO_PASSWORD } })).await;
         assert_eq!(st, 200, "{v}");
     }
@@ -859,6 +860,7 @@ async fn a_bad_faith_sheet_is_voided_and_the_seat_redrawn() {
         let clerk = s.login("xian-jbr").await;
         let (id, members, material) = under_review(&s).await;
         let (bad, bad_cookie) = members[0].clone();
+        confirm_briefing(&s, &bad_cookie, id).await;
         let (st, v) = s.call(&bad_cookie, "save_sheet", json!({ "input": { "case_id": id, "base_version": 0, "sheet": complete(material), "save_id": "bad-faith", "submit": true, "password": DEMO_PASSWORD } })).await;
         assert_eq!(st, 200, "{v}");
         let (_, c) = s.case(&clerk, id).await;

@@ -49,6 +49,7 @@ async fn the_servers_validation_is_the_browsers() {
         let s = Srv::start(db).await;
         let (id, members, material) = under_review(&s).await;
         let (_, who) = &members[0];
+        confirm_briefing(&s, who, id).await;
         // Half rated, an S without evidence, an N without a reference.
         let mut sheet = complete(material);
         let ids: Vec<String> = sheet.ratings.keys().cloned().collect();
@@ -88,6 +89,9 @@ async fn members_are_independent_until_everyone_has_submitted() {
     for db in TestDb::all().await {
         let s = Srv::start(db).await;
         let (id, members, material) = under_review(&s).await;
+        for (_, who) in &members {
+            confirm_briefing(&s, who, id).await;
+        }
         let (a, ca) = &members[0];
         let (b, cb) = &members[1];
         assert_eq!(
@@ -233,6 +237,22 @@ async fn versions_resends_read_only_and_history() {
             save(&s, tablet, id, 1, &sheet, "t-2", false, "").await.0,
             200
         );
+        // Submitting needs the policy briefing confirmed first (政策培训); nothing is stored.
+        let (st, v) = save(&s, tablet, id, 2, &sheet, "t-3", true, DEMO_PASSWORD).await;
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.sheet.briefing")),
+            "{v}"
+        );
+        let (_, p) = s
+            .form(tablet, "my_sheet", &[("case_id", &id.to_string())])
+            .await;
+        assert_eq!(
+            (p["version"].as_i64(), p["submitted"].as_bool()),
+            (Some(2), Some(false))
+        );
+        assert_eq!(p["briefing_confirmed"], false);
+        confirm_briefing(&s, tablet, id).await;
         // Submitting needs the password.
         let (st, v) = save(&s, tablet, id, 2, &sheet, "t-3", true, "wrong-password").await;
         assert_eq!(st, 422);

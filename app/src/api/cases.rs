@@ -119,6 +119,10 @@ pub struct CaseDetail {
     pub credit: Option<super::credit::CreditRecords>,
     /// 专家考评 of the panel (bureau roles, once determined).
     pub ratings: Option<super::ratings::CaseRatings>,
+    /// 机构自查 attached to the application (institution, bureaus in scope, the panel; shown
+    /// beside the materials, never a score), and for the institution's editable application
+    /// its saved self-checks to attach.
+    pub self_check: Option<super::selfcheck::CaseSelfCheck>,
 }
 
 /// The opinion's progress as the case page shows it.
@@ -364,9 +368,17 @@ mod ssr {
         } else {
             None
         };
+        let self_check = if invitation_only {
+            None
+        } else {
+            crate::api::selfcheck::case_self_check_for(&st.db, me, &facts)
+                .await
+                .map_err(fail)?
+        };
         Ok(CaseDetail {
             credit,
             ratings,
+            self_check,
             id: case.id,
             number: case.number.clone(),
             state: facts.state,

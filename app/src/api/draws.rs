@@ -181,6 +181,12 @@ pub struct InvitationRow {
     pub case_state: CaseState,
     /// The case's current time limit (the panel review's, once under review).
     pub due_on: Option<NaiveDate>,
+    /// The identification meeting (鉴定会), "2026-04-08 14:30 · place", once scheduled.
+    #[serde(default)]
+    pub meeting: Option<String>,
+    /// The member confirmed the policy briefing (政策培训).
+    #[serde(default)]
+    pub briefing_confirmed: bool,
 }
 
 /// A draw an observer witnessed.
@@ -804,7 +810,16 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
         };
         let item = cases::item_of(&case);
         let status = SeatStatus::from_code(&s.status);
+        let (meeting, briefing_confirmed) = if status == SeatStatus::Accepted {
+            super::meetings::ssr::for_member(&st.db, case.id, expert)
+                .await
+                .map_err(fail)?
+        } else {
+            (None, false)
+        };
         out.push(InvitationRow {
+            meeting,
+            briefing_confirmed,
             case_id: case.id,
             number: case.number.clone(),
             item_name: item.name,

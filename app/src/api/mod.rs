@@ -13,10 +13,12 @@ pub mod experts;
 #[cfg(feature = "ssr")]
 pub mod files;
 pub mod institutions;
+pub mod meetings;
 pub mod opinions;
 pub mod ratings;
 pub mod registry;
 pub mod rereview;
+pub mod selfcheck;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod sheets;

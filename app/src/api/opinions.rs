@@ -433,6 +433,18 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
     if case.version != input.version {
         return Err(fail(AppError::Stale));
     }
+    // The opinion states the meeting's time, place and participants: a meeting that was
+    // scheduled needs its attendance recorded before the first draft.
+    if facts.state == CaseState::UnderReview
+        && crate::store::meetings::get(&st.db, case.id)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .is_some_and(|m| !crate::store::meetings::held(&m))
+    {
+        return Err(fail(AppError::Refused {
+            key: "err.opinion.minutes_missing".into(),
+        }));
+    }
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;

@@ -77,20 +77,9 @@ mod ssr {
         dbc: &sea_orm::DatabaseConnection,
         case_id: i64,
     ) -> Result<Vec<(i64, String)>, AppError> {
-        let seats = crate::store::draws::seats(dbc, case_id).await.map_err(db)?;
-        let mut out = Vec::new();
-        for s in seats.iter().filter(|s| s.status == "accepted") {
-            if out.iter().any(|(id, _)| *id == s.expert_id) {
-                continue;
-            }
-            let name = crate::store::reference::expert(dbc, s.expert_id)
-                .await
-                .map_err(db)?
-                .map(|e| e.name)
-                .unwrap_or_default();
-            out.push((s.expert_id, name));
-        }
-        Ok(out)
+        crate::store::draws::panel_members(dbc, case_id)
+            .await
+            .map_err(db)
     }
 }
 

@@ -61,6 +61,9 @@ pub struct SheetPage {
     pub history: Vec<VersionRow>,
     /// Every member's sheet, once every seat has submitted (empty before).
     pub panel: Vec<MemberSheet>,
+    /// The member confirmed the policy briefing (政策培训): required to submit.
+    #[serde(default)]
+    pub briefing_confirmed: bool,
 }
 
 /// A save or submission of the expert's own sheet.
@@ -217,6 +220,10 @@ mod ssr {
             } else {
                 vec![]
             },
+            briefing_confirmed: crate::store::meetings::confirmed(&st.db, case.id, expert)
+                .await
+                .map_err(|e| fail(db(e)))?
+                .is_some(),
         })
     }
 
@@ -294,6 +301,17 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
     }
     authorize(&me.actor, &Permission::EditOwnSheet, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
+    // 政策培训: a member submits only after confirming the briefing (saving drafts is free).
+    if input.submit
+        && crate::store::meetings::confirmed(&st.db, case.id, expert)
+            .await
+            .map_err(|e| fail(db(e)))?
+            .is_none()
+    {
+        return Err(fail(AppError::Refused {
+            key: "err.sheet.briefing".into(),
+        }));
+    }
     let Some(r) = rubric(case.rubric_version as u32) else {
         return Err(fail(super::server::internal("rubric version missing")));
     };

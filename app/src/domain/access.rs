@@ -121,6 +121,12 @@ pub enum Permission {
     /// Upload new evidence for a re-review application (复审新证据) — a determined county case
     /// of one's own institution (the window is checked with the clock by the caller).
     UploadRereviewEvidence,
+    /// Attach one of one's own saved self-checks (机构自查) to the application — while the
+    /// institution can still change it (`selfcheck::attachable`: DRAFT or RETURNED).
+    AttachSelfCheck,
+    /// Read the self-check attached to the application (beside the materials, never a score):
+    /// the institution, bureau staff in scope and the panel.
+    ViewAttachedSelfCheck,
     /// Download a material file.
     DownloadMaterial,
     /// Who sits on the panel (names are hidden from the institution until the determination).
@@ -139,6 +145,15 @@ pub enum Permission {
     ViewOpinion,
     /// Read the case's audit trail.
     ViewCaseHistory,
+    /// See the identification meeting and the briefing (鉴定会, 政策培训): bureau, observers and
+    /// the panel; never the institution.
+    ViewMeeting,
+    /// Schedule (or move) the identification meeting and record its attendance and minutes:
+    /// the clerk of the case's level, while the panel reviews.
+    ManageMeeting,
+    /// Confirm having read the policy briefing: a seated member, from the draw until the sheets
+    /// are in.
+    ConfirmBriefing,
     // ---- not on a case ----
     /// Accounts (账号管理): administrator only.
     ManageAccounts,
@@ -154,6 +169,11 @@ pub enum Permission {
     EditOwnInstitution(InstitutionId),
     /// Start an application for an institution.
     CreateApplication(InstitutionId),
+    /// Save a self-check (机构自查) for one's own institution.
+    SaveSelfCheck(InstitutionId),
+    /// Read a saved self-check of this institution: its own users only (to anyone else it
+    /// does not exist; bureaus and the panel see it only once attached to an application).
+    ViewSelfCheck(InstitutionId),
     /// Edit one's own expert profile (declarations, affiliations).
     EditOwnExpertProfile(ExpertId),
     /// Read an institution's record (institution itself, bureaus of its county, prefecture).
@@ -185,6 +205,8 @@ impl Permission {
                 | Permission::EditApplication
                 | Permission::UploadMaterial
                 | Permission::UploadRereviewEvidence
+                | Permission::AttachSelfCheck
+                | Permission::ViewAttachedSelfCheck
                 | Permission::DownloadMaterial
                 | Permission::ViewPanelNames
                 | Permission::ViewDrawRecord
@@ -194,6 +216,9 @@ impl Permission {
                 | Permission::RecordActivity
                 | Permission::ViewOpinion
                 | Permission::ViewCaseHistory
+                | Permission::ViewMeeting
+                | Permission::ManageMeeting
+                | Permission::ConfirmBriefing
         )
     }
 }
@@ -243,10 +268,21 @@ pub fn authorize(actor: &Actor, perm: &Permission, case: Option<&CaseFacts>) -> 
         Permission::ProposeExpert => {
             allow(matches!(role, Role::CountyClerk | Role::CountyDirector))
         }
-        Permission::EditOwnInstitution(id) | Permission::CreateApplication(id) => {
+        Permission::EditOwnInstitution(id)
+        | Permission::CreateApplication(id)
+        | Permission::SaveSelfCheck(id) => {
             if role != Role::InstitutionUser {
                 Err(Denied::Forbidden)
             } else if actor.institution() == Some(id) {
+                Ok(())
+            } else {
+                Err(Denied::NotFound)
+            }
+        }
+        // A saved self-check is the institution's own until attached: to anyone else it does
+        // not exist.
+        Permission::ViewSelfCheck(id) => {
+            if role == Role::InstitutionUser && actor.institution() == Some(id) {
                 Ok(())
             } else {
                 Err(Denied::NotFound)
@@ -338,6 +374,10 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
         Permission::UploadRereviewEvidence => {
             allow(own_institution && st == CaseState::Determined && f.level == CaseLevel::County)
         }
+        Permission::AttachSelfCheck => allow(own_institution && super::selfcheck::attachable(st)),
+        Permission::ViewAttachedSelfCheck => {
+            allow(own_institution || role.is_bureau() || was_on_panel)
+        }
         Permission::ViewPanelNames => allow(!own_institution || st.is_determined()),
         // The draw record names every excluded expert and why: bureau and observers only.
         Permission::ViewDrawRecord => allow(is_bureau_or_observer(role)),
@@ -360,6 +400,18 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
             is_bureau_or_observer(role) || (was_on_panel && st.has_opinion())
         }),
         Permission::ViewCaseHistory => allow(own_institution || is_bureau_or_observer(role)),
+        Permission::ViewMeeting => allow(is_bureau_or_observer(role) || was_on_panel),
+        Permission::ManageMeeting => allow(
+            is_level_clerk(actor, f.level)
+                && matches!(st, CaseState::UnderReview | CaseState::AwaitingInfo),
+        ),
+        Permission::ConfirmBriefing => allow(
+            seated
+                && matches!(
+                    st,
+                    CaseState::PanelDrawn | CaseState::UnderReview | CaseState::AwaitingInfo
+                ),
+        ),
         _ => Err(Denied::Forbidden),
     }
 }
@@ -675,6 +727,112 @@ mod tests {
             authorize(&seated, &Permission::ViewCaseHistory, Some(&acc)),
             Err(Denied::Forbidden)
         );
+        // The meeting: the clerk of the level manages it while the panel reviews; the seated
+        // members confirm the briefing; the institution never sees it.
+        assert_eq!(
+            authorize(&clerk, &Permission::ManageMeeting, Some(&under)),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&clerk, &Permission::ManageMeeting, Some(&pref)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&seated, &Permission::ManageMeeting, Some(&under)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&seated, &Permission::ConfirmBriefing, Some(&under)),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&clerk, &Permission::ConfirmBriefing, Some(&under)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&seated, &Permission::ViewMeeting, Some(&under)),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&inst, &Permission::ViewMeeting, Some(&under)),
+            Err(Denied::Forbidden)
+        );
+        let drafted = case(CaseState::OpinionDrafted, CaseLevel::County);
+        assert_eq!(
+            authorize(&clerk, &Permission::ManageMeeting, Some(&drafted)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&seated, &Permission::ConfirmBriefing, Some(&drafted)),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    /// 机构自查: saved by the institution, attached while it can change its application, read
+    /// by the institution, the bureaus in scope and the panel.
+    #[test]
+    fn self_check_permissions() {
+        let inst = a(Role::InstitutionUser, Scope::Institution(InstitutionId(10)));
+        let other = a(Role::InstitutionUser, Scope::Institution(InstitutionId(11)));
+        let clerk = a(Role::CountyClerk, Scope::County(C1));
+        let far_clerk = a(Role::CountyClerk, Scope::County(C2));
+        let pref = a(Role::PrefectureDirector, Scope::Prefecture);
+        let obs = a(Role::Observer, Scope::County(C1));
+        let seated = a(Role::Expert, Scope::Expert(ExpertId(1)));
+        let invited = a(Role::Expert, Scope::Expert(ExpertId(2)));
+        let admin = a(Role::Admin, Scope::System);
+        // Saving and reading saved ones: the institution itself.
+        let save = Permission::SaveSelfCheck(InstitutionId(10));
+        let view = Permission::ViewSelfCheck(InstitutionId(10));
+        assert_eq!(authorize(&inst, &save, None), Ok(()));
+        assert_eq!(authorize(&inst, &view, None), Ok(()));
+        assert_eq!(authorize(&other, &save, None), Err(Denied::NotFound));
+        assert_eq!(authorize(&other, &view, None), Err(Denied::NotFound));
+        for x in [&clerk, &pref, &obs, &seated, &admin] {
+            assert_eq!(authorize(x, &save, None), Err(Denied::Forbidden), "{x:?}");
+            assert_eq!(authorize(x, &view, None), Err(Denied::NotFound), "{x:?}");
+        }
+        // Attaching: own DRAFT or RETURNED application only.
+        for st in CaseState::ALL {
+            let f = case(st, CaseLevel::County);
+            let want = if matches!(st, CaseState::Draft | CaseState::Returned) {
+                Ok(())
+            } else {
+                Err(Denied::Forbidden)
+            };
+            assert_eq!(
+                authorize(&inst, &Permission::AttachSelfCheck, Some(&f)),
+                want,
+                "{st:?}"
+            );
+            assert_eq!(
+                authorize(&other, &Permission::AttachSelfCheck, Some(&f)),
+                Err(Denied::NotFound)
+            );
+        }
+        let draft = case(CaseState::Draft, CaseLevel::County);
+        assert_eq!(
+            authorize(&clerk, &Permission::AttachSelfCheck, Some(&draft)),
+            Err(Denied::NotFound)
+        );
+        let under = case(CaseState::UnderReview, CaseLevel::County);
+        for x in [&clerk, &pref, &seated] {
+            assert_eq!(
+                authorize(x, &Permission::AttachSelfCheck, Some(&under)),
+                Err(Denied::Forbidden)
+            );
+        }
+        // Reading the attached one.
+        let read = |x: &Actor| authorize(x, &Permission::ViewAttachedSelfCheck, Some(&under));
+        assert_eq!(read(&inst), Ok(()));
+        assert_eq!(read(&clerk), Ok(()));
+        assert_eq!(read(&pref), Ok(()));
+        assert_eq!(read(&seated), Ok(()));
+        assert_eq!(read(&obs), Err(Denied::Forbidden));
+        assert_eq!(read(&invited), Err(Denied::Forbidden));
+        assert_eq!(read(&other), Err(Denied::NotFound));
+        assert_eq!(read(&far_clerk), Err(Denied::NotFound));
+        assert_eq!(read(&admin), Err(Denied::NotFound));
     }
 
     #[test]

@@ -128,6 +128,40 @@ pub struct OpinionContent {
     pub members: Vec<Member>,
     /// Revision of the draft (each edit after signing starts again with a new revision).
     pub revision: u32,
+    /// The identification meeting (鉴定会时间、地点、参加人员), when one was held. Absent from
+    /// the encoding otherwise, so opinions signed before meetings were recorded keep their digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting: Option<MeetingLine>,
+}
+
+/// The identification meeting as the opinion states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingLine {
+    /// China Standard Time, "2026-04-08 14:30".
+    pub time: String,
+    pub place: String,
+    pub online: bool,
+    /// The panel members present, by name.
+    pub attendees: Vec<String>,
+    /// Others present, as written.
+    pub others: String,
+}
+
+impl MeetingLine {
+    /// "时间：…；地点：…；参加人员：…" as printed on the opinion.
+    pub fn zh(&self) -> String {
+        let mut people = self.attendees.join("、");
+        if !self.others.trim().is_empty() {
+            people.push_str(&format!("；其他参会人员：{}", self.others.trim()));
+        }
+        format!(
+            "时间：{}；地点：{}{}；参加人员：{}",
+            self.time,
+            if self.online { "线上，" } else { "" },
+            self.place,
+            people
+        )
+    }
 }
 
 /// What the lead writes (the rest comes from the case and the score sheets).
@@ -428,6 +462,7 @@ mod tests {
     #[test]
     fn the_encoding_changes_with_any_field_and_messages_bind_signer_and_dissent() {
         let c = OpinionContent {
+            meeting: None,
             case_number: "CJ-2026-0001".into(),
             institution: "机构".into(),
             item: "美术".into(),

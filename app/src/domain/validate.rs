@@ -1316,6 +1316,16 @@ mod tests {
         }
         let mut ui = parse(include_str!("../../locales/zh-CN/ui.txt"));
         ui.extend(zh.clone());
+        // The self-check's messages live with its page's texts.
+        let sc_zh = parse(include_str!("../../locales/zh-CN/selfcheck.txt"));
+        let sc_en = parse(include_str!("../../locales/en/selfcheck.txt"));
+        for (k, v) in &sc_zh {
+            let en = sc_en
+                .get(k)
+                .unwrap_or_else(|| panic!("{k} missing in en/selfcheck.txt"));
+            assert_eq!(placeholders(v), placeholders(en), "placeholders of {k}");
+        }
+        ui.extend(sc_zh);
         // Keys written literally in the domain sources.
         let sources = [
             include_str!("validate.rs"),
@@ -1331,6 +1341,8 @@ mod tests {
             include_str!("stats.rs"),
             include_str!("rating.rs"),
             include_str!("credit.rs"),
+            include_str!("meeting.rs"),
+            include_str!("selfcheck.rs"),
         ];
         let prefixes = [
             "err.",

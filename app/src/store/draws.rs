@@ -76,6 +76,31 @@ pub async fn seats<C: ConnectionTrait>(c: &C, case_id: i64) -> Result<Vec<seat::
         .await
 }
 
+/// The panel's current members (accepted seats) with their names, in seat order: one query for
+/// the seats, one for the names.
+pub async fn panel_members<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+) -> Result<Vec<(i64, String)>, DbErr> {
+    let mut ids: Vec<i64> = Vec::new();
+    for s in seats(c, case_id).await? {
+        if s.status == "accepted" && !ids.contains(&s.expert_id) {
+            ids.push(s.expert_id);
+        }
+    }
+    let names: std::collections::HashMap<i64, String> = expert::Entity::find()
+        .filter(expert::Column::Id.is_in(ids.clone()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
+    Ok(ids
+        .into_iter()
+        .map(|id| (id, names.get(&id).cloned().unwrap_or_default()))
+        .collect())
+}
+
 /// The seats as the lifecycle rules see them.
 pub fn seat_facts(rows: &[seat::Model]) -> Vec<SeatFacts> {
     rows.iter()

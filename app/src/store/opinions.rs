@@ -15,7 +15,8 @@ use crate::domain::lifecycle::{CaseLevel, SeatStatus};
 use crate::domain::negative_list;
 use crate::domain::opinion::{
     canonical, check_bundle, seal_message, sign_message, ActivityLine, Broken, Conclusion,
-    ExpertSignature, Finding, Member, OpinionContent, OpinionDraft, Seal, SealedOpinion, FORMAT,
+    ExpertSignature, Finding, MeetingLine, Member, OpinionContent, OpinionDraft, Seal,
+    SealedOpinion, FORMAT,
 };
 use crate::domain::rubric;
 use crate::domain::sheet::{
@@ -196,7 +197,7 @@ pub async fn compose<C: ConnectionTrait>(
         ),
         PanelOutcome::NeedsInfoOrEscalation { .. } => (Conclusion::Undetermined, Vec::new()),
     };
-    let members = panel
+    let members: Vec<Member> = panel
         .iter()
         .map(|(s, _)| {
             let verdict = members_v
@@ -284,7 +285,27 @@ pub async fn compose<C: ConnectionTrait>(
         .await?
         .map(|x| x.name_zh)
         .unwrap_or_default();
+    let meeting = super::meetings::get(c, case.id)
+        .await?
+        .filter(super::meetings::held)
+        .map(|m| {
+            let present = super::meetings::attended(&m);
+            MeetingLine {
+                time: (m.starts_at + chrono::Duration::hours(8))
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+                place: m.place.clone(),
+                online: m.online,
+                attendees: members
+                    .iter()
+                    .filter(|x| present.contains(&x.expert.0))
+                    .map(|x| x.name.clone())
+                    .collect(),
+                others: m.others.clone(),
+            }
+        });
     Ok(OpinionContent {
+        meeting,
         case_number: case.number.clone().unwrap_or_default(),
         institution,
         item: item.name.clone(),
@@ -586,6 +607,7 @@ mod tests {
             })
             .collect();
         let content = OpinionContent {
+            meeting: None,
             case_number: "CJ-2026-0007".into(),
             institution: "昌吉市星辰艺术培训中心".into(),
             item: "少儿美术创作".into(),

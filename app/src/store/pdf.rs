@@ -688,7 +688,10 @@ fn lay_out(l: &mut Layout, o: &SealedOpinion, verify_url: &str, qr: &QrCode) {
     }
 
     l.heading("三、鉴定活动");
-    if c.activities.is_empty() {
+    if let Some(m) = &c.meeting {
+        l.labelled(0.0, "鉴定会　", &m.zh(), BODY_STYLE);
+    }
+    if c.activities.is_empty() && c.meeting.is_none() {
         l.paragraphs("无。", BODY_STYLE, 0.0, 0.0);
     }
     for (i, a) in c.activities.iter().enumerate() {
@@ -1264,7 +1267,7 @@ mod tests {
     use super::*;
     use crate::domain::ids::ExpertId;
     use crate::domain::opinion::{
-        ActivityLine, ExpertSignature, Finding, Member, OpinionContent, Seal,
+        ActivityLine, ExpertSignature, Finding, MeetingLine, Member, OpinionContent, Seal,
     };
     use chrono::TimeZone;
     use std::process::Command;
@@ -1310,6 +1313,13 @@ mod tests {
         .join("\n");
         let reasons = [reasons.as_str(); 3].join("\n");
         let content = OpinionContent {
+            meeting: Some(MeetingLine {
+                time: "2026-04-08 14:30".into(),
+                place: "昌吉市教育局三楼会议室".into(),
+                online: false,
+                attendees: vec!["王建华".into(), "李敏".into(), "赵磊".into()],
+                others: "县教育局经办人张伟".into(),
+            }),
             case_number: "昌教鉴〔2026〕017号".into(),
             institution: "昌吉市启明星艺术培训学校有限公司".into(),
             item: "少儿创意美术（启蒙班、提高班）".into(),
@@ -1469,6 +1479,8 @@ mod tests {
             "列为重点监管对象",
             "昌吉市教育局",
             "鉴定专用章",
+            "鉴定会时间：2026-04-0814:30；地点：昌吉市教育局三楼会议室",
+            "参加人员：王建华、李敏、赵磊；其他参会人员：县教育局经办人张伟",
             DIGEST,
         ] {
             assert!(

@@ -213,6 +213,21 @@ pub fn field_messages(errors: &FieldErrors, field: &str, locale: &str) -> Vec<St
         .collect()
 }
 
+/// The error messages of one field, each in its own paragraph above the input.
+#[component]
+pub fn FieldErrorMessages(
+    #[prop(into)] errors: Signal<FieldErrors>,
+    field: &'static str,
+) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        field_messages(&errors.get(), field, locale.get())
+            .into_iter()
+            .map(|m| view! { <p class="error-message">{m}</p> })
+            .collect_view()
+    }
+}
+
 /// A labelled text input with hint and error (GOV.UK pattern: label, hint, error, input).
 #[component]
 pub fn TextField(

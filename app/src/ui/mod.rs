@@ -133,6 +133,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage />
                         <Route path=path!("/registry") view=pages::registry::RegistryPage />
                         <Route path=path!("/public/registry") view=pages::registry::PublicRegistryPage />
+                        <Route path=path!("/public/self-check") view=pages::selfcheck::SelfCheckPage />
                         <Route path=path!("/institution") view=pages::home::InstitutionHome />
                         <Route path=path!("/expert") view=pages::home::ExpertHome />
                         <Route path=path!("/county") view=pages::home::CountyHome />
@@ -146,6 +147,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cases/:id/draw") view=pages::cases::draw::DrawPage />
                         <Route path=path!("/cases/:id/sheet") view=pages::cases::sheet::SheetPage />
                         <Route path=path!("/cases/:id/opinion") view=pages::cases::opinion::OpinionPage />
+                        <Route path=path!("/cases/:id/meeting") view=pages::cases::meeting::MeetingPage />
                         <Route path=path!("/cases/:id") view=pages::cases::detail::CasePage />
                         <Route path=path!("/experts") view=pages::experts::list::ExpertsPage />
                         <Route path=path!("/experts/new") view=pages::experts::form::NewExpertPage />
@@ -157,7 +159,11 @@ pub fn App() -> impl IntoView {
                 </main>
                 <footer class="footer">
                     <p>{locale.t("app.footer")}</p>
-                    <p><a href="/public/registry" data-testid="footer-registry">{locale.t("footer.registry")}</a></p>
+                    <p>
+                        <a href="/public/registry" data-testid="footer-registry">{locale.t("footer.registry")}</a>
+                        " · "
+                        <a href="/public/self-check" data-testid="footer-selfcheck">{locale.t("footer.selfcheck")}</a>
+                    </p>
                 </footer>
             </div>
         </Router>

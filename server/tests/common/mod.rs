@@ -362,6 +362,14 @@ pub async fn under_review(s: &Srv) -> (i64, Vec<(i64, String)>, i64) {
     (id, members, material)
 }
 
+/// The member confirms the case's policy briefing (政策培训), which submitting a sheet needs.
+pub async fn confirm_briefing(s: &Srv, who: &str, case: i64) {
+    let (st, v) = s
+        .form(who, "confirm_briefing", &[("case_id", &case.to_string())])
+        .await;
+    assert_eq!(st, 200, "{v}");
+}
+
 /// A complete sheet: every required indicator N with evidence resting on a material.
 pub fn complete(material: i64) -> ScoreSheet {
     let r = current();

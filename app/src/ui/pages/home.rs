@@ -123,6 +123,7 @@ fn role_home(role: Role) -> impl IntoView {
                 </p>
             })}
             {(role == Role::Expert).then(|| view! { <p><a class="button button--secondary" href="/expert/profile">{t("nav.expert_profile")}</a></p> })}
+            {(role == Role::InstitutionUser).then(|| view! { <p><a class="button button--secondary" href="/public/self-check" data-testid="nav-selfcheck">{t("home.institution.selfcheck")}</a></p> })}
         </section>
     }
 }

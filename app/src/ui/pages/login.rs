@@ -36,6 +36,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="hint">{t("login.help")}</p>
+            <p><a href="/public/self-check" data-testid="login-selfcheck">{t("login.selfcheck")}</a></p>
         </div>
     }
 }

@@ -10,4 +10,5 @@ pub mod login;
 pub mod not_found;
 pub mod profile;
 pub mod registry;
+pub mod selfcheck;
 pub mod verify;

@@ -273,6 +273,7 @@ fn CaseView(
                 </ul>
             }.into_any()
         }}
+        {c.self_check.clone().map(|sc| view! { <super::selfcheck::SelfCheckSection sc case_id=c.id reload done /> })}
 
         <h2>{t("case.timeline")}</h2>
         <ol class="timeline" data-testid="timeline">

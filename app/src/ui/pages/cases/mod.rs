@@ -5,10 +5,12 @@ pub mod detail;
 pub mod draw;
 pub mod form;
 pub mod list;
+pub mod meeting;
 pub mod opinion;
 pub mod panel;
 pub mod ratings;
 pub mod rereview;
+pub mod selfcheck;
 pub mod sheet;
 pub mod work;
 

@@ -380,6 +380,9 @@ fn Document(view: OpinionView) -> impl IntoView {
                     <tr><th scope="row">"培训项目"</th><td>{c.item.clone()}"（"{c.stage.clone()}"）"</td></tr>
                     <tr><th scope="row">"受理单位"</th><td>{c.county.clone()}"教育局"</td></tr>
                     <tr><th scope="row">"审查材料"</th><td><ul>{c.materials.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul></td></tr>
+                    {c.meeting.as_ref().map(|m| view! {
+                        <tr><th scope="row">"鉴定会"</th><td data-testid="opinion-meeting">{m.zh()}</td></tr>
+                    })}
                     <tr><th scope="row">"鉴定活动"</th><td><ul>{c.activities.iter().map(|a| view! { <li>{a.date.format("%Y-%m-%d").to_string()}" "{a.kind.clone()}" "{a.place.clone()}" "{a.summary.clone()}</li> }).collect_view()}</ul></td></tr>
                 </tbody>
             </table>

@@ -111,8 +111,20 @@ pub fn PanelSection(case: CaseDetail, reload: RwSignal<u32>) -> impl IntoView {
             // sheet page for reloading without a connection.
             view! { <p><a class="button" href=format!("/cases/{}/sheet", c.id) rel="external" data-testid="open-sheet">{t(label)}</a></p> }
         });
+    // 鉴定会与政策培训: the bureau, observers and the seated members, once there is a panel.
+    let on_panel = c
+        .my_seat
+        .as_ref()
+        .is_some_and(|s| s.status == SeatStatus::Accepted);
+    let meeting_link = ((c.can_view_draw || on_panel)
+        && !c.panel.is_empty()
+        && !matches!(c.state, CaseState::Accepted | CaseState::Suspended))
+    .then(|| {
+        view! { <p><a class="button button--secondary" href=format!("/cases/{}/meeting", c.id) data-testid="open-meeting">{t("meeting.open")}</a></p> }
+    });
     view! {
         {sheet_link}
+        {meeting_link}
         {open_seat.map(|s| view! { <Invitation id=c.id version=c.version seat=s reload /> })}
         {accepted_seat.map(|_| view! { <ConflictLater id=c.id version=c.version /> })}
         {(!c.panel.is_empty() || c.can_view_draw).then(|| view! {

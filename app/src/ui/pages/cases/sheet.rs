@@ -127,6 +127,7 @@ fn SheetEditor(page: PageData) -> impl IntoView {
     };
     let key = format!("{}{}.{}", offline::SHEET_PREFIX, p.case_id, p.expert_id);
     let case_id = p.case_id;
+    let briefed = p.briefing_confirmed;
     let sheet = RwSignal::new(p.sheet.clone());
     let kept = RwSignal::new(Kept {
         base: p.version,
@@ -453,13 +454,19 @@ fn SheetEditor(page: PageData) -> impl IntoView {
         <Show when=move || editable.get()>
             <section class="panel" data-testid="submit-sheet">
                 <h2 class="panel__title">{t("sheet.submit.title")}</h2>
+                {(!briefed).then(|| view! {
+                    <div class="banner banner--warning-static" data-testid="sheet-briefing-required">
+                        <p>{t("briefing.required")}</p>
+                        <p><a href=format!("/cases/{case_id}/meeting#briefing") data-testid="sheet-briefing-link">{t("briefing.read")}</a></p>
+                    </div>
+                })}
                 <p>{t("sheet.submit.hint")}</p>
                 <div class="form-group">
                     <label class="label" for="sheet-password">{t("sheet.password")}</label>
                     <input class="input input--medium" type="password" id="sheet-password" autocomplete="current-password"
                         prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                 </div>
-                <button type="button" class="button" data-testid="submit-sheet-button" on:click=submit.clone()>{t("sheet.submit")}</button>
+                <button type="button" class="button" data-testid="submit-sheet-button" disabled=!briefed on:click=submit.clone()>{t("sheet.submit")}</button>
             </section>
         </Show>
         <History page=p.clone() />

@@ -44,6 +44,19 @@ pub fn MyInvitations() -> impl IntoView {
                                         {r.overdue.then(|| view! { " " <span class="tag tag--red">{t("deadline.overdue")}</span> })}
                                     </p>
                                     <p><StateTag state=r.case_state /></p>
+                                    {r.meeting.clone().map(|m| view! {
+                                        <p data-testid="home-meeting">
+                                            <strong>{t("meeting.home")}</strong>" "{m}
+                                        </p>
+                                    })}
+                                    {(r.status == crate::domain::lifecycle::SeatStatus::Accepted).then(|| {
+                                        let href = format!("/cases/{}/meeting#briefing", r.case_id);
+                                        if r.briefing_confirmed {
+                                            view! { <p><span class="tag tag--green">{t("briefing.confirmed_tag")}</span></p> }.into_any()
+                                        } else {
+                                            view! { <p><span class="tag tag--yellow">{t("briefing.pending_tag")}</span>" "<a href=href data-testid="home-briefing">{t("briefing.read")}</a></p> }.into_any()
+                                        }
+                                    })}
                                 </li>
                             }
                         }).collect_view()}
