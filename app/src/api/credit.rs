@@ -65,7 +65,9 @@ pub struct CreditOutcome {
 mod ssr {
     use super::*;
     use crate::api::server::{db, Me};
-    use crate::domain::role::{Role, Scope};
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::ids::{CountyId, InstitutionId};
+    use crate::domain::role::Role;
     use sea_orm::DatabaseConnection;
 
     /// May this bureau user read (and the director file) records about this institution? A
@@ -79,11 +81,12 @@ mod ssr {
             .await
             .map_err(db)?
             .ok_or(AppError::NotFound)?;
-        match me.actor.scope {
-            Scope::County(c) if c.0 == inst.county_id => Ok(inst),
-            Scope::Prefecture => Ok(inst),
-            _ => Err(AppError::NotFound),
-        }
+        let perm = Permission::ViewInstitution {
+            institution: InstitutionId(inst.id),
+            county: CountyId(inst.county_id),
+        };
+        authorize(&me.actor, &perm, None).map_err(|_| AppError::NotFound)?;
+        Ok(inst)
     }
 
     pub fn is_director(me: &Me) -> bool {

@@ -61,15 +61,12 @@ pub struct RateInput {
 mod ssr {
     use super::*;
     use crate::api::server::{db, Me};
-    use crate::domain::lifecycle::{CaseFacts, CaseLevel};
-    use crate::domain::role::Role;
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::lifecycle::CaseFacts;
 
-    /// The clerk of the case's level rates its panel.
+    /// The clerk of the case's level rates its panel (domain::access).
     pub fn is_rater(me: &Me, facts: &CaseFacts) -> bool {
-        match facts.level {
-            CaseLevel::County => me.actor.role == Role::CountyClerk,
-            CaseLevel::Prefecture => me.actor.role == Role::PrefectureClerk,
-        }
+        authorize(&me.actor, &Permission::RateExpert, Some(facts)).is_ok()
     }
 
     /// The experts who sat through the case (accepted seats), in seat order.

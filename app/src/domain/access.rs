@@ -187,7 +187,8 @@ pub enum Permission {
     FileCreditRecord,
     /// Read credit records: bureau roles.
     ViewCreditRecords,
-    /// Rate an expert after a case (专家考评): bureau roles.
+    /// Rate the panel after a case (专家考评): the clerk of the case's level (the case must be
+    /// determined: the caller says so with its own message).
     RateExpert,
     /// Read the whole audit log: prefecture roles and prefecture observers.
     ViewAuditLog,
@@ -219,6 +220,7 @@ impl Permission {
                 | Permission::ViewMeeting
                 | Permission::ManageMeeting
                 | Permission::ConfirmBriefing
+                | Permission::RateExpert
         )
     }
 }
@@ -258,9 +260,7 @@ pub fn authorize(actor: &Actor, perm: &Permission, case: Option<&CaseFacts>) -> 
     let role = actor.role;
     match *perm {
         Permission::ManageAccounts | Permission::ManageSettings => allow(role == Role::Admin),
-        Permission::ViewExpertPool | Permission::ViewCreditRecords | Permission::RateExpert => {
-            allow(role.is_bureau())
-        }
+        Permission::ViewExpertPool | Permission::ViewCreditRecords => allow(role.is_bureau()),
         Permission::EditExpertPool => allow(matches!(
             role,
             Role::PrefectureClerk | Role::PrefectureDirector
@@ -401,6 +401,7 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
         }),
         Permission::ViewCaseHistory => allow(own_institution || is_bureau_or_observer(role)),
         Permission::ViewMeeting => allow(is_bureau_or_observer(role) || was_on_panel),
+        Permission::RateExpert => allow(is_level_clerk(actor, f.level)),
         Permission::ManageMeeting => allow(
             is_level_clerk(actor, f.level)
                 && matches!(st, CaseState::UnderReview | CaseState::AwaitingInfo),

@@ -5,7 +5,7 @@ use crate::api::credit::{file_credit, CreditFiling, CreditRecords};
 use crate::api::AppError;
 use crate::domain::credit::{CreditInput, CreditKind, CreditSubject, ExpertMeasure};
 use crate::i18n::use_locale;
-use crate::ui::components::{field_messages, ErrorSummary};
+use crate::ui::components::{ErrorSummary, FieldErrorMessages};
 use crate::ui::t;
 use leptos::prelude::*;
 
@@ -98,15 +98,7 @@ fn FileForm(
     let void_sheet = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
     let done = RwSignal::new(false);
-    let errors = move || error.get().map(|e| e.field_errors()).unwrap_or_default();
-    let msgs = move |f: &'static str| {
-        move || {
-            field_messages(&errors(), f, locale.get())
-                .into_iter()
-                .map(|m| view! { <p class="error-message">{m}</p> })
-                .collect_view()
-        }
-    };
+    let errors = Signal::derive(move || error.get().map(|e| e.field_errors()).unwrap_or_default());
     let run = Action::new(move |_: &()| {
         let input = CreditFiling {
             subject,
@@ -155,7 +147,7 @@ fn FileForm(
             {move || done.get().then(|| view! { <p class="banner" role="status" data-testid="credit-filed">{t("credit.filed")}</p> })}
             <div class="form-group">
                 <label class="label" for="kind">{t("credit.kind")}</label>
-                {msgs("kind")}
+                <FieldErrorMessages errors field="kind" />
                 <select class="select" id="kind" data-testid="credit-kind" bind:value=kind>
                     {kinds.into_iter().map(|k| {
                         let key = k.label_key();
@@ -166,7 +158,7 @@ fn FileForm(
             {(subject == CreditSubject::Expert).then(|| view! {
                 <fieldset class="form-group" id="measure">
                     <legend class="label">{t("credit.measure")}</legend>
-                    {msgs("measure")}
+                    <FieldErrorMessages errors field="measure" />
                     {[ExpertMeasure::Suspend, ExpertMeasure::Remove].into_iter().map(|m| {
                         let code = m.code();
                         let id = format!("measure-{code}");
@@ -185,7 +177,7 @@ fn FileForm(
                 <div class="form-group">
                     <label class="label" for="case_number">{t("credit.case_number")}</label>
                     <div class="hint" id="case_number-hint">{t("credit.case_number.hint")}</div>
-                    {msgs("case_number")}
+                    <FieldErrorMessages errors field="case_number" />
                     <input class="input input--date" id="case_number" type="text" maxlength="20" aria-describedby="case_number-hint" data-testid="credit-case" bind:value=case_number />
                 </div>
                 <div class="checkbox form-group">
@@ -196,7 +188,7 @@ fn FileForm(
             <div class="form-group">
                 <label class="label" for="reason">{t("credit.reason")}</label>
                 <div class="hint" id="reason-hint">{t("credit.reason.hint")}</div>
-                {msgs("reason")}
+                <FieldErrorMessages errors field="reason" />
                 <textarea class="textarea" id="reason" rows="4" aria-describedby="reason-hint" data-testid="credit-reason" bind:value=reason></textarea>
             </div>
             <button class="button button--warning" type="submit" data-testid="credit-submit" disabled=move || run.pending().get()>{t(submit)}</button>

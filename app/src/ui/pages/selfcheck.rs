@@ -81,6 +81,8 @@ pub fn SelfCheckPage() -> impl IntoView {
     let item_name = RwSignal::new(String::new());
     let saved_item = RwSignal::new(None::<String>);
     let reload = RwSignal::new(0u32);
+    // Counts the results asked for: each one takes the focus (a save's does not).
+    let shown = RwSignal::new(0u32);
     let page = Resource::new_blocking(move || reload.get(), |_| self_check_page());
 
     let shown_error = Signal::derive(move || error.get().map(|e| with_names(e, rub, locale.get())));
@@ -98,6 +100,7 @@ pub fn SelfCheckPage() -> impl IntoView {
                 Ok(o) => {
                     error.set(None);
                     result.set(Some((c, o)));
+                    shown.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -167,7 +170,7 @@ pub fn SelfCheckPage() -> impl IntoView {
             </button>
         </section>
 
-        <ResultPanel result check />
+        <ResultPanel result check shown />
 
         <Transition fallback=|| view! { <p class="hint">"…"</p> }>
             {move || page.get().map(|r| {
@@ -359,16 +362,17 @@ fn IndicatorFields(
     }
 }
 
-/// The result, once worked out; it takes the focus so that it is read at once.
+/// The result, once worked out; asking for it moves the focus there so that it is read at once.
 #[component]
 fn ResultPanel(
     result: RwSignal<Option<(SelfCheck, SelfCheckOutcome)>>,
     check: RwSignal<SelfCheck>,
+    shown: RwSignal<u32>,
 ) -> impl IntoView {
     let locale = use_locale();
     let node = NodeRef::<leptos::html::Section>::new();
     Effect::new(move |_| {
-        if result.with(|r| r.is_some()) {
+        if shown.get() > 0 {
             if let Some(el) = node.get() {
                 el.scroll_into_view();
                 let _ = el.focus();

@@ -5,7 +5,7 @@ use crate::api::ratings::{rate_expert, CaseRatings, RateInput};
 use crate::api::AppError;
 use crate::domain::rating::RatingInput;
 use crate::i18n::use_locale;
-use crate::ui::components::{field_messages, ErrorSummary};
+use crate::ui::components::{ErrorSummary, FieldErrorMessages};
 use crate::ui::t;
 use leptos::prelude::*;
 
@@ -71,20 +71,11 @@ fn Ratings(r: CaseRatings, case_id: i64, reload: RwSignal<u32>) -> AnyView {
 
 #[component]
 fn RateForm(case_id: i64, pending: Vec<(i64, String)>, reload: RwSignal<u32>) -> AnyView {
-    let locale = use_locale();
     let expert = RwSignal::new(pending.first().map(|p| p.0.to_string()).unwrap_or_default());
     let score = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
-    let errors = move || error.get().map(|e| e.field_errors()).unwrap_or_default();
-    let msgs = move |f: &'static str| {
-        move || {
-            field_messages(&errors(), f, locale.get())
-                .into_iter()
-                .map(|m| view! { <p class="error-message">{m}</p> })
-                .collect_view()
-        }
-    };
+    let errors = Signal::derive(move || error.get().map(|e| e.field_errors()).unwrap_or_default());
     let run = Action::new(move |_: &()| {
         let input = RateInput {
             case_id,
@@ -119,13 +110,13 @@ fn RateForm(case_id: i64, pending: Vec<(i64, String)>, reload: RwSignal<u32>) ->
             <div class="form-group">
                 <label class="label" for="score">{t("rating.score")}</label>
                 <div class="hint" id="score-hint">{t("rating.score.hint")}</div>
-                {msgs("score")}
+                <FieldErrorMessages errors field="score" />
                 <input class="input input--short" id="score" type="text" inputmode="numeric" maxlength="3" aria-describedby="score-hint" data-testid="rate-score" bind:value=score />
             </div>
             <div class="form-group">
                 <label class="label" for="comment">{t("rating.comment")}</label>
                 <div class="hint" id="comment-hint">{t("rating.comment.hint")}</div>
-                {msgs("comment")}
+                <FieldErrorMessages errors field="comment" />
                 <textarea class="textarea" id="comment" rows="3" aria-describedby="comment-hint" data-testid="rate-comment" bind:value=comment></textarea>
             </div>
             <button class="button" type="submit" data-testid="rate-submit" disabled=move || run.pending().get()>{t("rating.submit")}</button>
