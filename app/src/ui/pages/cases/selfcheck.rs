@@ -10,7 +10,7 @@ use crate::domain::error::FieldErrors;
 use crate::domain::rubric::rubric;
 use crate::domain::selfcheck::Answer;
 use crate::i18n::{text, text_with, use_locale};
-use crate::ui::components::{field_messages, ErrorSummary};
+use crate::ui::components::{ErrorSummary, FieldErrorMessages};
 use crate::ui::pages::selfcheck::{result_key, verdict_class};
 use crate::ui::t;
 use leptos::prelude::*;
@@ -128,8 +128,7 @@ fn AttachForm(
     });
     let field_errors =
         Signal::derive(move || error.get().map(|e| e.field_errors()).unwrap_or_default());
-    let msgs = move || field_messages(&field_errors.get(), "selfcheck_id", locale.get());
-    let has_err = move || !msgs().is_empty();
+    let has_err = move || field_errors.with(|e| e.for_field("selfcheck_id").next().is_some());
     if sc.choices.is_empty() {
         return view! {
             <div class="selfcheck-attach" data-testid="attach-selfcheck-none">
@@ -145,7 +144,7 @@ fn AttachForm(
             <div class="form-group" class:form-group--error=has_err>
                 <label class="label" for="selfcheck_id">{t("selfcheck.case.attach.label")}</label>
                 <div class="hint" id="selfcheck_id-hint">{t("selfcheck.case.attach.hint")}</div>
-                {move || msgs().into_iter().map(|m| view! { <p class="error-message">{m}</p> }).collect_view()}
+                <FieldErrorMessages errors=field_errors field="selfcheck_id" />
                 <select class="select" id="selfcheck_id" aria-describedby="selfcheck_id-hint" data-testid="attach-selfcheck-choice"
                     on:change=move |ev| chosen.set(event_target_value(&ev))>
                     <option value="">{t("selfcheck.case.attach.choose")}</option>
