@@ -51,22 +51,6 @@ async fn counts(s: &Srv) -> (u64, u64) {
     )
 }
 
-fn errors(v: &Value) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = v["Validation"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap_or_default().to_string(),
-                e["key"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 async fn save(s: &Srv, who: &str, name: &str, check: &SelfCheck) -> (u16, Value) {
     s.call(
         who,
@@ -155,7 +139,7 @@ async fn the_public_self_check_needs_no_account_and_stores_nothing() {
             .await;
         assert_eq!(st, 422, "{v}");
         assert_eq!(
-            errors(&v),
+            field_errors(&v),
             vec![
                 (
                     "answers.content.astrology".to_string(),
@@ -225,7 +209,7 @@ async fn an_institution_saves_a_self_check_and_only_it_sees_it() {
         let (st, v) = save(&s, &inst, "画", &missing).await;
         assert_eq!(st, 422, "{v}");
         assert_eq!(
-            errors(&v),
+            field_errors(&v),
             vec![
                 (
                     "answers.purpose.objectives".to_string(),
@@ -240,7 +224,7 @@ async fn an_institution_saves_a_self_check_and_only_it_sees_it() {
         let (st, v) = save(&s, &inst, "", &one_content_s()).await;
         assert_eq!(st, 422);
         assert_eq!(
-            errors(&v),
+            field_errors(&v),
             vec![(
                 "item_name".to_string(),
                 "err.selfcheck.item_name_required".to_string()

@@ -27,22 +27,6 @@ async fn save(
     s.call(who, "save_sheet", json!({ "input": { "case_id": case, "base_version": base, "sheet": sheet, "save_id": save_id, "submit": submit, "password": pw } })).await
 }
 
-fn errors(v: &Value) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = v["Validation"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap_or_default().to_string(),
-                e["key"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 #[tokio::test]
 async fn the_servers_validation_is_the_browsers() {
     for db in TestDb::all().await {
@@ -67,7 +51,7 @@ async fn the_servers_validation_is_the_browsers() {
             .collect();
         expected.sort();
         assert!(!expected.is_empty());
-        assert_eq!(errors(&v), expected);
+        assert_eq!(field_errors(&v), expected);
         // Saving a draft needs only a well-formed sheet.
         let (st, v) = save(&s, who, id, 0, &sheet, "a2", false, "").await;
         assert_eq!(st, 200, "{v}");
@@ -77,7 +61,7 @@ async fn the_servers_validation_is_the_browsers() {
             vec![EvidenceRef::Material(MaterialId(999_999))];
         let (st, v) = save(&s, who, id, 1, &foreign, "a3", false, "").await;
         assert_eq!(st, 422, "{v}");
-        assert!(errors(&v)
+        assert!(field_errors(&v)
             .iter()
             .any(|(_, k)| k == "err.sheet.reference_not_in_case"));
         s.stop().await;
@@ -256,7 +240,7 @@ async fn versions_resends_read_only_and_history() {
         // Submitting needs the password.
         let (st, v) = save(&s, tablet, id, 2, &sheet, "t-3", true, "wrong-password").await;
         assert_eq!(st, 422);
-        assert!(errors(&v).contains(&("sheet.password".into(), "err.sheet.password".into())));
+        assert!(field_errors(&v).contains(&("sheet.password".into(), "err.sheet.password".into())));
         let (st, v) = save(&s, tablet, id, 2, &sheet, "t-3", true, DEMO_PASSWORD).await;
         assert_eq!((st, v["submitted"].as_bool()), (200, Some(true)), "{v}");
         // Read-only: any further save is refused; the history keeps every version.

@@ -178,9 +178,7 @@ mod ssr {
     use sea_orm::DatabaseConnection;
 
     pub fn cst(t: DateTime<Utc>) -> String {
-        (t + chrono::Duration::hours(8))
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
+        crate::domain::deadline::china_minute(t)
     }
 
     pub fn deadline(case: &Case, now: DateTime<Utc>) -> Option<DeadlineStatus> {

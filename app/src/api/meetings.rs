@@ -90,7 +90,7 @@ pub struct MinutesSave {
 pub(crate) mod ssr {
     use super::*;
     use crate::api::cases::ssr_cst as cst;
-    use crate::api::server::{db, fail, state, Me};
+    use crate::api::server::{db, fail, Me};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::lifecycle::CaseFacts;
     use crate::domain::meeting::cst_input;
@@ -199,10 +199,6 @@ pub(crate) mod ssr {
             confirmed,
         ))
     }
-
-    pub fn state_ref() -> Result<crate::api::server::AppState, AppError> {
-        state().map_err(fail)
-    }
 }
 
 /// The meeting page: the meeting, the briefing and who confirmed it.
@@ -210,7 +206,7 @@ pub(crate) mod ssr {
 pub async fn get_meeting_page(case_id: i64) -> Result<MeetingPage, AppError> {
     use crate::domain::access::Permission;
     let me = super::server::require().await?;
-    let st = ssr::state_ref()?;
+    let st = super::server::state().map_err(super::server::fail)?;
     let (case, facts) = ssr::case_for(&me, case_id, Permission::ViewMeeting).await?;
     ssr::page(&st.db, &me, &case, &facts, st.clock.now()).await
 }
@@ -223,7 +219,7 @@ pub async fn schedule_meeting(input: MeetingSave) -> Result<MeetingView, AppErro
     use crate::domain::meeting::validate_meeting;
     use crate::store::{meetings, tx};
     let me = super::server::require().await?;
-    let st = ssr::state_ref()?;
+    let st = super::server::state().map_err(super::server::fail)?;
     let now = st.clock.now();
     let (case, _) = ssr::case_for(&me, input.case_id, Permission::ManageMeeting).await?;
     let valid = validate_meeting(&input.meeting, now).map_err(|e| fail(AppError::Validation(e)))?;
@@ -252,7 +248,7 @@ pub async fn record_minutes(input: MinutesSave) -> Result<MeetingView, AppError>
     use crate::store::meetings::{self, Refused};
     use crate::store::tx;
     let me = super::server::require().await?;
-    let st = ssr::state_ref()?;
+    let st = super::server::state().map_err(super::server::fail)?;
     let now = st.clock.now();
     let (case, _) = ssr::case_for(&me, input.case_id, Permission::ManageMeeting).await?;
     let Some(current) = meetings::get(&st.db, case.id)
@@ -308,7 +304,7 @@ pub async fn confirm_briefing(case_id: i64) -> Result<String, AppError> {
     use crate::domain::access::Permission;
     use crate::store::{meetings, tx};
     let me = super::server::require().await?;
-    let st = ssr::state_ref()?;
+    let st = super::server::state().map_err(super::server::fail)?;
     let now = st.clock.now();
     let (case, _) = ssr::case_for(&me, case_id, Permission::ConfirmBriefing).await?;
     let Some(expert) = me.actor.expert() else {

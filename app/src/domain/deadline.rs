@@ -216,6 +216,13 @@ pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
     (at + Duration::hours(8)).date_naive()
 }
 
+/// An instant as China Standard Time to the minute, "2026-11-28 14:05".
+pub fn china_minute(at: DateTime<Utc>) -> String {
+    (at + Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// The clocks a case runs (办理时限), each started by a lifecycle transition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -86,6 +86,12 @@ pub async fn record_span<C: ConnectionTrait>(
             .await?
             .unwrap_or(case.created_at),
     };
+    if case.level == CaseLevel::County.code() {
+        let days = working_days(entered, now);
+        for county in [case.county_id, ALL_COUNTIES] {
+            count_span(c, county, state.code(), china_date(now), days).await?;
+        }
+    }
     let row = span(
         case.id,
         case.county_id,
@@ -94,14 +100,6 @@ pub async fn record_span<C: ConnectionTrait>(
         entered,
         now,
     );
-    if case.level == CaseLevel::County.code() {
-        let (Set(left_on), Set(days)) = (&row.left_on, &row.working_days) else {
-            unreachable!("span() sets every column")
-        };
-        for county in [case.county_id, ALL_COUNTIES] {
-            count_span(c, county, state.code(), *left_on, *days).await?;
-        }
-    }
     insert_spans(c, vec![row]).await
 }
 
@@ -179,12 +177,6 @@ fn span(
     entered: DateTime<Utc>,
     left: DateTime<Utc>,
 ) -> state_span::ActiveModel {
-    let days = working_days_between(
-        china_date(entered),
-        china_date(left),
-        HolidayCalendar::embedded(),
-    )
-    .max(0);
     state_span::ActiveModel {
         case_id: Set(case_id),
         county_id: Set(county_id),
@@ -193,9 +185,20 @@ fn span(
         entered_at: Set(entered),
         left_at: Set(left),
         left_on: Set(china_date(left)),
-        working_days: Set(i32::try_from(days).unwrap_or(i32::MAX)),
+        working_days: Set(working_days(entered, left)),
         ..Default::default()
     }
+}
+
+/// Working days between entering and leaving a state, by the holiday calendar.
+fn working_days(entered: DateTime<Utc>, left: DateTime<Utc>) -> i32 {
+    let days = working_days_between(
+        china_date(entered),
+        china_date(left),
+        HolidayCalendar::embedded(),
+    )
+    .max(0);
+    i32::try_from(days).unwrap_or(i32::MAX)
 }
 
 /// Writes spans in batches (the large demo data writes many).

@@ -291,9 +291,7 @@ pub async fn compose<C: ConnectionTrait>(
         .map(|m| {
             let present = super::meetings::attended(&m);
             MeetingLine {
-                time: (m.starts_at + chrono::Duration::hours(8))
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
+                time: crate::domain::deadline::china_minute(m.starts_at),
                 place: m.place.clone(),
                 online: m.online,
                 attendees: members

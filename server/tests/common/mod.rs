@@ -204,6 +204,23 @@ pub fn zip(names: &[&str]) -> Vec<u8> {
     out
 }
 
+/// The validation errors of a response as sorted (field, key) pairs.
+pub fn field_errors(v: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = v["Validation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or_default().to_string(),
+                e["key"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 pub fn field_keys(v: &Value) -> Vec<String> {
     v["Validation"]
         .as_array()
