@@ -231,9 +231,7 @@ async fn figures_match_a_history_counted_by_hand() {
                 (652302, "draft".into(), "2026-04-07".into(), 0, 1),
             ]
         );
-        app::store::dashboard::rebuild_tally(&s.db.db)
-            .await
-            .unwrap();
+        app::store::tally::rebuild_spans(&s.db.db).await.unwrap();
         assert_eq!(tally(&s.db.db).await, before);
         // One county chosen: only its figures.
         let (st, d) = dashboard(&s, &zhou, "query[county]=652302").await;
@@ -322,6 +320,52 @@ async fn figures_match_a_history_counted_by_hand() {
             assert!(!body.contains(personal.as_str()), "{personal} leaked");
         }
         let _ = c;
+        s.stop().await;
+    }
+}
+
+/// The workload reads whole months from the seat tally and the days around them from the seats:
+/// every way of cutting a period gives the seats accepted in it.
+#[tokio::test]
+async fn workload_counts_whole_months_and_the_days_around_them() {
+    use app::domain::stats::Period;
+    use app::store::dashboard::{workload, Filter};
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        // Three seats of a 昌吉市 case, invited and accepted on Tuesday 2026-04-07.
+        let (_, members, _) = under_review(&s).await;
+        let mut experts: Vec<i64> = members.iter().map(|(e, _)| *e).collect();
+        experts.sort();
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        for (county, from, to, seated) in [
+            (None, d(4, 7), d(4, 7), true),   // days only
+            (None, d(4, 1), d(4, 30), true),  // one whole month
+            (None, d(3, 15), d(5, 10), true), // a whole month and days around it
+            (None, d(1, 1), d(4, 6), false),  // before
+            (None, d(4, 8), d(6, 30), false), // after: days, then whole months
+            (Some(652301), d(4, 1), d(4, 30), true),
+            (Some(652301), d(4, 7), d(5, 3), true),
+            (Some(652302), d(4, 1), d(4, 30), false),
+            (Some(652302), d(4, 7), d(4, 7), false),
+        ] {
+            let f = Filter {
+                county,
+                period: Period { from, to },
+            };
+            let got = workload(&s.db.db, &f, 15).await.unwrap();
+            let mut ids: Vec<i64> = got.iter().map(|x| x.0).collect();
+            ids.sort();
+            let want = if seated { experts.clone() } else { vec![] };
+            assert_eq!(ids, want, "{county:?} {from}..{to}");
+            assert!(got.iter().all(|x| x.2 == 1 && !x.1.is_empty()), "{got:?}");
+        }
+        // The county's dashboard shows the three members with one seat each.
+        let clerk = s.login("xian-jbr").await;
+        let (st, dash) = dashboard(&s, &clerk, "").await;
+        assert_eq!(st, 200, "{dash}");
+        let load = table(&dash, "workload");
+        assert_eq!(load.len(), 3, "{load:?}");
+        assert!(load.iter().all(|r| r[1] == "1"), "{load:?}");
         s.stop().await;
     }
 }

@@ -482,19 +482,39 @@ pub async fn record_transition<C: ConnectionTrait>(
     if r.rows_affected != 1 {
         return Ok(Updated::Stale);
     }
+    // The dashboards' case tally follows the case (submission date and state, determination).
+    let (mut category, mut determined_on) = (case.category.clone(), case.determined_on);
+    for e in &t.effects {
+        if let Effect::RecordDetermination { category: k, .. } = e {
+            category = Some(k.code().to_string());
+            determined_on = Some(today);
+        }
+    }
+    let after = super::tally::CaseFacts {
+        state: t.to.code(),
+        submitted_at: if t.to == CaseState::Submitted {
+            Some(now)
+        } else {
+            case.submitted_at
+        },
+        category: category.as_deref(),
+        determined_on,
+        ..super::tally::CaseFacts::of(case)
+    };
+    super::tally::case_changed(c, &super::tally::CaseFacts::of(case), &after).await?;
     if t.from != t.to {
         super::dashboard::record_span(c, case, t.from, now).await?;
     }
     for e in &t.effects {
         match e {
             Effect::SeatAccepted { expert } => {
-                super::draws::accept_seat(c, case.id, expert.0, now).await?;
+                super::draws::accept_seat(c, case, expert.0, now).await?;
             }
             Effect::SeatVacated { expert, cause } => {
                 let why = t.reason.clone().unwrap_or_default();
                 super::draws::vacate_seat(c, case, expert.0, *cause, &why, now).await?;
             }
-            Effect::VoidPanel => super::draws::void_panel(c, case.id, now).await?,
+            Effect::VoidPanel => super::draws::void_panel(c, case, now).await?,
             _ => {}
         }
     }

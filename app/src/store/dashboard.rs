@@ -5,9 +5,9 @@ use super::entities::{case_event, jd_case, state_span};
 use crate::domain::deadline::{china_date, working_days_between, HolidayCalendar};
 use crate::domain::lifecycle::{CaseLevel, CaseState};
 use crate::domain::stats::Period;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveTime, Utc};
 use sea_orm::sea_query::{
-    Alias, Expr, Func, JoinType, LikeExpr, OnConflict, Order, Query, SelectStatement, SimpleExpr,
+    Alias, Expr, Func, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -88,9 +88,7 @@ pub async fn record_span<C: ConnectionTrait>(
     };
     if case.level == CaseLevel::County.code() {
         let days = working_days(entered, now);
-        for county in [case.county_id, ALL_COUNTIES] {
-            count_span(c, county, state.code(), china_date(now), days).await?;
-        }
+        super::tally::count_span(c, case.county_id, state.code(), china_date(now), days).await?;
     }
     let row = span(
         case.id,
@@ -103,71 +101,7 @@ pub async fn record_span<C: ConnectionTrait>(
     insert_spans(c, vec![row]).await
 }
 
-/// The `county_id` of the tally rows that count the whole prefecture.
-pub const ALL_COUNTIES: i64 = 0;
-
-/// Adds one span to the per-day tally (`span_tally`), in the caller's transaction.
-async fn count_span<C: ConnectionTrait>(
-    c: &C,
-    county: i64,
-    state: &str,
-    left_on: NaiveDate,
-    working_days: i32,
-) -> Result<(), DbErr> {
-    let mut q = Query::insert();
-    q.into_table(a("span_tally"))
-        .columns(TALLY_COLUMNS.map(a))
-        .values_panic([
-            county.into(),
-            state.into(),
-            left_on.into(),
-            working_days.into(),
-            1i64.into(),
-        ])
-        .on_conflict(
-            OnConflict::columns(TALLY_KEY.map(a))
-                .value(
-                    a("n"),
-                    Expr::col((a("span_tally"), a("n"))).add(Expr::col((a("excluded"), a("n")))),
-                )
-                .to_owned(),
-        );
-    c.execute(c.get_database_backend().build(&q)).await?;
-    Ok(())
-}
-
-const TALLY_KEY: [&str; 4] = ["county_id", "state", "left_on", "working_days"];
-const TALLY_COLUMNS: [&str; 5] = ["county_id", "state", "left_on", "working_days", "n"];
-
-/// Counts the tally afresh from the county-level spans: per county, and for the whole
-/// prefecture (`ALL_COUNTIES`). Migration 000010 and the large demo data use it.
-pub async fn rebuild_tally<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
-    let backend = c.get_database_backend();
-    c.execute(backend.build(Query::delete().from_table(a("span_tally"))))
-        .await?;
-    for per_county in [true, false] {
-        let mut sel = Query::select();
-        if per_county {
-            sel.column(a("county_id")).group_by_col(a("county_id"));
-        } else {
-            sel.expr(Expr::val(ALL_COUNTIES));
-        }
-        sel.columns([a("state"), a("left_on"), a("working_days")])
-            .expr(Expr::cust("COUNT(*)"))
-            .from(a("state_span"))
-            .and_where(Expr::col(a("level")).eq(CaseLevel::County.code()))
-            .group_by_col(a("state"))
-            .group_by_col(a("left_on"))
-            .group_by_col(a("working_days"));
-        let mut ins = Query::insert();
-        ins.into_table(a("span_tally"))
-            .columns(TALLY_COLUMNS.map(a))
-            .select_from(sel)
-            .map_err(|e| DbErr::Custom(e.to_string()))?;
-        c.execute(backend.build(&ins)).await?;
-    }
-    Ok(())
-}
+pub use super::tally::ALL_COUNTIES;
 
 fn span(
     case_id: i64,
@@ -304,23 +238,36 @@ pub async fn backfill<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
     insert_spans(c, spans).await
 }
 
-/// Cases submitted in the period, by county and current state (county level).
+/// Sums a case tally figure over the period (by date), grouped by `group` columns.
+async fn case_figure<C: ConnectionTrait>(
+    c: &C,
+    f: &Filter,
+    figure: &str,
+    group: &[&str],
+) -> Result<Vec<QueryResult>, DbErr> {
+    let mut q = Query::select();
+    for g in group {
+        q.column(a(g)).group_by_col(a(g));
+    }
+    // SUM of a bigint is a numeric on PostgreSQL: cast back.
+    q.expr(Expr::cust("CAST(SUM(n) AS BIGINT)"))
+        .from(a("case_tally"))
+        .and_where(Expr::col(a("figure")).eq(figure))
+        .and_where(Expr::col(a("day")).gte(f.period.from))
+        .and_where(Expr::col(a("day")).lte(f.period.to))
+        .and_having(Expr::cust("SUM(n) <> 0"));
+    f.county_cond("case_tally", &mut q);
+    rows(c, &q).await
+}
+
+/// Cases submitted in the period, by county and current state (county level). Read from the
+/// case tally (`store::tally`): a year of the prefecture is some 5,000 rows instead of 45,000
+/// cases.
 pub async fn state_counts<C: ConnectionTrait>(
     c: &C,
     f: &Filter,
 ) -> Result<Vec<(i64, String, i64)>, DbErr> {
-    let mut q = Query::select();
-    q.column(a("county_id"))
-        .column(a("state"))
-        .expr(Func::count(Expr::col(a("id"))))
-        .from(a("jd_case"))
-        .and_where(Expr::col(a("level")).eq(CaseLevel::County.code()))
-        .and_where(Expr::col(a("submitted_at")).gte(cst_start(f.period.from)))
-        .and_where(Expr::col(a("submitted_at")).lt(cst_start(f.period.end_exclusive())))
-        .group_by_col(a("county_id"))
-        .group_by_col(a("state"));
-    f.county_cond("jd_case", &mut q);
-    rows(c, &q)
+    case_figure(c, f, super::tally::SUBMITTED, &["county_id", "code"])
         .await?
         .iter()
         .map(|r| Ok((i(r, 0)?, s(r, 1)?, i(r, 2)?)))
@@ -413,62 +360,87 @@ pub async fn span_histogram<C: ConnectionTrait>(
         .collect()
 }
 
-/// Determinations in the period by county, level and category.
+/// Determinations in the period by county, level and category (from the case tally).
 pub async fn verdicts<C: ConnectionTrait>(
     c: &C,
     f: &Filter,
 ) -> Result<Vec<(i64, String, String, i64)>, DbErr> {
-    let mut q = Query::select();
-    q.column(a("county_id"))
-        .column(a("level"))
-        .column(a("category"))
-        .expr(Func::count(Expr::col(a("id"))))
-        .from(a("jd_case"))
-        .and_where(Expr::col(a("category")).is_not_null())
-        .and_where(Expr::col(a("determined_on")).gte(f.period.from))
-        .and_where(Expr::col(a("determined_on")).lte(f.period.to))
-        .group_by_col(a("county_id"))
-        .group_by_col(a("level"))
-        .group_by_col(a("category"));
-    f.county_cond("jd_case", &mut q);
-    rows(c, &q)
-        .await?
-        .iter()
-        .map(|r| Ok((i(r, 0)?, s(r, 1)?, s(r, 2)?, i(r, 3)?)))
-        .collect()
+    case_figure(
+        c,
+        f,
+        super::tally::DETERMINED,
+        &["county_id", "level", "code"],
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((i(r, 0)?, s(r, 1)?, s(r, 2)?, i(r, 3)?)))
+    .collect()
+}
+
+/// The whole months inside a period, as `[start, end)` (None when no month fits whole).
+pub fn whole_months(p: Period) -> Option<(NaiveDate, NaiveDate)> {
+    use super::tally::month_start;
+    let first = if p.from.day() == 1 {
+        p.from
+    } else {
+        month_start(p.from).checked_add_months(Months::new(1))?
+    };
+    let end = month_start(p.end_exclusive());
+    (first < end).then_some((first, end))
 }
 
 /// Seats taken (accepted) in the period, by expert, busiest first: (expert, name, seats).
+/// Whole months are read from the seat tally (`store::tally`); the days before the first and
+/// after the last whole month from the seats themselves.
 pub async fn workload<C: ConnectionTrait>(
     c: &C,
     f: &Filter,
     limit: u64,
 ) -> Result<Vec<(i64, String, i64)>, DbErr> {
     use super::entities::expert;
-    let n = Func::count(col("seat", "id"));
-    let mut q = Query::select();
-    q.expr(col("seat", "expert_id"))
-        .expr_as(n.clone(), a("n"))
-        .from(a("seat"))
-        .and_where(col("seat", "status").eq("accepted"))
-        .and_where(col("seat", "invited_at").gte(cst_start(f.period.from)))
-        .and_where(col("seat", "invited_at").lt(cst_start(f.period.end_exclusive())))
-        .group_by_col((a("seat"), a("expert_id")))
-        .order_by_expr(n.into(), Order::Desc)
-        .order_by((a("seat"), a("expert_id")), Order::Asc)
-        .limit(limit);
-    if f.county.is_some() {
-        q.inner_join(
-            a("jd_case"),
-            col("jd_case", "id").equals((a("seat"), a("case_id"))),
-        );
-        f.county_cond("jd_case", &mut q);
+    let mut counts: HashMap<i64, i64> = HashMap::new();
+    let mut raw_days = Vec::new();
+    match whole_months(f.period) {
+        Some((first, end)) => {
+            let mut q = Query::select();
+            q.column(a("expert_id"))
+                .expr(Expr::cust("CAST(SUM(n) AS BIGINT)"))
+                .from(a("seat_tally"))
+                .and_where(Expr::col(a("county_id")).eq(f.county.unwrap_or(ALL_COUNTIES)))
+                .and_where(Expr::col(a("month")).gte(first))
+                .and_where(Expr::col(a("month")).lt(end))
+                .group_by_col(a("expert_id"));
+            for r in rows(c, &q).await? {
+                *counts.entry(i(&r, 0)?).or_default() += i(&r, 1)?;
+            }
+            raw_days.push((f.period.from, first));
+            raw_days.push((end, f.period.end_exclusive()));
+        }
+        None => raw_days.push((f.period.from, f.period.end_exclusive())),
     }
-    let counts: Vec<(i64, i64)> = rows(c, &q)
-        .await?
-        .iter()
-        .map(|r| Ok((i(r, 0)?, i(r, 1)?)))
-        .collect::<Result<_, DbErr>>()?;
+    for (from, until) in raw_days.into_iter().filter(|(x, y)| x < y) {
+        let mut q = Query::select();
+        q.expr(col("seat", "expert_id"))
+            .expr(Func::count(col("seat", "id")))
+            .from(a("seat"))
+            .and_where(col("seat", "status").eq("accepted"))
+            .and_where(col("seat", "invited_at").gte(cst_start(from)))
+            .and_where(col("seat", "invited_at").lt(cst_start(until)))
+            .group_by_col((a("seat"), a("expert_id")));
+        if f.county.is_some() {
+            q.inner_join(
+                a("jd_case"),
+                col("jd_case", "id").equals((a("seat"), a("case_id"))),
+            );
+            f.county_cond("jd_case", &mut q);
+        }
+        for r in rows(c, &q).await? {
+            *counts.entry(i(&r, 0)?).or_default() += i(&r, 1)?;
+        }
+    }
+    let mut counts: Vec<(i64, i64)> = counts.into_iter().filter(|(_, n)| *n > 0).collect();
+    counts.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    counts.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let names: HashMap<i64, String> = expert::Entity::find()
         .select_only()
         .columns([expert::Column::Id, expert::Column::Name])
@@ -614,20 +586,26 @@ fn contains(text: &str) -> LikeExpr {
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
+/// The determinations a search matches. The institution's fields are matched in a subquery
+/// (a join would make SQLite read every case to count them).
 fn registry_query(f: &RegistryFilter) -> SelectStatement {
     let mut q = Query::select();
     q.from(a("jd_case"))
-        .inner_join(
-            a("institution"),
-            col("institution", "id").equals((a("jd_case"), a("institution_id"))),
-        )
         .and_where(col("jd_case", "category").is_not_null())
         .and_where(col("jd_case", "determined_on").is_not_null());
+    let mut inst = Query::select();
+    inst.column(a("id")).from(a("institution"));
+    let mut by_institution = false;
     if !f.institution.trim().is_empty() {
-        q.and_where(col("institution", "name").like(contains(&f.institution)));
+        inst.and_where(col("institution", "name").like(contains(&f.institution)));
+        by_institution = true;
     }
     if !f.uscc.trim().is_empty() {
-        q.and_where(col("institution", "uscc").eq(f.uscc.trim().to_uppercase()));
+        inst.and_where(col("institution", "uscc").eq(f.uscc.trim().to_uppercase()));
+        by_institution = true;
+    }
+    if by_institution {
+        q.and_where(col("jd_case", "institution_id").in_subquery(inst));
     }
     if !f.item.trim().is_empty() {
         q.and_where(col("jd_case", "item_name").like(contains(&f.item)));
@@ -661,6 +639,10 @@ pub async fn registry<C: ConnectionTrait>(
         None => 0,
     };
     let mut q = registry_query(f);
+    q.inner_join(
+        a("institution"),
+        col("institution", "id").equals((a("jd_case"), a("institution_id"))),
+    );
     for (t, cname) in [
         ("jd_case", "id"),
         ("jd_case", "number"),
@@ -709,6 +691,35 @@ mod tests {
                 .expect("time"),
             Utc,
         )
+    }
+
+    #[test]
+    fn whole_months_of_a_period() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let months = |from, to| whole_months(Period { from, to });
+        // The year so far: January to October whole, November's days read from the seats.
+        assert_eq!(
+            months(d(2026, 1, 1), d(2026, 11, 29)),
+            Some((d(2026, 1, 1), d(2026, 11, 1)))
+        );
+        assert_eq!(
+            months(d(2025, 11, 30), d(2026, 11, 29)),
+            Some((d(2025, 12, 1), d(2026, 11, 1)))
+        );
+        assert_eq!(
+            months(d(2026, 1, 1), d(2026, 12, 31)),
+            Some((d(2026, 1, 1), d(2027, 1, 1)))
+        );
+        assert_eq!(
+            months(d(2026, 4, 2), d(2026, 5, 31)),
+            Some((d(2026, 5, 1), d(2026, 6, 1)))
+        );
+        assert_eq!(months(d(2026, 4, 7), d(2026, 4, 20)), None);
+        assert_eq!(months(d(2026, 4, 2), d(2026, 5, 30)), None);
+        assert_eq!(
+            months(d(2026, 12, 1), d(2026, 12, 31)),
+            Some((d(2026, 12, 1), d(2027, 1, 1)))
+        );
     }
 
     #[test]

@@ -11,10 +11,13 @@ use sea_orm_migration::MigratorTrait;
 use std::str::FromStr;
 use std::time::Duration;
 
+/// How much of the SQLite file reads may map (1 GiB; the rest is read as usual).
+const MMAP_BYTES: u64 = 1 << 30;
+
 /// Opens the database named by `url` (`sqlite://path` or `postgres://…`).
 ///
-/// SQLite gets WAL, `synchronous=FULL` (legal records must survive a power cut), foreign keys
-/// and a busy timeout; the file is created if missing.
+/// SQLite gets WAL, `synchronous=FULL` (legal records must survive a power cut), foreign keys,
+/// a busy timeout and memory-mapped reads; the file is created if missing.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if url.starts_with("sqlite:") {
         let opts = SqliteConnectOptions::from_str(url)
@@ -23,7 +26,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(15));
+            .busy_timeout(Duration::from_secs(15))
+            // Reads map the file instead of copying each page from the kernel (the dashboards
+            // read tens of thousands of index pages; measured: half their time was the copy).
+            // Writes still go through the journal, so durability is unchanged.
+            .pragma("mmap_size", MMAP_BYTES.to_string());
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(opts)

@@ -620,20 +620,27 @@ async fn active_seat<C: ConnectionTrait>(
 /// The expert accepted with a signed conflict declaration.
 pub async fn accept_seat<C: ConnectionTrait>(
     c: &C,
-    case_id: i64,
+    case: &Case,
     expert_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let Some(seat) = seat::Entity::find()
+        .filter(seat::Column::CaseId.eq(case.id))
+        .filter(seat::Column::ExpertId.eq(expert_id))
+        .filter(seat::Column::Status.eq("invited"))
+        .one(c)
+        .await?
+    else {
+        return Ok(());
+    };
     seat::Entity::update_many()
         .col_expr(seat::Column::Status, Expr::value("accepted"))
         .col_expr(seat::Column::DeclarationSigned, Expr::value(true))
         .col_expr(seat::Column::AnsweredAt, Expr::value(now))
-        .filter(seat::Column::CaseId.eq(case_id))
-        .filter(seat::Column::ExpertId.eq(expert_id))
-        .filter(seat::Column::Status.eq("invited"))
+        .filter(seat::Column::Id.eq(seat.id))
         .exec(c)
         .await?;
-    Ok(())
+    super::tally::count_seat(c, case.county_id, seat.invited_at, expert_id, 1).await
 }
 
 /// The current result of a draw: the record replayed with its replacements.
@@ -676,7 +683,7 @@ pub async fn vacate_seat<C: ConnectionTrait>(
         Vacancy::Conflict => SeatStatus::Conflict,
         Vacancy::Replaced => SeatStatus::Replaced,
     };
-    close_seat(c, old.id, status, reason, now).await?;
+    close_seat(c, case, &old, status, reason, now).await?;
     let Some(rec) = draw_record::Entity::find_by_id(old.draw_id).one(c).await? else {
         return Ok(());
     };
@@ -741,7 +748,8 @@ pub async fn vacate_seat<C: ConnectionTrait>(
         };
         close_seat(
             c,
-            seated.id,
+            case,
+            &seated,
             SeatStatus::Replaced,
             &format!("no longer eligible: {}", codes.join(", ")),
             now,
@@ -753,7 +761,8 @@ pub async fn vacate_seat<C: ConnectionTrait>(
 
 async fn close_seat<C: ConnectionTrait>(
     c: &C,
-    seat_id: i64,
+    case: &Case,
+    seat: &seat::Model,
     status: SeatStatus,
     reason: &str,
     now: DateTime<Utc>,
@@ -762,26 +771,37 @@ async fn close_seat<C: ConnectionTrait>(
         .col_expr(seat::Column::Status, Expr::value(status.code()))
         .col_expr(seat::Column::AnswerReason, Expr::value(reason))
         .col_expr(seat::Column::AnsweredAt, Expr::value(now))
-        .filter(seat::Column::Id.eq(seat_id))
+        .filter(seat::Column::Id.eq(seat.id))
         .exec(c)
         .await?;
+    if seat.status == SeatStatus::Accepted.code() {
+        super::tally::count_seat(c, case.county_id, seat.invited_at, seat.expert_id, -1).await?;
+    }
     Ok(())
 }
 
 /// A redraw or suspension: every active seat is closed; the records stay.
 pub async fn void_panel<C: ConnectionTrait>(
     c: &C,
-    case_id: i64,
+    case: &Case,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let accepted = seat::Entity::find()
+        .filter(seat::Column::CaseId.eq(case.id))
+        .filter(seat::Column::Status.eq(SeatStatus::Accepted.code()))
+        .all(c)
+        .await?;
     seat::Entity::update_many()
         .col_expr(seat::Column::Status, Expr::value("replaced"))
         .col_expr(seat::Column::AnswerReason, Expr::value("panel voided"))
         .col_expr(seat::Column::AnsweredAt, Expr::value(now))
-        .filter(seat::Column::CaseId.eq(case_id))
+        .filter(seat::Column::CaseId.eq(case.id))
         .filter(seat::Column::Status.is_in(["invited", "accepted"]))
         .exec(c)
         .await?;
+    for s in accepted {
+        super::tally::count_seat(c, case.county_id, s.invited_at, s.expert_id, -1).await?;
+    }
     Ok(())
 }
 

@@ -32,6 +32,7 @@ pub mod selfchecks;
 pub mod sessions;
 pub mod sheets;
 pub mod signing;
+pub mod tally;
 pub mod testing;
 pub mod throttle;
 pub mod tx;

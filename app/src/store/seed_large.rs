@@ -716,7 +716,7 @@ pub async fn seed_large(
         done += n;
         progress(done, scale.cases);
     }
-    super::dashboard::rebuild_tally(db).await?;
+    super::tally::rebuild_all(db).await?;
     // Case numbers continue after the generated ones; PostgreSQL's id sequence too.
     for (year, last) in counters {
         case_counter::Entity::insert(case_counter::ActiveModel {

@@ -63,7 +63,19 @@ impl Srv {
         }
     }
 
+    /// Stops the server. First checks that the dashboards' tallies, kept in step by every
+    /// transition of the test, equal tallies counted afresh from the records.
     pub async fn stop(self) {
+        use app::store::tally;
+        let kept = tally::snapshot(&self.db.db).await.expect("tally snapshot");
+        tally::rebuild_all(&self.db.db)
+            .await
+            .expect("tally rebuild");
+        let fresh = tally::snapshot(&self.db.db).await.expect("tally snapshot");
+        assert_eq!(
+            kept, fresh,
+            "kept tallies differ from tallies counted afresh"
+        );
         self.task.abort();
         let _ = std::fs::remove_dir_all(&self.data_dir);
         self.db.close().await;

@@ -2,7 +2,7 @@
 //! rows instead of every span (`span_tally`: county — or 0 for the whole prefecture —, state,
 //! China Standard Time date of leaving, working days, number of spans). Kept in step with
 //! `state_span` inside each transition's transaction (`store::dashboard::record_span`); the
-//! spans recorded so far are counted here (`store::dashboard::rebuild_tally`).
+//! spans recorded so far are counted here (`store::tally::rebuild_spans`).
 
 use super::a;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -31,7 +31,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        crate::store::dashboard::rebuild_tally(m.get_connection()).await
+        crate::store::tally::rebuild_spans(m.get_connection()).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

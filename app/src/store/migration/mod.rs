@@ -14,6 +14,7 @@ mod m20261129_000008_ratings;
 mod m20261129_000009_credit;
 mod m20261129_000010_span_tally;
 mod m20261129_000011_meeting_selfcheck;
+mod m20261130_000012_tallies;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_credit::Migration),
             Box::new(m20261129_000010_span_tally::Migration),
             Box::new(m20261129_000011_meeting_selfcheck::Migration),
+            Box::new(m20261130_000012_tallies::Migration),
         ]
     }
 }
