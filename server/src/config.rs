@@ -79,6 +79,14 @@ pub enum Command {
     },
     /// Check the audit chain: prints OK with the count, or the first broken event.
     VerifyAudit,
+    /// Count the dashboards' tallies afresh from the records and compare them with the kept
+    /// ones: exit 0 when equal; else list how many rows differ and exit 2 (or, with --repair,
+    /// replace them by the fresh counts).
+    CheckTallies {
+        /// Replace the kept tallies by the fresh counts when they differ.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Re-run every draw record of a case from the record alone and confirm the same panel
     /// (exit 0), or say what differs (exit 2).
     VerifyDraw {

@@ -1,4 +1,4 @@
-//! `jianding`: serve, migrate, seed-demo, create-user, verify-audit.
+//! `jianding`: serve, migrate, seed-demo, create-user, verify-audit, verify-draw, check-tallies.
 
 use app::domain::ids::{CountyId, ExpertId, InstitutionId};
 use app::domain::role::{Role, Scope, ScopeKind};
@@ -176,6 +176,26 @@ async fn run(
         Some(Command::VerifyDraw { case_number }) => {
             let conn = db::connect(url).await?;
             verify_draw(&conn, case_number).await
+        }
+        Some(Command::CheckTallies { repair }) => {
+            let conn = db::connect_and_migrate(url).await?;
+            let check = app::store::tally::check(&conn, clock.now(), *repair).await?;
+            if check.differing == 0 {
+                println!("OK: {} tally rows, equal to a fresh count", check.rows);
+                Ok(ExitCode::SUCCESS)
+            } else if *repair {
+                println!(
+                    "REPAIRED: {} tally rows differed from a fresh count and were replaced",
+                    check.differing
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!(
+                    "DIFFERENT: {} tally rows differ from a fresh count (run with --repair)",
+                    check.differing
+                );
+                Ok(ExitCode::from(2))
+            }
         }
         Some(Command::VerifyAudit) => {
             let conn = db::connect(url).await?;

@@ -369,3 +369,39 @@ async fn workload_counts_whole_months_and_the_days_around_them() {
         s.stop().await;
     }
 }
+
+/// `jianding check-tallies`: a kept tally that differs from a fresh count is found, left alone
+/// without --repair, and replaced with it.
+#[tokio::test]
+async fn a_damaged_tally_is_found_and_repaired() {
+    use app::store::tally::check;
+    use sea_orm::{ConnectionTrait, Statement};
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let (_, _, _) = under_review(&s).await;
+        let now = app::store::clock::Clock::now(&s.clock);
+        let ok = check(&s.db.db, now, false).await.unwrap();
+        assert_eq!(ok.differing, 0);
+        assert!(ok.rows > 0);
+        let conn = &s.db.db;
+        let damage = "UPDATE seat_tally SET n = n + 5 WHERE county_id = 0";
+        conn.execute(Statement::from_string(conn.get_database_backend(), damage))
+            .await
+            .unwrap();
+        // Three experts' rows of the month differ (each kept row and its fresh one).
+        let found = check(conn, now, false).await.unwrap();
+        assert_eq!(found.differing, 6, "{found:?}");
+        assert_eq!(
+            check(conn, now, false).await.unwrap().differing,
+            6,
+            "left alone"
+        );
+        assert_eq!(check(conn, now, true).await.unwrap().differing, 6);
+        assert_eq!(
+            check(conn, now, false).await.unwrap().differing,
+            0,
+            "repaired"
+        );
+        s.stop().await;
+    }
+}

@@ -379,3 +379,38 @@ pub async fn snapshot<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr> {
     }
     Ok(out)
 }
+
+/// What [`check`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// Rows of the fresh count.
+    pub rows: usize,
+    /// Rows present in one of the kept and fresh tallies but not the other.
+    pub differing: usize,
+}
+
+/// Counts every tally afresh under the write lock (no transition can interleave) and compares
+/// it with the kept one; keeps the fresh count only when `repair` is set.
+pub async fn check(
+    db: &sea_orm::DatabaseConnection,
+    now: DateTime<Utc>,
+    repair: bool,
+) -> Result<Check, DbErr> {
+    use sea_orm::TransactionTrait;
+    let txn = super::tx::begin_write(db, now).await?;
+    let kept = snapshot(&txn).await?;
+    rebuild_all(&txn).await?;
+    let fresh = snapshot(&txn).await?;
+    let (k, f): (std::collections::HashSet<_>, std::collections::HashSet<_>) =
+        (kept.iter().collect(), fresh.iter().collect());
+    let differing = k.symmetric_difference(&f).count();
+    if repair && differing > 0 {
+        txn.commit().await?;
+    } else {
+        txn.rollback().await?;
+    }
+    Ok(Check {
+        rows: fresh.len(),
+        differing,
+    })
+}
