@@ -396,7 +396,6 @@ pub async fn check(
     now: DateTime<Utc>,
     repair: bool,
 ) -> Result<Check, DbErr> {
-    use sea_orm::TransactionTrait;
     let txn = super::tx::begin_write(db, now).await?;
     let kept = snapshot(&txn).await?;
     rebuild_all(&txn).await?;
