@@ -4,7 +4,7 @@
 
 use super::deadline::{add_working_days, HolidayCalendar};
 use super::error::FieldErrors;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// The longest period a dashboard covers (years).
@@ -16,6 +16,11 @@ pub const MIN_DOMAIN_EXPERTS: i64 = 3;
 
 /// Terms ending within this many days are shown as ending soon on the pool's health.
 pub const POOL_TERM_WARNING_DAYS: i64 = 90;
+
+/// The first day of the month of `d`.
+pub fn month_start(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
 
 /// A reporting period (统计期间), both ends included, China Standard Time dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +41,18 @@ impl Period {
     /// The day after the period (an exclusive upper bound for instants).
     pub fn end_exclusive(self) -> NaiveDate {
         self.to + Duration::days(1)
+    }
+
+    /// The whole calendar months inside the period, as `[first day, first day after)`; None
+    /// when no month fits whole. The workload reads whole months from a monthly tally.
+    pub fn whole_months(self) -> Option<(NaiveDate, NaiveDate)> {
+        let first = if self.from.day() == 1 {
+            self.from
+        } else {
+            month_start(self.from).checked_add_months(Months::new(1))?
+        };
+        let end = month_start(self.end_exclusive());
+        (first < end).then_some((first, end))
     }
 }
 
@@ -141,6 +158,36 @@ pub fn days_text(d: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_months_of_a_period() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let months = |from, to| Period { from, to }.whole_months();
+        // The year so far: January to October whole, November's days read from the seats.
+        assert_eq!(
+            months(d(2026, 1, 1), d(2026, 11, 29)),
+            Some((d(2026, 1, 1), d(2026, 11, 1)))
+        );
+        assert_eq!(
+            months(d(2025, 11, 30), d(2026, 11, 29)),
+            Some((d(2025, 12, 1), d(2026, 11, 1)))
+        );
+        assert_eq!(
+            months(d(2026, 1, 1), d(2026, 12, 31)),
+            Some((d(2026, 1, 1), d(2027, 1, 1)))
+        );
+        assert_eq!(
+            months(d(2026, 4, 2), d(2026, 5, 31)),
+            Some((d(2026, 5, 1), d(2026, 6, 1)))
+        );
+        assert_eq!(months(d(2026, 4, 7), d(2026, 4, 20)), None);
+        assert_eq!(months(d(2026, 4, 2), d(2026, 5, 30)), None);
+        assert_eq!(
+            months(d(2026, 12, 1), d(2026, 12, 31)),
+            Some((d(2026, 12, 1), d(2027, 1, 1)))
+        );
+    }
+
     use crate::domain::deadline::{deadline_status, DeadlineStatus};
     use proptest::prelude::*;
 

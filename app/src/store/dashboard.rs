@@ -5,7 +5,7 @@ use super::entities::{case_event, jd_case, state_span};
 use crate::domain::deadline::{china_date, working_days_between, HolidayCalendar};
 use crate::domain::lifecycle::{CaseLevel, CaseState};
 use crate::domain::stats::Period;
-use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use sea_orm::sea_query::{
     Alias, Expr, Func, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
 };
@@ -377,18 +377,6 @@ pub async fn verdicts<C: ConnectionTrait>(
     .collect()
 }
 
-/// The whole months inside a period, as `[start, end)` (None when no month fits whole).
-pub fn whole_months(p: Period) -> Option<(NaiveDate, NaiveDate)> {
-    use super::tally::month_start;
-    let first = if p.from.day() == 1 {
-        p.from
-    } else {
-        month_start(p.from).checked_add_months(Months::new(1))?
-    };
-    let end = month_start(p.end_exclusive());
-    (first < end).then_some((first, end))
-}
-
 /// Seats taken (accepted) in the period, by expert, busiest first: (expert, name, seats).
 /// Whole months are read from the seat tally (`store::tally`); the days before the first and
 /// after the last whole month from the seats themselves.
@@ -400,7 +388,7 @@ pub async fn workload<C: ConnectionTrait>(
     use super::entities::expert;
     let mut counts: HashMap<i64, i64> = HashMap::new();
     let mut raw_days = Vec::new();
-    match whole_months(f.period) {
+    match f.period.whole_months() {
         Some((first, end)) => {
             let mut q = Query::select();
             q.column(a("expert_id"))
@@ -691,35 +679,6 @@ mod tests {
                 .expect("time"),
             Utc,
         )
-    }
-
-    #[test]
-    fn whole_months_of_a_period() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        let months = |from, to| whole_months(Period { from, to });
-        // The year so far: January to October whole, November's days read from the seats.
-        assert_eq!(
-            months(d(2026, 1, 1), d(2026, 11, 29)),
-            Some((d(2026, 1, 1), d(2026, 11, 1)))
-        );
-        assert_eq!(
-            months(d(2025, 11, 30), d(2026, 11, 29)),
-            Some((d(2025, 12, 1), d(2026, 11, 1)))
-        );
-        assert_eq!(
-            months(d(2026, 1, 1), d(2026, 12, 31)),
-            Some((d(2026, 1, 1), d(2027, 1, 1)))
-        );
-        assert_eq!(
-            months(d(2026, 4, 2), d(2026, 5, 31)),
-            Some((d(2026, 5, 1), d(2026, 6, 1)))
-        );
-        assert_eq!(months(d(2026, 4, 7), d(2026, 4, 20)), None);
-        assert_eq!(months(d(2026, 4, 2), d(2026, 5, 30)), None);
-        assert_eq!(
-            months(d(2026, 12, 1), d(2026, 12, 31)),
-            Some((d(2026, 12, 1), d(2027, 1, 1)))
-        );
     }
 
     #[test]

@@ -12,10 +12,12 @@
 //! Each tally can be counted afresh from the records ([`rebuild_all`]): the migrations that
 //! add them, the large demo data and the tests (which compare the kept tally with a fresh one).
 
+use super::dashboard::chunks;
 use super::entities::jd_case;
 use crate::domain::deadline::china_date;
 use crate::domain::lifecycle::{CaseLevel, SeatStatus};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use crate::domain::stats::month_start;
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QuerySelect, Value};
 use std::collections::HashMap;
@@ -60,11 +62,10 @@ impl Tally {
     ) -> Result<(), DbErr> {
         let mut cols: Vec<Alias> = self.key.iter().map(|k| a(k)).collect();
         cols.push(a("n"));
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
+        for batch in chunks(rows, 400) {
             let mut q = Query::insert();
             q.into_table(a(self.table)).columns(cols.clone());
-            for (key, n) in rows.by_ref().take(400) {
+            for (key, n) in batch {
                 let mut vals: Vec<SimpleExpr> =
                     key.into_iter().map(Expr::val).map(Into::into).collect();
                 vals.push(n.into());
@@ -289,11 +290,6 @@ pub async fn rebuild_cases<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
 /// The first day of the China month of `t`.
 pub fn china_month(t: DateTime<Utc>) -> NaiveDate {
     month_start(china_date(t))
-}
-
-/// The first day of the month of `d`.
-pub fn month_start(d: NaiveDate) -> NaiveDate {
-    d.with_day(1).unwrap_or(d)
 }
 
 #[derive(Hash, PartialEq, Eq)]
