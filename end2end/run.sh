@@ -7,7 +7,8 @@ BIN="${JIANDING_BIN:-../target/release/jianding}"
 PORT="${E2E_PORT:-3100}"
 DATA="$(mktemp -d /tmp/jianding-e2e.XXXXXX)"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$(cd .. && pwd)/target/site}"
-"$BIN" --addr "127.0.0.1:$PORT" --data-dir "$DATA" --database-url "sqlite://$DATA/e2e.db" serve --seed-demo >"$DATA/server.log" 2>&1 &
+# JIANDING_E2E_CLOCK=1: the idle-timeout journey moves the server's clock on (never in production).
+JIANDING_E2E_CLOCK=1 "$BIN" --addr "127.0.0.1:$PORT" --data-dir "$DATA" --database-url "sqlite://$DATA/e2e.db" serve --seed-demo >"$DATA/server.log" 2>&1 &
 PID=$!
 cleanup() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT

@@ -23,6 +23,7 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/dashboard.txt"),
     include_str!("../locales/zh-CN/meetings.txt"),
     include_str!("../locales/zh-CN/selfcheck.txt"),
+    include_str!("../locales/zh-CN/security.txt"),
 ];
 const EN: &[&str] = &[
     include_str!("../locales/en/ui.txt"),
@@ -37,6 +38,7 @@ const EN: &[&str] = &[
     include_str!("../locales/en/dashboard.txt"),
     include_str!("../locales/en/meetings.txt"),
     include_str!("../locales/en/selfcheck.txt"),
+    include_str!("../locales/en/security.txt"),
 ];
 
 type Table = HashMap<&'static str, &'static str>;

@@ -20,7 +20,7 @@ const PNG = Buffer.from(
 );
 
 async function apiAs(username: string): Promise<APIRequestContext> {
-  const ctx = await request.newContext({ baseURL });
+  const ctx = await request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL } });
   const r = await ctx.post("/api/login", { form: { username, password: DEMO_PASSWORD } });
   expect(r.status()).toBe(200);
   return ctx;

@@ -9,7 +9,6 @@ use app::api::server::{AppState, Settings};
 use app::store::clock::{Clock, SystemClock};
 use app::store::db;
 use axum::extract::State;
-use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
@@ -45,13 +44,33 @@ pub async fn state(
     let signer = app::store::signing::EmbeddedSigner::from_config(&data_dir).map_err(|e| {
         sea_orm::DbErr::Custom(format!("signing key in {}: {e}", data_dir.display()))
     })?;
-    let mb = |var: &str, default: u64| {
+    let number = |var: &str, default: u64| {
         std::env::var(var)
             .ok()
-            .and_then(|v| v.parse::<u64>().ok())
-            .map(|m| m * 1024 * 1024)
+            .and_then(|v| v.trim().parse::<u64>().ok())
             .unwrap_or(default)
     };
+    let mb = |var: &str, default: u64| number(var, default / (1024 * 1024)) * 1024 * 1024;
+    let public_url = std::env::var("JIANDING_PUBLIC_URL")
+        .ok()
+        .map(|u| u.trim().trim_end_matches('/').to_string())
+        .filter(|u| !u.is_empty());
+    let allowed_hosts = middleware::allowed_hosts(public_url.as_deref(), addr);
+    if allowed_hosts.is_empty() {
+        tracing::warn!(%addr, "listening on every interface without JIANDING_PUBLIC_URL: the Host header is not checked; set the public URL in production");
+    }
+    let trusted_proxies: Vec<String> = std::env::var("JIANDING_TRUSTED_PROXIES")
+        .unwrap_or_default()
+        .split(',')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if let Err(bad) = middleware::parse_proxies(&trusted_proxies) {
+        return Err(sea_orm::DbErr::Custom(format!(
+            "JIANDING_TRUSTED_PROXIES: not an IP address or CIDR range: {bad}"
+        )));
+    }
+    let secs = |var: &str, default: u64| std::time::Duration::from_secs(number(var, default));
     Ok(AppState {
         db,
         clock,
@@ -60,13 +79,22 @@ pub async fn state(
             data_dir,
             max_file_bytes: mb("JIANDING_MAX_FILE_MB", app::domain::files::MAX_FILE_BYTES),
             max_case_bytes: mb("JIANDING_MAX_CASE_MB", app::domain::files::MAX_CASE_BYTES),
-            public_url: std::env::var("JIANDING_PUBLIC_URL")
-                .ok()
-                .filter(|u| !u.trim().is_empty())
-                .unwrap_or_else(|| format!("http://{addr}")),
+            public_url: public_url.unwrap_or_else(|| format!("http://{addr}")),
+            allowed_hosts,
+            trusted_proxies,
+            max_open_drafts: number("JIANDING_MAX_OPEN_DRAFTS", 20),
+            max_institution_bytes: mb(
+                "JIANDING_MAX_INSTITUTION_MB",
+                app::domain::files::MAX_INSTITUTION_BYTES,
+            ),
+            request_timeout: secs("JIANDING_REQUEST_TIMEOUT_SECS", 60),
+            transfer_timeout: secs("JIANDING_TRANSFER_TIMEOUT_SECS", 900),
         }),
         files: Arc::new(files),
         signer: Arc::new(signer),
+        verify_slots: Arc::new(tokio::sync::Semaphore::new(
+            app::api::files::VERIFY_PDF_SLOTS,
+        )),
         pdf_font: match app::store::pdf::PdfFont::from_env_or_default() {
             Ok(f) => Some(Arc::new(f)),
             Err(e) => {
@@ -91,16 +119,79 @@ async fn healthz(State(st): State<AppState>) -> Json<serde_json::Value> {
     }))
 }
 
+/// A group of plain HTTP routes (not server functions): one table gives both the router and
+/// the list of its routes, so that the test that walks every endpoint sees each route the
+/// server serves, and a new route cannot be left out of it.
+macro_rules! route_group {
+    ($(#[$doc:meta])* $router:ident, $list:ident: $($method:ident $path:literal => $handler:path),+ $(,)?) => {
+        $(#[$doc])*
+        pub const $list: &[(&str, &str)] = &[$((stringify!($method), $path)),+];
+        fn $router() -> Router<AppState> {
+            Router::new()$(.route($path, axum::routing::$method($handler)))+
+        }
+    };
+}
+
+route_group! {
+    /// Health, for load balancers and operators.
+    health_routes, HEALTH_ROUTES:
+    get "/healthz" => healthz,
+}
+
+route_group! {
+    /// Uploads and downloads of case files, and the dashboard's CSV export (same session and
+    /// access policy as the server functions).
+    file_routes, FILE_ROUTES:
+    post "/files/cases/{case_id}/materials" => app::api::files::upload_material,
+    get "/files/materials/{id}" => app::api::files::download_material,
+    post "/files/activities/{activity_id}/files" => app::api::files::upload_activity_file,
+    get "/files/activity-files/{id}" => app::api::files::download_activity_file,
+    get "/files/cases/{case_id}/opinion.pdf" => app::api::files::download_opinion_pdf,
+    get "/export/dashboard/{table}" => app::api::files::export_dashboard_csv,
+}
+
+route_group! {
+    /// The public verification of an opinion's PDF.
+    verify_routes, VERIFY_ROUTES:
+    post "/verify/pdf" => app::api::files::verify_pdf,
+}
+
+/// Every plain HTTP route the router serves, as (method, path).
+pub fn plain_routes() -> Vec<(&'static str, &'static str)> {
+    [HEALTH_ROUTES, FILE_ROUTES, VERIFY_ROUTES].concat()
+}
+
 /// The whole HTTP application.
 pub fn router(st: AppState) -> Router {
+    router_with(st, Router::new())
+}
+
+/// The end-to-end tests' hold on time, served only when the server was started with
+/// `JIANDING_E2E_CLOCK=1`: `POST /__e2e/clock?advance=<seconds>` moves the server's clock on
+/// (an idle timeout or a deadline can then be walked past without waiting).
+pub fn e2e_clock_routes(clock: app::store::clock::OffsetClock) -> Router<AppState> {
+    #[derive(serde::Deserialize)]
+    struct Advance {
+        advance: i64,
+    }
+    Router::new().route(
+        "/__e2e/clock",
+        axum::routing::post(move |axum::extract::Query(q): axum::extract::Query<Advance>| {
+            let clock = clock.clone();
+            async move { Json(serde_json::json!({ "now": clock.advance(q.advance).to_rfc3339() })) }
+        }),
+    )
+}
+
+/// The application with `extra` routes merged in (the e2e clock).
+pub fn router_with(st: AppState, extra: Router<AppState>) -> Router {
     let routes = generate_route_list(app::ui::App);
     let ctx_state = st.clone();
     let ctx = move || provide_context(ctx_state.clone());
     let sf_state = st.clone();
     let options = st.leptos_options.clone();
 
-    let pages = Router::new()
-        .route("/healthz", get(healthz))
+    let pages = health_routes()
         .route(
             "/api/{*fn_name}",
             axum::routing::post({
@@ -121,38 +212,9 @@ pub fn router(st: AppState) -> Router {
     let file_limit = usize::try_from(st.settings.max_file_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(64 * 1024);
-    let files = Router::new()
-        .route(
-            "/files/cases/{case_id}/materials",
-            axum::routing::post(app::api::files::upload_material),
-        )
-        .route(
-            "/files/materials/{id}",
-            get(app::api::files::download_material),
-        )
-        .route(
-            "/files/activities/{activity_id}/files",
-            axum::routing::post(app::api::files::upload_activity_file),
-        )
-        .route(
-            "/files/activity-files/{id}",
-            get(app::api::files::download_activity_file),
-        )
-        .route(
-            "/files/cases/{case_id}/opinion.pdf",
-            get(app::api::files::download_opinion_pdf),
-        )
-        .route(
-            "/export/dashboard/{table}",
-            get(app::api::files::export_dashboard_csv),
-        )
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(file_limit));
+    let files = file_routes().layer(tower_http::limit::RequestBodyLimitLayer::new(file_limit));
     // The public verification of an opinion's PDF: a body of its own size.
-    let verify = Router::new()
-        .route(
-            "/verify/pdf",
-            axum::routing::post(app::api::files::verify_pdf),
-        )
+    let verify = verify_routes()
         .layer(axum::extract::DefaultBodyLimit::max(
             app::api::files::VERIFY_PDF_MAX,
         ))
@@ -160,15 +222,20 @@ pub fn router(st: AppState) -> Router {
             app::api::files::VERIFY_PDF_MAX,
         ));
 
+    let guard = middleware::Guard::new(&st.settings);
     Router::new()
         .merge(pages)
         .merge(files)
         .merge(verify)
+        .merge(extra)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(ctx, app::ui::shell))
-        .layer(axum::middleware::from_fn(middleware::security))
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            middleware::security,
+        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(st)
 }
@@ -190,8 +257,17 @@ pub fn spawn_jobs(st: AppState, every: std::time::Duration) -> tokio::task::Join
 
 /// Serves until Ctrl-C / SIGTERM; the background work runs at start and every 10 minutes.
 pub async fn serve(listener: tokio::net::TcpListener, st: AppState) -> std::io::Result<()> {
+    serve_with(listener, st, Router::new()).await
+}
+
+/// [`serve`] with `extra` routes (the e2e clock).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    st: AppState,
+    extra: Router<AppState>,
+) -> std::io::Result<()> {
     let jobs = spawn_jobs(st.clone(), std::time::Duration::from_secs(600));
-    let app = router(st);
+    let app = router_with(st, extra);
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

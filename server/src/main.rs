@@ -44,8 +44,17 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let url = cli.database_url();
-    let clock = server::system_clock();
-    match run(&cli, &url, clock).await {
+    // End-to-end tests only: a clock they can move on (never set in production).
+    let e2e_clock = (std::env::var("JIANDING_E2E_CLOCK").as_deref() == Ok("1"))
+        .then(app::store::clock::OffsetClock::default);
+    let clock: std::sync::Arc<dyn app::store::clock::Clock> = match &e2e_clock {
+        Some(c) => {
+            tracing::warn!("JIANDING_E2E_CLOCK=1: the server's clock can be moved by anyone (POST /__e2e/clock); for end-to-end tests only");
+            std::sync::Arc::new(c.clone())
+        }
+        None => server::system_clock(),
+    };
+    match run(&cli, &url, clock, e2e_clock).await {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
@@ -58,6 +67,7 @@ async fn run(
     cli: &Cli,
     url: &str,
     clock: std::sync::Arc<dyn app::store::clock::Clock>,
+    e2e_clock: Option<app::store::clock::OffsetClock>,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match &cli.command {
         None | Some(Command::Serve { .. }) => {
@@ -82,7 +92,8 @@ async fn run(
                 print_demo_accounts(&addr);
             }
             tracing::info!(%addr, "listening");
-            server::serve(listener, st).await?;
+            let extra = e2e_clock.map(server::e2e_clock_routes).unwrap_or_default();
+            server::serve_with(listener, st, extra).await?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Migrate) => {

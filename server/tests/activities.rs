@@ -428,7 +428,7 @@ async fn photos_are_typed_by_content_and_served_by_the_policy() {
         assert_eq!(download(&s, &other_clerk, photo, false).await.status(), 404);
         assert_eq!(
             download(&s, "jd_session=nope", photo, false).await.status(),
-            404
+            401
         );
         assert_eq!(download(&s, &e1, photo + 1000, false).await.status(), 404);
         let (st, _) = s.case(&other_clerk, id).await;

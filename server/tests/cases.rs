@@ -384,7 +384,7 @@ async fn other_institutions_and_counties_see_nothing() {
         assert_eq!(st, 404);
         let (st, _) = s.call(&other, "case_action", json!({ "input": { "id": id, "version": 1, "action": { "kind": "withdraw", "reason": "" } } })).await;
         assert_eq!(st, 404);
-        // Not signed in: not found as well.
+        // Not signed in: 401, as every endpoint answers without a session.
         assert_eq!(
             s.http
                 .get(format!("{}/files/materials/{}", s.base, mats[0]))
@@ -392,7 +392,7 @@ async fn other_institutions_and_counties_see_nothing() {
                 .await
                 .unwrap()
                 .status(),
-            404
+            401
         );
         // A missing id looks the same as a foreign one.
         assert_eq!(s.case(&other, 999_999).await.0, 404);

@@ -461,7 +461,7 @@ async fn declines_seat_backups_then_a_supplementary_draw_and_review_starts() {
         assert_eq!(v[0]["ok"], true, "{v}");
 
         // Two backups took two seats; the third seat is vacant: a supplementary draw fills it.
-        assert_eq!(reps, 2);
+        assert_eq!(reps, 2, "{}", p["records"][0]);
         assert_eq!(active.len(), 2);
         let (st, p) = page(&s, &clerk, id).await;
         assert_eq!(st, 200);

@@ -185,7 +185,7 @@ async fn members_are_independent_until_everyone_has_submitted() {
                 &[("case_id", &id.to_string()), ("expert_id", &a.to_string())],
             )
             .await;
-        assert_eq!(st, 404);
+        assert_eq!(st, 403, "the institution sees the case, not the sheets");
         s.stop().await;
     }
 }

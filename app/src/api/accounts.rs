@@ -42,51 +42,131 @@ async fn admin() -> Result<super::server::Me, AppError> {
     Ok(me)
 }
 
+/// The names scopes are shown by (counties, institutions, experts).
+#[cfg(feature = "ssr")]
+struct ScopeNames {
+    counties: Vec<crate::store::entities::county::Model>,
+    institutions: Vec<crate::store::entities::institution::Model>,
+    experts: Vec<crate::store::entities::expert::Model>,
+}
+
+#[cfg(feature = "ssr")]
+impl ScopeNames {
+    async fn load(dbc: &sea_orm::DatabaseConnection) -> Result<ScopeNames, AppError> {
+        use super::server::{db, fail};
+        use crate::store::reference;
+        Ok(ScopeNames {
+            counties: reference::counties(dbc).await.map_err(|e| fail(db(e)))?,
+            institutions: reference::institutions(dbc)
+                .await
+                .map_err(|e| fail(db(e)))?,
+            experts: reference::experts(dbc).await.map_err(|e| fail(db(e)))?,
+        })
+    }
+
+    fn label(&self, scope: crate::domain::role::Scope) -> String {
+        use crate::domain::role::Scope;
+        match scope {
+            Scope::County(c) => self
+                .counties
+                .iter()
+                .find(|x| x.id == c.0)
+                .map(|x| x.name_zh.clone())
+                .unwrap_or_default(),
+            Scope::Institution(i) => self
+                .institutions
+                .iter()
+                .find(|x| x.id == i.0)
+                .map(|x| x.name.clone())
+                .unwrap_or_default(),
+            Scope::Expert(e) => self
+                .experts
+                .iter()
+                .find(|x| x.id == e.0)
+                .map(|x| x.name.clone())
+                .unwrap_or_default(),
+            Scope::Prefecture => "昌吉州".into(),
+            Scope::System => "—".into(),
+        }
+    }
+}
+
 #[server(prefix = "/api", endpoint = "list_accounts")]
 pub async fn list_accounts() -> Result<Vec<AccountRow>, AppError> {
     use super::server::{db, fail, state};
-    use crate::domain::role::Scope;
-    use crate::store::{accounts, reference};
+    use crate::store::accounts;
     admin().await?;
     let st = state().map_err(fail)?;
-    let counties = reference::counties(&st.db).await.map_err(|e| fail(db(e)))?;
-    let insts = reference::institutions(&st.db)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let experts = reference::experts(&st.db).await.map_err(|e| fail(db(e)))?;
+    let names = ScopeNames::load(&st.db).await?;
     let rows = accounts::list(&st.db).await.map_err(|e| fail(db(e)))?;
     Ok(rows
         .into_iter()
         .filter_map(|u| {
             let actor = accounts::actor_of(&u)?;
-            let scope_label = match actor.scope {
-                Scope::County(c) => counties
-                    .iter()
-                    .find(|x| x.id == c.0)
-                    .map(|x| x.name_zh.clone())
-                    .unwrap_or_default(),
-                Scope::Institution(i) => insts
-                    .iter()
-                    .find(|x| x.id == i.0)
-                    .map(|x| x.name.clone())
-                    .unwrap_or_default(),
-                Scope::Expert(e) => experts
-                    .iter()
-                    .find(|x| x.id == e.0)
-                    .map(|x| x.name.clone())
-                    .unwrap_or_default(),
-                Scope::Prefecture => "昌吉州".into(),
-                Scope::System => "—".into(),
-            };
             Some(AccountRow {
                 id: u.id,
                 username: u.username,
                 display_name: u.display_name,
                 role: actor.role,
-                scope_label,
+                scope_label: names.label(actor.scope),
                 disabled: u.disabled,
                 must_change_password: u.must_change_password,
                 version: u.version,
+            })
+        })
+        .collect())
+}
+
+/// A change to the account of an expert or a director (who holds the post, and whether a
+/// second person could act as them), as the prefecture director and observers see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostChangeRow {
+    /// China Standard Time.
+    pub at: String,
+    /// `account.create`, `account.disable`, `account.enable`, `account.reset`
+    pub action: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope_label: String,
+    pub disabled: bool,
+    /// The administrator who made the change.
+    pub by: String,
+}
+
+/// The latest 50 changes to experts' and directors' accounts (创建、停用、启用、重置密码):
+/// the prefecture director and prefecture observers see who can act as whom.
+#[server(prefix = "/api", endpoint = "post_changes")]
+pub async fn post_changes() -> Result<Vec<PostChangeRow>, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    use crate::store::{accounts, reference};
+    let me = require().await?;
+    authorize(&me.actor, &Permission::ViewPostChanges, None).map_err(|d| fail(super::denied(d)))?;
+    let st = state().map_err(fail)?;
+    let names = ScopeNames::load(&st.db).await?;
+    let list = accounts::post_changes(&st.db, 50)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let admins = reference::display_names(&st.db, list.iter().filter_map(|c| c.by).collect())
+        .await
+        .map_err(|e| fail(db(e)))?;
+    Ok(list
+        .into_iter()
+        .filter_map(|c| {
+            let actor = accounts::actor_of(&c.account)?;
+            Some(PostChangeRow {
+                at: crate::domain::deadline::china_minute(c.at),
+                action: c.action,
+                username: c.account.username,
+                display_name: c.account.display_name,
+                role: actor.role,
+                scope_label: names.label(actor.scope),
+                disabled: c.account.disabled,
+                by: c
+                    .by
+                    .and_then(|b| admins.get(&b).cloned())
+                    .unwrap_or_default(),
             })
         })
         .collect())
@@ -207,10 +287,23 @@ pub async fn create_account(
         return Err(fail(internal("unreachable: validated role/scope")));
     };
     let otp = passwords::one_time_password();
-    let hash = passwords::hash(&otp).map_err(|e| fail(internal(e)))?;
+    let hash = passwords::hash_blocking(&otp)
+        .await
+        .map_err(|e| fail(internal(e)))?;
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;
+    // One person, one expert (one director): under the write lock, so two administrators at
+    // once cannot both bind the post.
+    if accounts::post_holder(&txn, role, scope, None)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .is_some()
+    {
+        let mut e = FieldErrors::new();
+        e.add("scope_id", "err.account.post_taken");
+        return Err(fail(AppError::Validation(e)));
+    }
     let acc = accounts::create(
         &txn,
         NewAccount {
@@ -269,12 +362,28 @@ async fn change_account(
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;
+    // Re-enabling must not give a post a second active account.
+    if what == "enable" {
+        if let Some(actor) = accounts::actor_of(&target) {
+            if accounts::post_holder(&txn, actor.role, actor.scope, Some(target.id))
+                .await
+                .map_err(|e| fail(db(e)))?
+                .is_some()
+            {
+                return Err(fail(AppError::Refused {
+                    key: "err.account.post_taken".into(),
+                }));
+            }
+        }
+    }
     let res = match what {
         "disable" => accounts::set_disabled(&txn, id, version, true, now).await,
         "enable" => accounts::set_disabled(&txn, id, version, false, now).await,
         _ => {
             let p = passwords::one_time_password();
-            let h = passwords::hash(&p).map_err(|e| fail(internal(e)))?;
+            let h = passwords::hash_blocking(&p)
+                .await
+                .map_err(|e| fail(internal(e)))?;
             otp = Some(p);
             accounts::set_password(&txn, id, version, &h, true, now).await
         }
@@ -290,11 +399,13 @@ async fn change_account(
     }
     audit::append(
         &txn,
-        Entry::new(&format!("account.{what}"), format!("user_account:{id}")).by(
-            Some(me.user.id),
-            me.actor.role.code(),
-            &client_addr(),
-        ),
+        Entry::new(&format!("account.{what}"), format!("user_account:{id}"))
+            .by(Some(me.user.id), me.actor.role.code(), &client_addr())
+            .details(serde_json::json!({
+                "username": target.username,
+                "role": target.role,
+                "scope": accounts::actor_of(&target).map(|a| a.scope),
+            })),
         now,
     )
     .await

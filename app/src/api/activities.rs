@@ -73,17 +73,26 @@ pub(crate) use ssr::for_case as ssr_for_case;
 mod ssr {
     use super::*;
     use crate::api::server::{db, fail, Me};
-    use crate::domain::access::{authorize, Permission};
+    use crate::domain::access::{activity_detail, authorize, ActivityDetail, Permission};
     use crate::domain::deadline::china_date;
     use crate::domain::lifecycle::CaseFacts;
     use crate::store::activities;
     use chrono::{DateTime, Utc};
     use sea_orm::ConnectionTrait;
 
+    /// The case's activities as `detail` lets the viewer see them (`access::activity_detail`):
+    /// the institution gets kind and date (and the summary once determined), never the
+    /// participants nor the photos.
     pub async fn views<C: ConnectionTrait>(
         c: &C,
         case_id: i64,
+        detail: ActivityDetail,
     ) -> Result<Vec<ActivityView>, AppError> {
+        let (full, summary) = match detail {
+            ActivityDetail::None => return Ok(vec![]),
+            ActivityDetail::Full => (true, true),
+            ActivityDetail::Outline { summary } => (false, summary),
+        };
         let list = activities::list(c, case_id)
             .await
             .map_err(|e| fail(db(e)))?;
@@ -93,11 +102,12 @@ mod ssr {
                 id: a.id,
                 kind: ActivityKind::from_code(&a.kind).unwrap_or(ActivityKind::WrittenReview),
                 held_on: a.held_on,
-                participants: a.participants,
-                notes: a.notes,
+                participants: if full { a.participants } else { String::new() },
+                notes: if summary { a.notes } else { String::new() },
                 version: a.version,
                 files: files
                     .into_iter()
+                    .filter(|_| full)
                     .map(|f| ActivityFileView {
                         id: f.id,
                         file_name: f.file_name,
@@ -118,13 +128,8 @@ mod ssr {
         facts: &CaseFacts,
         now: DateTime<Utc>,
     ) -> Result<(Vec<ActivityView>, ActivityRules), AppError> {
-        let may_read = authorize(&me.actor, &Permission::ViewCaseFile, Some(facts)).is_ok();
         let can_record = authorize(&me.actor, &Permission::RecordActivity, Some(facts)).is_ok();
-        let list = if may_read {
-            views(c, facts.id.0).await?
-        } else {
-            vec![]
-        };
+        let list = views(c, facts.id.0, activity_detail(&me.actor, facts)).await?;
         let accepted_on = if can_record {
             activities::accepted_at(c, facts.id.0)
                 .await
@@ -154,7 +159,8 @@ pub async fn case_activities(case_id: i64) -> Result<Vec<ActivityView>, AppError
     let (_, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
     authorize(&me.actor, &Permission::ViewCaseFile, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
-    ssr::views(&st.db, case_id).await
+    let detail = crate::domain::access::activity_detail(&me.actor, &facts);
+    ssr::views(&st.db, case_id, detail).await
 }
 
 /// Records a new activity or saves one (optimistic `version`): the policy decides who, the
@@ -175,13 +181,17 @@ pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppErr
     authorize(&me.actor, &Permission::RecordActivity, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
     let existing = match input.id {
-        Some(id) => Some(
-            activities::get(&st.db, id)
+        Some(id) => {
+            let a = activities::get(&st.db, id)
                 .await
                 .map_err(|e| fail(db(e)))?
                 .filter(|a| a.case_id == input.case_id)
-                .ok_or_else(|| fail(AppError::NotFound))?,
-        ),
+                .ok_or_else(|| fail(AppError::NotFound))?;
+            // Only who recorded it (or the level's clerk) edits an activity.
+            let perm = Permission::EditActivity(crate::domain::ids::UserId(a.created_by));
+            authorize(&me.actor, &perm, Some(&facts)).map_err(|d| fail(super::denied(d)))?;
+            Some(a)
+        }
         None => None,
     };
     let accepted_on = activities::accepted_at(&st.db, input.case_id)

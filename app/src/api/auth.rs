@@ -80,11 +80,12 @@ async fn me_view(me: &super::server::Me) -> Result<MeView, AppError> {
     })
 }
 
-/// The signed-in user, or `None`. Counts as activity.
+/// The signed-in user, or `None`. Not the person's activity when the page asks by itself (the
+/// idle check): it does not renew the session.
 #[server(prefix = "/api", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<MeView>, AppError> {
-    use super::server::{current, fail};
-    match current(true).await.map_err(fail)? {
+    use super::server::{current, fail, is_person_activity};
+    match current(is_person_activity()).await.map_err(fail)? {
         Some(me) => Ok(Some(me_view(&me).await.map_err(fail)?)),
         None => Ok(None),
     }
@@ -102,7 +103,8 @@ pub struct LoginOutcome {
 pub async fn login(username: String, password: String) -> Result<LoginOutcome, AppError> {
     use super::server::{client_addr, cookie, db, fail, set_cookie, state, SESSION_COOKIE};
     use crate::store::audit::{self, Entry};
-    use crate::store::{accounts, passwords, sessions, throttle, tx};
+    use crate::store::throttle::{self, Kind};
+    use crate::store::{accounts, passwords, sessions, tx};
 
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -126,40 +128,48 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
     // The throttle check and the attempt (recorded as a failure until the password checks
     // out) share one write transaction: concurrent attempts are serialised by the write lock,
     // so parallel guesses cannot all pass the check before any of them is recorded.
+    let group = throttle::address_group(&addr);
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;
-    if let Some(minutes) = throttle::wait_minutes(&txn, &username, &addr, now)
+    if let Some(minutes) = throttle::wait_minutes(&txn, Kind::Login, &username, &group, now)
         .await
         .map_err(|e| fail(db(e)))?
     {
-        audit::append(
-            &txn,
-            Entry::new("auth.login_throttled", format!("username:{username}")).by(
-                None,
-                "anonymous",
-                &addr,
-            ),
-            now,
-        )
-        .await
-        .map_err(|e| fail(db(e)))?;
+        // Counted, and audited once a run: a flood must not grow the audit chain.
+        let key = format!("login:{group}|{username}");
+        if throttle::count_refusal(&txn, &key, now)
+            .await
+            .map_err(|e| fail(db(e)))?
+        {
+            audit::append(
+                &txn,
+                Entry::new("auth.login_throttled", format!("username:{username}")).by(
+                    None,
+                    "anonymous",
+                    &addr,
+                ),
+                now,
+            )
+            .await
+            .map_err(|e| fail(db(e)))?;
+        }
         txn.commit().await.map_err(|e| fail(db(e)))?;
         return Err(fail(AppError::Throttled { minutes }));
     }
-    let attempt = throttle::record(&txn, &username, &addr, false, now)
+    let attempt = throttle::record(&txn, Kind::Login, &username, &group, false, now)
         .await
         .map_err(|e| fail(db(e)))?;
     txn.commit().await.map_err(|e| fail(db(e)))?;
 
-    // The slow password check runs outside the write lock.
+    // The slow password check runs outside the write lock, on the blocking pool.
     let account = accounts::by_username(&st.db, &username)
         .await
         .map_err(|e| fail(db(e)))?;
     let ok = match &account {
-        Some(a) => passwords::verify(&a.password_hash, &password) && !a.disabled,
+        Some(a) => passwords::verify_blocking(&a.password_hash, &password).await && !a.disabled,
         None => {
-            passwords::verify_dummy(&password);
+            passwords::verify_dummy_blocking(&password).await;
             false
         }
     };
@@ -288,7 +298,7 @@ pub async fn change_password(
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let mut errs = FieldErrors::new();
-    if !passwords::verify(&me.user.password_hash, &current_password) {
+    if !super::server::reauthenticate(&me, &current_password, "change_password").await? {
         errs.add("current_password", "err.current_password_wrong");
     }
     for e in check_new_password("new_password", &new_password, &me.user.username).0 {
@@ -303,7 +313,9 @@ pub async fn change_password(
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
-    let hash = passwords::hash(&new_password).map_err(|e| fail(super::server::internal(e)))?;
+    let hash = passwords::hash_blocking(&new_password)
+        .await
+        .map_err(|e| fail(super::server::internal(e)))?;
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;

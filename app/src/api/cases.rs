@@ -169,7 +169,7 @@ pub(crate) use ssr::{cst as ssr_cst, visible_case as ssr_visible_case};
 mod ssr {
     use super::*;
     use crate::api::server::{db, fail, internal, state, Me};
-    use crate::domain::access::{authorize, Permission};
+    use crate::domain::access::{authorize, EntryView, Permission};
     use crate::domain::deadline::{china_date, HolidayCalendar, TimeLimits};
     use crate::domain::lifecycle::{available_actions, Initiator};
     use crate::store::cases::{self, Case};
@@ -305,15 +305,10 @@ mod ssr {
             panel.clear();
         }
         let sees_phone = me.actor.role.is_bureau() || me.actor.institution().is_some();
-        let (mut activities, activity_rules) =
+        // The activities as the policy lets the viewer see them (the institution: an outline
+        // without participants or photos).
+        let (activities, activity_rules) =
             crate::api::activities::ssr_for_case(&st.db, me, &facts, now).await?;
-        // Activities name the experts who took part: hidden as the panel is, until the
-        // determination.
-        if me.actor.role == Role::InstitutionUser
-            && authorize(&me.actor, &Permission::ViewPanelNames, Some(&facts)).is_err()
-        {
-            activities.clear();
-        }
         let lead_drafting = me.actor.expert().is_some_and(|e| facts.is_lead(e))
             && facts.state == CaseState::UnderReview;
         let can_view_opinion =
@@ -357,7 +352,9 @@ mod ssr {
         } else {
             None
         };
-        let ratings = if me.actor.role.is_bureau() && facts.state.is_determined() {
+        let ratings = if facts.state.is_determined()
+            && authorize(&me.actor, &Permission::ViewCaseRatings, Some(&facts)).is_ok()
+        {
             Some(
                 crate::api::ratings::case_ratings_for(&st.db, me, &case, &facts, now)
                     .await
@@ -420,7 +417,18 @@ mod ssr {
                 .into_iter()
                 .filter(|_| !invitation_only)
                 .filter(|e| e.action != "save")
-                .map(|e| {
+                .filter_map(|e| {
+                    // The policy decides how each step reaches the viewer: the institution
+                    // never learns its panel from the timeline (`access::timeline_entry`).
+                    let view = crate::domain::access::timeline_entry(
+                        &me.actor,
+                        Role::from_code(&e.actor_role),
+                        &e.action,
+                        e.from_state == e.to_state,
+                    );
+                    let EntryView::Shown { name, reason } = view else {
+                        return None;
+                    };
                     let details: serde_json::Value =
                         serde_json::from_str(&e.details).unwrap_or_default();
                     let deficiencies = details
@@ -439,19 +447,20 @@ mod ssr {
                         })
                         .filter_map(|v| v.as_str().map(str::to_string))
                         .collect();
-                    EventView {
+                    Some(EventView {
                         at: cst(e.at),
                         actor_name: e
                             .actor_id
+                            .filter(|_| name)
                             .and_then(|i| names.get(&i).cloned())
                             .unwrap_or_default(),
                         actor_role: Role::from_code(&e.actor_role),
                         action: e.action,
                         from: CaseState::from_code(&e.from_state).unwrap_or(CaseState::Draft),
                         to: CaseState::from_code(&e.to_state).unwrap_or(CaseState::Draft),
-                        reason: e.reason,
+                        reason: if reason { e.reason } else { String::new() },
                         deficiencies,
-                    }
+                    })
                 })
                 .collect(),
             clock: cases::clock_of(&case),
@@ -498,16 +507,11 @@ pub async fn my_cases(state_filter: String) -> Result<Vec<CaseRow>, AppError> {
 #[server(prefix = "/api", endpoint = "county_cases")]
 pub async fn county_cases(view: String) -> Result<Vec<CaseRow>, AppError> {
     use super::server::{db, fail, require, state};
-    use crate::domain::role::Scope;
+    use crate::domain::access::{authorize, case_list_scope, Permission};
     let me = require().await?;
+    authorize(&me.actor, &Permission::ViewCaseLists, None).map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
-    let county = match me.actor.scope {
-        Scope::County(c) if me.actor.role.is_bureau() || me.actor.role == Role::Observer => {
-            Some(c.0)
-        }
-        Scope::Prefecture if me.actor.role.is_bureau() || me.actor.role == Role::Observer => None,
-        _ => return Err(fail(AppError::Forbidden)),
-    };
+    let county = case_list_scope(&me.actor).map(|c| c.0);
     let list = if view == "intake" {
         match county {
             Some(c) => crate::store::cases::intake_queue(&st.db, c).await,
@@ -535,18 +539,14 @@ pub async fn county_cases(view: String) -> Result<Vec<CaseRow>, AppError> {
 #[server(prefix = "/api", endpoint = "my_work")]
 pub async fn my_work() -> Result<Vec<CaseRow>, AppError> {
     use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, case_list_scope, Permission};
     use crate::domain::lifecycle::CaseLevel;
-    use crate::domain::role::Scope;
     let me = require().await?;
+    authorize(&me.actor, &Permission::ViewWorkList, None).map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
-    let (county, level) = match (me.actor.role, me.actor.scope) {
-        (Role::CountyClerk | Role::CountyDirector, Scope::County(c)) => {
-            (Some(c.0), CaseLevel::County)
-        }
-        (Role::PrefectureClerk | Role::PrefectureDirector, Scope::Prefecture) => {
-            (None, CaseLevel::Prefecture)
-        }
-        _ => return Err(fail(AppError::Forbidden)),
+    let (county, level) = match case_list_scope(&me.actor) {
+        Some(c) => (Some(c.0), CaseLevel::County),
+        None => (None, CaseLevel::Prefecture),
     };
     let director = matches!(
         me.actor.role,
@@ -604,12 +604,17 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
     let now = st.clock.now();
     // Drafts may be incomplete, but never oversized.
     let item = input.item;
-    if item.name.chars().count() > limits::NAME_MAX
-        || item.description.chars().count() > limits::DESCRIPTION_MAX
-        || item.grades.len() > 12
-    {
-        let mut e = crate::domain::error::FieldErrors::new();
+    let mut e = crate::domain::error::FieldErrors::new();
+    if item.name.chars().count() > limits::NAME_MAX {
         e.add("item.name", "err.text_too_long");
+    }
+    if item.description.chars().count() > limits::DESCRIPTION_MAX {
+        e.add("item.description", "err.text_too_long");
+    }
+    if item.grades.len() > 12 {
+        e.add("item.grades", "err.text_too_long");
+    }
+    if !e.is_empty() {
         return Err(fail(AppError::Validation(e)));
     }
     match input.id {
@@ -627,6 +632,18 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
             let txn = tx::begin_write(&st.db, now)
                 .await
                 .map_err(|e| fail(db(e)))?;
+            // A quota on unsubmitted drafts, counted under the write lock.
+            let max = st.settings.max_open_drafts;
+            if cases::open_drafts(&txn, inst_id.0)
+                .await
+                .map_err(|e| fail(db(e)))?
+                >= max
+            {
+                return Err(fail(AppError::RefusedWith {
+                    key: "err.draft.too_many".into(),
+                    args: vec![("max".into(), max.to_string())],
+                }));
+            }
             let case = cases::create_draft(
                 &txn,
                 &me.actor,
@@ -683,7 +700,7 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
 #[server(prefix = "/api", endpoint = "case_action", input = Json)]
 pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     use super::server::{db, fail, require, state};
-    use crate::domain::lifecycle::{apply, Initiator};
+    use crate::domain::lifecycle::{apply, Initiator, TransitionError};
     use crate::domain::validate::validate_training_item;
     use crate::store::accounts::Updated;
     use crate::store::{cases, tx};
@@ -720,6 +737,12 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
         return Err(fail(AppError::Refused {
             key: "err.credit.use_form".into(),
         }));
+    }
+    // The lifecycle decides who may do this, before anything else is said of the request; a
+    // failed guard waits until the form's own checks (field by field) have had their say.
+    let t = apply(&facts, &input.action, &Initiator::User(me.actor), now);
+    if let Err(e @ (TransitionError::NotFound | TransitionError::NotAllowed)) = &t {
+        return Err(fail(super::transition_refused(e.clone())));
     }
     if case.version != input.version {
         return Err(fail(AppError::Stale));
@@ -765,8 +788,7 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
             return Err(fail(AppError::Validation(errs)));
         }
     }
-    let t = apply(&facts, &input.action, &Initiator::User(me.actor), now)
-        .map_err(|e| fail(super::transition_refused(e)))?;
+    let t = t.map_err(|e| fail(super::transition_refused(e)))?;
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;

@@ -24,6 +24,15 @@ pub struct CreditView {
     pub filed_by: String,
     /// China Standard Time.
     pub filed_at: String,
+    /// Filed by another county: the reader sees that it exists, its kind, measure and date,
+    /// but not the case, the reason or who filed it (`Permission::ViewRecordDetails`).
+    #[serde(default)]
+    pub other_county: bool,
+    /// Filed by a county director: it bars the expert from that county's draws and vacated
+    /// that county's seats; the measure (suspend / remove) is the county's proposal until the
+    /// prefecture, which keeps the pool, changes the expert's status.
+    #[serde(default)]
+    pub county_record: bool,
 }
 
 /// The records about an institution or an expert, and whether this user may file one.
@@ -57,8 +66,13 @@ pub struct CreditOutcome {
     pub record_id: i64,
     /// The case terminated (institutions).
     pub terminated: Option<i64>,
-    /// Cases whose seat was redrawn (experts).
+    /// Cases whose seat was redrawn (experts): only the filer's county's cases when a county
+    /// director files.
     pub redrawn: Vec<i64>,
+    /// The expert's pool status was changed (suspended or removed): only when the filer keeps
+    /// the pool (the prefecture).
+    #[serde(default)]
+    pub pool_status_changed: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -67,7 +81,6 @@ mod ssr {
     use crate::api::server::{db, Me};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::ids::{CountyId, InstitutionId};
-    use crate::domain::role::Role;
     use sea_orm::DatabaseConnection;
 
     /// May this bureau user read (and the director file) records about this institution? A
@@ -89,15 +102,11 @@ mod ssr {
         Ok(inst)
     }
 
-    pub fn is_director(me: &Me) -> bool {
-        matches!(
-            me.actor.role,
-            Role::CountyDirector | Role::PrefectureDirector
-        )
-    }
-
+    /// The records as `me` may read them: another county's record without its case, reason
+    /// and filer (`Permission::ViewRecordDetails`).
     pub async fn views(
         dbc: &DatabaseConnection,
+        me: &Me,
         list: Vec<crate::store::credit::CreditRecord>,
     ) -> Result<Vec<CreditView>, AppError> {
         let names =
@@ -109,7 +118,11 @@ mod ssr {
             let Some(kind) = crate::domain::credit::CreditKind::from_code(&r.kind) else {
                 continue;
             };
-            let number = match r.case_id {
+            let county = r.county_id.map(CountyId);
+            // The institution reads what was filed against it in full.
+            let details = me.actor.institution().is_some()
+                || authorize(&me.actor, &Permission::ViewRecordDetails(county), None).is_ok();
+            let number = match r.case_id.filter(|_| details) {
                 Some(cid) => crate::store::cases::get(dbc, cid)
                     .await
                     .map_err(db)?
@@ -120,12 +133,18 @@ mod ssr {
                 id: r.id,
                 kind,
                 measure: r.measure,
-                reason: r.reason,
-                case_id: r.case_id,
+                reason: if details { r.reason } else { String::new() },
+                case_id: r.case_id.filter(|_| details),
                 case_number: number,
                 voided_sheet: r.voided_sheet,
-                filed_by: names.get(&r.filed_by).cloned().unwrap_or_default(),
+                filed_by: if details {
+                    names.get(&r.filed_by).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                },
                 filed_at: crate::api::cases::ssr_cst(r.filed_at),
+                other_county: !details,
+                county_record: county.is_some(),
             });
         }
         Ok(out)
@@ -156,10 +175,14 @@ pub async fn records_for(
 ) -> Result<CreditRecords, AppError> {
     use super::server::db;
     use crate::domain::access::{authorize, Permission};
-    // An institution reads its own records (what was filed against it, and why).
+    // An institution reads its own records (what was filed against it, and why); another
+    // institution's do not exist for it.
     let own = subject == CreditSubject::Institution
         && me.actor.institution().map(|i| i.0) == Some(target_id);
     if !own {
+        if me.actor.institution().is_some() && subject == CreditSubject::Institution {
+            return Err(AppError::NotFound);
+        }
         authorize(&me.actor, &Permission::ViewCreditRecords, None).map_err(super::denied)?;
     }
     match subject {
@@ -178,8 +201,8 @@ pub async fn records_for(
         .await
         .map_err(db)?;
     Ok(CreditRecords {
-        records: ssr::views(dbc, list).await?,
-        can_file: ssr::is_director(me),
+        records: ssr::views(dbc, me, list).await?,
+        can_file: authorize(&me.actor, &Permission::FileCreditRecord, None).is_ok(),
     })
 }
 
@@ -189,7 +212,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
     use super::server::{db, fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::credit::validate_credit;
-    use crate::domain::ids::ExpertId;
+    use crate::domain::ids::{CountyId, ExpertId};
     use crate::domain::lifecycle::{apply, Action, CaseState, Initiator};
     use crate::store::accounts::Updated;
     use crate::store::credit::NewRecord;
@@ -201,14 +224,20 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
         .map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
+    // Whom it is about, in the filer's scope, before anything the form says.
+    let institution = match input.subject {
+        CreditSubject::Institution => Some(
+            ssr::institution_in_scope(&st.db, &me, input.target_id)
+                .await
+                .map_err(fail)?,
+        ),
+        CreditSubject::Expert => None,
+    };
     let (kind, measure) =
         validate_credit(input.subject, &input.form).map_err(|e| fail(AppError::Validation(e)))?;
     let reason = input.form.reason.trim().to_string();
-    match input.subject {
-        CreditSubject::Institution => {
-            let inst = ssr::institution_in_scope(&st.db, &me, input.target_id)
-                .await
-                .map_err(fail)?;
+    match (input.subject, institution) {
+        (CreditSubject::Institution, Some(inst)) => {
             // The case it happened on is terminated (any active state).
             let case = match input.case_id {
                 Some(cid) => {
@@ -273,9 +302,11 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 record_id,
                 terminated: case.map(|(c, _)| c.id),
                 redrawn: vec![],
+                pool_status_changed: false,
             })
         }
-        CreditSubject::Expert => {
+        (CreditSubject::Institution, None) => Err(fail(AppError::NotFound)),
+        (CreditSubject::Expert, _) => {
             let expert = crate::store::reference::expert(&st.db, input.target_id)
                 .await
                 .map_err(|e| fail(db(e)))?
@@ -306,6 +337,16 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
             if let Some(cid) = case_id {
                 super::cases::ssr_visible_case(&me, cid).await?;
             }
+            // The seats this filer may act on: a county director's only on that county's
+            // county-level cases, the prefecture's anywhere.
+            let may_act_on = |case: &crate::store::cases::Case| {
+                let level = crate::store::cases::level_of(case);
+                let perm = Permission::CreditSeatsOf {
+                    county: CountyId(case.county_id),
+                    level,
+                };
+                authorize(&me.actor, &perm, None).is_ok()
+            };
             // Voiding a sheet needs the case, a seat on it, and no opinion drafted yet.
             let mut void_on = None;
             if input.void_sheet {
@@ -318,6 +359,9 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                     .await
                     .map_err(|e| fail(db(e)))?
                     .ok_or_else(|| fail(AppError::NotFound))?;
+                if !may_act_on(&case) {
+                    return Err(fail(AppError::Forbidden));
+                }
                 let facts = cases::facts(&st.db, &case).await.map_err(|e| fail(db(e)))?;
                 let action = Action::ReplaceSeat {
                     expert: ExpertId(expert.id),
@@ -331,6 +375,9 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 void_on = Some(cid);
             }
             let measure = measure.ok_or_else(|| fail(AppError::Forbidden))?;
+            // Only who keeps the pool changes the expert's status; a county's measure is its
+            // proposal to the prefecture, and its record bars the expert from its own draws.
+            let keeps_pool = authorize(&me.actor, &Permission::EditExpertPool, None).is_ok();
             let txn = tx::begin_write(&st.db, now)
                 .await
                 .map_err(|e| fail(db(e)))?;
@@ -351,20 +398,22 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
             )
             .await
             .map_err(|e| fail(db(e)))?;
-            let status = crate::store::experts::status_from_db(measure.status_code());
-            if crate::store::experts::set_status(
-                &txn,
-                expert.id,
-                expert.version,
-                status,
-                &reason,
-                now,
-            )
-            .await
-            .map_err(|e| fail(db(e)))?
-                == Updated::Stale
-            {
-                return Err(fail(AppError::Stale));
+            if keeps_pool {
+                let status = crate::store::experts::status_from_db(measure.status_code());
+                if crate::store::experts::set_status(
+                    &txn,
+                    expert.id,
+                    expert.version,
+                    status,
+                    &reason,
+                    now,
+                )
+                .await
+                .map_err(|e| fail(db(e)))?
+                    == Updated::Stale
+                {
+                    return Err(fail(AppError::Stale));
+                }
             }
             // Seats not yet scored are redrawn (and the seat whose sheet is voided): the
             // lifecycle's seat replacement, by the system.
@@ -387,6 +436,9 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 let Some(case) = cases::get(&txn, s.case_id).await.map_err(|e| fail(db(e)))? else {
                     continue;
                 };
+                if !may_act_on(&case) {
+                    continue;
+                }
                 let state = CaseState::from_code(&case.state);
                 if !matches!(state, Some(CaseState::PanelDrawn | CaseState::UnderReview)) {
                     continue;
@@ -414,6 +466,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 record_id,
                 terminated: None,
                 redrawn,
+                pool_status_changed: keeps_pool,
             })
         }
     }

@@ -318,7 +318,7 @@ pub mod ssr {
                 dash::escalations(dbc, &f),
                 dash::rereview_outcomes(dbc, &f),
                 dash::pool(dbc),
-                crate::store::credit::barred_experts(dbc),
+                crate::store::credit::barred_experts(dbc, None),
             )?;
             Ok::<_, sea_orm::DbErr>(Some((esc, rr, pool, barred.len() as i64)))
         };

@@ -545,7 +545,13 @@ pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (case, _) = ssr::draw_case(&me, input.id).await?;
+    let (case, facts) = ssr::draw_case(&me, input.id).await?;
+    crate::domain::access::authorize(
+        &me.actor,
+        &crate::domain::access::Permission::ManageDraw,
+        Some(&facts),
+    )
+    .map_err(|d| fail(super::denied(d)))?;
     let mut errs = FieldErrors::new();
     let Some(kind) = DrawKind::from_code(&input.kind) else {
         return Err(fail(AppError::Refused {
@@ -637,6 +643,12 @@ pub async fn request_experts(id: i64, version: i32, reason: String) -> Result<i3
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let (case, facts) = ssr::draw_case(&me, id).await?;
+    crate::domain::access::authorize(
+        &me.actor,
+        &crate::domain::access::Permission::ManageDraw,
+        Some(&facts),
+    )
+    .map_err(|d| fail(super::denied(d)))?;
     let reason = reason.trim().to_string();
     if reason.chars().count() > REASON_MAX {
         let mut e = crate::domain::error::FieldErrors::new();
@@ -785,6 +797,12 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
     use crate::store::{cases, reference};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let me = require().await?;
+    crate::domain::access::authorize(
+        &me.actor,
+        &crate::domain::access::Permission::ViewOwnInvitations,
+        None,
+    )
+    .map_err(|d| fail(super::denied(d)))?;
     let Some(ExpertId(expert)) = me.actor.expert() else {
         return Err(fail(AppError::Forbidden));
     };
@@ -843,14 +861,13 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
 #[server(prefix = "/api", endpoint = "witnessed_draws")]
 pub async fn witnessed_draws() -> Result<Vec<WitnessedRow>, AppError> {
     use super::server::{db, fail, require, state};
-    use crate::domain::role::Role;
+    use crate::domain::access::{authorize, Permission};
     use crate::store::entities::draw_record;
     use crate::store::{cases, reference};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let me = require().await?;
-    if me.actor.role != Role::Observer {
-        return Err(fail(AppError::Forbidden));
-    }
+    authorize(&me.actor, &Permission::ViewWitnessedDraws, None)
+        .map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
     let recs = draw_record::Entity::find()
         .filter(draw_record::Column::ObserverId.eq(me.actor.user_id.0))

@@ -30,6 +30,9 @@ pub enum AppError {
     },
     /// Field-addressed validation errors.
     Validation(FieldErrors),
+    /// The request itself is malformed (not the form the endpoint takes, an unknown field
+    /// type, a host this site does not serve). The parser's message goes to the log only.
+    BadRequest,
     /// Something broke on the server; the log has the details under this id.
     Internal { id: String },
     /// The call itself failed (network, encoding).
@@ -49,17 +52,31 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
         // On the server these come from decoding the request (a body that is not UTF-8 or not
         // the form the function takes): the client's fault, so 400, never a 500.
+        // The parser's message is never echoed: it goes to the log.
         #[cfg(feature = "ssr")]
-        if matches!(
-            e,
-            ServerFnErrorErr::Args(_)
-                | ServerFnErrorErr::MissingArg(_)
-                | ServerFnErrorErr::Deserialization(_)
-        ) {
+        {
+            let client_fault = matches!(
+                e,
+                ServerFnErrorErr::Args(_)
+                    | ServerFnErrorErr::MissingArg(_)
+                    | ServerFnErrorErr::Deserialization(_)
+            );
+            tracing::debug!(error = %e, "server function request refused");
             if let Some(r) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                r.set_status(http::StatusCode::BAD_REQUEST);
+                r.set_status(if client_fault {
+                    http::StatusCode::BAD_REQUEST
+                } else {
+                    http::StatusCode::INTERNAL_SERVER_ERROR
+                });
+            }
+            if client_fault {
+                AppError::BadRequest
+            } else {
+                super::server::internal(e)
             }
         }
+        // In the browser: the call itself failed (network, a response it cannot read).
+        #[cfg(not(feature = "ssr"))]
         AppError::Transport(e.to_string())
     }
 }
@@ -76,6 +93,7 @@ impl AppError {
             AppError::Stale => "error.stale",
             AppError::Refused { key } | AppError::RefusedWith { key, .. } => key,
             AppError::Validation(_) => "error.validation",
+            AppError::BadRequest => "error.bad_request",
             AppError::Internal { .. } => "error.internal",
             AppError::Transport(_) => "error.transport",
         }
@@ -114,6 +132,7 @@ impl AppError {
             AppError::Stale => 409,
             AppError::Refused { .. } | AppError::RefusedWith { .. } => 409,
             AppError::Validation(_) => 422,
+            AppError::BadRequest => 400,
             AppError::Internal { .. } | AppError::Transport(_) => 500,
         }
     }

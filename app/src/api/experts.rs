@@ -790,7 +790,7 @@ mod ssr {
         };
         let (ratings, credit) = if me.actor.role.is_bureau() {
             (
-                Some(crate::api::ratings::expert_ratings_for(&st.db, m.id).await?),
+                Some(crate::api::ratings::expert_ratings_for(&st.db, me, m.id).await?),
                 Some(
                     crate::api::credit::records_for(
                         &st.db,

@@ -16,7 +16,7 @@
 //! - `POST /verify/pdf` body: a PDF (public, no sign-in): is it byte for byte a sealed opinion
 //!   made here, and does its record check out? Answers a `VerifyResult`.
 
-use super::server::{internal, session_from_headers, AppState, ClientAddr, Me};
+use super::server::{internal, signed_in, AppState, ClientAddr, Me};
 use super::AppError;
 use crate::domain::access::{authorize, Permission};
 use crate::domain::error::FieldErrors;
@@ -75,17 +75,9 @@ pub async fn upload_material(
     }
 }
 
-/// The signed-in user of a plain request; an account with a one-time password may not upload.
+/// The signed-in user of an upload (the person's own act: it renews the session).
 async fn uploader(st: &AppState, headers: &HeaderMap) -> Result<Me, AppError> {
-    let me = session_from_headers(st, headers, true)
-        .await?
-        .ok_or(AppError::NotSignedIn)?;
-    if me.user.must_change_password {
-        return Err(AppError::Refused {
-            key: "error.must_change_password".into(),
-        });
-    }
-    Ok(me)
+    signed_in(st, headers, true).await
 }
 
 /// A file received in full: in a temporary file, hashed, within the limits, typed by content,
@@ -237,16 +229,30 @@ async fn upload(
         .filter(|m| !m.superseded)
         .map(|m| m.size as u64)
         .sum();
+    // A file replaces only a current file of the same kind (the kind's upload being allowed
+    // now, checked above); re-review evidence is only ever added, so the file the county
+    // decided on stays as it was.
     let replaced = match q.replaces {
-        Some(id) => Some(
-            existing
+        Some(_) if kind == MaterialKind::RereviewEvidence => {
+            return Err(AppError::Refused {
+                key: "err.file.evidence_add_only".into(),
+            })
+        }
+        Some(id) => {
+            let m = existing
                 .iter()
                 .find(|m| m.id == id && !m.superseded)
                 .cloned()
                 .ok_or(AppError::Refused {
                     key: "err.file.replace_missing".into(),
-                })?,
-        ),
+                })?;
+            if m.kind != kind.code() {
+                return Err(AppError::Refused {
+                    key: "err.file.replace_kind".into(),
+                });
+            }
+            Some(m)
+        }
         None => None,
     };
     let case_total = case_total - replaced.as_ref().map_or(0, |m| m.size as u64);
@@ -282,6 +288,35 @@ async fn upload(
         .ok_or(AppError::NotFound)?;
     let facts = cases::facts(&txn, &case).await.map_err(internal)?;
     may_upload(&me, kind, &facts, now)?;
+    // The limits again under the write lock: uploads in parallel cannot pass them together.
+    let freed = replaced.as_ref().map_or(0, |m| m.size.max(0) as u64);
+    let case_now = cases::current_material_bytes(&txn, Some(case_id), None)
+        .await
+        .map_err(internal)?
+        .saturating_sub(freed);
+    let size_errors = check_size(
+        "file",
+        received.size,
+        case_now,
+        st.settings.max_file_bytes,
+        st.settings.max_case_bytes,
+    );
+    if !size_errors.is_empty() {
+        return Err(AppError::Validation(size_errors));
+    }
+    let institution_now = cases::current_material_bytes(&txn, None, Some(case.institution_id))
+        .await
+        .map_err(internal)?
+        .saturating_sub(freed);
+    let quota = st.settings.max_institution_bytes;
+    if institution_now + received.size > quota {
+        let mut errs = FieldErrors::new();
+        errs.push(
+            crate::domain::error::FieldError::new("file", "err.file.institution_too_large")
+                .arg("max_mb", quota / (1024 * 1024)),
+        );
+        return Err(AppError::Validation(errs));
+    }
     record_blob(&txn, &received.sha256, received.size, file_type, now)
         .await
         .map_err(internal)?;
@@ -471,17 +506,17 @@ pub fn content_disposition(inline: bool, name: &str) -> String {
     format!("{disp}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
-/// The signed-in user and the case, when the policy grants `perm` on it; anything else (no
-/// session, no case, out of scope, not allowed) is answered as not found.
+/// The signed-in user and the case, when the policy grants `perm` on it; no session is 401,
+/// a one-time password not yet changed is refused, anything else (no case, out of scope, not
+/// allowed) is answered as not found. A download is not the person's activity (pages load
+/// photos by themselves): it does not renew the session.
 async fn readable_case(
     st: &AppState,
     headers: &HeaderMap,
     case_id: i64,
     perm: Permission,
 ) -> Result<(Me, cases::Case), AppError> {
-    let me = session_from_headers(st, headers, true)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let me = signed_in(st, headers, false).await?;
     let case = cases::get(&st.db, case_id)
         .await
         .map_err(internal)?
@@ -593,7 +628,8 @@ async fn download_for_activity(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    readable_case(&st, &headers, f.case_id, Permission::ViewCaseFile).await?;
+    // Photos and files of activities show the panel: not for the institution.
+    readable_case(&st, &headers, f.case_id, Permission::ViewActivityRecord).await?;
     send_file(
         &st,
         &f.sha256,
@@ -639,11 +675,30 @@ async fn download_opinion(
 /// Largest PDF the verification page accepts.
 pub const VERIFY_PDF_MAX: usize = 10 * 1024 * 1024;
 
+/// How many PDFs the public verification reads at once (each may hold 10 MB in memory); a
+/// request beyond that is answered "busy" at once, before its body is read
+/// (`AppState::verify_slots`).
+pub const VERIFY_PDF_SLOTS: usize = 4;
+
 /// Checks an uploaded PDF (public): found by its hash among the sealed opinions' PDFs, or by
 /// the verification code written in it; a PDF that is not byte for byte the one made at
 /// sealing is reported as not authentic.
-pub async fn verify_pdf(State(st): State<AppState>, body: axum::body::Bytes) -> Response {
+pub async fn verify_pdf(State(st): State<AppState>, body: Body) -> Response {
+    let Ok(_slot) = st.verify_slots.clone().try_acquire_owned() else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(AppError::Refused {
+                key: "error.busy".into(),
+            }),
+        )
+            .into_response();
+    };
     let run = async {
+        let Ok(body) = axum::body::to_bytes(body, VERIFY_PDF_MAX).await else {
+            let mut e = FieldErrors::new();
+            e.add("verify.file", "err.verify.file");
+            return Err(AppError::Validation(e));
+        };
         if body.is_empty() || body.len() > VERIFY_PDF_MAX || !body.starts_with(b"%PDF-") {
             let mut e = FieldErrors::new();
             e.add("verify.file", "err.verify.file");
@@ -723,9 +778,7 @@ async fn export_csv(
     q: ExportQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let me = session_from_headers(&st, &headers, true)
-        .await?
-        .ok_or(AppError::NotSignedIn)?;
+    let me = signed_in(&st, &headers, true).await?;
     let query = crate::api::dashboard::DashboardQuery {
         from: q.from,
         to: q.to,

@@ -521,7 +521,7 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
     use crate::domain::error::FieldErrors;
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::domain::opinion::validate_dissent;
-    use crate::store::{audit, cases, opinions, passwords, tx};
+    use crate::store::{audit, cases, opinions, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -548,7 +548,7 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
         return Err(fail(AppError::Forbidden));
     };
     let mut errs: FieldErrors = validate_dissent(member, dissent.as_deref());
-    if !passwords::verify(&me.user.password_hash, &input.password) {
+    if !super::server::reauthenticate(&me, &input.password, "sign_opinion").await? {
         errs.add("opinion.password", "err.sheet.password");
     }
     if !errs.is_empty() {
@@ -596,7 +596,7 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
     use super::server::{db, fail, internal, require, state};
     use crate::domain::error::FieldErrors;
     use crate::domain::lifecycle::{apply, Action, Initiator};
-    use crate::store::{audit, cases, opinions, passwords, tx};
+    use crate::store::{audit, cases, opinions, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -608,7 +608,7 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
         now,
     )
     .map_err(|e| fail(crate::api::transition_refused(e)))?;
-    if !passwords::verify(&me.user.password_hash, &password) {
+    if !super::server::reauthenticate(&me, &password, "seal_opinion").await? {
         let mut e = FieldErrors::new();
         e.add("opinion.password", "err.sheet.password");
         return Err(fail(AppError::Validation(e)));
@@ -779,6 +779,12 @@ pub async fn set_panel_lead(
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let (case, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    crate::domain::access::authorize(
+        &me.actor,
+        &crate::domain::access::Permission::ManageDraw,
+        Some(&facts),
+    )
+    .map_err(|d| fail(super::denied(d)))?;
     let seats = draws::seats(&st.db, case.id)
         .await
         .map_err(|e| fail(db(e)))?;

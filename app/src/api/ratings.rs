@@ -43,11 +43,16 @@ pub struct RatingRow {
     pub rated_at: String,
 }
 
+/// An expert's ratings as the reader may see them: the rows (and their average) of the cases
+/// of the reader's scope; ratings given in other counties are only counted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpertRatings {
     pub average: Option<f64>,
     pub count: usize,
     pub rows: Vec<RatingRow>,
+    /// Ratings given on other counties' cases (not shown to a county's staff).
+    #[serde(default)]
+    pub other_counties: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,12 +89,12 @@ mod ssr {
 #[server(prefix = "/api", endpoint = "case_ratings")]
 pub async fn get_case_ratings(case_id: i64) -> Result<CaseRatings, AppError> {
     use super::server::{fail, require, state};
+    use crate::domain::access::{authorize, Permission};
     let me = require().await?;
-    if !me.actor.role.is_bureau() {
-        return Err(fail(AppError::NotFound));
-    }
     let st = state().map_err(fail)?;
     let (case, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    authorize(&me.actor, &Permission::ViewCaseRatings, Some(&facts))
+        .map_err(|d| fail(super::denied(d)))?;
     case_ratings_for(&st.db, &me, &case, &facts, st.clock.now())
         .await
         .map_err(fail)
@@ -204,25 +209,36 @@ pub async fn get_expert_ratings(expert_id: i64) -> Result<ExpertRatings, AppErro
         .await
         .map_err(|e| fail(db(e)))?
         .ok_or_else(|| fail(AppError::NotFound))?;
-    expert_ratings_for(&st.db, expert_id).await.map_err(fail)
+    expert_ratings_for(&st.db, &me, expert_id)
+        .await
+        .map_err(fail)
 }
 
-/// The average and history as the expert's page carries them.
+/// The average and history as the expert's page carries them, for `me`: the ratings of cases
+/// of the reader's scope (`Permission::ViewRecordDetails`), the others only counted.
 #[cfg(feature = "ssr")]
 pub async fn expert_ratings_for(
     dbc: &sea_orm::DatabaseConnection,
+    me: &super::server::Me,
     expert_id: i64,
 ) -> Result<ExpertRatings, AppError> {
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::ids::CountyId;
     let list = crate::store::ratings::for_expert(dbc, expert_id)
         .await
         .map_err(super::server::db)?;
-    let scores: Vec<i32> = list.iter().map(|(r, _)| r.score).collect();
+    let (mine, others): (Vec<_>, Vec<_>) = list.into_iter().partition(|(_, _, county)| {
+        let perm = Permission::ViewRecordDetails(Some(CountyId(*county)));
+        authorize(&me.actor, &perm, None).is_ok()
+    });
+    let scores: Vec<i32> = mine.iter().map(|(r, _, _)| r.score).collect();
     Ok(ExpertRatings {
         average: crate::domain::rating::average(&scores),
         count: scores.len(),
-        rows: list
+        other_counties: others.len(),
+        rows: mine
             .into_iter()
-            .map(|(r, n)| RatingRow {
+            .map(|(r, n, _)| RatingRow {
                 case_id: r.case_id,
                 case_number: n.unwrap_or_else(|| format!("#{}", r.case_id)),
                 score: r.score,

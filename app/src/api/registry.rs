@@ -60,14 +60,13 @@ pub async fn search_registry(
     #[server(default)] query: RegistryQuery,
 ) -> Result<RegistryPage, AppError> {
     use super::server::{fail, require, state};
+    use crate::domain::access::{authorize, case_list_scope, Permission};
     let me = require().await?;
-    if !me.actor.role.is_bureau() {
-        return Err(fail(AppError::Forbidden));
-    }
+    authorize(&me.actor, &Permission::ViewRegistry, None).map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
     let mut page = ssr::search(&st.db, &query, true).await.map_err(fail)?;
     // Links only to the cases this user may open: a county's own.
-    if let crate::domain::role::Scope::County(c) = me.actor.scope {
+    if let Some(c) = case_list_scope(&me.actor) {
         let own = page
             .counties
             .iter()

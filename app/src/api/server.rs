@@ -29,6 +29,21 @@ pub struct Settings {
     /// The address users reach the site at (printed in the verification QR code of a sealed
     /// opinion): `JIANDING_PUBLIC_URL`, by default `http://<listen address>`.
     pub public_url: String,
+    /// The `Host` values requests may carry (the public URL's host; without a public URL set,
+    /// the listen address and, on loopback, `localhost:<port>`). Empty: any (listening on all
+    /// interfaces without a public URL, which the server warns about at start).
+    pub allowed_hosts: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`JIANDING_TRUSTED_PROXIES`: IP
+    /// addresses or CIDR ranges, comma-separated). From anyone else the header is ignored.
+    pub trusted_proxies: Vec<String>,
+    /// At most this many unsubmitted drafts per institution (default 20).
+    pub max_open_drafts: u64,
+    /// The current materials of all of an institution's cases together (default 2 GB).
+    pub max_institution_bytes: u64,
+    /// A request (but an upload or download) is answered within this time or refused (503).
+    pub request_timeout: std::time::Duration,
+    /// Uploads and downloads: their body must arrive within this time (default 15 minutes).
+    pub transfer_timeout: std::time::Duration,
 }
 
 /// Everything a request handler needs: given to Leptos as context and to axum as state.
@@ -40,6 +55,8 @@ pub struct AppState {
     pub files: Arc<dyn crate::store::files::FileStore>,
     /// Signs opinions for experts and bureaus (`store::signing`).
     pub signer: Arc<dyn crate::store::signing::Signer>,
+    /// Places for the public PDF verification (`api::files::VERIFY_PDF_SLOTS`).
+    pub verify_slots: Arc<tokio::sync::Semaphore>,
     /// The font of the opinion's PDF; `None` when missing (sealing then says so).
     pub pdf_font: Option<Arc<crate::store::pdf::PdfFont>>,
     pub leptos_options: LeptosOptions,
@@ -75,6 +92,19 @@ pub fn parts() -> Option<Parts> {
 pub fn client_addr() -> String {
     parts()
         .and_then(|p| p.extensions.get::<ClientAddr>().map(|a| a.0.clone()))
+        .unwrap_or_default()
+}
+
+/// The form field and header that carry the anti-forgery token (`sessions::csrf_token`).
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The anti-forgery token of this request's session (empty without one), for the hidden field
+/// of forms that a browser without scripts posts natively.
+pub fn csrf_token() -> String {
+    cookie(SESSION_COOKIE)
+        .filter(|t| !t.is_empty())
+        .map(|t| crate::store::sessions::csrf_token(&t))
         .unwrap_or_default()
 }
 
@@ -144,6 +174,17 @@ pub struct Me {
     pub idle_left: i64,
 }
 
+/// Whether this request is the person's own activity, which renews the idle timeout: a page
+/// they opened, or the keep-alive (`touch_session`) the page sends when they type or tap.
+/// Server functions a page calls by itself (autosave, the idle check, data loading after
+/// hydration) do not renew it, so an unattended tablet is signed out after 30 minutes.
+pub fn is_person_activity() -> bool {
+    parts().is_some_and(|p| {
+        let path = p.uri.path();
+        !path.starts_with("/api/") || path == "/api/touch_session"
+    })
+}
+
 /// Resolves the session cookie; `touch` counts this call as user activity.
 pub async fn current(touch: bool) -> Result<Option<Me>, AppError> {
     let st = state()?;
@@ -181,10 +222,32 @@ pub async fn session_from_headers(
     }))
 }
 
+/// The signed-in user of a plain request (uploads, downloads, exports), under the same rule
+/// as [`require`]: an account with a one-time password may do nothing until it is changed.
+pub async fn signed_in(
+    st: &AppState,
+    headers: &http::HeaderMap,
+    touch: bool,
+) -> Result<Me, AppError> {
+    let me = session_from_headers(st, headers, touch)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    if me.user.must_change_password {
+        return Err(must_change_password());
+    }
+    Ok(me)
+}
+
+fn must_change_password() -> AppError {
+    AppError::Refused {
+        key: "error.must_change_password".into(),
+    }
+}
+
 /// The signed-in user, even one who must still change a one-time password (only for
 /// whoami, sign-out and the password change itself).
 pub async fn require_any() -> Result<Me, AppError> {
-    match current(true).await {
+    match current(is_person_activity()).await {
         Ok(Some(me)) => Ok(me),
         Ok(None) => Err(fail(AppError::NotSignedIn)),
         Err(e) => Err(fail(e)),
@@ -196,9 +259,67 @@ pub async fn require_any() -> Result<Me, AppError> {
 pub async fn require() -> Result<Me, AppError> {
     let me = require_any().await?;
     if me.user.must_change_password {
-        return Err(fail(AppError::Refused {
-            key: "error.must_change_password".into(),
-        }));
+        return Err(fail(must_change_password()));
     }
     Ok(me)
+}
+
+/// Checks the signed-in user's password, re-entered before signing, sealing, submitting a
+/// score sheet or changing the password (`purpose` says which, for the audit trail).
+///
+/// Throttled per account whatever the address (`store::throttle`, `Kind::Reauth`: 5 failures
+/// → 15 minutes), every failure audited, the hash checked on the blocking pool. `Ok(false)`
+/// is a wrong password (the caller names its field); `Err(Throttled)` while the account
+/// waits, without checking the password at all.
+pub async fn reauthenticate(me: &Me, password: &str, purpose: &str) -> Result<bool, AppError> {
+    use crate::store::audit::{self, Entry};
+    use crate::store::throttle::{self, Kind};
+    use crate::store::{passwords, tx};
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let addr = client_addr();
+    let name = throttle::reauth_name(me.user.id);
+    let group = throttle::address_group(&addr);
+    let entry = |action: &str| {
+        Entry::new(action, format!("user_account:{}", me.user.id))
+            .by(Some(me.user.id), me.actor.role.code(), &addr)
+            .details(serde_json::json!({ "purpose": purpose }))
+    };
+    let txn = crate::store::tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    if let Some(minutes) = throttle::wait_minutes(&txn, Kind::Reauth, &name, &group, now)
+        .await
+        .map_err(|e| fail(db(e)))?
+    {
+        if throttle::count_refusal(&txn, &format!("reauth:{}", me.user.id), now)
+            .await
+            .map_err(|e| fail(db(e)))?
+        {
+            audit::append(&txn, entry("auth.reauth_throttled"), now)
+                .await
+                .map_err(|e| fail(db(e)))?;
+        }
+        txn.commit().await.map_err(|e| fail(db(e)))?;
+        return Err(fail(AppError::Throttled { minutes }));
+    }
+    let attempt = throttle::record(&txn, Kind::Reauth, &name, &group, false, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    let ok = passwords::verify_blocking(&me.user.password_hash, password).await;
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    if ok {
+        throttle::mark_success(&txn, attempt)
+            .await
+            .map_err(|e| fail(db(e)))?;
+    } else {
+        audit::append(&txn, entry("auth.reauth_failed"), now)
+            .await
+            .map_err(|e| fail(db(e)))?;
+    }
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(ok)
 }

@@ -124,11 +124,6 @@ mod ssr {
     }
 
     /// Every seat submitted: the panel may see all sheets.
-    pub fn all_submitted(facts: &CaseFacts) -> bool {
-        let mut seats = facts.active_seats().peekable();
-        seats.peek().is_some() && facts.active_seats().all(|s| s.sheet_submitted)
-    }
-
     pub async fn panel(case: &Case, facts: &CaseFacts) -> Result<Vec<MemberSheet>, AppError> {
         let st = state().map_err(fail)?;
         let rows = sheets::for_case(&st.db, case.id)
@@ -215,10 +210,17 @@ mod ssr {
                 && authorize(&me.actor, &Permission::EditOwnSheet, Some(&facts)).is_ok(),
             refs,
             history,
-            panel: if all_submitted(&facts) {
-                panel(&case, &facts).await?
-            } else {
-                vec![]
+            // Every member's sheet, once the policy lets a member read the others'.
+            panel: {
+                let peers = facts.active_seats().all(|s| {
+                    let perm = Permission::ViewMemberSheet(s.expert);
+                    authorize(&me.actor, &perm, Some(&facts)).is_ok()
+                });
+                if peers {
+                    panel(&case, &facts).await?
+                } else {
+                    vec![]
+                }
             },
             briefing_confirmed: crate::store::meetings::confirmed(&st.db, case.id, expert)
                 .await
@@ -265,7 +267,7 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
     use crate::domain::rubric::rubric;
     use crate::domain::sheet::{check_refs, validate_sheet, Mode};
     use crate::store::sheets::{self, Refused};
-    use crate::store::{cases, passwords, tx};
+    use crate::store::{cases, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -335,7 +337,7 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
     for e in check_refs(&input.sheet, &materials, &activities).0 {
         errs.push(e);
     }
-    if input.submit && !passwords::verify(&me.user.password_hash, &input.password) {
+    if input.submit && !super::server::reauthenticate(&me, &input.password, "submit_sheet").await? {
         errs.add("sheet.password", "err.sheet.password");
     }
     if !errs.is_empty() {
@@ -382,15 +384,8 @@ pub async fn get_sheet(case_id: i64, expert_id: i64) -> Result<MemberSheet, AppE
     let me = require().await?;
     let (case, facts) = crate::api::cases::ssr_visible_case(&me, case_id).await?;
     let own = me.actor.expert().is_some_and(|e| e.0 == expert_id);
-    let allowed = if me.actor.role == crate::domain::role::Role::Expert {
-        own || (ssr::all_submitted(&facts)
-            && authorize(&me.actor, &Permission::ViewCaseFile, Some(&facts)).is_ok())
-    } else {
-        authorize(&me.actor, &Permission::ViewAllSheets, Some(&facts)).is_ok()
-    };
-    if !allowed {
-        return Err(fail(AppError::NotFound));
-    }
+    let perm = Permission::ViewMemberSheet(crate::domain::ids::ExpertId(expert_id));
+    authorize(&me.actor, &perm, Some(&facts)).map_err(|d| fail(super::denied(d)))?;
     let all = ssr::panel(&case, &facts).await?;
     let mut m = all
         .into_iter()

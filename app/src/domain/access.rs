@@ -17,7 +17,7 @@
 //!
 //! A draft (草稿) is the institution's own work until it is submitted: bureaus do not see it.
 
-use super::ids::{CountyId, ExpertId, InstitutionId};
+use super::ids::{CountyId, ExpertId, InstitutionId, UserId};
 use super::lifecycle::{CaseFacts, CaseLevel, CaseState, SeatStatus};
 use super::role::{Actor, Role, Scope};
 use serde::{Deserialize, Serialize};
@@ -129,12 +129,28 @@ pub enum Permission {
     ViewAttachedSelfCheck,
     /// Download a material file.
     DownloadMaterial,
-    /// Who sits on the panel (names are hidden from the institution until the determination).
+    /// Who sits on the panel: names, ids, employers, the reasons they gave (hidden from the
+    /// institution until the determination, then only what the opinion shows; see
+    /// [`timeline_entry`] and [`activity_detail`] for the read models that carry them).
     ViewPanelNames,
+    /// One member's score sheet: the owner always, the other members once every seat has
+    /// submitted (before that it does not exist for them), bureau roles and observers.
+    ViewMemberSheet(ExpertId),
+    /// Edit an activity record: the member or clerk who recorded it, while activities may be
+    /// recorded; the level's clerk may correct any.
+    EditActivity(UserId),
+    /// The panel's ratings on this case (专家考评): bureau roles in scope.
+    ViewCaseRatings,
+    /// An activity record in full — participants, notes, photos and files, which identify the
+    /// panel: everyone who reads the case file but the institution (see [`activity_detail`]).
+    ViewActivityRecord,
     /// The draw record (excluded candidates, seed, order).
     ViewDrawRecord,
     /// Witness a draw (监督): observers of the case's scope.
     WitnessDraw,
+    /// Run the draw (initial, redraw, supplementary), ask the prefecture to lend experts, name
+    /// the panel lead: the clerk of the case's level (the lifecycle decides when).
+    ManageDraw,
     /// Edit and submit one's own score sheet — UNDER_REVIEW or AWAITING_INFO.
     EditOwnSheet,
     /// Read every member's score sheet.
@@ -161,8 +177,31 @@ pub enum Permission {
     ManageSettings,
     /// Read the expert pool: bureau roles.
     ViewExpertPool,
-    /// Add, edit, suspend experts: prefecture roles.
+    /// Add, edit, suspend experts: prefecture roles. An expert's credit record changes the
+    /// expert's pool status only when filed by someone who holds this.
     EditExpertPool,
+    /// Read the details of an expert's rating or credit record (case number, comment, reason)
+    /// made for this county (`None`: by the prefecture): prefecture roles all; county roles
+    /// their own county's and the prefecture's. Other counties' records are counted only.
+    ViewRecordDetails(Option<CountyId>),
+    /// Act on the seats of a case of this county and level through an expert's credit record
+    /// (vacate them, bar the expert from its draws): the prefecture's directors anywhere, a
+    /// county director on county-level cases of their county.
+    CreditSeatsOf { county: CountyId, level: CaseLevel },
+    /// The changes to experts' and directors' accounts (who can act as whom): the prefecture
+    /// director and prefecture observers.
+    ViewPostChanges,
+    /// The results registry with credit codes (bureau roles); the public registry needs none.
+    ViewRegistry,
+    /// The filed cases of a county (intake queue, cases by state): bureau roles and observers,
+    /// a county's of their county, the prefecture's of every county (see [`case_list_scope`]).
+    ViewCaseLists,
+    /// 待办与期限: one's own work with its time limits — clerks and directors.
+    ViewWorkList,
+    /// One's own invitations and seats: experts.
+    ViewOwnInvitations,
+    /// The draws one witnessed: observers.
+    ViewWitnessedDraws,
     /// Propose an expert for the pool: county roles.
     ProposeExpert,
     /// Edit one's own institution record.
@@ -210,8 +249,13 @@ impl Permission {
                 | Permission::ViewAttachedSelfCheck
                 | Permission::DownloadMaterial
                 | Permission::ViewPanelNames
+                | Permission::ViewMemberSheet(_)
+                | Permission::EditActivity(_)
+                | Permission::ViewCaseRatings
+                | Permission::ViewActivityRecord
                 | Permission::ViewDrawRecord
                 | Permission::WitnessDraw
+                | Permission::ManageDraw
                 | Permission::EditOwnSheet
                 | Permission::ViewAllSheets
                 | Permission::RecordActivity
@@ -320,7 +364,25 @@ pub fn authorize(actor: &Actor, perm: &Permission, case: Option<&CaseFacts>) -> 
                 Err(Denied::NotFound)
             }
         }
-        Permission::ViewDashboard => allow(role.is_bureau()),
+        Permission::ViewDashboard | Permission::ViewRegistry => allow(role.is_bureau()),
+        Permission::ViewRecordDetails(county) => allow(match role {
+            Role::PrefectureClerk | Role::PrefectureDirector => true,
+            Role::CountyClerk | Role::CountyDirector => county.is_none_or(|c| in_county(actor, c)),
+            _ => false,
+        }),
+        Permission::CreditSeatsOf { county, level } => allow(match role {
+            Role::PrefectureDirector => true,
+            Role::CountyDirector => level == CaseLevel::County && in_county(actor, county),
+            _ => false,
+        }),
+        Permission::ViewCaseLists => allow(is_bureau_or_observer(role)),
+        Permission::ViewWorkList => allow(role.is_bureau()),
+        Permission::ViewOwnInvitations => allow(role == Role::Expert),
+        Permission::ViewWitnessedDraws => allow(role == Role::Observer),
+        Permission::ViewPostChanges => allow(
+            role == Role::PrefectureDirector
+                || (role == Role::Observer && actor.scope == Scope::Prefecture),
+        ),
         Permission::FileCreditRecord => allow(matches!(
             role,
             Role::CountyDirector | Role::PrefectureDirector
@@ -335,6 +397,109 @@ pub fn authorize(actor: &Actor, perm: &Permission, case: Option<&CaseFacts>) -> 
         )),
         // Case permissions were handled above.
         _ => Err(Denied::NotFound),
+    }
+}
+
+/// Whose cases the case lists and work lists show the actor: `Some(county)` for county
+/// staff and county observers, `None` (every county) for the prefecture's.
+pub fn case_list_scope(actor: &Actor) -> Option<CountyId> {
+    match actor.scope {
+        Scope::County(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// Every seat of the panel has submitted its score sheet.
+fn all_sheets_in(f: &CaseFacts) -> bool {
+    let mut seats = f.active_seats().peekable();
+    seats.peek().is_some() && f.active_seats().all(|s| s.sheet_submitted)
+}
+
+/// The case has a determination (鉴定结论): not merely a state past the opinion — a county
+/// case escalated and ordered to a prefecture panel is FORWARDED without one.
+fn determined(f: &CaseFacts) -> bool {
+    f.determined_on.is_some() && f.state.is_determined()
+}
+
+/// How an entry of the case's timeline (历史记录) reaches the actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryView {
+    /// Not at all: the steps within one state (a seat accepted, declined, vacated for a
+    /// conflict or replaced, a redraw, a signature) tell how the panel is made up.
+    Hidden,
+    /// The step and its time; who took it (`name`) and the text they gave (`reason`) when the
+    /// actor may know them.
+    Shown { name: bool, reason: bool },
+}
+
+/// Steps about the panel's seats and signatures: their texts (a decline, a conflict, why a
+/// seat was replaced, a dissent) speak of the experts, so they never reach the institution.
+const PANEL_STEPS: [&str; 9] = [
+    "record_draw",
+    "redraw",
+    "draw_supplement",
+    "accept_seat",
+    "decline_seat",
+    "declare_conflict",
+    "replace_seat",
+    "set_lead",
+    "sign_opinion",
+];
+
+/// How a timeline entry — `action` (an `ActionKind` code) taken by `by_role` (None: the
+/// system), within one state or not — reaches the actor. The institution never learns its
+/// panel from the timeline: steps within a state are hidden from it, the experts' other steps
+/// show without name, and no panel step shows its text; only what the panel asks of the
+/// institution (request for material, resumption) keeps its text. Everyone who may see the
+/// panel sees every entry in full.
+pub fn timeline_entry(
+    actor: &Actor,
+    by_role: Option<Role>,
+    action: &str,
+    same_state: bool,
+) -> EntryView {
+    if actor.role != Role::InstitutionUser || by_role == Some(Role::InstitutionUser) {
+        return EntryView::Shown {
+            name: true,
+            reason: true,
+        };
+    }
+    if same_state {
+        return EntryView::Hidden;
+    }
+    let by_expert = by_role == Some(Role::Expert);
+    let addressed = matches!(action, "request_info" | "resume_review");
+    EntryView::Shown {
+        name: !by_expert,
+        reason: addressed || (!by_expert && !PANEL_STEPS.contains(&action)),
+    }
+}
+
+/// How much of an activity record (鉴定活动) the actor sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityDetail {
+    /// Everything: participants, notes, photos and files.
+    Full,
+    /// Kind, date and — once determined, as the opinion prints it — the summary; never the
+    /// participants nor the photos, which identify the panel.
+    Outline {
+        summary: bool,
+    },
+    None,
+}
+
+/// What of the case's activities the actor sees: the panel and the bureaus everything, the
+/// institution its outline (the opinion, which it reads after the determination, states the
+/// activities' kinds, dates and summaries).
+pub fn activity_detail(actor: &Actor, facts: &CaseFacts) -> ActivityDetail {
+    if authorize(actor, &Permission::ViewCaseFile, Some(facts)).is_err() {
+        ActivityDetail::None
+    } else if authorize(actor, &Permission::ViewActivityRecord, Some(facts)).is_ok() {
+        ActivityDetail::Full
+    } else {
+        ActivityDetail::Outline {
+            summary: determined(facts),
+        }
     }
 }
 
@@ -378,9 +543,10 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
         Permission::ViewAttachedSelfCheck => {
             allow(own_institution || role.is_bureau() || was_on_panel)
         }
-        Permission::ViewPanelNames => allow(!own_institution || st.is_determined()),
+        Permission::ViewPanelNames => allow(!own_institution || determined(f)),
         // The draw record names every excluded expert and why: bureau and observers only.
         Permission::ViewDrawRecord => allow(is_bureau_or_observer(role)),
+        Permission::ManageDraw => allow(is_level_clerk(actor, f.level)),
         Permission::WitnessDraw => allow(
             role == Role::Observer && matches!(st, CaseState::Accepted | CaseState::PanelDrawn),
         ),
@@ -390,12 +556,30 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
         Permission::ViewAllSheets => {
             allow(is_bureau_or_observer(role) || (was_on_panel && st.has_opinion()))
         }
+        Permission::ViewMemberSheet(expert) => {
+            if is_bureau_or_observer(role) || actor.expert() == Some(expert) {
+                Ok(())
+            } else if !was_on_panel {
+                Err(Denied::Forbidden)
+            } else if all_sheets_in(f) {
+                Ok(())
+            } else {
+                // Another member's sheet does not exist for a member until all are in.
+                Err(Denied::NotFound)
+            }
+        }
+        Permission::EditActivity(recorded_by) => allow(
+            authorize_case(actor, Permission::RecordActivity, f).is_ok()
+                && (recorded_by == actor.user_id || is_level_clerk(actor, f.level)),
+        ),
+        Permission::ViewCaseRatings => allow(role.is_bureau()),
+        Permission::ViewActivityRecord => allow(!own_institution),
         Permission::RecordActivity => allow(
             (seated || is_level_clerk(actor, f.level))
                 && matches!(st, CaseState::UnderReview | CaseState::AwaitingInfo),
         ),
         Permission::ViewOpinion => allow(if own_institution {
-            st.is_determined()
+            determined(f)
         } else {
             is_bureau_or_observer(role) || (was_on_panel && st.has_opinion())
         }),
@@ -472,7 +656,9 @@ mod tests {
                 },
             ],
             review_started: false,
-            determined_on: None,
+            determined_on: state
+                .is_determined()
+                .then(|| chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()),
             rereview_window_end: None,
         }
     }
@@ -946,5 +1132,170 @@ mod tests {
         ] {
             assert_eq!(authorize(&all[7], &p, Some(&f)), Err(Denied::NotFound));
         }
+    }
+
+    #[test]
+    fn the_institution_never_learns_its_panel() {
+        let inst = a(Role::InstitutionUser, Scope::Institution(InstitutionId(10)));
+        let clerk = a(Role::CountyClerk, Scope::County(C1));
+        let under = case(CaseState::UnderReview, CaseLevel::County);
+        // A county case escalated and ordered to a prefecture panel is FORWARDED without a
+        // determination: the panel stays hidden.
+        let mut forwarded = case(CaseState::Forwarded, CaseLevel::County);
+        forwarded.determined_on = None;
+        for f in [&under, &forwarded] {
+            assert_eq!(
+                authorize(&inst, &Permission::ViewPanelNames, Some(f)),
+                Err(Denied::Forbidden)
+            );
+            assert_eq!(
+                authorize(&inst, &Permission::ViewOpinion, Some(f)),
+                Err(Denied::Forbidden)
+            );
+        }
+        // Timeline: the steps within a state are hidden, the experts' others show without
+        // name; only what is asked of the institution keeps its text.
+        let exp = Some(Role::Expert);
+        assert_eq!(
+            timeline_entry(&inst, exp, "decline_seat", true),
+            EntryView::Hidden
+        );
+        assert_eq!(
+            timeline_entry(&inst, None, "replace_seat", true),
+            EntryView::Hidden
+        );
+        assert_eq!(
+            timeline_entry(&inst, exp, "declare_conflict", false),
+            EntryView::Shown {
+                name: false,
+                reason: false
+            }
+        );
+        assert_eq!(
+            timeline_entry(&inst, exp, "request_info", false),
+            EntryView::Shown {
+                name: false,
+                reason: true
+            }
+        );
+        // The system moving the case back to PANEL_DRAWN after a credit record: no reason.
+        assert_eq!(
+            timeline_entry(&inst, None, "replace_seat", false),
+            EntryView::Shown {
+                name: true,
+                reason: false
+            }
+        );
+        assert_eq!(
+            timeline_entry(&inst, Some(Role::CountyClerk), "return", false),
+            EntryView::Shown {
+                name: true,
+                reason: true
+            }
+        );
+        assert_eq!(
+            timeline_entry(&clerk, exp, "decline_seat", true),
+            EntryView::Shown {
+                name: true,
+                reason: true
+            }
+        );
+        // Activities: an outline, the summary once determined; photos never.
+        assert_eq!(
+            activity_detail(&inst, &under),
+            ActivityDetail::Outline { summary: false }
+        );
+        let det = case(CaseState::Determined, CaseLevel::County);
+        assert_eq!(
+            activity_detail(&inst, &det),
+            ActivityDetail::Outline { summary: true }
+        );
+        assert_eq!(activity_detail(&clerk, &under), ActivityDetail::Full);
+        assert_eq!(
+            authorize(&inst, &Permission::ViewActivityRecord, Some(&det)),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn sheets_activities_and_ratings_by_the_policy() {
+        let under = case(CaseState::UnderReview, CaseLevel::County);
+        let member = a(Role::Expert, Scope::Expert(ExpertId(1)));
+        let clerk = a(Role::CountyClerk, Scope::County(C1));
+        let inst = a(Role::InstitutionUser, Scope::Institution(InstitutionId(10)));
+        // Another member's sheet does not exist for a member until every seat is in.
+        let mut f = under.clone();
+        f.seats.retain(|s| s.status == SeatStatus::Accepted);
+        f.seats.push(SeatFacts {
+            expert: ExpertId(4),
+            status: SeatStatus::Accepted,
+            lead: false,
+            declaration_signed: true,
+            sheet_submitted: true,
+            opinion_signed: false,
+        });
+        let theirs = Permission::ViewMemberSheet(ExpertId(4));
+        assert_eq!(authorize(&member, &theirs, Some(&f)), Err(Denied::NotFound));
+        assert_eq!(
+            authorize(&member, &Permission::ViewMemberSheet(ExpertId(1)), Some(&f)),
+            Ok(())
+        );
+        assert_eq!(authorize(&clerk, &theirs, Some(&f)), Ok(()));
+        assert_eq!(authorize(&inst, &theirs, Some(&f)), Err(Denied::Forbidden));
+        for s in &mut f.seats {
+            s.sheet_submitted = true;
+        }
+        assert_eq!(authorize(&member, &theirs, Some(&f)), Ok(()));
+        // Only who recorded an activity (or the level's clerk) edits it.
+        let mine = Permission::EditActivity(member.user_id);
+        let other = Permission::EditActivity(UserId(99));
+        assert_eq!(authorize(&member, &mine, Some(&under)), Ok(()));
+        assert_eq!(
+            authorize(&member, &other, Some(&under)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(authorize(&clerk, &other, Some(&under)), Ok(()));
+        // Ratings: bureau roles; the observer and the panel not.
+        let obs = a(Role::Observer, Scope::County(C1));
+        assert_eq!(
+            authorize(&clerk, &Permission::ViewCaseRatings, Some(&under)),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&obs, &Permission::ViewCaseRatings, Some(&under)),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn records_and_credit_stay_in_their_county() {
+        let c1 = a(Role::CountyDirector, Scope::County(C1));
+        let c2 = a(Role::CountyClerk, Scope::County(C2));
+        let pd = a(Role::PrefectureDirector, Scope::Prefecture);
+        let details = |x: &Actor, c| authorize(x, &Permission::ViewRecordDetails(c), None);
+        assert_eq!(details(&c1, Some(C1)), Ok(()));
+        assert_eq!(details(&c2, Some(C1)), Err(Denied::Forbidden));
+        assert_eq!(details(&c2, None), Ok(()), "the prefecture's records");
+        assert_eq!(details(&pd, Some(C1)), Ok(()));
+        let seats = |x: &Actor, county, level| {
+            authorize(x, &Permission::CreditSeatsOf { county, level }, None)
+        };
+        assert_eq!(seats(&c1, C1, CaseLevel::County), Ok(()));
+        assert_eq!(seats(&c1, C2, CaseLevel::County), Err(Denied::Forbidden));
+        assert_eq!(
+            seats(&c1, C1, CaseLevel::Prefecture),
+            Err(Denied::Forbidden),
+            "a prefecture case of the county is the prefecture's"
+        );
+        assert_eq!(seats(&pd, C2, CaseLevel::Prefecture), Ok(()));
+        assert_eq!(
+            authorize(&c1, &Permission::EditExpertPool, None),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(authorize(&pd, &Permission::ViewPostChanges, None), Ok(()));
+        assert_eq!(
+            authorize(&c1, &Permission::ViewPostChanges, None),
+            Err(Denied::Forbidden)
+        );
     }
 }

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 /// Default limits (configurable on the server).
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 pub const MAX_CASE_BYTES: u64 = 500 * 1024 * 1024;
+/// The current materials of all of one institution's cases together (a quota, so that an
+/// account cannot fill the disk with drafts).
+pub const MAX_INSTITUTION_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 /// File names are at most this many bytes (UTF-8), as most file systems allow.
 pub const MAX_NAME_BYTES: usize = 255;
 /// A zip with more entries than this is refused (zip bombs, malformed archives).

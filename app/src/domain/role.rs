@@ -81,6 +81,15 @@ impl Role {
         }
     }
 
+    /// A post one person holds (an expert's own record, a bureau's director): at most one active
+    /// account may stand for it, so that nobody else can accept, score, sign or seal as them.
+    pub fn single_holder(self) -> bool {
+        matches!(
+            self,
+            Role::Expert | Role::CountyDirector | Role::PrefectureDirector
+        )
+    }
+
     pub fn is_bureau(self) -> bool {
         matches!(
             self,

@@ -78,6 +78,35 @@ pub async fn list<C: ConnectionTrait>(c: &C) -> Result<Vec<user_account::Model>,
         .await
 }
 
+/// The active account (other than `except`) that holds the post `role` and `scope` stand for,
+/// when the role is a post one person holds (`Role::single_holder`): the expert's account, the
+/// county's director, the prefecture's director. The partial unique indexes of migration
+/// 000013 hold the same rule in the database.
+pub async fn post_holder<C: ConnectionTrait>(
+    c: &C,
+    role: Role,
+    scope: Scope,
+    except: Option<i64>,
+) -> Result<Option<user_account::Model>, DbErr> {
+    if !role.single_holder() {
+        return Ok(None);
+    }
+    let mut q = Account::find().filter(user_account::Column::Disabled.eq(false));
+    q = match scope {
+        Scope::Expert(e) => q.filter(user_account::Column::ExpertId.eq(e.0)),
+        Scope::County(county) => q
+            .filter(user_account::Column::Role.eq(role.code()))
+            .filter(user_account::Column::CountyId.eq(county.0)),
+        _ => q
+            .filter(user_account::Column::Role.eq(role.code()))
+            .filter(user_account::Column::CountyId.is_null()),
+    };
+    if let Some(id) = except {
+        q = q.filter(user_account::Column::Id.ne(id));
+    }
+    q.one(c).await
+}
+
 pub async fn count<C: ConnectionTrait>(c: &C) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     Account::find().count(c).await
@@ -168,4 +197,62 @@ pub async fn set_locale<C: ConnectionTrait>(c: &C, id: i64, locale: &str) -> Res
         .exec(c)
         .await?;
     Ok(())
+}
+
+/// A change to an account that holds a post one person holds (an expert's, a director's):
+/// created, disabled, re-enabled or given a new one-time password, as the audit trail has it.
+#[derive(Debug, Clone)]
+pub struct PostChange {
+    pub at: DateTime<Utc>,
+    /// `account.create`, `account.disable`, `account.enable`, `account.reset`
+    pub action: String,
+    pub account: user_account::Model,
+    /// The administrator who made the change.
+    pub by: Option<i64>,
+}
+
+/// The newest `limit` changes to accounts of posts one person holds, from the audit trail.
+pub async fn post_changes<C: ConnectionTrait>(
+    c: &C,
+    limit: usize,
+) -> Result<Vec<PostChange>, DbErr> {
+    use super::entities::audit_event;
+    use sea_orm::QuerySelect;
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.is_in([
+            "account.create",
+            "account.disable",
+            "account.enable",
+            "account.reset",
+        ]))
+        .order_by_desc(audit_event::Column::Seq)
+        .limit(4 * limit as u64)
+        .all(c)
+        .await?;
+    let mut out = Vec::new();
+    for e in events {
+        let Some(id) = e
+            .object
+            .strip_prefix("user_account:")
+            .and_then(|i| i.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        let Some(account) = by_id(c, id).await? else {
+            continue;
+        };
+        if !Role::from_code(&account.role).is_some_and(Role::single_holder) {
+            continue;
+        }
+        out.push(PostChange {
+            at: e.at,
+            action: e.action,
+            account,
+            by: e.actor_id,
+        });
+        if out.len() == limit {
+            break;
+        }
+    }
+    Ok(out)
 }

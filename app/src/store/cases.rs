@@ -247,6 +247,53 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Case>, DbE
     jd_case::Entity::find_by_id(id).one(c).await
 }
 
+/// How many unsubmitted drafts the institution holds.
+pub async fn open_drafts<C: ConnectionTrait>(c: &C, institution_id: i64) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    jd_case::Entity::find()
+        .filter(jd_case::Column::InstitutionId.eq(institution_id))
+        .filter(jd_case::Column::State.eq(CaseState::Draft.code()))
+        .count(c)
+        .await
+}
+
+/// The bytes of the current (not superseded) materials of one case, or of all of an
+/// institution's cases: the per-case limit and the institution's quota are counted with this
+/// inside the upload's write transaction, so parallel uploads cannot pass them together.
+pub async fn current_material_bytes<C: ConnectionTrait>(
+    c: &C,
+    case_id: Option<i64>,
+    institution_id: Option<i64>,
+) -> Result<u64, DbErr> {
+    use sea_orm::QuerySelect;
+    let mut q = material::Entity::find()
+        .select_only()
+        .column(material::Column::Size)
+        .filter(material::Column::Superseded.eq(false));
+    if let Some(id) = case_id {
+        q = q.filter(material::Column::CaseId.eq(id));
+    }
+    if let Some(inst) = institution_id {
+        q = q.filter(
+            material::Column::CaseId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(jd_case::Column::Id)
+                    .from(jd_case::Entity)
+                    .and_where(jd_case::Column::InstitutionId.eq(inst))
+                    .to_owned(),
+            ),
+        );
+    }
+    let sizes: Vec<i64> = q.into_tuple::<i64>().all(c).await?;
+    Ok(sizes.into_iter().map(|s| s.max(0) as u64).sum())
+}
+
+/// The case's level (county, or a prefecture re-review case). The column only ever holds
+/// `CaseLevel` codes (written by `create_draft` and `rereview::open_child`).
+pub fn level_of(case: &Case) -> CaseLevel {
+    CaseLevel::from_code(&case.level).unwrap_or(CaseLevel::County)
+}
+
 pub fn item_of(case: &Case) -> TrainingItemInput {
     serde_json::from_str(&case.item).unwrap_or_else(|_| empty_item())
 }
@@ -364,7 +411,7 @@ pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, 
     let child = super::rereview::child_of(c, case.id).await?;
     Ok(CaseFacts {
         id: CaseId(case.id),
-        level: CaseLevel::from_code(&case.level).unwrap_or(CaseLevel::County),
+        level: level_of(case),
         county: CountyId(case.county_id),
         institution: InstitutionId(case.institution_id),
         state: CaseState::from_code(&case.state).unwrap_or(CaseState::Draft),

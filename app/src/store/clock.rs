@@ -35,3 +35,24 @@ impl Clock for TestClock {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+/// The system clock moved on by a settable offset: for end-to-end tests of time limits (the
+/// idle timeout, deadlines) against the real server, which cannot wait half an hour. Used only
+/// when the server is started with `JIANDING_E2E_CLOCK=1` (it says so loudly); never in
+/// production.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetClock(Arc<std::sync::atomic::AtomicI64>);
+
+impl OffsetClock {
+    /// Moves the clock on by `secs` seconds; returns the new time.
+    pub fn advance(&self, secs: i64) -> DateTime<Utc> {
+        self.0.fetch_add(secs, std::sync::atomic::Ordering::SeqCst);
+        self.now()
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + Duration::seconds(self.0.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}

@@ -43,6 +43,11 @@ pub async fn file<C: ConnectionTrait>(
         voided_sheet: Set(r.voided_sheet),
         filed_by: Set(actor.user_id.0),
         filed_at: Set(now),
+        // A county director's record is the county's; the prefecture's is everyone's.
+        county_id: Set(match actor.scope {
+            crate::domain::role::Scope::County(c) => Some(c.0),
+            _ => None,
+        }),
         ..Default::default()
     })
     .exec(c)
@@ -81,12 +86,23 @@ pub async fn about<C: ConnectionTrait>(
         .await
 }
 
-/// Experts with a credit record: never drawn again (DOMAIN §6, §9).
-pub async fn barred_experts<C: ConnectionTrait>(c: &C) -> Result<HashSet<i64>, DbErr> {
+/// Experts a credit record bars from the draws of a case of `county` (DOMAIN §6, §9): every
+/// record the prefecture filed, and the county's own; `None` asks for the prefecture's only
+/// (barred from every draw). Another county's record does not reach this county's draws.
+pub async fn barred_experts<C: ConnectionTrait>(
+    c: &C,
+    county: Option<i64>,
+) -> Result<HashSet<i64>, DbErr> {
+    use sea_orm::Condition;
+    let mut scope = Condition::any().add(credit_record::Column::CountyId.is_null());
+    if let Some(county) = county {
+        scope = scope.add(credit_record::Column::CountyId.eq(county));
+    }
     Ok(credit_record::Entity::find()
         .select_only()
         .column(credit_record::Column::ExpertId)
         .filter(credit_record::Column::Subject.eq(CreditSubject::Expert.code()))
+        .filter(scope)
         .into_tuple::<Option<i64>>()
         .all(c)
         .await?

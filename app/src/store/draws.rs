@@ -266,7 +266,7 @@ pub async fn screen_case<C: ConnectionTrait>(
     let rows = seats(c, case.id).await?;
     let facts = case_facts(c, case, &rows).await?;
     let load = workloads(c).await?;
-    let barred = super::credit::barred_experts(c).await?;
+    let barred = super::credit::barred_experts(c, Some(case.county_id)).await?;
     let pool: Vec<ExpertFacts> = pool(c, case)
         .await?
         .iter()
@@ -726,7 +726,7 @@ pub async fn vacate_seat<C: ConnectionTrait>(
         let mut facts = case_facts(c, case, &rows).await?;
         facts.current_panel.retain(|e| e.0 != x.backup.0);
         let load = workloads(c).await?;
-        let barred = super::credit::barred_experts(c).await?;
+        let barred = super::credit::barred_experts(c, Some(case.county_id)).await?;
         let still = match expert::Entity::find_by_id(x.backup.0).one(c).await? {
             Some(m) => draw::eligibility(
                 &model_facts(

@@ -30,6 +30,29 @@ pub fn verify_dummy(password: &str) {
     let _ = verify(h, password);
 }
 
+/// [`hash`] on tokio's blocking pool: argon2 takes tens of milliseconds of CPU and must not
+/// stall the async workers (two guesses in parallel would stall the whole server).
+pub async fn hash_blocking(password: &str) -> Result<String, String> {
+    let p = password.to_string();
+    tokio::task::spawn_blocking(move || hash(&p))
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+/// [`verify`] on tokio's blocking pool (see [`hash_blocking`]).
+pub async fn verify_blocking(stored: &str, password: &str) -> bool {
+    let (h, p) = (stored.to_string(), password.to_string());
+    tokio::task::spawn_blocking(move || verify(&h, &p))
+        .await
+        .unwrap_or(false)
+}
+
+/// [`verify_dummy`] on tokio's blocking pool.
+pub async fn verify_dummy_blocking(password: &str) {
+    let p = password.to_string();
+    let _ = tokio::task::spawn_blocking(move || verify_dummy(&p)).await;
+}
+
 /// A one-time password for accounts created or reset by an administrator: 16 characters from
 /// an alphabet without look-alikes (about 90 bits).
 pub fn one_time_password() -> String {

@@ -20,30 +20,36 @@ pub async fn for_case<C: ConnectionTrait>(c: &C, case_id: i64) -> Result<Vec<Rat
 }
 
 /// An expert's ratings, newest first, with the cases' numbers.
+/// An expert's ratings, newest first, each with its case's number and county.
 pub async fn for_expert<C: ConnectionTrait>(
     c: &C,
     expert_id: i64,
-) -> Result<Vec<(Rating, Option<String>)>, DbErr> {
+) -> Result<Vec<(Rating, Option<String>, i64)>, DbErr> {
     let list = expert_rating::Entity::find()
         .filter(expert_rating::Column::ExpertId.eq(expert_id))
         .order_by_desc(expert_rating::Column::RatedAt)
         .order_by_desc(expert_rating::Column::Id)
         .all(c)
         .await?;
-    let numbers: HashMap<i64, Option<String>> = jd_case::Entity::find()
+    let cases: HashMap<i64, (Option<String>, i64)> = jd_case::Entity::find()
         .select_only()
-        .columns([jd_case::Column::Id, jd_case::Column::Number])
+        .columns([
+            jd_case::Column::Id,
+            jd_case::Column::Number,
+            jd_case::Column::CountyId,
+        ])
         .filter(jd_case::Column::Id.is_in(list.iter().map(|r| r.case_id)))
-        .into_tuple::<(i64, Option<String>)>()
+        .into_tuple::<(i64, Option<String>, i64)>()
         .all(c)
         .await?
         .into_iter()
+        .map(|(id, n, county)| (id, (n, county)))
         .collect();
     Ok(list
         .into_iter()
-        .map(|r| {
-            let n = numbers.get(&r.case_id).cloned().flatten();
-            (r, n)
+        .filter_map(|r| {
+            let (n, county) = cases.get(&r.case_id).cloned()?;
+            Some((r, n, county))
         })
         .collect())
 }

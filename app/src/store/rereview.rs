@@ -110,10 +110,10 @@ pub async fn open_child<C: ConnectionTrait>(
     .exec(c)
     .await?
     .last_insert_id;
-    for m in cases::materials(c, parent.id).await? {
-        if m.superseded {
-            continue;
-        }
+    // The materials as they stood when the county decided (later changes, had there been
+    // any, are not the file the county decided on), and the new evidence of the re-review.
+    let decided = decided_at(c, parent.id).await?.unwrap_or(now);
+    for m in carried_materials(cases::materials(c, parent.id).await?, decided) {
         material::Entity::insert(material::ActiveModel {
             case_id: Set(id),
             kind: Set(m.kind),
@@ -140,6 +140,52 @@ pub async fn open_child<C: ConnectionTrait>(
         .unwrap_or_else(|| parent.id.to_string());
     cases::opened_event(c, actor, &child, &reason, now).await?;
     Ok(id)
+}
+
+/// When the county decided the case: its latest move into DETERMINED or ESCALATED.
+async fn decided_at<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    use super::entities::case_event;
+    use sea_orm::QuerySelect;
+    case_event::Entity::find()
+        .select_only()
+        .column(case_event::Column::At)
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .filter(
+            case_event::Column::ToState
+                .is_in([CaseState::Determined.code(), CaseState::Escalated.code()]),
+        )
+        .order_by_desc(case_event::Column::At)
+        .into_tuple::<DateTime<Utc>>()
+        .one(c)
+        .await
+}
+
+/// The materials a prefecture case carries over from its parent: every file that was current
+/// at `decided` (uploaded by then, and not replaced by then), and the re-review evidence
+/// (复审新证据), which is uploaded afterwards and only ever added.
+pub fn carried_materials(
+    all: Vec<material::Model>,
+    decided: DateTime<Utc>,
+) -> Vec<material::Model> {
+    use crate::domain::validate::MaterialKind;
+    let evidence = MaterialKind::RereviewEvidence.code();
+    let replaced_by_then: std::collections::HashSet<i64> = all
+        .iter()
+        .filter(|m| m.uploaded_at <= decided)
+        .filter_map(|m| m.replaces_id)
+        .collect();
+    all.into_iter()
+        .filter(|m| {
+            if m.kind == evidence {
+                !m.superseded
+            } else {
+                m.uploaded_at <= decided && !replaced_by_then.contains(&m.id)
+            }
+        })
+        .collect()
 }
 
 /// What a transition means for re-review records, in its transaction, after
@@ -191,4 +237,46 @@ pub async fn after_transition<C: ConnectionTrait>(
             .await?;
     }
     Ok(child)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn m(id: i64, kind: &str, at: i64, replaces: Option<i64>, superseded: bool) -> material::Model {
+        material::Model {
+            id,
+            case_id: 1,
+            kind: kind.into(),
+            file_name: format!("{id}.pdf"),
+            file_type: "pdf".into(),
+            size: 1,
+            sha256: format!("{id:064}"),
+            version: 1,
+            replaces_id: replaces,
+            superseded,
+            uploaded_by: 1,
+            uploaded_at: Utc.timestamp_opt(at, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_child_carries_the_file_the_county_decided_on() {
+        let decided = Utc.timestamp_opt(100, 0).unwrap();
+        let all = vec![
+            // The course plan, replaced before the decision by 2; 2 replaced afterwards by 4.
+            m(1, "course_plan", 10, None, true),
+            m(2, "course_plan", 50, Some(1), true),
+            m(3, "syllabus", 20, None, false),
+            m(4, "course_plan", 150, Some(2), false),
+            // New evidence for the re-review.
+            m(5, "rereview_evidence", 160, None, false),
+        ];
+        let ids: Vec<i64> = carried_materials(all, decided)
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        assert_eq!(ids, vec![2, 3, 5]);
+    }
 }

@@ -19,6 +19,18 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The anti-forgery token of a session (SECURITY.md, CSRF): a one-way function of the session
+/// token, so it can be put in pages and forms without giving the session away, and nobody
+/// without the session cookie can compute it. A state-changing request that carries the
+/// session cookie but neither `Origin` nor `Sec-Fetch-Site` (IE mode of the 360 and QQ
+/// browsers, scripts) must send it, as the `X-CSRF-Token` header or a `csrf_token` form field.
+pub fn csrf_token(session_token: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"jianding-csrf-v1\0");
+    h.update(session_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(h.finalize())
+}
+
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("OS random source");

@@ -353,7 +353,15 @@ async fn concurrent_write_transactions_all_commit_and_the_chain_verifies() {
                         now,
                     )
                     .await?;
-                    throttle::record(&txn, &format!("u{task}"), "10.0.0.9", true, now).await?;
+                    throttle::record(
+                        &txn,
+                        throttle::Kind::Login,
+                        &format!("u{task}"),
+                        "10.0.0.9",
+                        true,
+                        now,
+                    )
+                    .await?;
                     txn.commit().await?;
                 }
                 Ok::<_, sea_orm::DbErr>(())
@@ -561,14 +569,14 @@ async fn session_of_a_disabled_account_resolves_to_none() {
 async fn fail_n(db: &DatabaseConnection, clock: &TestClock, user: &str, addr: &str, n: usize) {
     for _ in 0..n {
         clock.advance(Duration::seconds(1));
-        throttle::record(db, user, addr, false, clock.now())
+        throttle::record(db, throttle::Kind::Login, user, addr, false, clock.now())
             .await
             .unwrap();
     }
 }
 
 async fn wait(db: &DatabaseConnection, clock: &TestClock, user: &str, addr: &str) -> Option<i64> {
-    throttle::wait_minutes(db, user, addr, clock.now())
+    throttle::wait_minutes(db, throttle::Kind::Login, user, addr, clock.now())
         .await
         .unwrap()
 }
@@ -638,7 +646,7 @@ async fn throttle_success_resets_the_count() {
         let (db, a) = (&t.db, "192.0.2.7");
         fail_n(db, &clock, "carol", a, 4).await;
         clock.advance(Duration::seconds(1));
-        throttle::record(db, "carol", a, true, clock.now())
+        throttle::record(db, throttle::Kind::Login, "carol", a, true, clock.now())
             .await
             .unwrap();
         fail_n(db, &clock, "carol", a, 4).await;
@@ -677,6 +685,90 @@ async fn throttle_twenty_failures_across_accounts_block_the_address() {
         assert_eq!(wait(db, &clock, "someone-else", "198.51.100.5").await, None);
         clock.advance(Duration::minutes(15));
         assert_eq!(wait(db, &clock, "someone-else", a).await, None);
+        t.close().await;
+    }
+}
+
+#[tokio::test]
+async fn throttle_a_guess_spread_over_many_addresses_is_slowed_not_locked() {
+    for t in TestDb::all().await {
+        let clock = TestClock::at(t0());
+        let db = &t.db;
+        // Nine addresses, one failure each: no pair and no address reaches its limit.
+        for i in 0..9 {
+            fail_n(db, &clock, "erin", &format!("203.0.113.{i}"), 1).await;
+        }
+        assert_eq!(wait(db, &clock, "erin", "203.0.113.200").await, None);
+        fail_n(db, &clock, "erin", "203.0.113.9", 1).await;
+        // The tenth: every address now waits half a minute after the newest failure.
+        assert_eq!(
+            wait(db, &clock, "erin", "203.0.113.201").await,
+            Some(1),
+            "{}",
+            t.kind
+        );
+        assert_eq!(
+            wait(db, &clock, "someone-else", "203.0.113.201").await,
+            None
+        );
+        clock.advance(throttle::SOFT_DELAY);
+        assert_eq!(
+            wait(db, &clock, "erin", "203.0.113.201").await,
+            None,
+            "{}: the owner gets in after the delay",
+            t.kind
+        );
+        t.close().await;
+    }
+}
+
+#[tokio::test]
+async fn throttle_password_reentry_counts_per_account_across_addresses() {
+    use throttle::Kind;
+    for t in TestDb::all().await {
+        let clock = TestClock::at(t0());
+        let db = &t.db;
+        let me = throttle::reauth_name(42);
+        for i in 0..4 {
+            clock.advance(Duration::seconds(1));
+            let a = format!("192.0.2.{i}");
+            throttle::record(db, Kind::Reauth, &me, &a, false, clock.now())
+                .await
+                .unwrap();
+        }
+        let w = |a: &'static str| throttle::wait_minutes(db, Kind::Reauth, &me, a, clock.now());
+        assert_eq!(w("192.0.2.99").await.unwrap(), None);
+        throttle::record(db, Kind::Reauth, &me, "192.0.2.4", false, clock.now())
+            .await
+            .unwrap();
+        assert_eq!(w("192.0.2.99").await.unwrap(), Some(15), "{}", t.kind);
+        // Sign-in of the same account is another count.
+        assert_eq!(wait(db, &clock, &me, "192.0.2.99").await, None);
+        t.close().await;
+    }
+}
+
+#[tokio::test]
+async fn throttle_refusals_are_counted_in_one_row_a_run() {
+    for t in TestDb::all().await {
+        let clock = TestClock::at(t0());
+        let db = &t.db;
+        assert!(throttle::count_refusal(db, "login:x", clock.now())
+            .await
+            .unwrap());
+        for _ in 0..99 {
+            clock.advance(Duration::seconds(1));
+            assert!(!throttle::count_refusal(db, "login:x", clock.now())
+                .await
+                .unwrap());
+        }
+        assert_eq!(throttle::refusals(db, "login:x").await.unwrap(), 100);
+        // A window later, a new run starts (worth one audit event again).
+        clock.advance(throttle::WINDOW);
+        assert!(throttle::count_refusal(db, "login:x", clock.now())
+            .await
+            .unwrap());
+        assert_eq!(throttle::refusals(db, "login:x").await.unwrap(), 1);
         t.close().await;
     }
 }

@@ -60,6 +60,7 @@ pub fn Header() -> impl IntoView {
                         }}
                     </Transition>
                     <ActionForm action=set_lang attr:class="inline-form">
+                        <CsrfField />
                         <input type="hidden" name="locale" value=switch_to />
                         <button type="submit" class="button button--secondary" data-testid="lang-switch" lang=switch_to>
                             {move || if locale.get() == "en" { "中文" } else { "English" }}
@@ -71,42 +72,98 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// The session's anti-forgery token as a hidden field, for forms a browser posts natively when
+/// it runs no scripts (IE mode of the 360 and QQ browsers, common in offices, sends neither
+/// `Origin` nor `Sec-Fetch-Site`, and the server refuses such a post without the token).
+/// Rendered on the server; once hydrated, the page's own calls carry `Origin`.
+#[component]
+pub fn CsrfField() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let token = crate::api::server::csrf_token();
+    #[cfg(not(feature = "ssr"))]
+    let token = String::new();
+    view! { <input type="hidden" name="csrf_token" value=token /> }
+}
+
 /// Warns two minutes before the idle timeout, with one tap to stay signed in; at the timeout
-/// checks with the server and goes to the sign-in page if the session has ended.
+/// checks with the server (without renewing the session) and, once it has ended, keeps the
+/// page's unsaved input on the device and goes to the sign-in page, which comes back here.
+///
+/// Only the person renews the session: a tap, a key or typing sends the keep-alive (at most
+/// once a minute); what the page calls by itself (autosave, this check) does not. So an
+/// unattended tablet is signed out after 30 minutes.
 #[component]
 pub fn IdleWatch() -> impl IntoView {
     let me = use_me();
-    let remaining = RwSignal::new(i64::MAX);
-    let signed_in = RwSignal::new(false);
+    // When the session ends, in the browser's milliseconds, and the time of the last tick: a
+    // deadline rather than a count of ticks, since a tablet throttles the timers of a page in
+    // the background.
+    let deadline = RwSignal::new(f64::INFINITY);
+    let now = RwSignal::new(now_ms());
+    let remaining = move || ((deadline.get() - now.get()) / 1000.0).ceil() as i64;
+    let set_left = move |secs: i64| {
+        let t = now_ms();
+        now.set(t);
+        deadline.set(t + secs as f64 * 1000.0);
+    };
+    let user = RwSignal::new(None::<i64>);
     Effect::new(move |_| {
         if let Some(Ok(Some(m))) = me.get() {
-            remaining.set(m.idle_left);
-            signed_in.set(true);
+            set_left(m.idle_left);
+            user.set(Some(m.user_id));
         }
     });
     let stay = Action::new(move |_: &()| async move {
         if let Ok(left) = touch_session().await {
-            remaining.set(left);
+            set_left(left);
         }
     });
     let check = Action::new(move |_: &()| async move {
         match whoami().await {
-            Ok(Some(m)) if m.idle_left > 0 => remaining.set(m.idle_left),
-            _ => go("/login?expired=1"),
+            Ok(Some(m)) if m.idle_left > 0 => set_left(m.idle_left),
+            Ok(_) => {
+                if let Some(uid) = user.get_untracked() {
+                    super::offline::keep_forms(uid);
+                }
+                let next = super::offline::current_path();
+                go(&format!("/login?expired=1&next={}", encode_path(&next)));
+            }
+            // Offline: look again in a minute; the session is the server's to end.
+            Err(_) => set_left(60),
         }
+    });
+    // The person's input renews the session, at most once a minute.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let last = std::rc::Rc::new(std::cell::Cell::new(now_ms()));
+        let on_input = Closure::<dyn Fn()>::new(move || {
+            let t = now_ms();
+            if user.get_untracked().is_some() && t - last.get() >= 60_000.0 {
+                last.set(t);
+                stay.dispatch(());
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            for kind in ["pointerdown", "keydown", "input"] {
+                let _ = w.add_event_listener_with_callback(kind, on_input.as_ref().unchecked_ref());
+            }
+        }
+        // Lives as long as the page (the watch is part of the layout).
+        on_input.forget();
     });
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
-                if !signed_in.get_untracked() {
+                if user.get_untracked().is_none() {
                     return;
                 }
-                let r = remaining.get_untracked();
-                if r <= 1 {
-                    remaining.set(i64::MAX);
+                let t = now_ms();
+                now.set(t);
+                if deadline.get_untracked() - t <= 1000.0 {
+                    deadline.set(f64::INFINITY);
                     check.dispatch(());
-                } else {
-                    remaining.set(r - 1);
                 }
             },
             std::time::Duration::from_secs(1),
@@ -119,11 +176,11 @@ pub fn IdleWatch() -> impl IntoView {
     });
     let locale = use_locale();
     view! {
-        <Show when=move || signed_in.get() && remaining.get() <= 120>
+        <Show when=move || user.get().is_some() && remaining() <= 120>
             <div class="banner banner--warning" role="alertdialog" aria-live="assertive" data-testid="idle-warning">
                 <p>
                     {move || {
-                        let r = remaining.get().max(0);
+                        let r = remaining().max(0);
                         text_with(
                             locale.get(),
                             "session.idle_warning",
@@ -134,6 +191,70 @@ pub fn IdleWatch() -> impl IntoView {
                 <button type="button" class="button" on:click=move |_| { stay.dispatch(()); }>
                     {t("session.stay")}
                 </button>
+            </div>
+        </Show>
+    }
+}
+
+/// The browser's clock in milliseconds (0 on the server, where no timer runs).
+fn now_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0.0
+    }
+}
+
+/// A path as a query value (the characters a path may hold that a query would misread).
+fn encode_path(p: &str) -> String {
+    p.replace('%', "%25")
+        .replace('&', "%26")
+        .replace('#', "%23")
+        .replace('?', "%3F")
+}
+
+/// Offers back the input kept on this device when the session timed out on this page (for
+/// the same account only): restore it into the form, or discard it.
+#[component]
+pub fn KeptFormBanner() -> impl IntoView {
+    let me = use_me();
+    let offer = RwSignal::new(None::<(i64, String)>);
+    Effect::new(move |_| {
+        if let Some(Ok(Some(m))) = me.get() {
+            let path = super::offline::current_path();
+            if super::offline::has_kept_forms(m.user_id, &path) {
+                offer.set(Some((m.user_id, path)));
+            }
+        }
+    });
+    let restore = move |_| {
+        if let Some((uid, path)) = offer.get_untracked() {
+            super::offline::restore_forms(uid, &path);
+        }
+        offer.set(None);
+    };
+    let discard = move |_| {
+        if let Some((uid, path)) = offer.get_untracked() {
+            super::offline::drop_kept_forms(uid, &path);
+        }
+        offer.set(None);
+    };
+    view! {
+        <Show when=move || offer.get().is_some()>
+            <div class="banner banner--info" role="region" aria-labelledby="kept-form-title" data-testid="kept-form">
+                <h2 id="kept-form-title" class="banner__title">{t("form.restore.title")}</h2>
+                <p>{t("form.restore.body")}</p>
+                <p class="button-group">
+                    <button type="button" class="button" data-testid="kept-form-restore" on:click=restore>
+                        {t("form.restore.apply")}
+                    </button>
+                    <button type="button" class="button button--secondary" data-testid="kept-form-discard" on:click=discard>
+                        {t("form.restore.discard")}
+                    </button>
+                </p>
             </div>
         </Show>
     }

@@ -62,8 +62,10 @@ fn Records(
                                         {x.case_number.clone().map(|n| view! { " · " {n} })}
                                         {x.voided_sheet.then(|| view! { " " <span class="tag tag--grey">{t("credit.voided")}</span> })}
                                     </p>
-                                    <p>{x.reason.clone()}</p>
-                                    <p class="hint">{format!("{} · {}", x.filed_at, x.filed_by)}</p>
+                                    {(!x.reason.is_empty()).then(|| view! { <p>{x.reason.clone()}</p> })}
+                                    {x.county_record.then(|| view! { <p class="hint" data-testid="credit-county-record">{t("credit.county_record")}</p> })}
+                                    {x.other_county.then(|| view! { <p class="hint" data-testid="credit-other-county">{t("credit.other_county")}</p> })}
+                                    <p class="hint">{if x.filed_by.is_empty() { x.filed_at.clone() } else { format!("{} · {}", x.filed_at, x.filed_by) }}</p>
                                 </li>
                             }
                         }).collect_view()}
@@ -127,6 +129,7 @@ fn FileForm(
             }
         }
     });
+    let me = crate::ui::use_me();
     let (title, hint, submit) = match subject {
         CreditSubject::Institution => (
             "credit.form.institution",
@@ -143,7 +146,19 @@ fn FileForm(
         <form class="form" data-testid="credit-form" on:submit=move |ev| { ev.prevent_default(); run.dispatch(()); }>
             <ErrorSummary error=Signal::derive(move || error.get()) />
             <h3>{t(title)}</h3>
-            <p class="hint">{t(hint)}</p>
+            <p class="hint">{move || {
+                // A county director's record stays in the county; the pool is the prefecture's.
+                let county = matches!(
+                    me.get().and_then(|r| r.ok()).flatten().map(|m| m.role),
+                    Some(crate::domain::role::Role::CountyDirector)
+                );
+                let key = if county && subject == CreditSubject::Expert {
+                    "credit.form.expert.hint.county"
+                } else {
+                    hint
+                };
+                locale.tr(key)
+            }}</p>
             {move || done.get().then(|| view! { <p class="banner" role="status" data-testid="credit-filed">{t("credit.filed")}</p> })}
             <div class="form-group">
                 <label class="label" for="kind">{t("credit.kind")}</label>

@@ -10,7 +10,7 @@ pub mod upload;
 use crate::api::auth::{whoami, MeView};
 use crate::api::AppError;
 use crate::i18n::{self, use_locale, Locale};
-use components::{Header, IdleWatch};
+use components::{Header, IdleWatch, KeptFormBanner};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -126,6 +126,7 @@ pub fn App() -> impl IntoView {
                 <Header />
                 <IdleWatch />
                 <main id="main" class="main" tabindex="-1">
+                    <KeptFormBanner />
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=path!("/") view=pages::home::HomePage />
                         <Route path=path!("/login") view=pages::login::LoginPage />

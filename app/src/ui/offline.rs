@@ -97,3 +97,178 @@ pub fn clear_at_sign_out() {
         }
     }
 }
+
+/// Prefix of the keys under which a page's unsaved form input is kept when the session times
+/// out: `jd.form.<account>.<path>`. Kept for that account only (another person signing in on
+/// the same tablet is never offered it), offered back after the next sign-in on that page.
+pub const FORM_PREFIX: &str = "jd.form.";
+
+fn form_key(user_id: i64, path: &str) -> String {
+    format!("{FORM_PREFIX}{user_id}.{path}")
+}
+
+/// The page's path (what a kept form is filed under).
+pub fn current_path() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
+    }
+}
+
+/// One field of a kept form.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct KeptField {
+    /// Index of the form on the page.
+    form: u32,
+    /// The field's `id`, or else its `name`.
+    id: String,
+    name: String,
+    value: String,
+    /// For check boxes and radio buttons.
+    checked: Option<bool>,
+}
+
+/// Keeps what was typed in the page's forms — every named or identified field but passwords,
+/// hidden fields and files — on the device for `user_id`. Returns whether anything was kept.
+pub fn keep_forms(user_id: i64) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return false;
+        };
+        let mut kept = Vec::new();
+        let forms = doc.forms();
+        for fi in 0..forms.length() {
+            let Some(form) = forms.item(fi) else { continue };
+            let Ok(fields) = form.query_selector_all("input, textarea, select") else {
+                continue;
+            };
+            for i in 0..fields.length() {
+                let Some(node) = fields.item(i) else { continue };
+                let Ok(el) = node.dyn_into::<web_sys::Element>() else {
+                    continue;
+                };
+                let id = el.id();
+                let name = el.get_attribute("name").unwrap_or_default();
+                if id.is_empty() && name.is_empty() {
+                    continue;
+                }
+                let (value, checked) =
+                    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                        let kind = input.type_();
+                        if matches!(
+                            kind.as_str(),
+                            "password" | "hidden" | "file" | "submit" | "button" | "reset"
+                        ) {
+                            continue;
+                        }
+                        let checked =
+                            matches!(kind.as_str(), "checkbox" | "radio").then(|| input.checked());
+                        (input.value(), checked)
+                    } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                        (t.value(), None)
+                    } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+                        (s.value(), None)
+                    } else {
+                        continue;
+                    };
+                if value.is_empty() && checked != Some(true) {
+                    continue;
+                }
+                kept.push(KeptField {
+                    form: fi,
+                    id,
+                    name,
+                    value,
+                    checked,
+                });
+            }
+        }
+        if kept.is_empty() {
+            return false;
+        }
+        match serde_json::to_string(&kept) {
+            Ok(json) => {
+                store(&form_key(user_id, &current_path()), &json);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = user_id;
+        false
+    }
+}
+
+/// Whether input for this page was kept for `user_id`.
+pub fn has_kept_forms(user_id: i64, path: &str) -> bool {
+    load(&form_key(user_id, path)).is_some()
+}
+
+/// Puts the kept input back into the page's fields (firing `input` and `change`, so that the
+/// page's own state follows) and forgets it.
+pub fn restore_forms(user_id: i64, path: &str) {
+    let key = form_key(user_id, path);
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(json) = load(&key) else { return };
+        let Ok(kept) = serde_json::from_str::<Vec<KeptField>>(&json) else {
+            remove(&key);
+            return;
+        };
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let forms = doc.forms();
+        for f in kept {
+            let el = if !f.id.is_empty() {
+                doc.get_element_by_id(&f.id)
+            } else {
+                forms.item(f.form).and_then(|form| {
+                    let radio = f.checked.is_some();
+                    let sel = if radio {
+                        format!("[name=\"{}\"][value=\"{}\"]", f.name, f.value)
+                    } else {
+                        format!("[name=\"{}\"]", f.name)
+                    };
+                    form.query_selector(&sel).ok().flatten()
+                })
+            };
+            let Some(el) = el else { continue };
+            if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                match f.checked {
+                    Some(c) => input.set_checked(c),
+                    None => input.set_value(&f.value),
+                }
+            } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                t.set_value(&f.value);
+            } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+                s.set_value(&f.value);
+            }
+            for kind in ["input", "change"] {
+                let init = web_sys::EventInit::new();
+                init.set_bubbles(true);
+                if let Ok(ev) = web_sys::Event::new_with_event_init_dict(kind, &init) {
+                    let _ = el.dispatch_event(&ev);
+                }
+            }
+        }
+    }
+    remove(&key);
+}
+
+/// Forgets the input kept for this page.
+pub fn drop_kept_forms(user_id: i64, path: &str) {
+    remove(&form_key(user_id, path));
+}

@@ -27,6 +27,11 @@ pub struct Srv {
 
 impl Srv {
     pub async fn start(db: TestDb) -> Srv {
+        Srv::start_with(db, |_| {}).await
+    }
+
+    /// Starts the server with its settings changed by `tweak` (after the test's small limits).
+    pub async fn start_with(db: TestDb, tweak: impl FnOnce(&mut Settings)) -> Srv {
         // A Tuesday morning in China (2026-04-07 09:00 CST).
         let clock = TestClock::at(Utc.with_ymd_and_hms(2026, 4, 7, 1, 0, 0).unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -42,19 +47,31 @@ impl Srv {
         .await
         .unwrap();
         // Small limits so that "oversized" is cheap to test.
-        st.settings = Arc::new(Settings {
+        let mut settings = Settings {
             max_file_bytes: 64 * 1024,
             max_case_bytes: 1024 * 1024,
             ..(*st.settings).clone()
-        });
+        };
+        tweak(&mut settings);
+        st.settings = Arc::new(settings);
         assert!(seed::seed_demo(&st.db, clock.now()).await.unwrap());
         let task = tokio::spawn(server::serve(listener, st));
         Srv {
             clock,
             base: format!("http://{addr}"),
-            // A stalled request fails the test instead of hanging the run.
+            // A stalled request fails the test instead of hanging the run. A script proves
+            // its requests are the site's own by `Origin` (a request with the session cookie
+            // and no provenance is refused); tests of that build clients of their own.
             http: Client::builder()
                 .timeout(std::time::Duration::from_secs(60))
+                .default_headers(
+                    [(
+                        header::ORIGIN,
+                        header::HeaderValue::from_str(&format!("http://{addr}")).unwrap(),
+                    )]
+                    .into_iter()
+                    .collect(),
+                )
                 .build()
                 .unwrap(),
             task,
@@ -333,13 +350,23 @@ pub async fn version_of(s: &Srv, who: &str, id: i64) -> i64 {
     v["version"].as_i64().unwrap()
 }
 
-/// Signs in as the expert, creating an account for them if the demo has none.
+/// Signs in as the expert: with the expert's account (one person, one account), created if
+/// the demo has none.
 pub async fn expert_cookie(s: &Srv, expert_id: i64) -> String {
+    use app::domain::ids::ExpertId;
+    use app::domain::role::{Role, Scope};
+    let holder = app::store::accounts::post_holder(
+        &s.db.db,
+        Role::Expert,
+        Scope::Expert(ExpertId(expert_id)),
+        None,
+    )
+    .await
+    .unwrap();
+    if let Some(a) = holder {
+        return s.login(&a.username).await;
+    }
     let username = format!("e{expert_id}");
-    if app::store::accounts::by_username(&s.db.db, &username)
-        .await
-        .unwrap()
-        .is_none()
     {
         app::store::accounts::create(
             &s.db.db,
@@ -456,4 +483,123 @@ pub async fn determined_directly(s: &Srv, inst: &str, director: &str, name: &str
     let id = submitted(s, inst, name).await;
     determine_directly(s, director, id, "non_subject").await;
     id
+}
+
+pub async fn state(s: &Srv, who: &str, id: i64) -> String {
+    s.case(who, id).await.1["state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub async fn act(s: &Srv, who: &str, id: i64, action: Value) -> (u16, Value) {
+    let ver = version_of(s, who, id).await;
+    s.call(
+        who,
+        "case_action",
+        json!({ "input": { "id": id, "version": ver, "action": action } }),
+    )
+    .await
+}
+
+/// Draws a panel on the case as `clerk` and has every seat accept; returns the members.
+pub async fn seat_panel(s: &Srv, clerk: &str, id: i64, size: u32) -> Vec<(i64, String)> {
+    let ver = version_of(s, clerk, id).await;
+    let (st, v) = s.call(clerk, "run_draw", json!({ "input": { "id": id, "version": ver, "kind": "initial", "panel_size": size, "backups": 2, "reason": "", "observer": null } })).await;
+    assert_eq!(st, 200, "{v}");
+    let (_, p) = s.form(clerk, "draw_page", &[("id", &id.to_string())]).await;
+    let seated: Vec<i64> = p["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["expert_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seated.len(), size as usize, "{p}");
+    let mut members = vec![];
+    for e in seated {
+        let c = expert_cookie(s, e).await;
+        let (st, v) = act(
+            s,
+            &c,
+            id,
+            json!({ "kind": "accept_seat", "declaration_signed": true }),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        members.push((e, c));
+    }
+    assert_eq!(state(s, clerk, id).await, "under_review");
+    members
+}
+
+/// Every member submits a complete non-subject sheet, the lead drafts, all sign, `director`
+/// seals. Returns the verification code.
+pub async fn sealed_opinion(s: &Srv, director: &str, id: i64, members: &[(i64, String)]) -> String {
+    let (_, c) = s.case(director, id).await;
+    let material = c["materials"][0]["id"].as_i64().unwrap();
+    let sheet = complete(material);
+    for (i, (_, who)) in members.iter().enumerate() {
+        confirm_briefing(s, who, id).await;
+        let (st, v) = s.call(who, "save_sheet", json!({ "input": { "case_id": id, "base_version": 0, "sheet": sheet, "save_id": format!("rr-{id}-{i}"), "submit": true, "password": DEMO_PASSWORD } })).await;
+        assert_eq!(st, 200, "{v}");
+    }
+    let mut lead = None;
+    for (_, who) in members {
+        let (_, p) = s
+            .form(who, "opinion_page", &[("case_id", &id.to_string())])
+            .await;
+        if p["can_draft"] == true {
+            lead = Some((who.clone(), p["draft"].clone()));
+        }
+    }
+    let (lead, draft) = lead.expect("the lead may draft");
+    let ver = version_of(s, &lead, id).await;
+    let (st, v) = s
+        .call(
+            &lead,
+            "save_opinion",
+            json!({ "input": { "case_id": id, "version": ver, "draft": draft } }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    for (_, who) in members {
+        let (_, p) = s
+            .form(who, "opinion_page", &[("case_id", &id.to_string())])
+            .await;
+        let revision = p["content"]["revision"].as_i64().unwrap();
+        let version = p["version"].as_i64().unwrap();
+        let (st, v) = s.call(who, "sign_opinion", json!({ "input": { "case_id": id, "version": version, "revision": revision, "password": DEMO_PASSWORD, "dissent": "" } })).await;
+        assert_eq!(st, 200, "{v}");
+    }
+    let ver = version_of(s, director, id).await;
+    let (st, v) = s
+        .form(
+            director,
+            "seal_opinion",
+            &[
+                ("case_id", &id.to_string()),
+                ("version", &ver.to_string()),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (_, p) = s
+        .form(director, "opinion_page", &[("case_id", &id.to_string())])
+        .await;
+    p["seal"]["verify_code"].as_str().unwrap().to_string()
+}
+
+pub fn application(grounds: &str) -> Value {
+    json!({ "grounds": grounds, "request": "请求认定为非学科类", "undertaking": true })
+}
+
+pub async fn apply(s: &Srv, inst: &str, id: i64, app: Value) -> (u16, Value) {
+    let ver = version_of(s, inst, id).await;
+    s.call(
+        inst,
+        "request_rereview",
+        json!({ "input": { "id": id, "version": ver, "application": app } }),
+    )
+    .await
 }

@@ -17,6 +17,9 @@ pub struct Model {
     /// The expert's score sheet on `case_id` was voided with this record.
     pub voided_sheet: bool,
     pub filed_by: i64,
+    /// The county the record was filed for (a county director's); `None`: the prefecture's.
+    /// A county's record bars the expert and vacates seats on that county's cases only.
+    pub county_id: Option<i64>,
     pub filed_at: DateTimeUtc,
 }
 

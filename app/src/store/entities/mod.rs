@@ -31,4 +31,5 @@ pub mod self_check;
 pub mod session;
 pub mod signing_key;
 pub mod state_span;
+pub mod throttle_refusal;
 pub mod user_account;

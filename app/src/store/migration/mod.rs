@@ -15,6 +15,7 @@ mod m20261129_000009_credit;
 mod m20261129_000010_span_tally;
 mod m20261129_000011_meeting_selfcheck;
 mod m20261130_000012_tallies;
+mod m20261202_000013_scope;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_span_tally::Migration),
             Box::new(m20261129_000011_meeting_selfcheck::Migration),
             Box::new(m20261130_000012_tallies::Migration),
+            Box::new(m20261202_000013_scope::Migration),
         ]
     }
 }

@@ -2,7 +2,9 @@
 
 use crate::api::auth::ChangePassword;
 use crate::domain::password::check_new_password;
-use crate::ui::components::{action_error, action_field_errors, ErrorSummary, TextField};
+use crate::ui::components::{
+    action_error, action_field_errors, CsrfField, ErrorSummary, TextField,
+};
 use crate::ui::{go, t, use_me};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -63,6 +65,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 fallback=move || {
                     view! {
                         <ActionForm action=action attr:novalidate=true>
+                            <CsrfField />
                             <TextField name="current_password" label="password.current" kind="password" autocomplete="current-password" errors=errors value=current />
                             <TextField name="new_password" label="password.new" hint="password.new_hint" kind="password" autocomplete="new-password" errors=errors value=new_pw />
                             <TextField name="confirm_password" label="password.confirm" kind="password" autocomplete="new-password" errors=errors value=confirm />

@@ -7,7 +7,7 @@ use crate::api::accounts::{
 use crate::domain::role::{Role, ScopeKind};
 use crate::i18n::use_locale;
 use crate::ui::components::{
-    action_error, action_field_errors, field_messages, ErrorSummary, TextField,
+    action_error, action_field_errors, field_messages, CsrfField, ErrorSummary, TextField,
 };
 use crate::ui::t;
 use leptos::prelude::*;
@@ -104,6 +104,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                 {if a.disabled {
                                                     view! {
                                                         <ActionForm action=enable attr:class="inline-form">
+                                                            <CsrfField />
                                                             <input type="hidden" name="id" value=id />
                                                             <input type="hidden" name="version" value=version />
                                                             <button class="button button--secondary" type="submit">{t("admin.accounts.enable")}</button>
@@ -112,6 +113,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                 } else {
                                                     view! {
                                                         <ActionForm action=disable attr:class="inline-form">
+                                                            <CsrfField />
                                                             <input type="hidden" name="id" value=id />
                                                             <input type="hidden" name="version" value=version />
                                                             <button class="button button--warning" type="submit">{t("admin.accounts.disable")}</button>
@@ -119,6 +121,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                     }.into_any()
                                                 }}
                                                 <ActionForm action=reset attr:class="inline-form">
+                                                    <CsrfField />
                                                     <input type="hidden" name="id" value=id />
                                                     <input type="hidden" name="version" value=version />
                                                     <button class="button button--secondary" type="submit">{t("admin.accounts.reset")}</button>

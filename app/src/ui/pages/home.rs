@@ -1,7 +1,7 @@
 //! The home page of each role (later issues fill them with work).
 
 use super::cases::list::{IntakeQueue, MyCases, MyWork};
-use super::cases::work::{AwaitingDraw, LoanRequests, MyInvitations, WitnessedDraws};
+use super::cases::work::{AwaitingDraw, LoanRequests, MyInvitations, PostChanges, WitnessedDraws};
 use crate::api::auth::home_path;
 use crate::domain::deadline::Clock;
 use crate::domain::role::Role;
@@ -104,13 +104,13 @@ fn role_home(role: Role) -> impl IntoView {
             {match role {
                 Role::InstitutionUser => view! { <MyCases /> }.into_any(),
                 Role::Expert => view! { <MyInvitations /> }.into_any(),
-                Role::Observer => view! { <WitnessedDraws /> }.into_any(),
+                Role::Observer => view! { <WitnessedDraws /> <PostChanges /> }.into_any(),
                 Role::CountyClerk | Role::CountyDirector => {
                     let skip = vec![Clock::Intake, Clock::Draw];
                     view! { <IntakeQueue /> <MyWork skip /> <AwaitingDraw /> }.into_any()
                 }
                 Role::PrefectureClerk | Role::PrefectureDirector => {
-                    view! { <MyWork /> <IntakeQueue /> <LoanRequests /> }.into_any()
+                    view! { <MyWork /> <IntakeQueue /> <LoanRequests /> <PostChanges /> }.into_any()
                 }
                 _ => view! { <div class="panel panel--empty"><p>{t(empty)}</p></div> }.into_any(),
             }}

@@ -190,3 +190,65 @@ pub fn WitnessedDraws() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// 专家与负责人账号变更: the latest changes to experts' and directors' accounts, for the
+/// prefecture director and prefecture observers (one person, one account: who could act as
+/// whom). Shows nothing to anyone else.
+#[component]
+pub fn PostChanges() -> impl IntoView {
+    let locale = use_locale();
+    // Loaded in the browser: asked on the server for a role it refuses, the refusal would set
+    // the whole page's status.
+    let rows = LocalResource::new(crate::api::accounts::post_changes);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || rows.get().and_then(|r| r.ok()).map(|list| view! {
+                <section class="panel" data-testid="post-changes">
+                    <h2 class="panel__title">{t("posts.title")}</h2>
+                    <p class="hint">{t("posts.lead")}</p>
+                    {if list.is_empty() {
+                        view! { <p class="hint">{t("posts.none")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-wrap">
+                                <table class="table">
+                                    <thead><tr>
+                                        <th scope="col">{t("posts.at")}</th>
+                                        <th scope="col">{t("posts.action")}</th>
+                                        <th scope="col">{t("posts.account")}</th>
+                                        <th scope="col">{t("posts.role")}</th>
+                                        <th scope="col">{t("posts.scope")}</th>
+                                        <th scope="col">{t("posts.state")}</th>
+                                        <th scope="col">{t("posts.by")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|p| {
+                                            let action = format!("posts.action.{}", p.action);
+                                            let role = p.role.label_key();
+                                            let (state, class) = if p.disabled {
+                                                ("posts.state.disabled", "tag tag--grey")
+                                            } else {
+                                                ("posts.state.active", "tag tag--green")
+                                            };
+                                            view! {
+                                                <tr data-testid="post-change">
+                                                    <td>{p.at.clone()}</td>
+                                                    <td>{move || locale.tr(&action)}</td>
+                                                    <td>{format!("{} ({})", p.display_name, p.username)}</td>
+                                                    <td>{move || locale.tr(role)}</td>
+                                                    <td>{p.scope_label.clone()}</td>
+                                                    <td><span class=class>{move || locale.tr(state)}</span></td>
+                                                    <td>{p.by.clone()}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any()
+                    }}
+                </section>
+            })}
+        </Suspense>
+    }
+}

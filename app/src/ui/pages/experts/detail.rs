@@ -452,6 +452,7 @@ pub fn RatingsHistory(r: crate::api::ratings::ExpertRatings) -> AnyView {
     let locale = use_locale();
     let avg = r.average.map(crate::domain::stats::days_text);
     let n = r.count;
+    let others = r.other_counties;
     view! {
         <section class="panel" data-testid="expert-ratings">
             <h2 class="panel__title">{t("rating.history")}</h2>
@@ -459,6 +460,11 @@ pub fn RatingsHistory(r: crate::api::ratings::ExpertRatings) -> AnyView {
                 Some(a) => locale.tr_with("rating.average", &[("avg".into(), a.clone()), ("n".into(), n.to_string())]),
                 None => locale.tr("rating.none"),
             }}</p>
+            {(others > 0).then(|| view! {
+                <p class="hint" data-testid="rating-other-counties">
+                    {move || locale.tr_with("ratings.other_counties", &[("n".into(), others.to_string())])}
+                </p>
+            })}
             {(!r.rows.is_empty()).then(|| view! {
                 <div class="table-wrap">
                     <table class="table">
