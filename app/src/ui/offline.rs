@@ -125,8 +125,6 @@ pub fn current_path() -> String {
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct KeptField {
-    /// Index of the form on the page.
-    form: u32,
     /// The field's `id`, or else its `name`.
     id: String,
     name: String,
@@ -135,8 +133,9 @@ struct KeptField {
     checked: Option<bool>,
 }
 
-/// Keeps what was typed in the page's forms — every named or identified field but passwords,
-/// hidden fields and files — on the device for `user_id`. Returns whether anything was kept.
+/// Keeps what was typed in the page's fields — every field of the main content with an `id`
+/// or a `name`, but passwords, hidden fields and files — on the device for `user_id` (the
+/// pages' forms are not all `<form>` elements). Returns whether anything was kept.
 pub fn keep_forms(user_id: i64) -> bool {
     #[cfg(feature = "hydrate")]
     {
@@ -144,53 +143,47 @@ pub fn keep_forms(user_id: i64) -> bool {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return false;
         };
+        let Ok(fields) = doc.query_selector_all("main input, main textarea, main select") else {
+            return false;
+        };
         let mut kept = Vec::new();
-        let forms = doc.forms();
-        for fi in 0..forms.length() {
-            let Some(form) = forms.item(fi) else { continue };
-            let Ok(fields) = form.query_selector_all("input, textarea, select") else {
+        for i in 0..fields.length() {
+            let Some(node) = fields.item(i) else { continue };
+            let Ok(el) = node.dyn_into::<web_sys::Element>() else {
                 continue;
             };
-            for i in 0..fields.length() {
-                let Some(node) = fields.item(i) else { continue };
-                let Ok(el) = node.dyn_into::<web_sys::Element>() else {
-                    continue;
-                };
-                let id = el.id();
-                let name = el.get_attribute("name").unwrap_or_default();
-                if id.is_empty() && name.is_empty() {
-                    continue;
-                }
-                let (value, checked) =
-                    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
-                        let kind = input.type_();
-                        if matches!(
-                            kind.as_str(),
-                            "password" | "hidden" | "file" | "submit" | "button" | "reset"
-                        ) {
-                            continue;
-                        }
-                        let checked =
-                            matches!(kind.as_str(), "checkbox" | "radio").then(|| input.checked());
-                        (input.value(), checked)
-                    } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-                        (t.value(), None)
-                    } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
-                        (s.value(), None)
-                    } else {
-                        continue;
-                    };
-                if value.is_empty() && checked != Some(true) {
-                    continue;
-                }
-                kept.push(KeptField {
-                    form: fi,
-                    id,
-                    name,
-                    value,
-                    checked,
-                });
+            let id = el.id();
+            let name = el.get_attribute("name").unwrap_or_default();
+            if id.is_empty() && name.is_empty() {
+                continue;
             }
+            let (value, checked) = if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                let kind = input.type_();
+                if matches!(
+                    kind.as_str(),
+                    "password" | "hidden" | "file" | "submit" | "button" | "reset"
+                ) {
+                    continue;
+                }
+                let checked = matches!(kind.as_str(), "checkbox" | "radio").then(|| input.checked());
+                (input.value(), checked)
+            } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                (t.value(), None)
+            } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+                (s.value(), None)
+            } else {
+                continue;
+            };
+            // A box left unticked is as the page starts: nothing to give back.
+            if checked == Some(false) || (checked.is_none() && value.is_empty()) {
+                continue;
+            }
+            kept.push(KeptField {
+                id,
+                name,
+                value,
+                checked,
+            });
         }
         if kept.is_empty() {
             return false;
@@ -230,20 +223,15 @@ pub fn restore_forms(user_id: i64, path: &str) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        let forms = doc.forms();
         for f in kept {
             let el = if !f.id.is_empty() {
                 doc.get_element_by_id(&f.id)
             } else {
-                forms.item(f.form).and_then(|form| {
-                    let radio = f.checked.is_some();
-                    let sel = if radio {
-                        format!("[name=\"{}\"][value=\"{}\"]", f.name, f.value)
-                    } else {
-                        format!("[name=\"{}\"]", f.name)
-                    };
-                    form.query_selector(&sel).ok().flatten()
-                })
+                let sel = match f.checked {
+                    Some(_) => format!("main [name=\"{}\"][value=\"{}\"]", f.name, f.value),
+                    None => format!("main [name=\"{}\"]", f.name),
+                };
+                doc.query_selector(&sel).ok().flatten()
             };
             let Some(el) = el else { continue };
             if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
