@@ -165,7 +165,8 @@ pub fn keep_forms(user_id: i64) -> bool {
                 ) {
                     continue;
                 }
-                let checked = matches!(kind.as_str(), "checkbox" | "radio").then(|| input.checked());
+                let checked =
+                    matches!(kind.as_str(), "checkbox" | "radio").then(|| input.checked());
                 (input.value(), checked)
             } else if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
                 (t.value(), None)
