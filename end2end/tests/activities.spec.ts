@@ -59,6 +59,7 @@ async function caseUnderReview(itemName: string): Promise<{ id: number; experts:
     name: itemName, declared_category: "non_subject", domain: "arts", stage: "primary",
     grades: [3, 4], delivery: "offline", hours: 48, class_size: 15, fee_fen: 288000,
     description: "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。",
+    dispute_reason: "课程包含少量透视与色彩原理讲解，机构不确定是否属于学科类。",
   };
   const saved = await call(inst, "save_draft", { input: { id: null, version: 0, item, undertaking: true } });
   const id: number = saved.id;
@@ -115,6 +116,7 @@ test("a seated expert on a tablet records a class observation with a photo", asy
   // 课堂观摩, today (the default), participants and notes.
   await activityForm.locator('label[for="activity-kind-class_observation"]').tap();
   await expect(activityForm.getByTestId("activity-held-on")).not.toHaveValue("");
+  await activityForm.locator("#activity-place").fill("机构三楼 302 美术教室");
   await activityForm.locator("#activity-participants").fill("张老师（组长）、李老师、授课教师赵某");
   await activityForm.locator("#activity-notes").fill("观摩三年级素描课一节（40 分钟），讲解透视基础，学生 12 人，无超纲内容。");
   await activityForm.getByTestId("activity-save").tap();
@@ -125,6 +127,7 @@ test("a seated expert on a tablet records a class observation with a photo", asy
   await expect(item).toHaveAttribute("id", /^activity-\d+$/);
   await expect(item.getByTestId("activity-kind")).toHaveText("课堂观摩");
   await expect(item.getByTestId("activity-participants")).toContainText("张老师（组长）");
+  await expect(item.getByTestId("activity-place")).toHaveText("机构三楼 302 美术教室");
   await expect(section.getByTestId("activities-none")).toHaveCount(0);
 
   // The camera button is a large touch target; the picture goes up with progress and shows.

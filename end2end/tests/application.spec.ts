@@ -53,6 +53,7 @@ test("an application from draft to acceptance, with a return and a replaced file
   await page.getByLabel("班额（人）").fill("15");
   await page.getByLabel("收费（元）").fill("2880");
   await page.getByLabel("项目简介").fill("以观察、想象和动手创作为主的美术兴趣课程，每周一次，每次 90 分钟。");
+  await page.getByLabel("申请鉴定的原因").fill("课程含少量色彩原理讲解，机构不确定是否属于学科类。");
   await expect(page.getByTestId("missing")).not.toContainText("培训项目信息有");
   await page.getByTestId("save-draft").click();
   await page.waitForURL(/\/cases\/\d+\/edit/);

@@ -77,6 +77,7 @@ test("an institution saves a self-check and attaches it to its application", asy
     name: itemName, declared_category: "non_subject", domain: "arts", stage: "primary",
     grades: [3, 4], delivery: "offline", hours: 48, class_size: 15, fee_fen: 288000,
     description: "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。",
+    dispute_reason: "课程包含少量透视与色彩原理讲解，机构不确定是否属于学科类。",
   };
   const draft = await call(inst, "save_draft", { input: { id: null, version: 0, item, undertaking: false } });
   const caseId: number = draft.id;

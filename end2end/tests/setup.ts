@@ -55,6 +55,7 @@ export async function submittedCase(itemName: string): Promise<number> {
     name: itemName, declared_category: "non_subject", domain: "arts", stage: "primary",
     grades: [3, 4], delivery: "offline", hours: 48, class_size: 15, fee_fen: 288000,
     description: "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。",
+    dispute_reason: "课程包含少量透视与色彩原理讲解，机构不确定是否属于学科类。",
   };
   const saved = await call(inst, "save_draft", { input: { id: null, version: 0, item, undertaking: true } });
   const id: number = saved.id;

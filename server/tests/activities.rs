@@ -64,7 +64,7 @@ async fn under_review(s: &Srv, inst: &str, clerk: &str) -> (i64, Vec<i64>) {
 fn input(case: i64, id: Option<i64>, version: i64, kind: &str, date: &str, notes: &str) -> Value {
     json!({ "input": {
         "case_id": case, "id": id, "version": version, "kind": kind, "held_on": date,
-        "participants": "张老师（组长）、李老师、机构负责人王某", "notes": notes,
+        "place": "机构二楼203教室", "participants": "张老师（组长）、李老师、机构负责人王某", "notes": notes,
     } })
 }
 
@@ -277,7 +277,8 @@ async fn invalid_stale_and_outsiders_change_nothing() {
             )
             .await;
         assert_eq!(st, 422, "{v}");
-        assert_eq!(field_errors(&v).len(), 4, "{v}");
+        // Kind, date, place, participants, notes.
+        assert_eq!(field_errors(&v).len(), 5, "{v}");
         assert_eq!(counts(&s).await, before);
 
         // Optimistic version: the second save from version 1 is refused.

@@ -699,3 +699,84 @@ async fn the_clerk_replaces_an_expert_who_does_not_answer() {
         s.stop().await;
     }
 }
+
+/// The application's own facts feed recusal (issue 19): the principal's other employer and the
+/// people who prepared the materials exclude the matching experts, each with its reason shown
+/// on the draw page, and nobody else.
+#[tokio::test]
+async fn the_applications_own_facts_exclude_the_right_experts() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let e1 = app::store::reference::expert(&s.db.db, 1)
+            .await
+            .unwrap()
+            .unwrap();
+        let e2 = app::store::reference::expert(&s.db.db, 2)
+            .await
+            .unwrap()
+            .unwrap();
+        let e3 = app::store::reference::expert(&s.db.db, 3)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut it = item("少儿陶艺");
+        it["principal_employer"] = json!(format!(" {} ", e1.employer));
+        // Expert 2 by name and employer; expert 3's name with another employer does not count.
+        it["preparers"] = json!([
+            { "name": e2.name, "employer": e2.employer },
+            { "name": e3.name, "employer": "另一所学校" },
+        ]);
+        let (st, v) = s
+            .call(
+                &inst,
+                "save_draft",
+                json!({ "input": { "id": null, "version": 0, "item": it, "undertaking": true } }),
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        let id = v["id"].as_i64().unwrap();
+        upload_required(&s, &inst, id).await;
+        let ver = version_of(&s, &inst, id).await;
+        let (st, v) = s
+            .call(
+                &inst,
+                "case_action",
+                json!({ "input": { "id": id, "version": ver, "action": { "kind": "submit" } } }),
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        let ver = version_of(&s, &clerk, id).await;
+        let (st, v) = s
+            .call(
+                &clerk,
+                "case_action",
+                json!({ "input": { "id": id, "version": ver, "action": { "kind": "accept" } } }),
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        let (st, p) = page(&s, &clerk, id).await;
+        assert_eq!(st, 200, "{p}");
+        let same_employer: Vec<i64> = (1..=48)
+            .filter(|e| reasons_of(&p, *e).contains(&"same_employer_as_principal".to_string()))
+            .collect();
+        // Every expert of that employer, and only they (the demo pool may have more than one).
+        let pool = app::store::reference::experts(&s.db.db).await.unwrap();
+        let expected: Vec<i64> = pool
+            .iter()
+            .filter(|x| x.county_id == Some(652301) && x.employer == e1.employer)
+            .map(|x| x.id)
+            .collect();
+        assert_eq!(same_employer, expected, "{p}");
+        assert!(
+            reasons_of(&p, 2).contains(&"prepared_materials".to_string()),
+            "{p}"
+        );
+        assert!(
+            !reasons_of(&p, 3).contains(&"prepared_materials".to_string()),
+            "{p}"
+        );
+        s.stop().await;
+    }
+}

@@ -336,7 +336,7 @@ async fn the_institution_learns_nothing_of_its_panel_before_the_determination() 
         assert_eq!(state(&s, &clerk, id).await, "under_review");
         // A member records an activity with the participants' names and a photo.
         let who = &members[0].1;
-        let (st, v) = s.call(who, "save_activity", json!({ "input": { "case_id": id, "id": null, "version": 0, "kind": "site_visit", "held_on": "2026-04-07", "participants": "专家组三人、机构负责人", "notes": "实地查看教室两间，学生作品以国画为主，未见学科教材。" } })).await;
+        let (st, v) = s.call(who, "save_activity", json!({ "input": { "case_id": id, "id": null, "version": 0, "kind": "site_visit", "held_on": "2026-04-07", "place": "机构一楼国画教室", "participants": "专家组三人、机构负责人", "notes": "实地查看教室两间，学生作品以国画为主，未见学科教材。" } })).await;
         assert_eq!(st, 200, "{v}");
         let activity = v["id"].as_i64().unwrap();
         let r = s
@@ -434,7 +434,7 @@ async fn the_institution_learns_nothing_of_its_panel_before_the_determination() 
         assert_eq!(r.status(), 200);
         // Only who recorded it (or the clerk) edits an activity.
         let other = &members[1].1;
-        let (st, v) = s.call(other, "save_activity", json!({ "input": { "case_id": id, "id": activity, "version": 1, "kind": "site_visit", "held_on": "2026-04-07", "participants": "改写", "notes": "改写的记录内容，超过十个字。" } })).await;
+        let (st, v) = s.call(other, "save_activity", json!({ "input": { "case_id": id, "id": activity, "version": 1, "kind": "site_visit", "held_on": "2026-04-07", "place": "改写的地点", "participants": "改写", "notes": "改写的记录内容，超过十个字。" } })).await;
         assert_eq!(st, 403, "{v}");
         s.stop().await;
     }

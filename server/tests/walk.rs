@@ -461,6 +461,11 @@ fn table() -> Vec<Entry> {
             "code",
             "NOT-A-CODE".into()
         )])),
+        entry!("revoke_determination", DIRECTORS, Case, |_, c| Some(
+            Req::Json(json!({ "input": {
+            "case_id": id_of(c), "version": STALE,
+            "revocation": { "reason": "", "credit_record": null } } }))
+        )),
         // ---- re-review
         entry!("request_rereview", &[IN], Case, |_, c| Some(Req::Json(
             json!({ "input": {
@@ -752,7 +757,7 @@ async fn fixtures(s: &Srv) -> Vec<Fix> {
 
     let ur = accepted_case(s, &inst, &clerk, "走查-评审中", "arts", "primary").await;
     let m = seat_panel(s, &clerk, ur, 3).await;
-    let (st, v) = s.call(&m[0].1, "save_activity", json!({ "input": { "case_id": ur, "id": null, "version": 0, "kind": "site_visit", "held_on": "2026-04-07", "participants": "专家组全体", "notes": "查看教室与学生作品，未见学科教材。" } })).await;
+    let (st, v) = s.call(&m[0].1, "save_activity", json!({ "input": { "case_id": ur, "id": null, "version": 0, "kind": "site_visit", "held_on": "2026-04-07", "place": "机构一楼教室", "participants": "专家组全体", "notes": "查看教室与学生作品，未见学科教材。" } })).await;
     assert_eq!(st, 200, "{v}");
     let activity = v["id"].as_i64().unwrap();
     let r = s

@@ -28,6 +28,8 @@ pub struct ActivityView {
     pub id: i64,
     pub kind: ActivityKind,
     pub held_on: NaiveDate,
+    /// Where it was held (地点).
+    pub place: String,
     pub participants: String,
     pub notes: String,
     pub version: i32,
@@ -55,6 +57,9 @@ pub struct ActivityInput {
     pub version: i32,
     pub kind: String,
     pub held_on: String,
+    /// Where it was held (地点), as the opinion prints it.
+    #[serde(default)]
+    pub place: String,
     pub participants: String,
     pub notes: String,
 }
@@ -102,6 +107,7 @@ mod ssr {
                 id: a.id,
                 kind: ActivityKind::from_code(&a.kind).unwrap_or(ActivityKind::WrittenReview),
                 held_on: a.held_on,
+                place: a.place,
                 participants: if full { a.participants } else { String::new() },
                 notes: if summary { a.notes } else { String::new() },
                 version: a.version,
@@ -201,6 +207,7 @@ pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppErr
     let errs = validate_activity(
         &input.kind,
         &input.held_on,
+        &input.place,
         &input.participants,
         &input.notes,
         accepted_on,
@@ -213,6 +220,7 @@ pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppErr
         kind: ActivityKind::from_code(input.kind.trim())
             .ok_or_else(|| fail(internal("validated kind")))?,
         held_on: parse_date(&input.held_on).ok_or_else(|| fail(internal("validated date")))?,
+        place: input.place.trim().to_string(),
         participants: input.participants.trim().to_string(),
         notes: input.notes.trim().to_string(),
     };

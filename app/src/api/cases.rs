@@ -119,6 +119,9 @@ pub struct CaseDetail {
     pub credit: Option<super::credit::CreditRecords>,
     /// 专家考评 of the panel (bureau roles, once determined).
     pub ratings: Option<super::ratings::CaseRatings>,
+    /// 鉴定结论: who, when, on what, whether it stands (and the revocation form for its
+    /// director).
+    pub determination: Option<super::determinations::DeterminationView>,
     /// 机构自查 attached to the application (institution, bureaus in scope, the panel; shown
     /// beside the materials, never a score), and for the institution's editable application
     /// its saved self-checks to attach.
@@ -370,7 +373,13 @@ mod ssr {
                 .await
                 .map_err(fail)?
         };
+        let determination = if invitation_only {
+            None
+        } else {
+            crate::api::determinations::ssr_view(&st.db, me, &case, &facts).await?
+        };
         Ok(CaseDetail {
+            determination,
             credit,
             ratings,
             self_check,

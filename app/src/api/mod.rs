@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod credit;
 pub mod dashboard;
+pub mod determinations;
 pub mod draws;
 pub mod error;
 pub mod experts;

@@ -39,6 +39,11 @@ pub struct RegistryRow {
     pub item: String,
     pub category: crate::domain::terms::Category,
     pub determined_on: String,
+    /// In force, under re-review (复审中), or revoked (已撤销): a replaced or voided
+    /// determination is not listed.
+    pub standing: crate::domain::determination::Standing,
+    /// 学前 item found 学科类: a prohibited activity.
+    pub preschool_prohibited: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +226,12 @@ pub mod ssr {
                     item: h.item,
                     category: Category::from_code(&h.category)?,
                     determined_on: h.determined_on.format("%Y-%m-%d").to_string(),
+                    standing: crate::domain::determination::standing(
+                        crate::domain::lifecycle::CaseState::from_code(&h.state)?,
+                        h.revoked,
+                        false,
+                    ),
+                    preschool_prohibited: h.preschool_prohibited,
                 })
             })
             .collect();

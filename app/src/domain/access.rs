@@ -141,6 +141,10 @@ pub enum Permission {
     EditActivity(UserId),
     /// The panel's ratings on this case (专家考评): bureau roles in scope.
     ViewCaseRatings,
+    /// Revoke the case's determination (九(二): it rested on false material): the director of
+    /// the bureau that made it — the prefecture's for its ruling or re-review, else the
+    /// county's of the case.
+    RevokeDetermination { by_prefecture: bool },
     /// An activity record in full — participants, notes, photos and files, which identify the
     /// panel: everyone who reads the case file but the institution (see [`activity_detail`]).
     ViewActivityRecord,
@@ -253,6 +257,7 @@ impl Permission {
                 | Permission::EditActivity(_)
                 | Permission::ViewCaseRatings
                 | Permission::ViewActivityRecord
+                | Permission::RevokeDetermination { .. }
                 | Permission::ViewDrawRecord
                 | Permission::WitnessDraw
                 | Permission::ManageDraw
@@ -424,8 +429,9 @@ fn determined(f: &CaseFacts) -> bool {
 /// How an entry of the case's timeline (历史记录) reaches the actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryView {
-    /// Not at all: the steps within one state (a seat accepted, declined, vacated for a
-    /// conflict or replaced, a redraw, a signature) tell how the panel is made up.
+    /// Not at all: the steps within one state taken by the panel or the system, or about the
+    /// panel's seats (a seat accepted, declined, vacated for a conflict or replaced, a redraw,
+    /// a signature), tell how the panel is made up.
     Hidden,
     /// The step and its time; who took it (`name`) and the text they gave (`reason`) when the
     /// actor may know them.
@@ -448,7 +454,8 @@ const PANEL_STEPS: [&str; 9] = [
 
 /// How a timeline entry — `action` (an `ActionKind` code) taken by `by_role` (None: the
 /// system), within one state or not — reaches the actor. The institution never learns its
-/// panel from the timeline: steps within a state are hidden from it, the experts' other steps
+/// panel from the timeline: the panel's and the system's steps within a state are hidden from
+/// it (a bureau's own note, such as a revocation, is not), the experts' other steps
 /// show without name, and no panel step shows its text; only what the panel asks of the
 /// institution (request for material, resumption) keeps its text. Everyone who may see the
 /// panel sees every entry in full.
@@ -464,10 +471,10 @@ pub fn timeline_entry(
             reason: true,
         };
     }
-    if same_state {
+    let by_expert = by_role == Some(Role::Expert);
+    if same_state && (by_expert || by_role.is_none() || PANEL_STEPS.contains(&action)) {
         return EntryView::Hidden;
     }
-    let by_expert = by_role == Some(Role::Expert);
     let addressed = matches!(action, "request_info" | "resume_review");
     EntryView::Shown {
         name: !by_expert,
@@ -574,6 +581,14 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
         ),
         Permission::ViewCaseRatings => allow(role.is_bureau()),
         Permission::ViewActivityRecord => allow(!own_institution),
+        Permission::RevokeDetermination { by_prefecture } => allow(
+            determined(f)
+                && if by_prefecture {
+                    role == Role::PrefectureDirector
+                } else {
+                    role == Role::CountyDirector
+                },
+        ),
         Permission::RecordActivity => allow(
             (seated || is_level_clerk(actor, f.level))
                 && matches!(st, CaseState::UnderReview | CaseState::AwaitingInfo),

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 
 /// Length limits, in characters.
 pub mod limits {
+    pub const PLACE_MIN: usize = 2;
+    pub const PLACE_MAX: usize = 100;
     pub const PARTICIPANTS_MIN: usize = 2;
     pub const PARTICIPANTS_MAX: usize = 500;
     pub const NOTES_MIN: usize = 5;
@@ -87,6 +89,7 @@ fn check_text(errs: &mut FieldErrors, field: &str, value: &str, min: usize, max:
 pub fn validate_activity(
     kind: &str,
     held_on: &str,
+    place: &str,
     participants: &str,
     notes: &str,
     accepted_on: Option<NaiveDate>,
@@ -113,6 +116,14 @@ pub fn validate_activity(
             Some(_) => {}
         }
     }
+    // Where it was held (地点): the opinion prints it (书面审查: where the panel met).
+    check_text(
+        &mut errs,
+        "activity.place",
+        place,
+        limits::PLACE_MIN,
+        limits::PLACE_MAX,
+    );
     check_text(
         &mut errs,
         "activity.participants",
@@ -148,7 +159,15 @@ mod tests {
     const ACCEPTED: &str = "2026-03-20";
 
     fn check(kind: &str, date: &str, who: &str, notes: &str) -> FieldErrors {
-        validate_activity(kind, date, who, notes, Some(d(ACCEPTED)), d(TODAY))
+        validate_activity(
+            kind,
+            date,
+            "机构一楼美术教室",
+            who,
+            notes,
+            Some(d(ACCEPTED)),
+            d(TODAY),
+        )
     }
 
     #[test]
@@ -217,6 +236,7 @@ mod tests {
         assert!(validate_activity(
             "site_visit",
             "2020-01-01",
+            "机构一楼美术教室",
             "张三",
             "一段记录文字",
             None,
@@ -269,5 +289,20 @@ mod tests {
                 "activity.notes"
             ]
         );
+    }
+
+    #[test]
+    fn the_place_is_required() {
+        let e = validate_activity(
+            "site_visit",
+            "2026-04-07",
+            " ",
+            "专家组三人",
+            "查看教室与学生作品。",
+            None,
+            chrono::NaiveDate::from_ymd_opt(2026, 4, 8).unwrap(),
+        );
+        assert_eq!(e.0.len(), 1);
+        assert_eq!(e.0[0].field, "activity.place");
     }
 }

@@ -208,6 +208,21 @@ fn same_employer(a: &str, b: &str) -> bool {
     !a.is_empty() && a == b
 }
 
+/// Whether a person the application names as having prepared its materials is this expert:
+/// the same name, and the same employer when the application gives one.
+pub fn prepared_by(
+    expert_name: &str,
+    expert_employer: &str,
+    preparer: &super::validate::Preparer,
+) -> bool {
+    let norm = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let name = norm(&preparer.name);
+    !name.is_empty()
+        && name == norm(expert_name)
+        && (norm(&preparer.employer).is_empty()
+            || same_employer(&preparer.employer, expert_employer))
+}
+
 /// Every reason `expert` may not sit on `case` on `today`; `Ok(())` when eligible.
 pub fn eligibility(
     expert: &ExpertFacts,

@@ -1439,7 +1439,7 @@ fn determination(facts: &CaseFacts, category: Category, direct: bool) -> Effect 
         category,
         direct,
         rereview_right: facts.level == CaseLevel::County,
-        preschool_prohibited: facts.stage == Stage::Preschool && category == Category::Subject,
+        preschool_prohibited: super::determination::preschool_prohibited(facts.stage, category),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod access;
 pub mod activity;
 pub mod credit;
 pub mod deadline;
+pub mod determination;
 pub mod draw;
 pub mod files;
 pub mod lifecycle;

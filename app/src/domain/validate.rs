@@ -50,6 +50,12 @@ pub mod limits {
     pub const FEE_MAX_FEN: i64 = 50_000_000;
     /// Expert term (聘期) at most this many months (3 years, DOMAIN §3).
     pub const TERM_MAX_MONTHS: u32 = 36;
+    /// Why the item is disputed (七(一)).
+    pub const DISPUTE_MIN: usize = 10;
+    pub const DISPUTE_MAX: usize = 1000;
+    pub const LICENCE_APPLICATION_MAX: usize = 40;
+    /// People named as having prepared the materials.
+    pub const PREPARERS_MAX: usize = 20;
 }
 
 fn char_len(s: &str) -> usize {
@@ -530,6 +536,60 @@ pub struct TrainingItemInput {
     pub fee_fen: i64,
     /// 项目简介
     pub description: String,
+    /// Why the item's category is disputed or unclear (guide 七(一): 有争议或界限模糊的培训项目).
+    #[serde(default)]
+    pub dispute_reason: String,
+    /// The school-licence application (办学许可证申请) it is part of, if any: its number.
+    #[serde(default)]
+    pub licence_application: String,
+    /// Where the institution's 举办者 / 法定代表人 / 负责人 work besides the institution (an expert
+    /// of that employer is recused: `draw::Exclusion::SameEmployerAsPrincipal`).
+    #[serde(default)]
+    pub principal_employer: String,
+    /// Who prepared the application's materials (an expert among them is recused:
+    /// `draw::Exclusion::PreparedMaterials`).
+    #[serde(default)]
+    pub preparers: Vec<Preparer>,
+}
+
+/// A person who prepared the application's materials (材料编制人员).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preparer {
+    pub name: String,
+    /// 工作单位 (empty: the institution itself).
+    #[serde(default)]
+    pub employer: String,
+}
+
+/// The preparers as the form writes them: one per line, "姓名，工作单位" (or "姓名" alone).
+pub fn parse_preparers(text: &str) -> Vec<Preparer> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (name, employer) = l
+                .split_once(['，', ',', '、'])
+                .map_or((l, ""), |(n, e)| (n, e));
+            Preparer {
+                name: name.trim().to_string(),
+                employer: employer.trim().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The preparers as the form shows them (the inverse of [`parse_preparers`]).
+pub fn preparers_text(list: &[Preparer]) -> String {
+    list.iter()
+        .map(|p| {
+            if p.employer.is_empty() {
+                p.name.clone()
+            } else {
+                format!("{}，{}", p.name, p.employer)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Checks a training item's fields. Paths: `item.<field>`.
@@ -590,6 +650,27 @@ pub fn validate_training_item(input: &TrainingItemInput) -> FieldErrors {
         limits::DESCRIPTION_MIN,
         limits::DESCRIPTION_MAX,
     );
+    check_text(
+        &mut errs,
+        "item.dispute_reason",
+        &input.dispute_reason,
+        limits::DISPUTE_MIN,
+        limits::DISPUTE_MAX,
+    );
+    if input.licence_application.chars().count() > limits::LICENCE_APPLICATION_MAX {
+        errs.add("item.licence_application", "err.too_long");
+    }
+    if input.principal_employer.chars().count() > limits::EMPLOYER_MAX {
+        errs.add("item.principal_employer", "err.too_long");
+    }
+    if input.preparers.len() > limits::PREPARERS_MAX
+        || input.preparers.iter().any(|p| {
+            !(limits::PERSON_MIN..=limits::PERSON_MAX).contains(&p.name.chars().count())
+                || p.employer.chars().count() > limits::EMPLOYER_MAX
+        })
+    {
+        errs.add("item.preparers", "err.item.preparers");
+    }
     errs
 }
 
@@ -1135,6 +1216,10 @@ mod tests {
             class_size: 15,
             fee_fen: 360_000,
             description: "以绘画、手工为主的创意美术课程，注重动手实践。".into(),
+            dispute_reason: "课程含少量色彩原理讲解，机构不确定是否属于学科类。".into(),
+            licence_application: String::new(),
+            principal_employer: String::new(),
+            preparers: vec![],
         }
     }
 
@@ -1343,6 +1428,7 @@ mod tests {
             include_str!("credit.rs"),
             include_str!("meeting.rs"),
             include_str!("selfcheck.rs"),
+            include_str!("determination.rs"),
         ];
         let prefixes = [
             "err.",

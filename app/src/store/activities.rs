@@ -23,6 +23,7 @@ pub use activity_file::Model as ActivityFile;
 pub struct ActivityFields {
     pub kind: ActivityKind,
     pub held_on: NaiveDate,
+    pub place: String,
     pub participants: String,
     pub notes: String,
 }
@@ -126,6 +127,7 @@ pub async fn create<C: ConnectionTrait>(
         case_id: Set(case_id),
         kind: Set(f.kind.code().into()),
         held_on: Set(f.held_on),
+        place: Set(f.place.clone()),
         participants: Set(f.participants.clone()),
         notes: Set(f.notes.clone()),
         created_by: Set(actor.user_id.0),
@@ -146,7 +148,7 @@ pub async fn create<C: ConnectionTrait>(
             case_id,
             serde_json::json!({
                 "activity": id, "kind": f.kind.code(), "held_on": f.held_on,
-                "participants": f.participants, "notes": f.notes,
+                "place": f.place, "participants": f.participants, "notes": f.notes,
             }),
         ),
         now,
@@ -168,6 +170,7 @@ pub async fn update<C: ConnectionTrait>(
     let r = activity::Entity::update_many()
         .col_expr(activity::Column::Kind, Expr::value(f.kind.code()))
         .col_expr(activity::Column::HeldOn, Expr::value(f.held_on))
+        .col_expr(activity::Column::Place, Expr::value(f.place.clone()))
         .col_expr(
             activity::Column::Participants,
             Expr::value(f.participants.clone()),
@@ -191,7 +194,7 @@ pub async fn update<C: ConnectionTrait>(
             a.case_id,
             serde_json::json!({
                 "activity": a.id, "version": version + 1, "kind": f.kind.code(),
-                "held_on": f.held_on, "participants": f.participants, "notes": f.notes,
+                "held_on": f.held_on, "place": f.place, "participants": f.participants, "notes": f.notes,
             }),
         ),
         now,

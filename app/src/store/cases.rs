@@ -311,6 +311,10 @@ pub fn empty_item() -> TrainingItemInput {
         class_size: 0,
         fee_fen: 0,
         description: String::new(),
+        dispute_reason: String::new(),
+        licence_application: String::new(),
+        principal_employer: String::new(),
+        preparers: vec![],
     }
 }
 
@@ -549,6 +553,28 @@ pub async fn record_transition<C: ConnectionTrait>(
         ..super::tally::CaseFacts::of(case)
     };
     super::tally::case_changed(c, &super::tally::CaseFacts::of(case), &after).await?;
+    // The determination is a record of its own, written with the move that makes it.
+    for e in &t.effects {
+        if let Effect::RecordDetermination {
+            category,
+            direct,
+            preschool_prohibited,
+            ..
+        } = e
+        {
+            super::determinations::record(
+                c,
+                case,
+                t,
+                *category,
+                *direct,
+                *preschool_prohibited,
+                today,
+                now,
+            )
+            .await?;
+        }
+    }
     if t.from != t.to {
         super::dashboard::record_span(c, case, t.from, now).await?;
     }

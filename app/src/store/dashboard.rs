@@ -560,6 +560,10 @@ pub struct RegistryHit {
     pub item: String,
     pub category: String,
     pub determined_on: NaiveDate,
+    /// The case's state (whether it is under re-review).
+    pub state: String,
+    pub revoked: bool,
+    pub preschool_prohibited: bool,
 }
 
 fn contains(text: &str) -> LikeExpr {
@@ -574,13 +578,21 @@ fn contains(text: &str) -> LikeExpr {
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
-/// The determinations a search matches. The institution's fields are matched in a subquery
-/// (a join would make SQLite read every case to count them).
+/// The determinations a search matches, from the determination records: only those that stand
+/// or were revoked (`determination::Standing::listed`) — not one replaced by the prefecture's
+/// re-review determination, nor one of a case terminated afterwards. The institution's fields
+/// are matched in a subquery (a join would make SQLite read every case to count them).
 fn registry_query(f: &RegistryFilter) -> SelectStatement {
     let mut q = Query::select();
-    q.from(a("jd_case"))
-        .and_where(col("jd_case", "category").is_not_null())
-        .and_where(col("jd_case", "determined_on").is_not_null());
+    q.from(a("determination"))
+        .inner_join(
+            a("jd_case"),
+            col("jd_case", "id").equals((a("determination"), a("case_id"))),
+        )
+        .and_where(col("determination", "superseded_by").is_null())
+        .and_where(
+            col("jd_case", "state").ne(crate::domain::lifecycle::CaseState::Terminated.code()),
+        );
     let mut inst = Query::select();
     inst.column(a("id")).from(a("institution"));
     let mut by_institution = false;
@@ -593,22 +605,22 @@ fn registry_query(f: &RegistryFilter) -> SelectStatement {
         by_institution = true;
     }
     if by_institution {
-        q.and_where(col("jd_case", "institution_id").in_subquery(inst));
+        q.and_where(col("determination", "institution_id").in_subquery(inst));
     }
     if !f.item.trim().is_empty() {
         q.and_where(col("jd_case", "item_name").like(contains(&f.item)));
     }
     if let Some(cat) = &f.category {
-        q.and_where(col("jd_case", "category").eq(cat.as_str()));
+        q.and_where(col("determination", "category").eq(cat.as_str()));
     }
     if let Some(cid) = f.county {
-        q.and_where(col("jd_case", "county_id").eq(cid));
+        q.and_where(col("determination", "county_id").eq(cid));
     }
     if let Some(d) = f.from {
-        q.and_where(col("jd_case", "determined_on").gte(d));
+        q.and_where(col("determination", "determined_on").gte(d));
     }
     if let Some(d) = f.to {
-        q.and_where(col("jd_case", "determined_on").lte(d));
+        q.and_where(col("determination", "determined_on").lte(d));
     }
     q
 }
@@ -621,7 +633,7 @@ pub async fn registry<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<(Vec<RegistryHit>, i64), DbErr> {
     let mut count = registry_query(f);
-    count.expr(Func::count(col("jd_case", "id")));
+    count.expr(Func::count(col("determination", "id")));
     let total = match rows(c, &count).await?.first() {
         Some(r) => i(r, 0)?,
         None => 0,
@@ -629,23 +641,26 @@ pub async fn registry<C: ConnectionTrait>(
     let mut q = registry_query(f);
     q.inner_join(
         a("institution"),
-        col("institution", "id").equals((a("jd_case"), a("institution_id"))),
+        col("institution", "id").equals((a("determination"), a("institution_id"))),
     );
     for (t, cname) in [
         ("jd_case", "id"),
         ("jd_case", "number"),
-        ("jd_case", "level"),
+        ("determination", "level"),
         ("institution", "name"),
         ("institution", "uscc"),
-        ("jd_case", "county_id"),
+        ("determination", "county_id"),
         ("jd_case", "item_name"),
-        ("jd_case", "category"),
-        ("jd_case", "determined_on"),
+        ("determination", "category"),
+        ("determination", "determined_on"),
+        ("jd_case", "state"),
     ] {
         q.expr(col(t, cname));
     }
-    q.order_by((a("jd_case"), a("determined_on")), Order::Desc)
-        .order_by((a("jd_case"), a("id")), Order::Desc)
+    q.expr(col("determination", "revoked_at").is_not_null())
+        .expr(col("determination", "preschool_prohibited"));
+    q.order_by((a("determination"), a("determined_on")), Order::Desc)
+        .order_by((a("determination"), a("id")), Order::Desc)
         .offset(offset)
         .limit(limit);
     let hits = rows(c, &q)
@@ -662,6 +677,9 @@ pub async fn registry<C: ConnectionTrait>(
                 item: s(r, 6)?,
                 category: s(r, 7)?,
                 determined_on: r.try_get_by_index::<NaiveDate>(8)?,
+                state: s(r, 9)?,
+                revoked: r.try_get_by_index::<bool>(10)?,
+                preschool_prohibited: r.try_get_by_index::<bool>(11)?,
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()?;

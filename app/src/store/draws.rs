@@ -213,6 +213,29 @@ pub async fn workloads<C: ConnectionTrait>(c: &C) -> Result<HashMap<i64, u32>, D
     Ok(out)
 }
 
+/// The pool's experts the application names as having prepared its materials.
+async fn preparers<C: ConnectionTrait>(
+    c: &C,
+    named: &[crate::domain::validate::Preparer],
+) -> Result<Vec<ExpertId>, DbErr> {
+    if named.is_empty() {
+        return Ok(vec![]);
+    }
+    let names: Vec<String> = named.iter().map(|p| p.name.trim().to_string()).collect();
+    Ok(expert::Entity::find()
+        .filter(expert::Column::Name.is_in(names))
+        .all(c)
+        .await?
+        .into_iter()
+        .filter(|e| {
+            named
+                .iter()
+                .any(|p| crate::domain::draw::prepared_by(&e.name, &e.employer, p))
+        })
+        .map(|e| ExpertId(e.id))
+        .collect())
+}
+
 /// What recusal needs to know about the case.
 pub async fn case_facts<C: ConnectionTrait>(
     c: &C,
@@ -232,11 +255,13 @@ pub async fn case_facts<C: ConnectionTrait>(
     Ok(DrawCaseFacts {
         case: crate::domain::ids::CaseId(case.id),
         institution: crate::domain::ids::InstitutionId(case.institution_id),
-        principal_employer: None,
+        // The application's own facts: where its principal works, who prepared its materials.
+        principal_employer: Some(item.principal_employer.trim().to_string())
+            .filter(|p| !p.is_empty()),
         domain: item.domain,
         stage: item.stage,
         earlier_round_experts: earlier,
-        material_preparers: Vec::new(),
+        material_preparers: preparers(c, &item.preparers).await?,
         current_panel: seats
             .iter()
             .filter(active)

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod credit;
 pub mod dashboard;
 pub mod db;
+pub mod determinations;
 pub mod draws;
 pub mod entities;
 pub mod experts;

@@ -273,7 +273,7 @@ pub async fn compose<C: ConnectionTrait>(
             kind: ActivityKind::from_code(&a.kind)
                 .map(|k| i18n::text(ZH, k.label_key()))
                 .unwrap_or_default(),
-            place: a.participants.clone(),
+            place: a.place.clone(),
             summary: a.notes.clone(),
         })
         .collect();

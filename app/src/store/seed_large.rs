@@ -717,6 +717,8 @@ pub async fn seed_large(
         progress(done, scale.cases);
     }
     super::tally::rebuild_all(db).await?;
+    // The generated cases' determinations as records of their own.
+    super::determinations::backfill(db).await?;
     // Case numbers continue after the generated ones; PostgreSQL's id sequence too.
     for (year, last) in counters {
         case_counter::Entity::insert(case_counter::ActiveModel {

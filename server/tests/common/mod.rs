@@ -186,7 +186,8 @@ pub fn item(name: &str) -> Value {
     json!({
         "name": name, "declared_category": "non_subject", "domain": "arts", "stage": "primary",
         "grades": [3, 4], "delivery": "offline", "hours": 48, "class_size": 15, "fee_fen": 288000,
-        "description": "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。"
+        "description": "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。",
+        "dispute_reason": "课程包含少量透视与色彩原理讲解，机构不确定是否属于学科类。"
     })
 }
 
@@ -447,6 +448,18 @@ pub fn complete(material: i64) -> ScoreSheet {
     s
 }
 
+/// A complete sheet that finds the content 学科类: the syllabus follows the school subjects.
+pub fn subject_sheet(material: i64) -> ScoreSheet {
+    let mut s = complete(material);
+    let e = s
+        .ratings
+        .get_mut("content.syllabus")
+        .expect("the syllabus indicator");
+    e.rating = Some(Rating::S);
+    e.evidence = "教学大纲按小学数学教材章节编排，内容与课内同步".into();
+    s
+}
+
 /// A case of `inst` submitted for intake (SUBMITTED, the intake clock running).
 pub async fn submitted(s: &Srv, inst: &str, name: &str) -> i64 {
     let (st, v) = s
@@ -535,9 +548,20 @@ pub async fn seat_panel(s: &Srv, clerk: &str, id: i64, size: u32) -> Vec<(i64, S
 /// Every member submits a complete non-subject sheet, the lead drafts, all sign, `director`
 /// seals. Returns the verification code.
 pub async fn sealed_opinion(s: &Srv, director: &str, id: i64, members: &[(i64, String)]) -> String {
+    sealed_opinion_with(s, director, id, members, complete).await
+}
+
+/// As [`sealed_opinion`], every member submitting the sheet `sheet` makes for a material.
+pub async fn sealed_opinion_with(
+    s: &Srv,
+    director: &str,
+    id: i64,
+    members: &[(i64, String)],
+    sheet: fn(i64) -> ScoreSheet,
+) -> String {
     let (_, c) = s.case(director, id).await;
     let material = c["materials"][0]["id"].as_i64().unwrap();
-    let sheet = complete(material);
+    let sheet = sheet(material);
     for (i, (_, who)) in members.iter().enumerate() {
         confirm_briefing(s, who, id).await;
         let (st, v) = s.call(who, "save_sheet", json!({ "input": { "case_id": id, "base_version": 0, "sheet": sheet, "save_id": format!("rr-{id}-{i}"), "submit": true, "password": DEMO_PASSWORD } })).await;

@@ -10,6 +10,8 @@ pub struct Model {
     /// "written_review", "site_visit", "class_observation", "interview"
     pub kind: String,
     pub held_on: Date,
+    /// Where it was held (地点), as the opinion prints it.
+    pub place: String,
     pub participants: String,
     pub notes: String,
     pub created_by: i64,

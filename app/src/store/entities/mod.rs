@@ -10,6 +10,7 @@ pub mod case_counter;
 pub mod case_event;
 pub mod county;
 pub mod credit_record;
+pub mod determination;
 pub mod draw_record;
 pub mod draw_replacement;
 pub mod expert;

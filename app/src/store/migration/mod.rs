@@ -16,6 +16,8 @@ mod m20261129_000010_span_tally;
 mod m20261129_000011_meeting_selfcheck;
 mod m20261130_000012_tallies;
 mod m20261202_000013_scope;
+mod m20261202_000014_determination;
+mod m20261202_000015_activity_place;
 
 pub struct Migrator;
 
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_meeting_selfcheck::Migration),
             Box::new(m20261130_000012_tallies::Migration),
             Box::new(m20261202_000013_scope::Migration),
+            Box::new(m20261202_000014_determination::Migration),
+            Box::new(m20261202_000015_activity_place::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! public view (`/public/registry`, no sign-in, public fields only). The search lives in the URL.
 
 use crate::api::registry::{search_public_registry, search_registry, RegistryPage, RegistryQuery};
+use crate::domain::determination::Standing;
 use crate::domain::terms::Category;
 use crate::i18n::use_locale;
 use crate::ui::components::{field_messages, ErrorSummary};
@@ -230,7 +231,15 @@ fn Results(p: RegistryPage, q: RegistryQuery, public: bool) -> impl IntoView {
                                 <td>{r.institution.clone()}</td>
                                 {r.uscc.clone().map(|u| view! { <td>{u}</td> })}
                                 <td>{r.item.clone()}</td>
-                                <td><span class=format!("tag {tone}")>{move || locale.tr(cat)}</span></td>
+                                <td>
+                                    <span class=format!("tag {tone}")>{move || locale.tr(cat)}</span>
+                                    {(r.standing != Standing::Effective).then(|| {
+                                        let key = r.standing.label_key();
+                                        let tone = if r.standing == Standing::Revoked { "tag tag--grey" } else { "tag tag--yellow" };
+                                        view! { " " <span class=tone data-testid="registry-standing">{move || locale.tr(key)}</span> }
+                                    })}
+                                    {r.preschool_prohibited.then(|| view! { " " <span class="tag tag--red" data-testid="registry-prohibited">{t("determination.preschool_prohibited.short")}</span> })}
+                                </td>
                                 <td>{r.county.clone()}</td>
                                 <td>{r.determined_on.clone()}</td>
                             </tr>

@@ -81,6 +81,10 @@ fn ActivityItem(
                 <time datetime=a.held_on.to_string() data-testid="activity-date">{a.held_on.format("%Y-%m-%d").to_string()}</time>
             </h3>
             <dl class="activity__facts">
+                {(!a.place.is_empty()).then(|| view! {
+                    <dt>{t("activity.place")}</dt>
+                    <dd data-testid="activity-place">{a.place.clone()}</dd>
+                })}
                 <dt>{t("activity.participants")}</dt>
                 <dd data-testid="activity-participants">{a.participants.clone()}</dd>
                 <dt>{t("activity.notes")}</dt>
@@ -286,6 +290,7 @@ fn ActivityForm(
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
     );
+    let place = RwSignal::new(String::new());
     let participants = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
     let show_errors = RwSignal::new(false);
@@ -296,6 +301,7 @@ fn ActivityForm(
         if let Some(a) = editing.get() {
             kind.set(a.kind.code().to_string());
             held_on.set(a.held_on.format("%Y-%m-%d").to_string());
+            place.set(a.place.clone());
             participants.set(a.participants.clone());
             notes.set(a.notes.clone());
             show_errors.set(false);
@@ -308,6 +314,7 @@ fn ActivityForm(
         Some(today) => validate_activity(
             &kind.get(),
             &held_on.get(),
+            &place.get(),
             &participants.get(),
             &notes.get(),
             accepted_on,
@@ -362,6 +369,7 @@ fn ActivityForm(
             version: current.as_ref().map_or(0, |a| a.version),
             kind: kind.get_untracked(),
             held_on: held_on.get_untracked(),
+            place: place.get_untracked(),
             participants: participants.get_untracked(),
             notes: notes.get_untracked(),
         });
@@ -369,6 +377,7 @@ fn ActivityForm(
     let cancel = move |_| {
         editing.set(None);
         kind.set(String::new());
+        place.set(String::new());
         participants.set(String::new());
         notes.set(String::new());
         show_errors.set(false);
@@ -417,6 +426,8 @@ fn ActivityForm(
                 <input class="input input--date" id="activity-held_on" name="activity.held_on" type="date"
                     min=min max=max data-testid="activity-held-on" bind:value=held_on />
             </div>
+            <TextField name="activity.place" label="activity.field.place"
+                hint="activity.field.place_hint" errors=shown value=place />
             <TextField name="activity.participants" label="activity.field.participants"
                 hint="activity.field.participants_hint" errors=shown value=participants />
             <div class="form-group" class:form-group--error=move || !notes_msgs().is_empty()>

@@ -183,6 +183,9 @@ fn CaseView(
             }
         })}
 
+        {case.determination.clone().map(|d| view! {
+            <super::determination::DeterminationSection d case_id=case.id version=case.version reload />
+        })}
         <super::rereview::RereviewSection case=case.clone() reload done />
         {case.ratings.clone().filter(|r| r.open && !r.members.is_empty()).map(|r| view! {
             <super::ratings::RatingsSection r case_id=case.id reload />

@@ -173,6 +173,13 @@ pub fn ApplicationForm(initial: Option<CaseDetail>) -> impl IntoView {
             .map(|i| i.description.clone())
             .unwrap_or_default(),
     );
+    let text_of = |f: fn(&TrainingItemInput) -> String| {
+        RwSignal::new(item0.as_ref().map(f).unwrap_or_default())
+    };
+    let dispute_reason = text_of(|i| i.dispute_reason.clone());
+    let licence_application = text_of(|i| i.licence_application.clone());
+    let principal_employer = text_of(|i| i.principal_employer.clone());
+    let preparers = text_of(|i| crate::domain::validate::preparers_text(&i.preparers));
     let undertaking = RwSignal::new(
         initial
             .as_ref()
@@ -192,6 +199,10 @@ pub fn ApplicationForm(initial: Option<CaseDetail>) -> impl IntoView {
         class_size: parse_u32(&class_size.get()).unwrap_or(0),
         fee_fen: parse_fen(&fee.get()).unwrap_or(0),
         description: description.get(),
+        dispute_reason: dispute_reason.get(),
+        licence_application: licence_application.get(),
+        principal_employer: principal_employer.get(),
+        preparers: crate::domain::validate::parse_preparers(&preparers.get()),
     };
     // The same validation the server runs on submit, plus number formats.
     let errors = Memo::new(move |_| {
@@ -411,6 +422,22 @@ pub fn ApplicationForm(initial: Option<CaseDetail>) -> impl IntoView {
                     <div class="hint">{t("form.item.description_hint")}</div>
                     {move || field_messages(&shown.get(), "item.description", locale.get()).into_iter().map(|m| view! { <p class="error-message">{m}</p> }).collect_view()}
                     <textarea class="textarea" id="item-description" rows="6" bind:value=description></textarea>
+                </div>
+                <div class="form-group" class:form-group--error=move || !field_messages(&shown.get(), "item.dispute_reason", locale.get()).is_empty()>
+                    <label class="label" for="item-dispute_reason">{t("form.item.dispute_reason")}</label>
+                    <div class="hint">{t("form.item.dispute_reason_hint")}</div>
+                    {move || field_messages(&shown.get(), "item.dispute_reason", locale.get()).into_iter().map(|m| view! { <p class="error-message">{m}</p> }).collect_view()}
+                    <textarea class="textarea" id="item-dispute_reason" rows="3" bind:value=dispute_reason></textarea>
+                </div>
+                {text_field("item.licence_application", "form.item.licence_application", Some("form.item.licence_application_hint"), licence_application, "text")}
+                <h2>{t("form.recusal.section")}</h2>
+                <p class="hint">{t("form.recusal.hint")}</p>
+                {text_field("item.principal_employer", "form.item.principal_employer", Some("form.item.principal_employer_hint"), principal_employer, "text")}
+                <div class="form-group" class:form-group--error=move || !field_messages(&shown.get(), "item.preparers", locale.get()).is_empty()>
+                    <label class="label" for="item-preparers">{t("form.item.preparers")}</label>
+                    <div class="hint">{t("form.item.preparers_hint")}</div>
+                    {move || field_messages(&shown.get(), "item.preparers", locale.get()).into_iter().map(|m| view! { <p class="error-message">{m}</p> }).collect_view()}
+                    <textarea class="textarea" id="item-preparers" rows="3" bind:value=preparers></textarea>
                 </div>
 
                 <h2>{t("form.materials.section")}</h2>

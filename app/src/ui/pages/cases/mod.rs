@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod detail;
+pub mod determination;
 pub mod draw;
 pub mod form;
 pub mod list;
