@@ -49,13 +49,14 @@ function pdf(tag: string): Buffer {
 }
 
 /** A demo case of 昌吉市星辰艺术培训中心 with its materials, submitted (set up over HTTP). */
-export async function submittedCase(itemName: string): Promise<number> {
+export async function submittedCase(itemName: string, overrides: Record<string, unknown> = {}): Promise<number> {
   const inst = await apiAs("jigou");
   const item = {
     name: itemName, declared_category: "non_subject", domain: "arts", stage: "primary",
     grades: [3, 4], delivery: "offline", hours: 48, class_size: 15, fee_fen: 288000,
     description: "以素描和水彩为主的美术兴趣培训，每周一次，注重观察与创作。",
     dispute_reason: "课程包含少量透视与色彩原理讲解，机构不确定是否属于学科类。",
+    ...overrides,
   };
   const saved = await call(inst, "save_draft", { input: { id: null, version: 0, item, undertaking: true } });
   const id: number = saved.id;
@@ -152,9 +153,21 @@ export async function seatPanel(caseId: number, clerk: string, size: number): Pr
   return experts;
 }
 
+/** The director of the case's level records why the identification meeting is not held (the
+ * opinion otherwise needs a held, minuted meeting: guide 七(三)). */
+export async function waiveMeeting(caseId: number, director: string) {
+  const d = await apiAs(director);
+  const r = await d.post("/api/waive_meeting", {
+    form: { case_id: String(caseId), version: String(await caseVersion(d, caseId)), reason: "专家组已通过线上方式完成政策培训，不再召开现场鉴定会。" },
+  });
+  expect(r.status(), await r.text()).toBe(200);
+  await d.dispose();
+}
+
 /** Sheets, the lead's draft, every signature and `director`'s seal (over HTTP). */
 export async function sealedOpinion(caseId: number, experts: string[], director: string) {
   await submitSheets(caseId, experts);
+  await waiveMeeting(caseId, director);
   for (const e of experts) {
     const ctx = await apiAs(expertAccount(e));
     const v = await (await ctx.post("/api/opinion_page", { form: { case_id: String(caseId) } })).json();

@@ -517,3 +517,71 @@ async fn institution_profile_is_validated_and_keeps_its_county() {
         s.stop().await;
     }
 }
+
+/// A bureau's case list is paged and searchable (issue 19): by number, institution, item, state
+/// and date of submission, within the user's county; bad input is named by field.
+#[tokio::test]
+async fn the_bureaus_case_list_is_paged_and_searched() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        for i in 0..27 {
+            submitted(&s, &inst, &format!("分页项目{i:02}")).await;
+        }
+        let other = s.login("jigou2").await;
+        submitted(&s, &other, "分页项目外县").await;
+        let search = |who: String, q: String| {
+            let s = &s;
+            async move {
+                let r = s
+                    .http
+                    .get(format!("{}/api/search_cases?{q}", s.base))
+                    .header(reqwest::header::COOKIE, who)
+                    .send()
+                    .await
+                    .unwrap();
+                let st = r.status().as_u16();
+                (st, r.json::<Value>().await.unwrap())
+            }
+        };
+        let (st, v) = search(clerk.clone(), "query[item]=分页项目".into()).await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["total"], 27, "another county's case is not listed");
+        assert_eq!(v["pages"], 2);
+        assert_eq!(v["rows"].as_array().unwrap().len(), 25);
+        let (_, v2) = search(clerk.clone(), "query[item]=分页项目&query[page]=2".into()).await;
+        assert_eq!(v2["rows"].as_array().unwrap().len(), 2);
+        let (_, v) = search(clerk.clone(), "query[item]=分页项目05".into()).await;
+        assert_eq!(v["total"], 1);
+        let (_, v) = search(
+            clerk.clone(),
+            "query[institution]=星辰&query[state]=submitted".into(),
+        )
+        .await;
+        assert_eq!(v["total"], 27, "{v}");
+        let (_, v) = search(clerk.clone(), "query[state]=accepted".into()).await;
+        assert_eq!(v["total"], 0);
+        let (_, v) = search(clerk.clone(), "query[from]=2026-04-08".into()).await;
+        assert_eq!(v["total"], 0, "submitted on 2026-04-07");
+        let (_, v) = search(
+            clerk.clone(),
+            "query[from]=2026-04-07&query[to]=2026-04-07".into(),
+        )
+        .await;
+        assert_eq!(v["total"], 27);
+        // The prefecture sees every county; bad input is named by field.
+        let (_, v) = search(s.login("zhou-jbr").await, "query[item]=分页项目".into()).await;
+        assert_eq!(v["total"], 28);
+        let (st, v) = search(
+            clerk.clone(),
+            "query[state]=draft&query[from]=x&query[page]=0".into(),
+        )
+        .await;
+        assert_eq!(st, 422, "{v}");
+        assert_eq!(field_keys(&v).len(), 3, "{v}");
+        let (st, _) = search(inst.clone(), String::new()).await;
+        assert_eq!(st, 403);
+        s.stop().await;
+    }
+}

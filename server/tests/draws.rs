@@ -780,3 +780,37 @@ async fn the_applications_own_facts_exclude_the_right_experts() {
         s.stop().await;
     }
 }
+
+/// Guide 五(五): an expert who has not declared never having held a part-time job at a training
+/// institution is not drawn, with that reason; the expert declares it on their profile.
+#[tokio::test]
+async fn a_part_time_history_excludes_until_declared_away() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let id = accepted_case(&s, &inst, &clerk, "少儿剪纸", "arts", "primary").await;
+        set_expert(
+            &s,
+            2,
+            expert::Column::DeclaresNoPartTimeHistory,
+            json!(false),
+        )
+        .await;
+        let (_, p) = page(&s, &clerk, id).await;
+        assert_eq!(reasons_of(&p, 2), ["part_time_history"], "{p}");
+        assert!(reasons_of(&p, 3).is_empty());
+        // The expert's own profile says so, and the declaration makes them eligible again.
+        let e2 = expert_cookie(&s, 2).await;
+        let (st, prof) = s.form(&e2, "my_expert_profile", &[]).await;
+        assert_eq!(st, 200, "{prof}");
+        assert_eq!(prof["input"]["declares_no_part_time_history"], false);
+        let (st, v) = s.call(&e2, "save_expert_declarations", json!({ "id": 2, "version": prof["version"], "input": {
+            "declares_no_post": true, "declares_relatives_no_post": true, "declares_no_part_time_history": true,
+            "unavailable_from": null, "unavailable_until": null, "availability_note": "" } })).await;
+        assert_eq!(st, 200, "{v}");
+        let (_, p) = page(&s, &clerk, id).await;
+        assert!(reasons_of(&p, 2).is_empty(), "{p}");
+        s.stop().await;
+    }
+}

@@ -152,12 +152,36 @@ async fn draft_sign_seal_determine_and_verify() {
         .await;
         assert_eq!(st, 422, "{v}");
         assert!(field_keys(&v).contains(&"err.opinion.reasons_short".to_string()));
+        // The meeting first (guide 七(三)): held and minuted, or waived by the director.
+        let (st, v) = save(&s, &lead, id, ver, &draft).await;
+        assert_eq!(st, 409, "{v}");
+        assert_eq!(refused(&v), "err.opinion.meeting_required");
+        let (st, _) = s
+            .form(
+                &lead,
+                "waive_meeting",
+                &[
+                    ("case_id", &id.to_string()),
+                    ("version", &ver.to_string()),
+                    ("reason", "成员不能代替负责人决定不召开鉴定会。"),
+                ],
+            )
+            .await;
+        assert_eq!(st, 403, "a member may not waive the meeting");
+        waive_meeting(&s, &director, id).await;
+        let ver = version_of(&s, &lead, id).await;
         let (st, v) = save(&s, &lead, id, ver, &draft).await;
         assert_eq!(st, 200, "{v}");
         let (_, c) = s.case(&director, id).await;
         assert_eq!(c["state"], "opinion_drafted");
         let (_, p) = page(&s, &director, id).await;
         assert_eq!(p["content"]["conclusion"], "non_subject");
+        assert!(
+            p["content"]["meeting_waived"]
+                .as_str()
+                .is_some_and(|w| w.contains("线上")),
+            "the opinion says why no meeting was held: {p}"
+        );
         assert_eq!(p["content"]["members"].as_array().unwrap().len(), 3);
         // The institution does not see the opinion before the determination.
         let (st, _) = page(&s, &inst, id).await;

@@ -263,6 +263,9 @@ fn table() -> Vec<Entry> {
             "intake".into()
         )])),
         entry!("my_work", BUREAU, None, |_, _| form(&[])),
+        entry!("search_cases", BUREAU_OBS, None, |_, _| Some(Req::Get(
+            "query[item]=&query[page]=1".into()
+        ))),
         entry!("get_case", READERS, Case, |_, c| form(&[(
             "id",
             case_id(c)
@@ -422,6 +425,11 @@ fn table() -> Vec<Entry> {
             "case_id": id_of(c), "version": STALE,
             "minutes": serde_json::to_value(app::domain::meeting::MinutesInput::default()).unwrap() } })
         ))),
+        entry!("waive_meeting", DIRECTORS, Case, |_, c| form(&[
+            ("case_id", case_id(c)),
+            ("version", STALE.to_string()),
+            ("reason", String::new()),
+        ])),
         entry!("confirm_briefing", &[EX], Case, |_, c| form(&[(
             "case_id",
             case_id(c)

@@ -842,3 +842,127 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
         state,
     })
 }
+
+/// A bureau's search of its filed cases (`/cases`): by case number, institution, item, state
+/// and date of submission; every part optional; 25 a page, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseQuery {
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub institution: String,
+    #[serde(default)]
+    pub item: String,
+    /// A state code, or empty for every state.
+    #[serde(default)]
+    pub state: String,
+    /// Submitted from / to, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+/// One page of the search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseSearch {
+    pub rows: Vec<CaseRow>,
+    pub total: u64,
+    /// 1-based.
+    pub page: u64,
+    pub pages: u64,
+}
+
+/// Cases a page.
+pub const CASES_PAGE: u64 = 25;
+
+/// Reads a case search: every problem addressed to its field.
+#[cfg(feature = "ssr")]
+pub fn case_filter(
+    q: &CaseQuery,
+) -> Result<(crate::store::cases::CaseFilter, u64), crate::domain::error::FieldErrors> {
+    let mut e = crate::domain::error::FieldErrors::new();
+    for (field, v) in [
+        ("number", &q.number),
+        ("institution", &q.institution),
+        ("item", &q.item),
+    ] {
+        if v.chars().count() > 100 {
+            e.add(field, "err.registry.too_long");
+        }
+    }
+    let state = match q.state.trim() {
+        "" => None,
+        s => match CaseState::from_code(s) {
+            Some(CaseState::Draft) | None => {
+                e.add("state", "err.cases.state");
+                None
+            }
+            Some(s) => Some(s.code().to_string()),
+        },
+    };
+    let mut date = |field: &'static str, v: &str| match v.trim() {
+        "" => None,
+        t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                e.add(field, "err.period.date");
+                None
+            }
+        },
+    };
+    let from = date("from", &q.from);
+    let to = date("to", &q.to);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            e.add("to", "err.period.order");
+        }
+    }
+    let page = match q.page.trim() {
+        "" => 1,
+        p => match p.parse::<u64>() {
+            Ok(n) if (1..=100_000).contains(&n) => n,
+            _ => {
+                e.add("page", "err.registry.page");
+                1
+            }
+        },
+    };
+    e.into_result()?;
+    Ok((
+        crate::store::cases::CaseFilter {
+            number: q.number.trim().to_string(),
+            institution: q.institution.trim().to_string(),
+            item: q.item.trim().to_string(),
+            state,
+            from,
+            to,
+        },
+        page,
+    ))
+}
+
+/// Searches the filed cases in the user's scope (bureau roles and observers: their county's;
+/// the prefecture's: every county's).
+#[server(prefix = "/api", endpoint = "search_cases", input = leptos::server_fn::codec::GetUrl)]
+pub async fn search_cases(#[server(default)] query: CaseQuery) -> Result<CaseSearch, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, case_list_scope, Permission};
+    let me = require().await?;
+    authorize(&me.actor, &Permission::ViewCaseLists, None).map_err(|d| fail(super::denied(d)))?;
+    let st = state().map_err(fail)?;
+    let (filter, page) = case_filter(&query).map_err(|e| fail(AppError::Validation(e)))?;
+    let county = case_list_scope(&me.actor).map(|c| c.0);
+    let (list, total) =
+        crate::store::cases::search(&st.db, county, &filter, (page - 1) * CASES_PAGE, CASES_PAGE)
+            .await
+            .map_err(|e| fail(db(e)))?;
+    Ok(CaseSearch {
+        rows: ssr::rows(&st.db, list, st.clock.now()).await?,
+        total,
+        page,
+        pages: total.div_ceil(CASES_PAGE).max(1),
+    })
+}

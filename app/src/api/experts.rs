@@ -168,11 +168,20 @@ pub const IMPORT_COLUMNS: [(&str, &str); 12] = [
     ),
 ];
 
+/// An optional column of the import file: the expert's declaration of never having held a
+/// part-time job at a training institution (guide 五(五)). Without it the experts imported have
+/// not declared it (and are not drawn until they do, on their own profile).
+pub const IMPORT_PART_TIME_COLUMN: (&str, &str) = (
+    "本人从未在校外培训机构兼职",
+    "experts.col.declares_no_part_time_history",
+);
+
 /// The downloadable template: the header row and one example row.
 pub fn import_template() -> String {
-    let header: Vec<&str> = IMPORT_COLUMNS.iter().map(|(h, _)| *h).collect();
+    let mut header: Vec<&str> = IMPORT_COLUMNS.iter().map(|(h, _)| *h).collect();
+    header.push(IMPORT_PART_TIME_COLUMN.0);
     format!(
-        "{}\r\n李明,昌吉市第一中学,副高级,学科/教学专家,体育、艺术,小学、初中,昌吉市,13912345678,2026-09-01,2029-08-31,是,是\r\n",
+        "{}\r\n李明,昌吉市第一中学,副高级,学科/教学专家,体育、艺术,小学、初中,昌吉市,13912345678,2026-09-01,2029-08-31,是,是,是\r\n",
         header.join(",")
     )
 }
@@ -193,6 +202,9 @@ pub fn mask_phone(p: &str) -> String {
 pub struct DeclarationsInput {
     pub declares_no_post: bool,
     pub declares_relatives_no_post: bool,
+    /// 本人从未在校外培训机构兼职 (guide 五(五)).
+    #[serde(default)]
+    pub declares_no_part_time_history: bool,
     pub unavailable_from: Option<NaiveDate>,
     pub unavailable_until: Option<NaiveDate>,
     #[serde(default)]
@@ -406,6 +418,9 @@ pub mod import {
         if !errors.is_empty() {
             return (0, vec![], errors);
         }
+        let part_time_pos = header
+            .iter()
+            .position(|x| x.trim() == super::IMPORT_PART_TIME_COLUMN.0);
         let data: Vec<(usize, Vec<String>)> = it.collect();
         if data.is_empty() {
             return (
@@ -480,6 +495,24 @@ pub mod import {
                 bad(11, "experts.err.yes_no");
                 true
             });
+            let part_time = match part_time_pos {
+                Some(p) => {
+                    // Optional: a blank cell is "not declared" (the expert declares it later).
+                    let v = cells.get(p).map(|s| s.trim()).unwrap_or("");
+                    (!v.is_empty())
+                        .then_some(v)
+                        .map_or(Some(false), yes_no)
+                        .unwrap_or_else(|| {
+                            row_errs.push(err(
+                                line,
+                                super::IMPORT_PART_TIME_COLUMN.1.into(),
+                                "experts.err.yes_no",
+                            ));
+                            false
+                        })
+                }
+                None => false,
+            };
             let dates_ok = term_start != NaiveDate::MIN && term_end != NaiveDate::MAX;
             let input = ExpertInput {
                 name: cell(0).into(),
@@ -495,6 +528,7 @@ pub mod import {
                 term_end,
                 declares_no_post: own,
                 declares_relatives_no_post: rel,
+                declares_no_part_time_history: part_time,
             };
             let parsed_title_ok = !row_errs.iter().any(|e| e.column == col(2));
             for f in validate_expert(&input).0 {
@@ -682,6 +716,7 @@ mod ssr {
             term_end: m.term_end,
             declares_no_post: m.declares_no_post,
             declares_relatives_no_post: m.declares_relatives_no_post,
+            declares_no_part_time_history: m.declares_no_part_time_history,
         }
     }
 
@@ -1012,6 +1047,7 @@ pub async fn update_expert(id: i64, version: i32, input: ExpertInput) -> Result<
     check(&st, &input).await?;
     input.declares_no_post = current.declares_no_post;
     input.declares_relatives_no_post = current.declares_relatives_no_post;
+    input.declares_no_part_time_history = current.declares_no_part_time_history;
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now)
         .await
@@ -1438,6 +1474,7 @@ pub async fn save_expert_declarations(
     let d = OwnDeclarations {
         declares_no_post: input.declares_no_post,
         declares_relatives_no_post: input.declares_relatives_no_post,
+        declares_no_part_time_history: input.declares_no_part_time_history,
         unavailable_from: input.unavailable_from,
         unavailable_until: input.unavailable_until,
         availability_note: input.availability_note.clone(),
@@ -1462,6 +1499,7 @@ pub async fn save_expert_declarations(
             serde_json::json!({
                 "declares_no_post": d.declares_no_post,
                 "declares_relatives_no_post": d.declares_relatives_no_post,
+                "declares_no_part_time_history": d.declares_no_part_time_history,
                 "unavailable_from": d.unavailable_from,
                 "unavailable_until": d.unavailable_until,
             }),

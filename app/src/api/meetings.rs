@@ -68,6 +68,15 @@ pub struct MeetingPage {
     pub is_member: bool,
     pub my_confirmed_at: Option<String>,
     pub briefing: Briefing,
+    /// The director's waiver of the meeting (reason, by, CST time), if recorded.
+    #[serde(default)]
+    pub waiver: Option<(String, String, String)>,
+    /// The signed-in director may waive the meeting now.
+    #[serde(default)]
+    pub can_waive: bool,
+    /// The case's version (for the waiver).
+    #[serde(default)]
+    pub case_version: i32,
 }
 
 /// Schedules (version 0) or moves the meeting.
@@ -161,7 +170,29 @@ pub(crate) mod ssr {
                 .and_then(|m| m.confirmed_at.clone())
         });
         let item = crate::store::cases::item_of(case);
+        let waiver = match meetings::waiver(dbc, case.id)
+            .await
+            .map_err(|e| fail(db(e)))?
+        {
+            Some(w) => {
+                let by = crate::store::reference::display_names(dbc, vec![w.waived_by])
+                    .await
+                    .map_err(|e| fail(db(e)))?;
+                Some((
+                    w.reason,
+                    by.get(&w.waived_by).cloned().unwrap_or_default(),
+                    cst(w.waived_at),
+                ))
+            }
+            None => None,
+        };
+        let held = meeting.as_ref().is_some_and(meetings::held);
         Ok(MeetingPage {
+            case_version: case.version,
+            can_waive: waiver.is_none()
+                && !held
+                && authorize(&me.actor, &Permission::WaiveMeeting, Some(facts)).is_ok(),
+            waiver,
             case_id: case.id,
             number: case.number.clone(),
             item_name: item.name,
@@ -318,4 +349,65 @@ pub async fn confirm_briefing(case_id: i64) -> Result<String, AppError> {
         .map_err(|e| fail(db(e)))?;
     txn.commit().await.map_err(|e| fail(db(e)))?;
     Ok(crate::api::cases::ssr_cst(at))
+}
+
+/// The director waives the identification meeting, with reasons (guide 七(三) otherwise
+/// requires one, held and minuted, before the opinion): recorded once, audited, on the case's
+/// timeline and the opinion.
+#[server(prefix = "/api", endpoint = "waive_meeting")]
+pub async fn waive_meeting(case_id: i64, version: i32, reason: String) -> Result<i32, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::store::{cases, meetings, tx};
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let (case, facts) = ssr::case_for(
+        &me,
+        case_id,
+        crate::domain::access::Permission::WaiveMeeting,
+    )
+    .await?;
+    let errs = crate::domain::meeting::validate_waiver(&reason);
+    if !errs.is_empty() {
+        return Err(fail(AppError::Validation(errs)));
+    }
+    if meetings::get(&st.db, case.id)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .is_some_and(|m| meetings::held(&m))
+    {
+        return Err(fail(AppError::Refused {
+            key: "err.meeting.already_held".into(),
+        }));
+    }
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    if !cases::bump_version(&txn, case.id, version, now)
+        .await
+        .map_err(|e| fail(db(e)))?
+    {
+        return Err(fail(AppError::Stale));
+    }
+    if !meetings::waive(&txn, &me.actor, case.id, &reason, now)
+        .await
+        .map_err(|e| fail(db(e)))?
+    {
+        return Err(fail(AppError::Refused {
+            key: "err.meeting.already_waived".into(),
+        }));
+    }
+    cases::note_event(
+        &txn,
+        &me.actor,
+        &case,
+        "waive_meeting",
+        facts.state,
+        reason.trim(),
+        now,
+    )
+    .await
+    .map_err(|e| fail(db(e)))?;
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(version + 1)
 }

@@ -433,17 +433,30 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
     if case.version != input.version {
         return Err(fail(AppError::Stale));
     }
-    // The opinion states the meeting's time, place and participants: a meeting that was
-    // scheduled needs its attendance recorded before the first draft.
-    if facts.state == CaseState::UnderReview
-        && crate::store::meetings::get(&st.db, case.id)
+    // The opinion comes after the identification meeting (七(三)): held, with its attendance
+    // and minutes recorded, or waived by the director with reasons.
+    if facts.state == CaseState::UnderReview {
+        // The lifecycle's own guards (every sheet in) come first.
+        apply(
+            &facts,
+            &Action::DraftOpinion,
+            &Initiator::User(me.actor),
+            now,
+        )
+        .map_err(|e| fail(crate::api::transition_refused(e)))?;
+        let meeting = crate::store::meetings::get(&st.db, case.id)
+            .await
+            .map_err(|e| fail(db(e)))?;
+        let waived = crate::store::meetings::waiver(&st.db, case.id)
             .await
             .map_err(|e| fail(db(e)))?
-            .is_some_and(|m| !crate::store::meetings::held(&m))
-    {
-        return Err(fail(AppError::Refused {
-            key: "err.opinion.minutes_missing".into(),
-        }));
+            .is_some();
+        crate::domain::meeting::ready_for_opinion(
+            meeting.is_some(),
+            meeting.as_ref().is_some_and(crate::store::meetings::held),
+            waived,
+        )
+        .map_err(|key| fail(AppError::Refused { key: key.into() }))?;
     }
     let txn = tx::begin_write(&st.db, now)
         .await

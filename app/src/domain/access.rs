@@ -171,6 +171,9 @@ pub enum Permission {
     /// Schedule (or move) the identification meeting and record its attendance and minutes:
     /// the clerk of the case's level, while the panel reviews.
     ManageMeeting,
+    /// Waive the identification meeting with reasons (guide 七(三) otherwise requires it before
+    /// the opinion): the director of the case's level, while the panel reviews.
+    WaiveMeeting,
     /// Confirm having read the policy briefing: a seated member, from the draw until the sheets
     /// are in.
     ConfirmBriefing,
@@ -268,6 +271,7 @@ impl Permission {
                 | Permission::ViewCaseHistory
                 | Permission::ViewMeeting
                 | Permission::ManageMeeting
+                | Permission::WaiveMeeting
                 | Permission::ConfirmBriefing
                 | Permission::RateExpert
         )
@@ -286,6 +290,13 @@ fn is_level_clerk(actor: &Actor, level: CaseLevel) -> bool {
     match level {
         CaseLevel::County => actor.role == Role::CountyClerk,
         CaseLevel::Prefecture => actor.role == Role::PrefectureClerk,
+    }
+}
+
+fn is_level_director(actor: &Actor, level: CaseLevel) -> bool {
+    match level {
+        CaseLevel::County => actor.role == Role::CountyDirector,
+        CaseLevel::Prefecture => actor.role == Role::PrefectureDirector,
     }
 }
 
@@ -603,6 +614,10 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
         Permission::RateExpert => allow(is_level_clerk(actor, f.level)),
         Permission::ManageMeeting => allow(
             is_level_clerk(actor, f.level)
+                && matches!(st, CaseState::UnderReview | CaseState::AwaitingInfo),
+        ),
+        Permission::WaiveMeeting => allow(
+            is_level_director(actor, f.level)
                 && matches!(st, CaseState::UnderReview | CaseState::AwaitingInfo),
         ),
         Permission::ConfirmBriefing => allow(

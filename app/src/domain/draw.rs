@@ -102,6 +102,9 @@ pub struct ExpertFacts {
     /// The expert has made the declarations of no post at any institution (self and close
     /// relatives).
     pub declared: bool,
+    /// The expert declared never having held a part-time job at a training institution (guide
+    /// 五(五)).
+    pub no_part_time_history: bool,
     /// Not available from … until … (inclusive), as the expert said.
     pub unavailable: Option<(NaiveDate, NaiveDate)>,
 }
@@ -161,6 +164,9 @@ pub enum Exclusion {
     DeclinedThisCase,
     /// The declarations of no post at an institution are missing.
     NoDeclaration,
+    /// Guide 五(五) (未有在校外培训机构中兼职经历): the expert has not declared that they never
+    /// held a part-time job at a training institution.
+    PartTimeHistory,
     /// The expert said they are unavailable on the day of the draw.
     Unavailable,
 }
@@ -183,6 +189,7 @@ impl Exclusion {
             Exclusion::AlreadyOnPanel => "already_on_panel",
             Exclusion::DeclinedThisCase => "declined_this_case",
             Exclusion::NoDeclaration => "no_declaration",
+            Exclusion::PartTimeHistory => "part_time_history",
             Exclusion::Unavailable => "unavailable",
         }
     }
@@ -293,6 +300,9 @@ pub fn eligibility(
     }
     if !expert.declared {
         why.push(Exclusion::NoDeclaration);
+    }
+    if !expert.no_part_time_history {
+        why.push(Exclusion::PartTimeHistory);
     }
     if expert
         .unavailable
@@ -834,8 +844,21 @@ mod tests {
             economic_interests: vec![],
             active_cases: 0,
             declared: true,
+            no_part_time_history: true,
             unavailable: None,
         }
+    }
+
+    #[test]
+    fn a_part_time_history_not_declared_away_excludes() {
+        let e = ExpertFacts {
+            no_part_time_history: false,
+            ..expert(1)
+        };
+        assert_eq!(
+            eligibility(&e, &case(), today()),
+            Err(vec![Exclusion::PartTimeHistory])
+        );
     }
 
     fn case() -> DrawCaseFacts {

@@ -239,3 +239,48 @@ mod tests {
         );
     }
 }
+
+/// A waiver of the identification meeting: at most this long, at least this long.
+pub const WAIVER_MIN: usize = 10;
+pub const WAIVER_MAX: usize = 1000;
+
+/// Whether the panel may come to its opinion (guide 七(三): 召开鉴定会进行政策培训): a meeting
+/// held (its attendance and minutes recorded), or its waiver recorded by the director with
+/// reasons. The refusal's key says which is missing.
+pub fn ready_for_opinion(scheduled: bool, held: bool, waived: bool) -> Result<(), &'static str> {
+    if held || waived {
+        Ok(())
+    } else if scheduled {
+        Err("err.opinion.minutes_missing")
+    } else {
+        Err("err.opinion.meeting_required")
+    }
+}
+
+/// Checks the reasons for waiving the meeting.
+pub fn validate_waiver(reason: &str) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    super::validate::check_text(&mut e, "waiver.reason", reason, WAIVER_MIN, WAIVER_MAX);
+    e
+}
+
+#[cfg(test)]
+mod waiver_tests {
+    use super::*;
+
+    #[test]
+    fn the_opinion_needs_a_held_or_waived_meeting() {
+        assert_eq!(
+            ready_for_opinion(false, false, false),
+            Err("err.opinion.meeting_required")
+        );
+        assert_eq!(
+            ready_for_opinion(true, false, false),
+            Err("err.opinion.minutes_missing")
+        );
+        assert_eq!(ready_for_opinion(true, true, false), Ok(()));
+        assert_eq!(ready_for_opinion(false, false, true), Ok(()));
+        assert!(!validate_waiver("短").is_empty());
+        assert!(validate_waiver("专家组已在线完成政策培训，现场会议无法召开。").is_empty());
+    }
+}

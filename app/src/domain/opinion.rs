@@ -100,6 +100,32 @@ pub struct Member {
     pub verdict: ExpertVerdict,
     /// Disagrees with the conclusion: signs with reasons.
     pub dissents: bool,
+    /// 工作单位 and 职称, printed next to the signature (absent from opinions made before).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub employer: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+}
+
+/// What the official opinion (附件2) states of the applicant, the item and the basis, beyond
+/// the names: absent from opinions made before it was recorded, so they keep their digest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Particulars {
+    /// 统一社会信用代码
+    pub uscc: String,
+    /// 办学许可证号 (empty when not yet issued)
+    pub licence_no: String,
+    pub address: String,
+    /// 年级, as printed ("3、4 年级").
+    pub grades: String,
+    /// 总课时
+    pub hours: u32,
+    /// 线上 / 线下
+    pub delivery: String,
+    /// 申报类别
+    pub declared_category: String,
+    /// The basis documents of the rubric version (文号 and title).
+    pub basis: Vec<String>,
 }
 
 /// Everything the opinion says (the signed content).
@@ -132,6 +158,13 @@ pub struct OpinionContent {
     /// the encoding otherwise, so opinions signed before meetings were recorded keep their digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting: Option<MeetingLine>,
+    /// The director's reasons for not holding the meeting, when it was waived (absent from the
+    /// encoding otherwise, so earlier opinions keep their digest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_waived: Option<String>,
+    /// The applicant's codes and address, the item's details, the basis documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub particulars: Option<Particulars>,
 }
 
 /// The identification meeting as the opinion states it.
@@ -416,6 +449,8 @@ mod tests {
             lead: id == 1,
             verdict,
             dissents,
+            employer: String::new(),
+            title: String::new(),
         }
     }
 
@@ -463,6 +498,8 @@ mod tests {
     fn the_encoding_changes_with_any_field_and_messages_bind_signer_and_dissent() {
         let c = OpinionContent {
             meeting: None,
+            meeting_waived: None,
+            particulars: None,
             case_number: "CJ-2026-0001".into(),
             institution: "机构".into(),
             item: "美术".into(),

@@ -72,6 +72,11 @@ pub struct Indicator {
     pub n_descriptor: Text,
     /// What the expert should look at, ask or observe, naming materials and activities.
     pub guidance: Text,
+    /// For a 学前 item (3–6, guide 四(三)), what to look at instead where the indicator's own
+    /// basis does not reach (the six-subject negative list covers compulsory education only:
+    /// for pre-school items the check is against 小学化 content).
+    #[serde(default)]
+    pub preschool_guidance: Option<Text>,
     /// Ratings that need an evidence note naming a material or activity.
     pub evidence_required_for: Vec<Rating>,
 }
@@ -401,6 +406,22 @@ mod tests {
     }
 
     #[test]
+    fn the_negative_list_check_has_preschool_guidance() {
+        // The six-subject list covers compulsory education only; a required core indicator
+        // must still be answerable for a 学前 item.
+        let (_, i) = current()
+            .indicators()
+            .find(|(_, i)| i.id == "content.negative_list")
+            .expect("the negative-list indicator");
+        assert!(i.required && i.core);
+        let g = i.preschool_guidance.as_ref().expect("pre-school guidance");
+        for word in ["拼音", "识字", "算术", "英语"] {
+            assert!(g.zh.contains(word), "{word}");
+        }
+        assert!(!g.en.is_empty());
+    }
+
+    #[test]
     fn v1_shape() {
         let r = current();
         let ids: Vec<&str> = r.dimensions.iter().map(|d| d.id.as_str()).collect();
@@ -431,7 +452,9 @@ mod tests {
             [
                 "教监管厅函〔2021〕3号",
                 "教监管厅函〔2021〕16号",
-                "教基厅〔2020〕1号"
+                "教基厅〔2020〕1号",
+                "教材〔2022〕2号",
+                "教材〔2017〕4号"
             ]
         );
     }

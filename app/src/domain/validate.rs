@@ -785,6 +785,10 @@ pub struct ExpertInput {
     pub declares_no_post: bool,
     /// 近亲属未在校外培训机构任职、兼职 (declaration)
     pub declares_relatives_no_post: bool,
+    /// 本人从未在校外培训机构兼职 (guide 五(五)): the expert's own declaration, like the others;
+    /// without it the expert is not drawn.
+    #[serde(default)]
+    pub declares_no_part_time_history: bool,
 }
 
 /// Checks an expert's fields. Paths: `expert.<field>`.
@@ -1286,6 +1290,7 @@ mod tests {
             term_end: NaiveDate::from_ymd_opt(2028, 12, 31).expect("date"),
             declares_no_post: true,
             declares_relatives_no_post: true,
+            declares_no_part_time_history: true,
         }
     }
 
@@ -1493,6 +1498,9 @@ mod tests {
             "over_workload",
             "already_on_panel",
             "declined_this_case",
+            "no_declaration",
+            "part_time_history",
+            "unavailable",
         ] {
             assert!(zh.contains_key(&format!("exclusion.{code}")), "{code}");
         }

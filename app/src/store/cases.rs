@@ -681,6 +681,85 @@ pub async fn for_county<C: ConnectionTrait>(
     q.order_by_desc(jd_case::Column::Id).limit(500).all(c).await
 }
 
+/// What a bureau's case list is searched by (each part optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    /// Part of the case number.
+    pub number: String,
+    /// Part of the institution's name.
+    pub institution: String,
+    /// Part of the item's name.
+    pub item: String,
+    pub state: Option<String>,
+    /// Submitted on or after / on or before (China dates).
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// One page of the filed cases of a county (`None`: every county), newest first, and how many
+/// match in all.
+pub async fn search<C: ConnectionTrait>(
+    c: &C,
+    county: Option<i64>,
+    f: &CaseFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<Case>, u64), DbErr> {
+    use sea_orm::sea_query::{LikeExpr, Query};
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let like = |t: &str| {
+        let escaped: String = t
+            .trim()
+            .chars()
+            .flat_map(|ch| match ch {
+                '%' | '_' | '\\' => vec!['\\', ch],
+                _ => vec![ch],
+            })
+            .collect();
+        LikeExpr::new(format!("%{escaped}%")).escape('\\')
+    };
+    let mut q = jd_case::Entity::find().filter(jd_case::Column::State.ne(CaseState::Draft.code()));
+    if let Some(county) = county {
+        q = q.filter(jd_case::Column::CountyId.eq(county));
+    }
+    if !f.number.trim().is_empty() {
+        q = q.filter(Expr::col(jd_case::Column::Number).like(like(&f.number)));
+    }
+    if !f.item.trim().is_empty() {
+        q = q.filter(Expr::col(jd_case::Column::ItemName).like(like(&f.item)));
+    }
+    if !f.institution.trim().is_empty() {
+        use super::entities::institution;
+        q = q.filter(
+            jd_case::Column::InstitutionId.in_subquery(
+                Query::select()
+                    .column(institution::Column::Id)
+                    .from(institution::Entity)
+                    .and_where(Expr::col(institution::Column::Name).like(like(&f.institution)))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(s) = &f.state {
+        q = q.filter(jd_case::Column::State.eq(s.as_str()));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(jd_case::Column::SubmittedAt.gte(super::dashboard::cst_start(d)));
+    }
+    if let Some(d) = f.to {
+        let next = d.succ_opt().unwrap_or(d);
+        q = q.filter(jd_case::Column::SubmittedAt.lt(super::dashboard::cst_start(next)));
+    }
+    let total = q.clone().count(c).await?;
+    let rows = q
+        .order_by_desc(jd_case::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(c)
+        .await?;
+    Ok((rows, total))
+}
+
 /// Work with a running time limit (or waiting in one of `states`), soonest due first: a county's
 /// (`county` Some) or the prefecture's (`level` prefecture, plus `states` of any county).
 pub async fn work<C: ConnectionTrait>(

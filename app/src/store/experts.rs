@@ -114,6 +114,7 @@ pub fn model_facts(m: &expert::Model, active_cases: u32, credit_barred: bool) ->
         economic_interests: ties.economic_interests,
         active_cases,
         declared: m.declares_no_post && m.declares_relatives_no_post,
+        no_part_time_history: m.declares_no_part_time_history,
         unavailable: match (m.unavailable_from, m.unavailable_until) {
             (Some(from), Some(until)) => Some((from, until)),
             _ => None,
@@ -214,6 +215,7 @@ pub async fn create<C: ConnectionTrait>(
         affiliations: Set(serde_json::to_string(&Ties::default()).map_err(json_err)?),
         declares_no_post: Set(input.declares_no_post),
         declares_relatives_no_post: Set(input.declares_relatives_no_post),
+        declares_no_part_time_history: Set(input.declares_no_part_time_history),
         declared_at: Set(
             (input.declares_no_post && input.declares_relatives_no_post).then_some(now)
         ),
@@ -333,6 +335,7 @@ pub async fn set_ties<C: ConnectionTrait>(
 pub struct OwnDeclarations {
     pub declares_no_post: bool,
     pub declares_relatives_no_post: bool,
+    pub declares_no_part_time_history: bool,
     pub unavailable_from: Option<NaiveDate>,
     pub unavailable_until: Option<NaiveDate>,
     pub availability_note: String,
@@ -352,6 +355,10 @@ pub async fn save_declarations<C: ConnectionTrait>(
         .col_expr(
             Col::DeclaresRelativesNoPost,
             Expr::value(d.declares_relatives_no_post),
+        )
+        .col_expr(
+            Col::DeclaresNoPartTimeHistory,
+            Expr::value(d.declares_no_part_time_history),
         )
         .col_expr(Col::DeclaredAt, Expr::value(Some(now)))
         .col_expr(Col::UnavailableFrom, Expr::value(d.unavailable_from))
@@ -495,6 +502,7 @@ mod tests {
             affiliations: r#"{"affiliations":[{"institution":3,"relation":"close_relative","until":"2025-01-31"}],"economic_interests":[5]}"#.into(),
             declares_no_post: true,
             declares_relatives_no_post: false,
+            declares_no_part_time_history: true,
             declared_at: Some(now),
             unavailable_from: Some(d(2026, 4, 1)),
             unavailable_until: None,

@@ -3,7 +3,7 @@
 //! transaction with its audit event; call the writers inside `tx::begin_write`.
 
 use super::audit::{self, Entry};
-use super::entities::{briefing_ack, meeting};
+use super::entities::{briefing_ack, meeting, meeting_waiver};
 use crate::domain::meeting::ValidMeeting;
 use crate::domain::role::Actor;
 use chrono::{DateTime, Utc};
@@ -33,6 +33,47 @@ pub async fn get<C: ConnectionTrait>(c: &C, case_id: i64) -> Result<Option<Meeti
 /// The members present, from the stored JSON.
 pub fn attended(m: &Meeting) -> Vec<i64> {
     serde_json::from_str(&m.attended).unwrap_or_default()
+}
+
+/// The director's waiver of the case's meeting, if recorded.
+pub async fn waiver<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+) -> Result<Option<meeting_waiver::Model>, DbErr> {
+    meeting_waiver::Entity::find_by_id(case_id).one(c).await
+}
+
+/// Records the director's waiver with its audit event; false when one was recorded already.
+pub async fn waive<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    case_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    if waiver(c, case_id).await?.is_some() {
+        return Ok(false);
+    }
+    meeting_waiver::Entity::insert(meeting_waiver::ActiveModel {
+        case_id: Set(case_id),
+        reason: Set(reason.trim().to_string()),
+        waived_by: Set(actor.user_id.0),
+        waived_at: Set(now),
+    })
+    .exec_without_returning(c)
+    .await?;
+    audit::append(
+        c,
+        entry(
+            actor,
+            "meeting.waive",
+            case_id,
+            serde_json::json!({ "reason": reason.trim() }),
+        ),
+        now,
+    )
+    .await?;
+    Ok(true)
 }
 
 /// Minutes have been recorded (the meeting was held).

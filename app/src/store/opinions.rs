@@ -205,12 +205,20 @@ pub async fn compose<C: ConnectionTrait>(
                 .find(|m| m.expert.0 == s.expert_id)
                 .map(|m| m.verdict)
                 .unwrap_or(crate::domain::sheet::ExpertVerdict::Undetermined);
+            let e = names.iter().find(|e| e.id == s.expert_id);
             Member {
                 expert: ExpertId(s.expert_id),
                 name: name_of(s.expert_id),
                 lead: s.lead,
                 verdict,
                 dissents: dissenters.contains(&ExpertId(s.expert_id)),
+                employer: e.map(|e| e.employer.clone()).unwrap_or_default(),
+                title: e
+                    .map(|e| {
+                        let t = super::experts::title_from_db(&e.title);
+                        i18n::text(ZH, t.label_key())
+                    })
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -277,10 +285,32 @@ pub async fn compose<C: ConnectionTrait>(
             summary: a.notes.clone(),
         })
         .collect();
-    let institution = reference::institution(c, case.institution_id)
-        .await?
-        .map(|i| i.name)
-        .unwrap_or_default();
+    let inst = reference::institution(c, case.institution_id).await?;
+    let institution = inst.as_ref().map(|i| i.name.clone()).unwrap_or_default();
+    let particulars = Some(crate::domain::opinion::Particulars {
+        uscc: inst.as_ref().map(|i| i.uscc.clone()).unwrap_or_default(),
+        licence_no: inst
+            .as_ref()
+            .map(|i| i.licence_no.clone())
+            .unwrap_or_default(),
+        address: inst.as_ref().map(|i| i.address.clone()).unwrap_or_default(),
+        grades: format!(
+            "{} 年级",
+            item.grades
+                .iter()
+                .map(|g| g.to_string())
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        hours: item.hours,
+        delivery: i18n::text(ZH, item.delivery.label_key()),
+        declared_category: i18n::text(ZH, item.declared_category.label_key()),
+        basis: r
+            .basis
+            .iter()
+            .map(|b| format!("《{}》（{}）", b.title.zh, b.number))
+            .collect(),
+    });
     let county = reference::county(c, case.county_id)
         .await?
         .map(|x| x.name_zh)
@@ -302,8 +332,14 @@ pub async fn compose<C: ConnectionTrait>(
                 others: m.others.clone(),
             }
         });
+    let meeting_waived = match meeting {
+        Some(_) => None,
+        None => super::meetings::waiver(c, case.id).await?.map(|w| w.reason),
+    };
     Ok(OpinionContent {
         meeting,
+        meeting_waived,
+        particulars,
         case_number: case.number.clone().unwrap_or_default(),
         institution,
         item: item.name.clone(),
@@ -602,10 +638,14 @@ mod tests {
                     ExpertVerdict::NonSubject
                 },
                 dissents: i == 3,
+                employer: "昌吉州第一中学".into(),
+                title: "高级教师".into(),
             })
             .collect();
         let content = OpinionContent {
             meeting: None,
+            meeting_waived: None,
+            particulars: None,
             case_number: "CJ-2026-0007".into(),
             institution: "昌吉市星辰艺术培训中心".into(),
             item: "少儿美术创作".into(),

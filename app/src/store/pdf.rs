@@ -181,6 +181,9 @@ const TITLE: f32 = 22.0;
 const SEAL_R: f32 = 54.0;
 /// Height of the block holding the seal, the bureau's name and the sealing time.
 const SEAL_BLOCK_H: f32 = 2.0 * SEAL_R + 10.0;
+/// Space between the last signature and the seal, so that the seal's ring never touches the
+/// text above it.
+const SEAL_GAP: f32 = 26.0;
 const QR_SIDE: f32 = 112.0;
 
 type Rgb = (u8, u8, u8);
@@ -639,7 +642,7 @@ fn metadata(o: &SealedOpinion) -> Metadata {
         .utc_offset_minute(0);
     Metadata::new()
         .title(format!(
-            "校外培训服务类别鉴定意见书 {}",
+            "昌吉州中小学生校外培训服务类别鉴定意见书 {}",
             o.content.case_number
         ))
         .description(tag.clone())
@@ -655,7 +658,11 @@ fn lay_out(l: &mut Layout, o: &SealedOpinion, verify_url: &str, qr: &QrCode) {
 
     // Title block.
     l.gap(6.0);
-    l.centered("校外培训服务类别鉴定意见书", style(TITLE, BLACK, true));
+    // The guide's own title (八(三): 《昌吉州中小学生校外培训服务类别鉴定意见书》).
+    l.centered(
+        "昌吉州中小学生校外培训服务类别鉴定意见书",
+        style(TITLE, BLACK, true),
+    );
     l.gap(2.0);
     l.centered(&format!("案号：{}", c.case_number), BODY_STYLE);
     l.gap(4.0);
@@ -666,8 +673,29 @@ fn lay_out(l: &mut Layout, o: &SealedOpinion, verify_url: &str, qr: &QrCode) {
 
     l.heading("一、基本情况");
     l.labelled(0.0, "培训机构：", &c.institution, BODY_STYLE);
+    if let Some(p) = &c.particulars {
+        l.labelled(0.0, "统一社会信用代码：", &p.uscc, BODY_STYLE);
+        let licence = if p.licence_no.trim().is_empty() {
+            "尚未取得"
+        } else {
+            p.licence_no.as_str()
+        };
+        l.labelled(0.0, "办学许可证号：", licence, BODY_STYLE);
+        l.labelled(0.0, "机构地址：", &p.address, BODY_STYLE);
+    }
     l.labelled(0.0, "培训项目：", &c.item, BODY_STYLE);
     l.labelled(0.0, "培训对象学段：", &c.stage, BODY_STYLE);
+    if let Some(p) = &c.particulars {
+        l.labelled(
+            0.0,
+            "项目情况：",
+            &format!(
+                "{}；总课时 {}；{}；申报类别：{}",
+                p.grades, p.hours, p.delivery, p.declared_category
+            ),
+            BODY_STYLE,
+        );
+    }
     l.labelled(0.0, "所在县（市）：", &c.county, BODY_STYLE);
     l.labelled(
         0.0,
@@ -678,6 +706,10 @@ fn lay_out(l: &mut Layout, o: &SealedOpinion, verify_url: &str, qr: &QrCode) {
         ),
         BODY_STYLE,
     );
+
+    if let Some(p) = c.particulars.as_ref().filter(|p| !p.basis.is_empty()) {
+        l.labelled(0.0, "鉴定依据：", &p.basis.join("；"), BODY_STYLE);
+    }
 
     l.heading("二、审查材料");
     if c.materials.is_empty() {
@@ -691,7 +723,15 @@ fn lay_out(l: &mut Layout, o: &SealedOpinion, verify_url: &str, qr: &QrCode) {
     if let Some(m) = &c.meeting {
         l.labelled(0.0, "鉴定会　", &m.zh(), BODY_STYLE);
     }
-    if c.activities.is_empty() && c.meeting.is_none() {
+    if let Some(w) = &c.meeting_waived {
+        l.labelled(
+            0.0,
+            "鉴定会　",
+            &format!("经负责人决定不召开（理由：{w}）"),
+            BODY_STYLE,
+        );
+    }
+    if c.activities.is_empty() && c.meeting.is_none() && c.meeting_waived.is_none() {
         l.paragraphs("无。", BODY_STYLE, 0.0, 0.0);
     }
     for (i, a) in c.activities.iter().enumerate() {
@@ -802,16 +842,29 @@ fn lay_out(l: &mut Layout, o: &SealedOpinion, verify_url: &str, qr: &QrCode) {
             }
         })
         .collect();
+    // 工作单位、职称 under the name, next to the signature.
+    let abouts: Vec<String> = c
+        .members
+        .iter()
+        .map(|m| {
+            [m.employer.as_str(), m.title.as_str()]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
     // One column for the names, as wide as the widest (within reason).
     let name_col = names
         .iter()
         .map(|n| l.m.width(n, BODY))
+        .chain(abouts.iter().map(|a| l.m.width(a, SMALL)))
         .fold(BODY * 6.0, f32::max)
         .min(CONTENT_W / 3.0);
     let x = LEFT + name_col + BODY;
     let label_w = l.m.width("不同意见：", BODY);
-    let seal_h = 14.0 + SEAL_BLOCK_H;
-    for (k, (member, name)) in c.members.iter().zip(names).enumerate() {
+    let seal_h = SEAL_GAP + SEAL_BLOCK_H;
+    for (k, ((member, name), about)) in c.members.iter().zip(names).zip(abouts).enumerate() {
         let sig = o.signatures.iter().find(|s| s.expert == member.expert);
         let mut text = format!("个人意见：{}", verdict_zh(member.verdict));
         if member.dissents {
@@ -825,6 +878,9 @@ fn lay_out(l: &mut Layout, o: &SealedOpinion, verify_url: &str, qr: &QrCode) {
         let mut rows: Vec<Vec<(f32, String, Style)>> = Vec::new();
         for line in wrap(l.m, &name, BODY, name_col, name_col) {
             rows.push(vec![(LEFT, line, style(BODY, BLACK, true))]);
+        }
+        for line in wrap(l.m, &about, SMALL, name_col, name_col) {
+            rows.push(vec![(LEFT, line, SMALL_STYLE)]);
         }
         for (i, line) in wrap(l.m, &text, BODY, RIGHT - x, RIGHT - x)
             .into_iter()
@@ -877,7 +933,7 @@ fn lay_out(l: &mut Layout, o: &SealedOpinion, verify_url: &str, qr: &QrCode) {
     }
 
     // The bureau's seal, over its name and the sealing time, on the right.
-    l.gap(14.0);
+    l.gap(SEAL_GAP);
     let top = l.block(SEAL_BLOCK_H);
     let name_style = style(12.5, BLACK, false);
     let time = format!("盖章时间：{}", zh_time(o.seal.sealed_at));
@@ -1313,6 +1369,17 @@ mod tests {
         .join("\n");
         let reasons = [reasons.as_str(); 3].join("\n");
         let content = OpinionContent {
+            meeting_waived: None,
+            particulars: Some(crate::domain::opinion::Particulars {
+                uscc: "52652301MA1079191T".into(),
+                licence_no: "教民165230170000123号".into(),
+                address: "昌吉市延安北路198号".into(),
+                grades: "3、4 年级".into(),
+                hours: 48,
+                delivery: "线下".into(),
+                declared_category: "非学科类".into(),
+                basis: vec!["《中小学综合实践活动课程指导纲要》（教材〔2017〕4号）".into()],
+            }),
             meeting: Some(MeetingLine {
                 time: "2026-04-08 14:30".into(),
                 place: "昌吉市教育局三楼会议室".into(),
@@ -1381,6 +1448,8 @@ mod tests {
                     lead: true,
                     verdict: ExpertVerdict::NonSubject,
                     dissents: false,
+                    employer: "昌吉市第一中学".into(),
+                    title: "副高级".into(),
                 },
                 Member {
                     expert: ExpertId(12),
@@ -1388,6 +1457,8 @@ mod tests {
                     lead: false,
                     verdict: ExpertVerdict::NonSubject,
                     dissents: false,
+                    employer: String::new(),
+                    title: String::new(),
                 },
                 Member {
                     expert: ExpertId(13),
@@ -1395,6 +1466,8 @@ mod tests {
                     lead: false,
                     verdict: ExpertVerdict::Subject,
                     dissents: true,
+                    employer: String::new(),
+                    title: String::new(),
                 },
             ],
             revision: 1,
@@ -1436,7 +1509,10 @@ mod tests {
             .arg(&path)
             .arg("-")
             .output();
-        let _ = std::fs::remove_file(&path);
+        // JIANDING_KEEP_PDF=1 keeps the file in the temp directory, to look at.
+        if std::env::var_os("JIANDING_KEEP_PDF").is_none() {
+            let _ = std::fs::remove_file(&path);
+        }
         let out = match out {
             Ok(out) => out,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -1475,11 +1551,23 @@ mod tests {
             "2026年11月29日16:05",
             "2026年11月24日",
             "S1人N2人U0人",
-            "相似三角形，属于学科知识",
+            // (pdftotext may read the seal's ring text into the dissent's wrapped line.)
+            "不同意见：“透视原理”一课系统讲授相似三角形",
+            "认为该部分内容应按学科类认定",
             "列为重点监管对象",
             "昌吉市教育局",
             "鉴定专用章",
             "鉴定会时间：2026-04-0814:30；地点：昌吉市教育局三楼会议室",
+            "昌吉州中小学生校外培训服务类别鉴定意见书",
+            "统一社会信用代码：52652301MA1079191T",
+            "教民165230170000123号",
+            "昌吉市延安北路198号",
+            "总课时48",
+            "机构二楼203教室",
+            "申报类别：非学科类",
+            "教材〔2017〕4号",
+            "王建华（组长）",
+            "昌吉市第一中学副高级",
             "参加人员：王建华、李敏、赵磊；其他参会人员：县教育局经办人张伟",
             DIGEST,
         ] {

@@ -424,6 +424,7 @@ pub async fn seed_demo(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bo
             affiliations: Set(serde_json::to_string(&ties).expect("json")),
             declares_no_post: Set(true),
             declares_relatives_no_post: Set(true),
+            declares_no_part_time_history: Set(true),
             declared_at: Set(Some(now)),
             unavailable_from: Set(None),
             unavailable_until: Set(None),

@@ -240,6 +240,7 @@ pub async fn seed_large(
             affiliations: Set(r#"{"affiliations":[]}"#.into()),
             declares_no_post: Set(true),
             declares_relatives_no_post: Set(true),
+            declares_no_part_time_history: Set(true),
             declared_at: Set(Some(now)),
             unavailable_from: Set(None),
             unavailable_until: Set(None),

@@ -31,6 +31,8 @@ pub struct Model {
     pub declares_no_post: bool,
     /// 近亲属未在校外培训机构任职、兼职
     pub declares_relatives_no_post: bool,
+    /// 本人从未在校外培训机构兼职 (guide 五(五)).
+    pub declares_no_part_time_history: bool,
     /// When the expert last confirmed the declarations.
     pub declared_at: Option<DateTimeUtc>,
     /// Not available for draws from … until … (inclusive).

@@ -21,6 +21,7 @@ pub mod jd_case;
 pub mod login_attempt;
 pub mod material;
 pub mod meeting;
+pub mod meeting_waiver;
 pub mod opinion;
 pub mod opinion_signature;
 pub mod pool_loan;

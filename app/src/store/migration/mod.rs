@@ -18,6 +18,8 @@ mod m20261130_000012_tallies;
 mod m20261202_000013_scope;
 mod m20261202_000014_determination;
 mod m20261202_000015_activity_place;
+mod m20261202_000016_meeting_waiver;
+mod m20261202_000017_part_time;
 
 pub struct Migrator;
 
@@ -40,6 +42,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_scope::Migration),
             Box::new(m20261202_000014_determination::Migration),
             Box::new(m20261202_000015_activity_place::Migration),
+            Box::new(m20261202_000016_meeting_waiver::Migration),
+            Box::new(m20261202_000017_part_time::Migration),
         ]
     }
 }

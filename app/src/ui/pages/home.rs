@@ -119,6 +119,7 @@ fn role_home(role: Role) -> impl IntoView {
                 <p class="button-group">
                     <a class="button button--secondary" href="/dashboard" data-testid="nav-dashboard">{t("nav.dashboard")}</a>
                     <a class="button button--secondary" href="/registry" data-testid="nav-registry">{t("nav.registry")}</a>
+                    <a class="button button--secondary" href="/cases" data-testid="nav-cases">{t("nav.cases")}</a>
                     <a class="button button--secondary" href="/experts">{t("nav.experts")}</a>
                 </p>
             })}

@@ -283,7 +283,10 @@ fn CaseView(
             {c.events.clone().into_iter().map(|e| {
                 let action_label = if e.action == "create" {
                     locale.tr("case.timeline.create")
-                } else if e.action == "revise_opinion" || e.action == "set_lead" || e.action == "open_child" {
+                } else if matches!(
+                    e.action.as_str(),
+                    "revise_opinion" | "set_lead" | "open_child" | "revoke_determination" | "waive_meeting"
+                ) {
                     locale.tr(&format!("case.timeline.{}", e.action))
                 } else {
                     ActionKind::from_code(&e.action).map(|k| text_with(locale.0.get_untracked(), &k.label_key(), &[])).unwrap_or(e.action.clone())

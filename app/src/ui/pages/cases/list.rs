@@ -137,3 +137,117 @@ pub fn MyWork(#[prop(optional)] skip: Vec<Clock>) -> impl IntoView {
         </Suspense>
     }
 }
+
+/// 案件查询 (`/cases`): a bureau's filed cases, searched by number, institution, item, state and
+/// date of submission, 25 a page; the search lives in the URL (a plain GET form works without
+/// scripts).
+#[component]
+pub fn CaseSearchPage() -> impl IntoView {
+    use crate::api::cases::{search_cases, CaseQuery};
+    use crate::ui::components::{field_messages, ErrorSummary};
+    let locale = use_locale();
+    let query = use_query_map();
+    let q = move || {
+        query.with(|m| {
+            let g = |k: &str| m.get(k).unwrap_or_default();
+            CaseQuery {
+                number: g("number"),
+                institution: g("institution"),
+                item: g("item"),
+                state: g("state"),
+                from: g("from"),
+                to: g("to"),
+                page: g("page"),
+            }
+        })
+    };
+    let data = Resource::new_blocking(q, search_cases);
+    let link = move |page: u64| {
+        let cq = q();
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("number", &cq.number),
+            ("institution", &cq.institution),
+            ("item", &cq.item),
+            ("state", &cq.state),
+            ("from", &cq.from),
+            ("to", &cq.to),
+        ] {
+            if !v.trim().is_empty() {
+                parts.push(format!(
+                    "{k}={}",
+                    crate::api::dashboard::urlencoding(v.trim())
+                ));
+            }
+        }
+        parts.push(format!("page={page}"));
+        format!("/cases?{}", parts.join("&"))
+    };
+    view! {
+        <leptos_meta::Title text=t("cases.search.title") />
+        <h1>{t("cases.search.title")}</h1>
+        <p class="lead">{t("cases.search.lead")}</p>
+        <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
+            {move || data.get().map(|r| {
+                let cq = q();
+                let (errors, result) = match r {
+                    Ok(p) => (crate::domain::error::FieldErrors::new(), Some(p)),
+                    Err(e) => (e.field_errors(), None),
+                };
+                let err = errors.clone();
+                let summary = Signal::derive(move || (!err.is_empty()).then(|| crate::api::AppError::Validation(err.clone())));
+                let msg = |f: &'static str| {
+                    let errors = errors.clone();
+                    move || field_messages(&errors, f, locale.get()).into_iter().map(|m| view! { <p class="error-message">{m}</p> }).collect_view()
+                };
+                let field = |name: &'static str, label: &'static str, value: String, kind: &'static str| view! {
+                    <div class="form-group">
+                        <label class="label" for=name>{t(label)}</label>
+                        {msg(name)}
+                        <input class="input" id=name name=name type=kind value=value />
+                    </div>
+                };
+                view! {
+                    <ErrorSummary error=summary />
+                    <form method="get" action="/cases" class="filter filter--wrap" data-testid="case-search">
+                        {field("number", "cases.search.number", cq.number.clone(), "text")}
+                        {field("institution", "cases.search.institution", cq.institution.clone(), "text")}
+                        {field("item", "cases.search.item", cq.item.clone(), "text")}
+                        <div class="form-group">
+                            <label class="label" for="state">{t("cases.search.state")}</label>
+                            {msg("state")}
+                            <select class="select" id="state" name="state">
+                                <option value="">{t("cases.search.state.any")}</option>
+                                {CaseState::ALL.into_iter().filter(|s| *s != CaseState::Draft).map(|s| {
+                                    let key = s.label_key();
+                                    let sel = cq.state == s.code();
+                                    view! { <option value=s.code() selected=sel>{move || locale.tr(key)}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        {field("from", "cases.search.from", cq.from.clone(), "date")}
+                        {field("to", "cases.search.to", cq.to.clone(), "date")}
+                        <button class="button" type="submit" data-testid="case-search-submit">{t("cases.search.submit")}</button>
+                    </form>
+                    {result.map(|p| {
+                        let (page, pages, total) = (p.page, p.pages, p.total);
+                        let prev = (page > 1).then(|| link(page - 1));
+                        let next = (page < pages).then(|| link(page + 1));
+                        view! {
+                            <p data-testid="case-search-total">{move || locale.tr_with("cases.search.total", &[("total".into(), total.to_string()), ("page".into(), page.to_string()), ("pages".into(), pages.to_string())])}</p>
+                            {if p.rows.is_empty() {
+                                view! { <div class="panel panel--empty"><p>{t("cases.search.none")}</p></div> }.into_any()
+                            } else {
+                                table(p.rows, true, "case-search-table").into_any()
+                            }}
+                            <nav class="pagination" aria-label=move || locale.tr("registry.pages")>
+                                {prev.map(|h| view! { <a class="button button--secondary" href=h rel="prev" data-testid="case-search-prev">{t("cases.search.prev")}</a> })}
+                                {next.map(|h| view! { <a class="button button--secondary" href=h rel="next" data-testid="case-search-next">{t("cases.search.next")}</a> })}
+                            </nav>
+                        }
+                    })}
+                }
+            })}
+        </Suspense>
+    }
+}

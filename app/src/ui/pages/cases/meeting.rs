@@ -55,6 +55,15 @@ fn MeetingView(p: Page, reload: RwSignal<u32>) -> impl IntoView {
         let m = meeting.clone();
         view! { <ScheduleForm case_id current=m reload /> }
     });
+    let loc = use_locale();
+    let waiver = p.waiver.clone().map(|(reason, by, time)| view! {
+        <div class="banner banner--info" role="note" data-testid="meeting-waived">
+            <p>{move || loc.tr_with("meeting.waiver.done", &[("reason".into(), reason.clone()), ("by".into(), by.clone()), ("time".into(), time.clone())])}</p>
+        </div>
+    });
+    let waive = p
+        .can_waive
+        .then(|| view! { <WaiverForm case_id version=p.case_version reload /> });
     let minutes = match (&meeting, p.can_manage) {
         (Some(m), true) if m.started => {
             Some(view! { <MinutesForm case_id m=m.clone() members=members.clone() reload /> })
@@ -71,8 +80,10 @@ fn MeetingView(p: Page, reload: RwSignal<u32>) -> impl IntoView {
                 Some(m) => view! { <MeetingFacts m members=members.clone() /> }.into_any(),
                 None => view! { <p data-testid="meeting-none">{t("meeting.none")}</p> }.into_any(),
             }}
+            {waiver}
             {schedule}
             {minutes}
+            {waive}
         </section>
         <Members members=members.clone() />
         <BriefingSection p reload />
@@ -419,5 +430,38 @@ fn BriefingSection(p: Page, reload: RwSignal<u32>) -> impl IntoView {
             <p class="pre" data-testid="briefing-rule">{move || b.verdict_rule.get(locale.get()).to_string()}</p>
             {confirm}
         </section>
+    }
+}
+
+/// The director's waiver of the meeting, with reasons (guide 七(三)).
+#[component]
+fn WaiverForm(case_id: i64, version: i32, reload: RwSignal<u32>) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let errors = Signal::derive(move || error.get().map(|e| e.field_errors()).unwrap_or_default());
+    let run = Action::new(move |_: &()| {
+        let r = reason.get_untracked();
+        async move {
+            match crate::api::meetings::waive_meeting(case_id, version, r).await {
+                Ok(_) => {
+                    error.set(None);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    view! {
+        <form class="form" data-testid="waiver-form" on:submit=move |ev| { ev.prevent_default(); run.dispatch(()); }>
+            <ErrorSummary error=Signal::derive(move || error.get()) />
+            <h3>{t("meeting.waiver.title")}</h3>
+            <p class="hint">{t("meeting.waiver.hint")}</p>
+            <div class="form-group">
+                <label class="label" for="waiver-reason">{t("meeting.waiver.reason")}</label>
+                <FieldErrorMessages errors field="waiver.reason" />
+                <textarea class="textarea" id="waiver-reason" rows="3" data-testid="waiver-reason" bind:value=reason></textarea>
+            </div>
+            <button class="button button--secondary" type="submit" data-testid="waiver-submit" disabled=move || run.pending().get()>{t("meeting.waiver.submit")}</button>
+        </form>
     }
 }

@@ -372,16 +372,28 @@ fn Document(view: OpinionView) -> impl IntoView {
             })}
         </div>
         <article class="document" data-testid="opinion-document" lang="zh-CN">
-            <h2 class="document__title">"校外培训服务类别鉴定意见书"</h2>
+            <h2 class="document__title">"昌吉州中小学生校外培训服务类别鉴定意见书"</h2>
             <p class="document__meta">"案件编号："{c.case_number.clone()}" · 第 "{c.revision}" 稿"</p>
             <table class="document__table">
                 <tbody>
                     <tr><th scope="row">"机构名称"</th><td>{c.institution.clone()}</td></tr>
+                    {c.particulars.clone().map(|p| view! {
+                        <tr><th scope="row">"统一社会信用代码"</th><td data-testid="opinion-uscc">{p.uscc.clone()}</td></tr>
+                        <tr><th scope="row">"办学许可证号"</th><td>{if p.licence_no.is_empty() { "尚未取得".to_string() } else { p.licence_no.clone() }}</td></tr>
+                        <tr><th scope="row">"机构地址"</th><td>{p.address.clone()}</td></tr>
+                    })}
                     <tr><th scope="row">"培训项目"</th><td>{c.item.clone()}"（"{c.stage.clone()}"）"</td></tr>
+                    {c.particulars.clone().map(|p| view! {
+                        <tr><th scope="row">"项目情况"</th><td>{format!("{}；总课时 {}；{}；申报类别：{}", p.grades, p.hours, p.delivery, p.declared_category)}</td></tr>
+                        <tr><th scope="row">"鉴定依据"</th><td><ul>{p.basis.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view()}</ul></td></tr>
+                    })}
                     <tr><th scope="row">"受理单位"</th><td>{c.county.clone()}"教育局"</td></tr>
                     <tr><th scope="row">"审查材料"</th><td><ul>{c.materials.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul></td></tr>
                     {c.meeting.as_ref().map(|m| view! {
                         <tr><th scope="row">"鉴定会"</th><td data-testid="opinion-meeting">{m.zh()}</td></tr>
+                    })}
+                    {c.meeting_waived.clone().map(|w| view! {
+                        <tr><th scope="row">"鉴定会"</th><td data-testid="opinion-meeting-waived">{format!("经负责人决定不召开（理由：{w}）")}</td></tr>
                     })}
                     <tr><th scope="row">"鉴定活动"</th><td><ul>{c.activities.iter().map(|a| view! { <li>{a.date.format("%Y-%m-%d").to_string()}" "{a.kind.clone()}" "{a.place.clone()}" "{a.summary.clone()}</li> }).collect_view()}</ul></td></tr>
                 </tbody>
@@ -415,7 +427,12 @@ fn Document(view: OpinionView) -> impl IntoView {
                         let vk = verdict_key(m);
                         view! {
                             <tr data-signed=sig.is_some().to_string()>
-                                <th scope="row">{m.name.clone()}{m.lead.then_some("（组长）")}</th>
+                                <th scope="row">
+                                    {m.name.clone()}{m.lead.then_some("（组长）")}
+                                    {(!m.employer.is_empty() || !m.title.is_empty()).then(|| view! {
+                                        <span class="hint" data-testid="member-about">{format!("（{}）", [m.employer.as_str(), m.title.as_str()].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join("，"))}</span>
+                                    })}
+                                </th>
                                 <td>{move || locale.tr(vk)}{m.dissents.then_some("（不同意见）")}</td>
                                 <td>{match sig.clone() {
                                     Some((_, _, at, _)) => view! { <span class="tag tag--green">{t("opinion.signed_at")}" "{at}</span> }.into_any(),

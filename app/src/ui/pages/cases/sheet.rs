@@ -539,7 +539,7 @@ fn DimensionBlock(
                 <div><dt>{t("sheet.feature.n")}</dt><dd>{move || nf.get(locale.get()).to_string()}</dd></div>
             </dl>
             {d.indicators.iter().map(|i| view! {
-                <IndicatorBlock ind=i.clone() sheet edit=edit.clone() errors touched editable refs=refs.clone() />
+                <IndicatorBlock ind=i.clone() sheet edit=edit.clone() errors touched editable refs=refs.clone() stage />
             }).collect_view()}
             {is_content.then(|| view! { <NegativeList sheet edit=edit.clone() editable stage /> })}
         </section>
@@ -559,9 +559,15 @@ fn IndicatorBlock(
     touched: RwSignal<BTreeSet<String>>,
     editable: RwSignal<bool>,
     refs: Vec<RefOption>,
+    stage: Stage,
 ) -> impl IntoView {
     let locale = use_locale();
     let i = ind;
+    // A pre-school item is checked against 小学化 content where the indicator says so.
+    let preschool = i
+        .preschool_guidance
+        .clone()
+        .filter(|_| stage == Stage::Preschool);
     let id = i.id.clone();
     let (name, sd, nd, guide) = (
         i.name.clone(),
@@ -610,7 +616,15 @@ fn IndicatorBlock(
                 <p><strong>"S "</strong>{move || sd.get(locale.get()).to_string()}</p>
                 <p><strong>"N "</strong>{move || nd.get(locale.get()).to_string()}</p>
             </div>
-            <details class="details"><summary>{t("sheet.guidance")}</summary><p>{move || guide.get(locale.get()).to_string()}</p></details>
+            {match preschool {
+                Some(p) => view! {
+                    <div class="banner banner--info" data-testid="preschool-guidance">
+                        <h3 class="banner__title">{t("sheet.preschool_guidance")}</h3>
+                        <p>{move || p.get(locale.get()).to_string()}</p>
+                    </div>
+                }.into_any(),
+                None => view! { <details class="details"><summary>{t("sheet.guidance")}</summary><p>{move || guide.get(locale.get()).to_string()}</p></details> }.into_any(),
+            }}
             <div class="rating-choice" role="radiogroup" aria-label=move || locale.tr("sheet.rating")>
                 {[Rating::S, Rating::N, Rating::U].into_iter().enumerate().map(|(k, r)| {
                     let input_id = if k == 0 { field_id(&id, "rating") } else { format!("{}-{}", field_id(&id, "rating"), rating_letter(r)) };
@@ -701,6 +715,11 @@ fn NegativeList(
         return view! { <p class="hint">"—"</p> }.into_any();
     };
     let items = list.items_for_stage(stage);
+    if items.is_empty() {
+        // No six-subject list for this stage (学前): the indicator's pre-school guidance says
+        // what to check instead.
+        return view! { <p class="hint" data-testid="negative-list-none">{t("sheet.negative_list_none")}</p> }.into_any();
+    }
     let hits = move || sheet.with(|s| s.negative_list_hits.len());
     view! {
         <details class="details negative-list" id="sheet-negative_list_hits" data-testid="negative-list">

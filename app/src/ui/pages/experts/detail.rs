@@ -91,7 +91,11 @@ pub fn Record(e: ExpertDetail, institutions: Vec<(i64, String)>) -> impl IntoVie
     let i = e.input.clone();
     let (title, kind, domains, stages) = (i.title, i.kind, i.domains.clone(), i.stages.clone());
     let yes_no = move |b: bool| if b { "experts.yes" } else { "experts.no" };
-    let (own, rel) = (i.declares_no_post, i.declares_relatives_no_post);
+    let (own, rel, part_time) = (
+        i.declares_no_post,
+        i.declares_relatives_no_post,
+        i.declares_no_part_time_history,
+    );
     let name_of = move |id: InstitutionId| {
         institutions
             .iter()
@@ -143,6 +147,7 @@ pub fn Record(e: ExpertDetail, institutions: Vec<(i64, String)>) -> impl IntoVie
             <div><dt>{t("experts.col.status")}</dt><dd>{move || locale.tr(status_key(e.status))} {(!e.status_reason.is_empty()).then(|| format!("（{}）", e.status_reason))}</dd></div>
             <div><dt>{t("experts.col.declares_no_post")}</dt><dd>{t(yes_no(own))}</dd></div>
             <div><dt>{t("experts.col.declares_relatives_no_post")}</dt><dd>{t(yes_no(rel))}</dd></div>
+            <div><dt>{t("experts.col.declares_no_part_time_history")}</dt><dd data-testid="expert-part-time">{t(yes_no(part_time))}</dd></div>
             <div><dt>{t("experts.declared_at")}</dt><dd>{e.declared_at.clone().unwrap_or_else(|| "—".into())}</dd></div>
             <div><dt>{t("experts.unavailable")}</dt><dd>{unavailable} " " {e.availability_note.clone()}</dd></div>
             <div><dt>{t("experts.ties.affiliations")}</dt><dd>{if ties.is_empty() { "—".to_string() } else { ties.join("；") }}</dd></div>

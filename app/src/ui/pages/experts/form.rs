@@ -32,6 +32,7 @@ pub struct ExpertForm {
     pub term_end: RwSignal<String>,
     pub own: RwSignal<bool>,
     pub relatives: RwSignal<bool>,
+    pub part_time: RwSignal<bool>,
 }
 
 impl ExpertForm {
@@ -57,6 +58,7 @@ impl ExpertForm {
             term_end: RwSignal::new(i.map(|i| d(i.term_end)).unwrap_or_default()),
             own: RwSignal::new(i.is_some_and(|i| i.declares_no_post)),
             relatives: RwSignal::new(i.is_some_and(|i| i.declares_relatives_no_post)),
+            part_time: RwSignal::new(i.is_some_and(|i| i.declares_no_part_time_history)),
         }
     }
 
@@ -94,6 +96,7 @@ impl ExpertForm {
             term_end: end.unwrap_or(NaiveDate::MAX),
             declares_no_post: self.own.get(),
             declares_relatives_no_post: self.relatives.get(),
+            declares_no_part_time_history: self.part_time.get(),
         };
         let dates_ok = start.is_some() && end.is_some();
         for e in validate_expert(&input).0 {
@@ -272,6 +275,10 @@ pub fn ExpertFields(
                 <div class="checkbox" id="expert-declares_relatives_no_post">
                     <input type="checkbox" id="expert-relatives" bind:checked=form.relatives />
                     <label for="expert-relatives">{t("experts.col.declares_relatives_no_post")}</label>
+                </div>
+                <div class="checkbox" id="expert-declares_no_part_time_history">
+                    <input type="checkbox" id="expert-part-time" bind:checked=form.part_time />
+                    <label for="expert-part-time">{t("experts.col.declares_no_part_time_history")}</label>
                 </div>
             </fieldset>
         })}

@@ -41,6 +41,7 @@ fn Declarations(p: ExpertDetail) -> impl IntoView {
     };
     let own = RwSignal::new(p.input.declares_no_post);
     let relatives = RwSignal::new(p.input.declares_relatives_no_post);
+    let part_time = RwSignal::new(p.input.declares_no_part_time_history);
     let from = RwSignal::new(d(p.unavailable_from));
     let until = RwSignal::new(d(p.unavailable_until));
     let note = RwSignal::new(p.availability_note.clone());
@@ -53,6 +54,7 @@ fn Declarations(p: ExpertDetail) -> impl IntoView {
     let input = move || DeclarationsInput {
         declares_no_post: own.get(),
         declares_relatives_no_post: relatives.get(),
+        declares_no_part_time_history: part_time.get(),
         unavailable_from: date(from.get()),
         unavailable_until: date(until.get()),
         availability_note: note.get(),
@@ -86,7 +88,7 @@ fn Declarations(p: ExpertDetail) -> impl IntoView {
         }
     });
     let summary = Signal::derive(move || server.get());
-    let both = move || own.get() && relatives.get();
+    let both = move || own.get() && relatives.get() && part_time.get();
     view! {
         <ErrorSummary error=summary />
         {move || saved.get().then(|| view! { <div class="panel panel--success" role="status" data-testid="declarations-saved"><p>{t("experts.profile.saved")}</p></div> })}
@@ -100,6 +102,10 @@ fn Declarations(p: ExpertDetail) -> impl IntoView {
             <div class="checkbox form-group">
                 <input type="checkbox" id="decl-relatives" data-testid="decl-relatives" bind:checked=relatives />
                 <label for="decl-relatives">{t("experts.col.declares_relatives_no_post")}</label>
+            </div>
+            <div class="checkbox form-group">
+                <input type="checkbox" id="decl-part-time" data-testid="decl-part-time" bind:checked=part_time />
+                <label for="decl-part-time">{t("experts.col.declares_no_part_time_history")}</label>
             </div>
             <p class="hint" data-testid="declaration-state">
                 {move || if both() { locale.tr("experts.profile.declared") } else { locale.tr("experts.profile.not_declared") }}
