@@ -147,6 +147,8 @@ route_group! {
     post "/files/activities/{activity_id}/files" => app::api::files::upload_activity_file,
     get "/files/activity-files/{id}" => app::api::files::download_activity_file,
     get "/files/cases/{case_id}/opinion.pdf" => app::api::files::download_opinion_pdf,
+    post "/files/experts/{expert_id}/title-certificate" => app::api::files::upload_title_certificate,
+    get "/files/experts/{expert_id}/title-certificate" => app::api::files::download_title_certificate,
     get "/export/dashboard/{table}" => app::api::files::export_dashboard_csv,
 }
 

@@ -814,3 +814,203 @@ async fn a_part_time_history_excludes_until_declared_away() {
         s.stop().await;
     }
 }
+
+/// "相应学科专家" (guide 四): an item naming its 相关学科 gets a subject seat qualified in that
+/// subject. Nobody in the county teaches 历史: the page and the draw say so; once expert 3 is
+/// recorded as teaching it, the subject seat is expert 3's, whatever the other experts' fields.
+#[tokio::test]
+async fn the_subject_seat_is_qualified_in_the_items_related_subject() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let mut it = item("少儿历史故事会");
+        it["domain"] = json!("language");
+        it["related_subject"] = json!("history");
+        let id = accepted_item(&s, &inst, &clerk, it).await;
+        let (_, c) = s.case(&inst, id).await;
+        assert_eq!(c["item"]["related_subject"], "history", "{c}");
+        let (st, p) = page(&s, &clerk, id).await;
+        assert_eq!(st, 200, "{p}");
+        assert_eq!(p["criteria"]["subject"], "history", "{}", p["criteria"]);
+        assert_eq!(
+            p["problem"]["error"], "no_subject_expert_for",
+            "{}",
+            p["problem"]
+        );
+        assert_eq!(p["problem"]["subject"], "history");
+        let (st, v) = run(&s, &clerk, id, "initial", "").await;
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.draw.no_subject_expert_qualified")),
+            "{v}"
+        );
+        set_expert(
+            &s,
+            3,
+            expert::Column::SchoolSubjects,
+            json!(r#"["chinese","history"]"#),
+        )
+        .await;
+        let (st, p) = page(&s, &clerk, id).await;
+        assert_eq!(st, 200);
+        assert!(p["problem"].is_null(), "{}", p["problem"]);
+        let (st, v) = run(&s, &clerk, id, "initial", "").await;
+        assert_eq!(st, 200, "{v}");
+        let (_, p) = page(&s, &clerk, id).await;
+        let subject: Vec<i64> = p["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["role"] == "subject")
+            .map(|x| x["expert_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(subject, [3], "{p}");
+        s.stop().await;
+    }
+}
+
+/// Guide 五(三): the title is backed by a certificate the pool manager checks. The expert (or
+/// the manager) uploads it; the manager checks it; the county director can require checked
+/// titles for the county's draws, and then every unchecked expert is excluded with that reason.
+/// Nobody else uploads, downloads, checks or sets the rule; a new certificate needs a new check.
+#[tokio::test]
+async fn a_title_is_checked_against_its_certificate_and_draws_can_require_it() {
+    for db in TestDb::all().await {
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let director = s.login("xian-fzr").await;
+        let fk = s.login("fk-jbr").await;
+        let pool = s.login("zhou-jbr").await;
+        let zhou_fzr = s.login("zhou-fzr").await;
+        let id = accepted_case(&s, &inst, &clerk, "少儿书法", "arts", "primary").await;
+        let (_, p) = page(&s, &clerk, id).await;
+        assert_eq!(p["require_verified_titles"], false);
+        assert_eq!(p["can_set_rules"], false);
+        assert!(reasons_of(&p, 2).is_empty(), "{p}");
+
+        // The rule: the county's director only; another county's cannot even see the case.
+        let rule = |on: bool| {
+            vec![
+                ("case_id".to_string(), id.to_string()),
+                ("require_verified_titles".to_string(), on.to_string()),
+            ]
+        };
+        let form = |v: &Vec<(String, String)>| -> Vec<(String, String)> { v.clone() };
+        for (who, want) in [(&clerk, 403), (&fk, 404), (&zhou_fzr, 403), (&inst, 403)] {
+            let f = form(&rule(true));
+            let f: Vec<(&str, &str)> = f.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let (st, v) = s.form(who, "set_draw_settings", &f).await;
+            assert_eq!(st, want, "{v}");
+        }
+        assert_eq!(
+            page(&s, &clerk, id).await.1["require_verified_titles"],
+            false
+        );
+        let f = rule(true);
+        let f: Vec<(&str, &str)> = f.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let (st, v) = s.form(&director, "set_draw_settings", &f).await;
+        assert_eq!(st, 200, "{v}");
+        let (_, p) = page(&s, &director, id).await;
+        assert_eq!(p["require_verified_titles"], true);
+        assert_eq!(p["can_set_rules"], true);
+        for e in 1..=4 {
+            assert_eq!(reasons_of(&p, e), ["title_unverified"], "expert {e}: {p}");
+        }
+        let (st, v) = run(&s, &clerk, id, "initial", "").await;
+        assert_eq!(st, 409, "nobody is eligible: {v}");
+
+        // Uploading: the expert for themself, the pool manager; not another expert, not others.
+        let e2 = expert_cookie(&s, 2).await;
+        let e3 = expert_cookie(&s, 3).await;
+        let up = "/files/experts/2/title-certificate?name=zhicheng.pdf";
+        for (who, want) in [(&e3, 404), (&inst, 403), (&clerk, 403)] {
+            assert_eq!(s.post_bytes(who, up, pdf("x")).await.0, want);
+        }
+        let (st, v) = s.post_bytes(&e2, up, pdf("职称证书")).await;
+        assert_eq!(st, 201, "{v}");
+        let (st, v) = s
+            .post_bytes(
+                &e2,
+                "/files/experts/2/title-certificate?name=a.txt",
+                b"hello".to_vec(),
+            )
+            .await;
+        assert_eq!(st, 422, "{v}");
+        // Downloading: the expert and the pool's readers.
+        let down = "/files/experts/2/title-certificate";
+        for (who, want) in [
+            (&e2, 200),
+            (&clerk, 200),
+            (&pool, 200),
+            (&e3, 404),
+            (&inst, 404),
+        ] {
+            assert_eq!(s.get_bytes(who, down).await.0, want);
+        }
+        assert_eq!(s.get_bytes(&pool, down).await.1, pdf("职称证书"));
+
+        // Checking: the pool manager, at the current version, once.
+        let (_, d) = s
+            .call(&pool, "get_expert", serde_json::json!({ "id": 2 }))
+            .await;
+        assert_eq!(d["title_check"]["can_verify"], true, "{d}");
+        assert!(d["title_check"]["verified"].is_null());
+        let ver = d["version"].as_i64().unwrap().to_string();
+        let stale = (d["version"].as_i64().unwrap() - 1).to_string();
+        let (st, _) = s
+            .form(
+                &clerk,
+                "verify_expert_title",
+                &[("id", "2"), ("version", &ver)],
+            )
+            .await;
+        assert_eq!(st, 403);
+        let (st, _) = s
+            .form(
+                &pool,
+                "verify_expert_title",
+                &[("id", "2"), ("version", &stale)],
+            )
+            .await;
+        assert_eq!(st, 409);
+        let (st, _) = s
+            .form(
+                &pool,
+                "verify_expert_title",
+                &[("id", "3"), ("version", "1")],
+            )
+            .await;
+        assert_eq!(st, 409, "no certificate to check");
+        let (st, v) = s
+            .form(
+                &pool,
+                "verify_expert_title",
+                &[("id", "2"), ("version", &ver)],
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        let (_, d) = s
+            .call(&pool, "get_expert", serde_json::json!({ "id": 2 }))
+            .await;
+        assert!(d["title_check"]["verified"].is_array(), "{d}");
+        assert_eq!(d["title_check"]["can_verify"], false);
+        let (_, p) = page(&s, &clerk, id).await;
+        assert!(reasons_of(&p, 2).is_empty(), "{p}");
+        assert_eq!(reasons_of(&p, 3), ["title_unverified"]);
+
+        // A new certificate needs a new check.
+        let (st, v) = s
+            .post_bytes(
+                &pool,
+                "/files/experts/2/title-certificate?name=zhicheng.png",
+                png(),
+            )
+            .await;
+        assert_eq!(st, 201, "{v}");
+        let (_, p) = page(&s, &clerk, id).await;
+        assert_eq!(reasons_of(&p, 2), ["title_unverified"]);
+        s.stop().await;
+    }
+}

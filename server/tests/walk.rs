@@ -89,6 +89,8 @@ enum Obj {
     OwnExpert,
     /// Institution A's saved self-check.
     OwnSelfCheck,
+    /// Expert 1's title certificate: the expert's own, and the pool's readers'.
+    Expert1Certificate,
 }
 
 /// The request an entry makes.
@@ -333,6 +335,11 @@ fn table() -> Vec<Entry> {
             "id",
             case_id(c)
         )])),
+        // The director of the case's level sets it (another level's director: 403).
+        entry!("set_draw_settings", DIRECTORS, Case, |_, c| form(&[
+            ("case_id", case_id(c)),
+            ("require_verified_titles", "false".into()),
+        ])),
         entry!("run_draw", CLERKS, Case, |_, c| Some(Req::Json(
             json!({ "input": {
             "id": id_of(c), "version": STALE, "kind": "initial", "panel_size": 3, "backups": 2,
@@ -398,6 +405,10 @@ fn table() -> Vec<Entry> {
             also & [404]
         ),
         entry!("my_expert_profile", &[EX], None, |_, _| form(&[])),
+        entry!("verify_expert_title", PREF, None, |_, _| form(&[
+            ("id", "1".into()),
+            ("version", STALE.to_string()),
+        ])),
         entry!("save_expert_declarations", &[EX], OwnExpert, |_, _| Some(
             Req::Json(json!({ "id": 1, "version": STALE, "input": {
             "declares_no_post": true, "declares_relatives_no_post": true,
@@ -575,6 +586,26 @@ fn table() -> Vec<Entry> {
                 vec![]
             )),
             also & [404]
+        ),
+        entry!(
+            "post /files/experts/{expert_id}/title-certificate",
+            &[EX, PC, PD],
+            Expert1Certificate,
+            |_, _| Some(Req::Raw(
+                "POST",
+                "/files/experts/1/title-certificate?name=walk.png".into(),
+                png(),
+            ))
+        ),
+        entry!(
+            "get /files/experts/{expert_id}/title-certificate",
+            &[EX, CC, CD, PC, PD],
+            Expert1Certificate,
+            |_, _| Some(Req::Raw(
+                "GET",
+                "/files/experts/1/title-certificate".into(),
+                vec![]
+            ))
         ),
         entry!("get /export/dashboard/{table}", BUREAU, None, |_, _| Some(
             Req::Raw("GET", "/export/dashboard/states".into(), vec![])
@@ -1069,6 +1100,18 @@ async fn every_endpoint_as_every_role_against_every_stage() {
                         },
                         Obj::OwnExpert => a.expert == Some(1),
                         Obj::OwnSelfCheck => a.username == "jigou",
+                        Obj::Expert1Certificate => {
+                            a.expert == Some(1)
+                                || matches!(
+                                    a.role,
+                                    Some(
+                                        Role::CountyClerk
+                                            | Role::CountyDirector
+                                            | Role::PrefectureClerk
+                                            | Role::PrefectureDirector
+                                    )
+                                )
+                        }
                     };
                     let cookie = if e.fresh_session && a.role.is_some() {
                         s.login(&a.username).await

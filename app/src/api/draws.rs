@@ -131,6 +131,11 @@ pub struct DrawView {
     pub can_resume: bool,
     /// The clerk may replace a seated expert (no answer in time, cannot serve).
     pub can_replace: bool,
+    /// The draw rules of this level: only experts whose title was checked are drawn (guide
+    /// 五(三)).
+    pub require_verified_titles: bool,
+    /// The reader may change the draw rules (the level's director).
+    pub can_set_rules: bool,
 }
 
 /// A draw the clerk asks for.
@@ -529,7 +534,70 @@ pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
             && facts.state == CaseState::Accepted,
         can_resume: actions.contains(&ActionKind::Resume),
         can_replace: actions.contains(&ActionKind::ReplaceSeat),
+        require_verified_titles: draws::settings(&st.db, draws::settings_scope(&case))
+            .await
+            .map_err(|e| fail(db(e)))?
+            .is_some_and(|s| s.require_verified_titles),
+        can_set_rules: crate::domain::access::authorize(
+            &me.actor,
+            &crate::domain::access::Permission::SetDrawSettings(draws::settings_scope(&case)),
+            None,
+        )
+        .is_ok(),
     })
+}
+
+/// Sets the draw rules of the case's level (its county's, or the prefecture's for a
+/// re-review): whether only experts whose title was checked are drawn. The level's director
+/// only; a case the actor cannot see is not found. Applies to draws from now on.
+#[server(prefix = "/api", endpoint = "set_draw_settings")]
+pub async fn set_draw_settings(
+    case_id: i64,
+    require_verified_titles: bool,
+) -> Result<(), AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    use crate::store::draws;
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let (case, _) = ssr::draw_case(&me, case_id).await?;
+    let scope = draws::settings_scope(&case);
+    authorize(&me.actor, &Permission::SetDrawSettings(scope), None)
+        .map_err(|d| fail(crate::api::denied(d)))?;
+    let now = st.clock.now();
+    let txn = crate::store::tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    draws::set_settings(
+        &txn,
+        scope,
+        require_verified_titles,
+        crate::domain::ids::UserId(me.user.id),
+        now,
+    )
+    .await
+    .map_err(|e| fail(db(e)))?;
+    crate::store::audit::append(
+        &txn,
+        crate::store::audit::Entry::new(
+            "draw.settings",
+            match scope {
+                Some(c) => format!("county:{}", c.0),
+                None => "prefecture".into(),
+            },
+        )
+        .by(
+            Some(me.user.id),
+            me.actor.role.code(),
+            &super::server::client_addr(),
+        )
+        .details(serde_json::json!({ "require_verified_titles": require_verified_titles })),
+        now,
+    )
+    .await
+    .map_err(|e| fail(db(e)))?;
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(())
 }
 
 /// Runs a draw with a fresh seed from the OS's CSPRNG and commits it (initial, redraw with a

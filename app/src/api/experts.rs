@@ -105,11 +105,28 @@ pub struct ExpertDetail {
     pub availability_note: String,
     pub version: i32,
     pub can_edit: bool,
+    /// 职称核验 (guide 五(三)): the certificate and its check.
+    pub title_check: TitleCheck,
     /// Recent changes (prefecture staff only).
     pub history: Vec<HistoryRow>,
     /// 考评记录 and 信用记录 (bureau roles).
     pub ratings: Option<super::ratings::ExpertRatings>,
     pub credit: Option<super::credit::CreditRecords>,
+}
+
+/// The title certificate and its check, as the pool manager and the expert see them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TitleCheck {
+    /// The current certificate's file name, and when it was uploaded (China time).
+    pub certificate: Option<(String, String)>,
+    /// Where it downloads from.
+    pub href: Option<String>,
+    /// When (China time) and by whom the title was checked; `None`: not checked.
+    pub verified: Option<(String, String)>,
+    /// The reader may upload a certificate (the expert, or the pool manager).
+    pub can_upload: bool,
+    /// The reader may check the title (the pool manager), a certificate being there.
+    pub can_verify: bool,
 }
 
 /// A proposal to add an expert, as its readers see it.
@@ -176,12 +193,17 @@ pub const IMPORT_PART_TIME_COLUMN: (&str, &str) = (
     "experts.col.declares_no_part_time_history",
 );
 
+/// An optional column: the curriculum subjects a 学科/教学 expert is qualified in (任教学科),
+/// "、"-separated names (语文、数学、英语 … 综合实践活动).
+pub const IMPORT_SUBJECTS_COLUMN: (&str, &str) = ("任教学科", "experts.col.school_subjects");
+
 /// The downloadable template: the header row and one example row.
 pub fn import_template() -> String {
     let mut header: Vec<&str> = IMPORT_COLUMNS.iter().map(|(h, _)| *h).collect();
     header.push(IMPORT_PART_TIME_COLUMN.0);
+    header.push(IMPORT_SUBJECTS_COLUMN.0);
     format!(
-        "{}\r\n李明,昌吉市第一中学,副高级,学科/教学专家,体育、艺术,小学、初中,昌吉市,13912345678,2026-09-01,2029-08-31,是,是,是\r\n",
+        "{}\r\n李明,昌吉市第一中学,副高级,学科/教学专家,体育、艺术,小学、初中,昌吉市,13912345678,2026-09-01,2029-08-31,是,是,是,体育与健康、艺术\r\n",
         header.join(",")
     )
 }
@@ -245,7 +267,7 @@ pub mod import {
     use crate::domain::ids::CountyId;
     use crate::domain::terms::Stage;
     use crate::domain::validate::{
-        validate_expert, ExpertInput, ExpertKind, ItemDomain, ProfessionalTitle,
+        validate_expert, ExpertInput, ExpertKind, ItemDomain, ProfessionalTitle, SchoolSubject,
     };
     use chrono::NaiveDate;
 
@@ -421,6 +443,9 @@ pub mod import {
         let part_time_pos = header
             .iter()
             .position(|x| x.trim() == super::IMPORT_PART_TIME_COLUMN.0);
+        let subjects_pos = header
+            .iter()
+            .position(|x| x.trim() == super::IMPORT_SUBJECTS_COLUMN.0);
         let data: Vec<(usize, Vec<String>)> = it.collect();
         if data.is_empty() {
             return (
@@ -513,6 +538,23 @@ pub mod import {
                 }
                 None => false,
             };
+            let mut school_subjects = Vec::new();
+            if let Some(p) = subjects_pos {
+                for name in split_list(cells.get(p).map(|s| s.trim()).unwrap_or("")) {
+                    match SchoolSubject::ALL
+                        .into_iter()
+                        .find(|x| x.zh() == name || x.code() == name)
+                    {
+                        Some(x) if !school_subjects.contains(&x) => school_subjects.push(x),
+                        Some(_) => {}
+                        None => row_errs.push(err(
+                            line,
+                            super::IMPORT_SUBJECTS_COLUMN.1.into(),
+                            "experts.err.subject_unknown",
+                        )),
+                    }
+                }
+            }
             let dates_ok = term_start != NaiveDate::MIN && term_end != NaiveDate::MAX;
             let input = ExpertInput {
                 name: cell(0).into(),
@@ -522,6 +564,7 @@ pub mod import {
                 kind,
                 domains,
                 stages,
+                school_subjects,
                 region,
                 mobile: cell(7).into(),
                 term_start,
@@ -710,6 +753,7 @@ mod ssr {
             kind: store::kind_from_db(&m.kind),
             domains: store::parse_domains(&m.subjects),
             stages: store::parse_stages(&m.stages),
+            school_subjects: store::parse_school_subjects(&m.school_subjects),
             region: m.county_id.map(CountyId),
             mobile: m.phone.clone(),
             term_start: m.term_start,
@@ -854,8 +898,30 @@ mod ssr {
             availability_note: m.availability_note.clone(),
             version: m.version,
             can_edit: can(me, Permission::EditExpertPool),
+            title_check: title_check(me, &m),
             history,
         })
+    }
+
+    /// The title check as `me` may see it (only the pool's readers and the expert get here).
+    pub fn title_check(me: &Me, m: &expert::Model) -> TitleCheck {
+        let manager = can(me, Permission::VerifyExpertTitle);
+        let own = me.actor.expert() == Some(crate::domain::ids::ExpertId(m.id));
+        let has = m.title_cert_sha256.is_some();
+        TitleCheck {
+            certificate: has.then(|| {
+                (
+                    m.title_cert_name.clone(),
+                    m.title_cert_at.map(cst).unwrap_or_default(),
+                )
+            }),
+            href: has.then(|| format!("/files/experts/{}/title-certificate", m.id)),
+            verified: m
+                .title_verified_at
+                .map(|at| (cst(at), m.title_verified_by.clone())),
+            can_upload: manager || own,
+            can_verify: manager && has && m.title_verified_at.is_none(),
+        }
     }
 
     pub async fn proposal_view(
@@ -1503,6 +1569,60 @@ pub async fn save_expert_declarations(
                 "unavailable_from": d.unavailable_from,
                 "unavailable_until": d.unavailable_until,
             }),
+        ),
+        now,
+    )
+    .await
+    .map_err(|e| fail(db(e)))?;
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(version + 1)
+}
+
+/// The pool manager checks the expert's title against the uploaded certificate (职称核验,
+/// guide 五(三)). Refused without a certificate; a stale version changes nothing. Returns the
+/// new version.
+#[server(prefix = "/api", endpoint = "verify_expert_title")]
+pub async fn verify_expert_title(id: i64, version: i32) -> Result<i32, AppError> {
+    use self::ssr::*;
+    use crate::api::server::{db, fail};
+    use crate::domain::access::Permission;
+    use crate::store::accounts::Updated;
+    let (me, st) = allowed(Permission::VerifyExpertTitle).await?;
+    let now = st.clock.now();
+    let txn = crate::store::tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    let m = crate::store::experts::get(&txn, id)
+        .await
+        .map_err(|e| fail(db(e)))?
+        .ok_or_else(|| fail(AppError::NotFound))?;
+    if m.version != version {
+        return Err(fail(AppError::Stale));
+    }
+    let Some(sha) = m.title_cert_sha256.clone() else {
+        return Err(fail(AppError::Refused {
+            key: "err.expert.no_certificate".into(),
+        }));
+    };
+    if m.title_verified_at.is_some() {
+        return Err(fail(AppError::Refused {
+            key: "err.expert.title_already_verified".into(),
+        }));
+    }
+    if crate::store::experts::verify_title(&txn, id, version, &me.user.display_name, now)
+        .await
+        .map_err(|e| fail(db(e)))?
+        == Updated::Stale
+    {
+        return Err(fail(AppError::Stale));
+    }
+    crate::store::audit::append(
+        &txn,
+        entry(
+            &me,
+            "expert.title_verified",
+            format!("expert:{id}"),
+            serde_json::json!({ "title": m.title, "certificate": sha }),
         ),
         now,
     )

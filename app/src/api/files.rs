@@ -13,6 +13,9 @@
 //!   the case file.
 //! - `GET /files/cases/{case_id}/opinion.pdf[?inline=1]`: the sealed opinion's PDF (the bytes
 //!   made at sealing), for those who may read the opinion.
+//! - `POST /files/experts/{expert_id}/title-certificate?name=<file name>` body: the expert's
+//!   title certificate (PDF, JPEG, PNG), from the expert or the pool manager; the title's check
+//!   is cleared. `GET` the same path: the certificate, for the pool's readers and the expert.
 //! - `POST /verify/pdf` body: a PDF (public, no sign-in): is it byte for byte a sealed opinion
 //!   made here, and does its record check out? Answers a `VerifyResult`.
 
@@ -812,4 +815,142 @@ async fn export_csv(
         HeaderValue::from_static("private, no-store"),
     );
     Ok(r)
+}
+
+/// Whether `me` may upload the title certificate of expert `id`: the expert themself, or the
+/// pool manager. Another expert's id is not found to an expert.
+fn may_upload_certificate(me: &Me, id: i64) -> Result<(), AppError> {
+    let own = authorize(
+        &me.actor,
+        &Permission::EditOwnExpertProfile(crate::domain::ids::ExpertId(id)),
+        None,
+    );
+    if own.is_ok() {
+        return Ok(());
+    }
+    match authorize(&me.actor, &Permission::VerifyExpertTitle, None) {
+        Ok(()) => Ok(()),
+        Err(_) => own.map_err(super::denied),
+    }
+}
+
+/// Receives an expert's title certificate (职称证书: a scan as PDF, JPEG or PNG). The title's
+/// check is cleared: the pool manager checks the new certificate. Answers `{"id": <expert>,
+/// "version": <new version>}` (201).
+pub async fn upload_title_certificate(
+    State(st): State<AppState>,
+    Path(expert_id): Path<i64>,
+    Query(q): Query<ActivityUploadQuery>,
+    addr: Option<Extension<ClientAddr>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let addr = addr.map(|a| a.0 .0).unwrap_or_default();
+    match upload_certificate(st, expert_id, q, addr, headers, body).await {
+        Ok(version) => (
+            StatusCode::CREATED,
+            axum::Json(serde_json::json!({ "id": expert_id, "version": version })),
+        )
+            .into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+async fn upload_certificate(
+    st: AppState,
+    expert_id: i64,
+    q: ActivityUploadQuery,
+    addr: String,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<i32, AppError> {
+    let me = uploader(&st, &headers).await?;
+    may_upload_certificate(&me, expert_id)?;
+    crate::store::experts::get(&st.db, expert_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let name = q.name.trim().to_string();
+    let up = receive(&st, &headers, body, &name, 0, st.settings.max_file_bytes).await?;
+    let (received, file_type) = (&up.received, up.file_type);
+    if !ACTIVITY_FILE_TYPES.contains(&file_type) {
+        up.discard();
+        let mut errs = FieldErrors::new();
+        errs.add("file", "err.activity.file_type");
+        return Err(AppError::Validation(errs));
+    }
+    st.files
+        .put(&received.temp, &received.sha256)
+        .map_err(internal)?;
+    let now = st.clock.now();
+    let txn = tx::begin_write(&st.db, now).await.map_err(internal)?;
+    record_blob(&txn, &received.sha256, received.size, file_type, now)
+        .await
+        .map_err(internal)?;
+    let cert = crate::store::experts::TitleCertificate {
+        sha256: received.sha256.clone(),
+        file_name: name.clone(),
+        file_type: file_type.code().to_string(),
+    };
+    let version = crate::store::experts::set_title_certificate(&txn, expert_id, &cert, now)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    audit::append(
+        &txn,
+        Entry::new("expert.title_certificate", format!("expert:{expert_id}"))
+            .by(Some(me.user.id), me.actor.role.code(), &addr)
+            .details(serde_json::json!({
+                "name": name, "sha256": received.sha256, "size": received.size
+            })),
+        now,
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    Ok(version)
+}
+
+/// Sends an expert's title certificate: to the pool's readers (bureau roles) and the expert.
+pub async fn download_title_certificate(
+    State(st): State<AppState>,
+    Path(expert_id): Path<i64>,
+    Query(q): Query<DownloadQuery>,
+    headers: HeaderMap,
+) -> Response {
+    match download_certificate(st, expert_id, q, headers).await {
+        Ok(r) => r,
+        Err(e) => error_response(e),
+    }
+}
+
+async fn download_certificate(
+    st: AppState,
+    expert_id: i64,
+    q: DownloadQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let me = signed_in(&st, &headers, false).await?;
+    let own = authorize(
+        &me.actor,
+        &Permission::EditOwnExpertProfile(crate::domain::ids::ExpertId(expert_id)),
+        None,
+    );
+    // Anyone else (another expert, an institution, an observer): not found.
+    if own.is_err() && authorize(&me.actor, &Permission::ViewExpertPool, None).is_err() {
+        return Err(AppError::NotFound);
+    }
+    let m = crate::store::experts::get(&st.db, expert_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let sha = m.title_cert_sha256.ok_or(AppError::NotFound)?;
+    send_file(
+        &st,
+        &sha,
+        &m.title_cert_type,
+        &m.title_cert_name,
+        q.inline == Some(1),
+    )
+    .await
 }

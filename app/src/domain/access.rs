@@ -187,6 +187,13 @@ pub enum Permission {
     /// Add, edit, suspend experts: prefecture roles. An expert's credit record changes the
     /// expert's pool status only when filed by someone who holds this.
     EditExpertPool,
+    /// Check an expert's title against its uploaded certificate (职称核验, guide 五(三)):
+    /// prefecture roles, who keep the pool.
+    VerifyExpertTitle,
+    /// Set the draw rules of a level (whether only verified titles are drawn): a county's
+    /// director for that county's draws (`Some`), the prefecture's director for its own
+    /// (`None`).
+    SetDrawSettings(Option<CountyId>),
     /// Read the details of an expert's rating or credit record (case number, comment, reason)
     /// made for this county (`None`: by the prefecture): prefecture roles all; county roles
     /// their own county's and the prefecture's. Other counties' records are counted only.
@@ -381,6 +388,15 @@ pub fn authorize(actor: &Actor, perm: &Permission, case: Option<&CaseFacts>) -> 
             }
         }
         Permission::ViewDashboard | Permission::ViewRegistry => allow(role.is_bureau()),
+        Permission::VerifyExpertTitle => allow(matches!(
+            role,
+            Role::PrefectureClerk | Role::PrefectureDirector
+        )),
+        Permission::SetDrawSettings(county) => allow(match (role, county) {
+            (Role::CountyDirector, Some(c)) => in_county(actor, c),
+            (Role::PrefectureDirector, None) => true,
+            _ => false,
+        }),
         Permission::ViewRecordDetails(county) => allow(match role {
             Role::PrefectureClerk | Role::PrefectureDirector => true,
             Role::CountyClerk | Role::CountyDirector => county.is_none_or(|c| in_county(actor, c)),
@@ -1302,6 +1318,21 @@ mod tests {
         let c1 = a(Role::CountyDirector, Scope::County(C1));
         let c2 = a(Role::CountyClerk, Scope::County(C2));
         let pd = a(Role::PrefectureDirector, Scope::Prefecture);
+        let rules = |x: &Actor, c| authorize(x, &Permission::SetDrawSettings(c), None);
+        assert_eq!(rules(&c1, Some(C1)), Ok(()));
+        assert_eq!(rules(&c2, Some(C1)), Err(Denied::Forbidden));
+        assert_eq!(rules(&c1, None), Err(Denied::Forbidden));
+        assert_eq!(rules(&pd, None), Ok(()));
+        assert_eq!(
+            rules(&pd, Some(C1)),
+            Err(Denied::Forbidden),
+            "a county runs its own draws"
+        );
+        assert_eq!(authorize(&pd, &Permission::VerifyExpertTitle, None), Ok(()));
+        assert_eq!(
+            authorize(&c1, &Permission::VerifyExpertTitle, None),
+            Err(Denied::Forbidden)
+        );
         let details = |x: &Actor, c| authorize(x, &Permission::ViewRecordDetails(c), None);
         assert_eq!(details(&c1, Some(C1)), Ok(()));
         assert_eq!(details(&c2, Some(C1)), Err(Denied::Forbidden));

@@ -11,8 +11,10 @@
 //! 1. Check the criteria: panel size odd and ≥ 3, room for the required special seats.
 //! 2. Sort the eligible candidates by expert id, ascending. A repeated id is an error.
 //! 3. Check feasibility, in this order: at least `panel_size` candidates
-//!    ([`DrawError::NotEnoughEligible`]); a 学科/教学 expert covering the item's domain and stage
-//!    when required ([`DrawError::NoSubjectExpertFor`]); a legal expert when required
+//!    ([`DrawError::NotEnoughEligible`]); a 学科/教学 expert covering the item when required
+//!    ([`DrawError::NoSubjectExpertFor`]): qualified in the item's 相关学科 and its stage when the
+//!    criteria name a subject ([`DrawCriteria::subject`]), else covering its domain and stage;
+//!    a legal expert when required
 //!    ([`DrawError::NoLegalExpert`]).
 //! 4. Seed a ChaCha20 generator with the 32-byte seed (`rand_chacha::ChaCha20Rng::from_seed`:
 //!    the original ChaCha20 with 20 rounds, the seed as key, nonce and block counter 0; each
@@ -23,7 +25,7 @@
 //!    `x = next_u32()` until `x ≥ t`; return `x mod m`. (The accepted range holds
 //!    `2^32 − t` values, a multiple of `m`.) `uniform(1)` returns 0 without drawing.
 //! 6. Seats, in this order, each time taking the first suitable candidate of the shuffled list
-//!    not yet seated: the subject seat (a 学科/教学 expert covering domain and stage, if
+//!    not yet seated: the subject seat (a 学科/教学 expert covering the item as in step 3, if
 //!    required), the legal seat (a legal expert, if required), then members (anyone) until the
 //!    panel is full. The first seat is the panel lead (组长).
 //! 7. Backups: the next `backups` candidates of the shuffled list not seated, ranked in order.
@@ -36,7 +38,7 @@
 
 use super::ids::{CaseId, ExpertId, InstitutionId};
 use super::terms::Stage;
-use super::validate::{ExpertKind, ItemDomain, ProfessionalTitle};
+use super::validate::{ExpertKind, ItemDomain, ProfessionalTitle, SchoolSubject};
 use chrono::{Months, NaiveDate};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -89,9 +91,13 @@ pub struct ExpertFacts {
     /// A credit record (信用记录) bars the expert from draws.
     pub credit_barred: bool,
     pub title: ProfessionalTitle,
+    /// The pool manager checked the title against its uploaded certificate.
+    pub title_verified: bool,
     pub kind: ExpertKind,
     pub domains: Vec<ItemDomain>,
     pub stages: Vec<Stage>,
+    /// 任教学科.
+    pub school_subjects: Vec<SchoolSubject>,
     /// 工作单位, as entered.
     pub employer: String,
     pub affiliations: Vec<Affiliation>,
@@ -139,6 +145,9 @@ pub struct DrawCaseFacts {
     pub declined: Vec<ExpertId>,
     /// Workload limit: at most this many unsealed cases at once (setting).
     pub workload_limit: u32,
+    /// Only experts whose title the pool manager verified are drawn (the bureau's setting).
+    #[serde(default)]
+    pub require_verified_titles: bool,
 }
 
 /// A reason an expert is excluded from a case (回避/排除事由), shown on the draw record.
@@ -169,6 +178,9 @@ pub enum Exclusion {
     PartTimeHistory,
     /// The expert said they are unavailable on the day of the draw.
     Unavailable,
+    /// Guide 五(三): the draw requires verified titles (a setting of the bureau) and the pool
+    /// manager has not checked this expert's title certificate.
+    TitleUnverified,
 }
 
 impl Exclusion {
@@ -191,6 +203,7 @@ impl Exclusion {
             Exclusion::NoDeclaration => "no_declaration",
             Exclusion::PartTimeHistory => "part_time_history",
             Exclusion::Unavailable => "unavailable",
+            Exclusion::TitleUnverified => "title_unverified",
         }
     }
     /// Translation key `exclusion.<code>`.
@@ -251,6 +264,8 @@ pub fn eligibility(
     }
     if !expert.title.qualifies() {
         why.push(Exclusion::TitleBelowIntermediate);
+    } else if case.require_verified_titles && !expert.title_verified {
+        why.push(Exclusion::TitleUnverified);
     }
     let recent = |a: &Affiliation| match a.until {
         None => true,
@@ -324,14 +339,21 @@ pub struct Candidate {
     pub kind: ExpertKind,
     pub domains: Vec<ItemDomain>,
     pub stages: Vec<Stage>,
+    /// 任教学科 (empty on draw records made before subjects were kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub school_subjects: Vec<SchoolSubject>,
 }
 
 impl Candidate {
-    /// A 学科/教学 expert covering this domain and stage.
-    pub fn covers(&self, domain: ItemDomain, stage: Stage) -> bool {
+    /// A 学科/教学 expert for this stage covering the item: qualified in its 相关学科 when one is
+    /// named ("相应学科专家"), else covering its domain.
+    pub fn covers(&self, domain: ItemDomain, stage: Stage, subject: Option<SchoolSubject>) -> bool {
         self.kind == ExpertKind::SubjectTeaching
-            && self.domains.contains(&domain)
             && self.stages.contains(&stage)
+            && match subject {
+                Some(s) => self.school_subjects.contains(&s),
+                None => self.domains.contains(&domain),
+            }
     }
 }
 
@@ -342,6 +364,7 @@ impl From<&ExpertFacts> for Candidate {
             kind: e.kind,
             domains: e.domains.clone(),
             stages: e.stages.clone(),
+            school_subjects: e.school_subjects.clone(),
         }
     }
 }
@@ -385,6 +408,10 @@ pub struct DrawCriteria {
     /// A supplementary draw (补充抽取) fills vacant seats of a panel: any size ≥ 1.
     #[serde(default)]
     pub supplementary: bool,
+    /// The item's 相关学科: when named, the subject seat needs an expert qualified in it
+    /// (instead of one covering the domain). Absent on records made before subjects were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<SchoolSubject>,
 }
 
 impl Default for DrawCriteria {
@@ -395,6 +422,7 @@ impl Default for DrawCriteria {
             require_subject_expert_covering: None,
             require_legal_expert: true,
             supplementary: false,
+            subject: None,
         }
     }
 }
@@ -406,6 +434,11 @@ impl DrawCriteria {
             require_subject_expert_covering: Some((domain, stage)),
             ..DrawCriteria::default()
         }
+    }
+
+    /// The subject seat needs an expert qualified in the item's 相关学科 `subject`, if named.
+    pub fn with_subject(self, subject: Option<SchoolSubject>) -> Self {
+        DrawCriteria { subject, ..self }
     }
 
     /// Prefecture re-review: 5 experts, 2 backups, same composition.
@@ -529,8 +562,13 @@ pub enum DrawError {
     NotEnoughEligible { needed: usize, available: usize },
     /// No eligible legal expert.
     NoLegalExpert,
-    /// No eligible 学科/教学 expert covering the item.
-    NoSubjectExpertFor { domain: ItemDomain, stage: Stage },
+    /// No eligible 学科/教学 expert covering the item (qualified in `subject`, when named).
+    NoSubjectExpertFor {
+        domain: ItemDomain,
+        stage: Stage,
+        #[serde(default)]
+        subject: Option<SchoolSubject>,
+    },
     /// No backup able to take the vacated seat.
     NoBackupLeft,
     /// No seat with that index.
@@ -545,12 +583,13 @@ impl DrawError {
             DrawError::DuplicateCandidate { .. } => "err.draw.duplicate_candidate",
             DrawError::NotEnoughEligible { .. } => "err.draw.not_enough_eligible",
             DrawError::NoLegalExpert => "err.draw.no_legal_expert",
-            DrawError::NoSubjectExpertFor { .. } => "err.draw.no_subject_expert",
+            DrawError::NoSubjectExpertFor { subject: None, .. } => "err.draw.no_subject_expert",
+            DrawError::NoSubjectExpertFor { .. } => "err.draw.no_subject_expert_qualified",
             DrawError::NoBackupLeft => "err.draw.no_backup_left",
             DrawError::NoSuchSeat { .. } => "err.draw.no_such_seat",
         }
     }
-    /// Placeholder values: `{domain}` and `{stage}` are translation keys themselves.
+    /// Placeholder values: `{domain}`, `{stage}` and `{subject}` are translation keys themselves.
     pub fn args(&self) -> Vec<(String, String)> {
         match self {
             DrawError::InvalidPanelSize { size } => vec![("size".into(), size.to_string())],
@@ -561,10 +600,20 @@ impl DrawError {
                 ("needed".into(), needed.to_string()),
                 ("available".into(), available.to_string()),
             ],
-            DrawError::NoSubjectExpertFor { domain, stage } => vec![
-                ("domain".into(), domain.label_key().into()),
-                ("stage".into(), stage.label_key().into()),
-            ],
+            DrawError::NoSubjectExpertFor {
+                domain,
+                stage,
+                subject,
+            } => {
+                let mut a = vec![
+                    ("domain".into(), domain.label_key().into()),
+                    ("stage".into(), stage.label_key().into()),
+                ];
+                if let Some(s) = subject {
+                    a.push(("subject".into(), s.label_key().into()));
+                }
+                a
+            }
             DrawError::NoSuchSeat { index } => vec![("index".into(), index.to_string())],
             DrawError::NoLegalExpert | DrawError::NoBackupLeft => Vec::new(),
         }
@@ -615,11 +664,15 @@ pub fn draw(
     let covers = |c: &Candidate| {
         criteria
             .require_subject_expert_covering
-            .is_some_and(|(d, s)| c.covers(d, s))
+            .is_some_and(|(d, s)| c.covers(d, s, criteria.subject))
     };
     if let Some((domain, stage)) = criteria.require_subject_expert_covering {
-        if !order.iter().any(|c| c.covers(domain, stage)) {
-            return Err(DrawError::NoSubjectExpertFor { domain, stage });
+        if !order.iter().any(|c| covers(c)) {
+            return Err(DrawError::NoSubjectExpertFor {
+                domain,
+                stage,
+                subject: criteria.subject,
+            });
         }
     }
     if criteria.require_legal_expert && !order.iter().any(|c| c.kind == ExpertKind::Legal) {
@@ -836,9 +889,11 @@ mod tests {
             term_end: d(2027, 12, 31),
             credit_barred: false,
             title: ProfessionalTitle::Intermediate,
+            title_verified: false,
             kind: ExpertKind::SubjectTeaching,
             domains: vec![ItemDomain::Arts],
             stages: vec![Stage::Primary],
+            school_subjects: vec![SchoolSubject::Art],
             employer: format!("单位{id}"),
             affiliations: vec![],
             economic_interests: vec![],
@@ -873,7 +928,36 @@ mod tests {
             current_panel: vec![],
             declined: vec![],
             workload_limit: 5,
+            require_verified_titles: false,
         }
+    }
+
+    /// Guide 五(三): with verified titles required, an unverified title excludes, with its own
+    /// reason; a verified one does not; a title below 中级 keeps its own reason only.
+    #[test]
+    fn an_unverified_title_excludes_when_the_bureau_requires_it() {
+        let strict = DrawCaseFacts {
+            require_verified_titles: true,
+            ..case()
+        };
+        assert_eq!(eligibility(&expert(1), &case(), today()), Ok(()));
+        assert_eq!(
+            eligibility(&expert(1), &strict, today()),
+            Err(vec![Exclusion::TitleUnverified])
+        );
+        let verified = ExpertFacts {
+            title_verified: true,
+            ..expert(1)
+        };
+        assert_eq!(eligibility(&verified, &strict, today()), Ok(()));
+        let junior = ExpertFacts {
+            title: ProfessionalTitle::Junior,
+            ..expert(1)
+        };
+        assert_eq!(
+            eligibility(&junior, &strict, today()),
+            Err(vec![Exclusion::TitleBelowIntermediate])
+        );
     }
 
     fn cand(id: i64, kind: ExpertKind, covers: bool) -> Candidate {
@@ -886,7 +970,40 @@ mod tests {
                 vec![ItemDomain::Sports]
             },
             stages: vec![Stage::Primary],
+            school_subjects: if covers {
+                vec![SchoolSubject::Art]
+            } else {
+                vec![]
+            },
         }
+    }
+
+    /// "相应学科专家": the subject seat goes to the one expert qualified in the item's subject,
+    /// whatever the domains; a qualified expert of another stage does not count.
+    #[test]
+    fn the_subject_seat_is_qualified_in_the_items_subject() {
+        let mut pool: Vec<Candidate> = (1..=6)
+            .map(|i| cand(i, ExpertKind::SubjectTeaching, true))
+            .chain([cand(7, ExpertKind::Legal, false)])
+            .collect();
+        pool[4].school_subjects = vec![SchoolSubject::Art, SchoolSubject::Math];
+        pool[5].school_subjects = vec![SchoolSubject::Math];
+        pool[5].stages = vec![Stage::Junior];
+        let crit = DrawCriteria::county(ItemDomain::Thinking, Stage::Primary)
+            .with_subject(Some(SchoolSubject::Math));
+        for i in 0..40 {
+            let r = draw(&pool, &crit, seed(i)).expect("draws");
+            assert_eq!(r.seats[0].role, SeatRole::Subject);
+            assert_eq!(r.seats[0].expert, ExpertId(5), "seed {i}");
+            assert_eq!(verify(&r, &pool, &crit, seed(i)), Ok(()));
+        }
+        // An old record (no subject in its criteria) still matches by domain.
+        let old: DrawCriteria = serde_json::from_str(
+            r#"{"panel_size":3,"backups":2,"require_subject_expert_covering":["arts","primary"],"require_legal_expert":true}"#,
+        )
+        .expect("old criteria");
+        assert_eq!(old.subject, None);
+        assert!(draw(&pool, &old, seed(1)).is_ok());
     }
 
     fn seed(i: u64) -> [u8; 32] {
@@ -1237,6 +1354,7 @@ mod tests {
             require_subject_expert_covering: None,
             require_legal_expert: false,
             supplementary: false,
+            subject: None,
         };
         let mut counts = [0u32; 24];
         let mut naive = [0u32; 24];
@@ -1313,7 +1431,23 @@ mod tests {
             draw(&no_subject, &crit, [0; 32]),
             Err(DrawError::NoSubjectExpertFor {
                 domain: ItemDomain::Arts,
-                stage: Stage::Primary
+                stage: Stage::Primary,
+                subject: None,
+            })
+        );
+        // With the item's 相关学科 named, covering the domain is not enough.
+        let math = crit.with_subject(Some(SchoolSubject::Math));
+        let domain_only = [
+            cand(1, ExpertKind::SubjectTeaching, true),
+            cand(2, ExpertKind::Legal, false),
+            cand(3, ExpertKind::Legal, false),
+        ];
+        assert_eq!(
+            draw(&domain_only, &math, [0; 32]),
+            Err(DrawError::NoSubjectExpertFor {
+                domain: ItemDomain::Arts,
+                stage: Stage::Primary,
+                subject: Some(SchoolSubject::Math),
             })
         );
         let dup = [
@@ -1373,9 +1507,8 @@ mod tests {
         for s in 0..50 {
             let r = draw(&pool, &crit, seed(s)).expect("draw");
             let mut after = replace_seat(&r, 0).expect("a covering backup exists");
-            assert!(pool.iter().any(
-                |c| c.id == after.seats[0].expert && c.covers(ItemDomain::Arts, Stage::Primary)
-            ));
+            assert!(pool.iter().any(|c| c.id == after.seats[0].expert
+                && c.covers(ItemDomain::Arts, Stage::Primary, None)));
             assert_eq!(after.replacements.len(), 1);
             assert_eq!(after.backups.len(), r.backups.len() - 1);
             // Replace the legal seat until no legal backup is left.
@@ -1527,7 +1660,7 @@ mod tests {
             };
             crit.backups = backups;
             let eligible = &screening.eligible;
-            let covering = eligible.iter().any(|x| x.covers(c.domain, c.stage));
+            let covering = eligible.iter().any(|x| x.covers(c.domain, c.stage, None));
             let legal = eligible.iter().any(|x| x.kind == ExpertKind::Legal);
             match draw(eligible, &crit, s) {
                 Ok(r) => {
@@ -1544,7 +1677,7 @@ mod tests {
                         let e = pool.iter().find(|e| e.id == *id).expect("from the pool");
                         prop_assert!(eligibility(e, &c, today()).is_ok(), "excluded expert seated");
                     }
-                    prop_assert!(seats.iter().any(|id| eligible.iter().any(|x| x.id == *id && x.covers(c.domain, c.stage))));
+                    prop_assert!(seats.iter().any(|id| eligible.iter().any(|x| x.id == *id && x.covers(c.domain, c.stage, None))));
                     prop_assert!(seats.iter().any(|id| eligible.iter().any(|x| x.id == *id && x.kind == ExpertKind::Legal)));
                     let again = draw(eligible, &crit, s);
                     prop_assert_eq!(again, Ok(r.clone()));
@@ -1590,6 +1723,7 @@ mod tests {
             require_subject_expert_covering: None,
             require_legal_expert: true,
             supplementary: true,
+            subject: None,
         };
         let r = draw(&pool, &one_legal, seed(7)).expect("draws");
         assert_eq!(r.seats.len(), 1);

@@ -475,6 +475,126 @@ impl ItemDomain {
     }
 }
 
+/// A subject of the national curriculum (国家课程科目, 义务教育课程方案（2022年版）): what an
+/// item's content is measured against, and what a 学科/教学 expert is qualified in. The subject
+/// seat of a panel is a "相应学科专家" (guide 四): an expert qualified in the item's subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchoolSubject {
+    /// 语文
+    Chinese,
+    /// 数学
+    Math,
+    /// 外语（英语）
+    English,
+    /// 道德与法治
+    Morality,
+    /// 历史
+    History,
+    /// 地理
+    Geography,
+    /// 物理
+    Physics,
+    /// 化学
+    Chemistry,
+    /// 生物学
+    Biology,
+    /// 科学
+    Science,
+    /// 信息科技
+    InformationTechnology,
+    /// 体育与健康
+    PhysicalEducation,
+    /// 艺术（音乐、美术等）
+    Art,
+    /// 劳动
+    Labour,
+    /// 综合实践活动
+    ComprehensivePractice,
+}
+
+impl SchoolSubject {
+    pub const ALL: [SchoolSubject; 15] = [
+        SchoolSubject::Chinese,
+        SchoolSubject::Math,
+        SchoolSubject::English,
+        SchoolSubject::Morality,
+        SchoolSubject::History,
+        SchoolSubject::Geography,
+        SchoolSubject::Physics,
+        SchoolSubject::Chemistry,
+        SchoolSubject::Biology,
+        SchoolSubject::Science,
+        SchoolSubject::InformationTechnology,
+        SchoolSubject::PhysicalEducation,
+        SchoolSubject::Art,
+        SchoolSubject::Labour,
+        SchoolSubject::ComprehensivePractice,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            SchoolSubject::Chinese => "chinese",
+            SchoolSubject::Math => "math",
+            SchoolSubject::English => "english",
+            SchoolSubject::Morality => "morality",
+            SchoolSubject::History => "history",
+            SchoolSubject::Geography => "geography",
+            SchoolSubject::Physics => "physics",
+            SchoolSubject::Chemistry => "chemistry",
+            SchoolSubject::Biology => "biology",
+            SchoolSubject::Science => "science",
+            SchoolSubject::InformationTechnology => "information_technology",
+            SchoolSubject::PhysicalEducation => "physical_education",
+            SchoolSubject::Art => "art",
+            SchoolSubject::Labour => "labour",
+            SchoolSubject::ComprehensivePractice => "comprehensive_practice",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<SchoolSubject> {
+        SchoolSubject::ALL.into_iter().find(|d| d.code() == s)
+    }
+    /// `subject.<code>`.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            SchoolSubject::Chinese => "subject.chinese",
+            SchoolSubject::Math => "subject.math",
+            SchoolSubject::English => "subject.english",
+            SchoolSubject::Morality => "subject.morality",
+            SchoolSubject::History => "subject.history",
+            SchoolSubject::Geography => "subject.geography",
+            SchoolSubject::Physics => "subject.physics",
+            SchoolSubject::Chemistry => "subject.chemistry",
+            SchoolSubject::Biology => "subject.biology",
+            SchoolSubject::Science => "subject.science",
+            SchoolSubject::InformationTechnology => "subject.information_technology",
+            SchoolSubject::PhysicalEducation => "subject.physical_education",
+            SchoolSubject::Art => "subject.art",
+            SchoolSubject::Labour => "subject.labour",
+            SchoolSubject::ComprehensivePractice => "subject.comprehensive_practice",
+        }
+    }
+    /// The name as the CSV import writes it (the zh-CN label without its parenthesis).
+    pub fn zh(self) -> &'static str {
+        match self {
+            SchoolSubject::Chinese => "语文",
+            SchoolSubject::Math => "数学",
+            SchoolSubject::English => "英语",
+            SchoolSubject::Morality => "道德与法治",
+            SchoolSubject::History => "历史",
+            SchoolSubject::Geography => "地理",
+            SchoolSubject::Physics => "物理",
+            SchoolSubject::Chemistry => "化学",
+            SchoolSubject::Biology => "生物学",
+            SchoolSubject::Science => "科学",
+            SchoolSubject::InformationTechnology => "信息科技",
+            SchoolSubject::PhysicalEducation => "体育与健康",
+            SchoolSubject::Art => "艺术",
+            SchoolSubject::Labour => "劳动",
+            SchoolSubject::ComprehensivePractice => "综合实践活动",
+        }
+    }
+}
+
 /// How an item is delivered (培训形式).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -550,6 +670,11 @@ pub struct TrainingItemInput {
     /// `draw::Exclusion::PreparedMaterials`).
     #[serde(default)]
     pub preparers: Vec<Preparer>,
+    /// 相关学科: the curriculum subject the item's content is nearest to (the panel's subject
+    /// seat is an expert qualified in it); `None` for an older application, whose subject seat
+    /// is matched by the domain alone.
+    #[serde(default)]
+    pub related_subject: Option<SchoolSubject>,
 }
 
 /// A person who prepared the application's materials (材料编制人员).
@@ -773,6 +898,10 @@ pub struct ExpertInput {
     pub domains: Vec<ItemDomain>,
     /// 熟悉学段 (required for 学科/教学专家)
     pub stages: Vec<Stage>,
+    /// 任教学科: the curriculum subjects a 学科/教学 expert is qualified in (what the subject
+    /// seat of a panel matches against an item's 相关学科).
+    #[serde(default)]
+    pub school_subjects: Vec<SchoolSubject>,
     /// 所在县（市）; `None` = prefecture level (州直)
     pub region: Option<CountyId>,
     /// 手机号
@@ -1224,6 +1353,7 @@ mod tests {
             licence_application: String::new(),
             principal_employer: String::new(),
             preparers: vec![],
+            related_subject: None,
         }
     }
 
@@ -1284,6 +1414,7 @@ mod tests {
             kind: ExpertKind::SubjectTeaching,
             domains: vec![ItemDomain::Arts],
             stages: vec![Stage::Primary, Stage::Junior],
+            school_subjects: vec![SchoolSubject::Art],
             region: Some(CountyId(652301)),
             mobile: "13899887766".into(),
             term_start: NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),

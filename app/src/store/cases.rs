@@ -315,6 +315,7 @@ pub fn empty_item() -> TrainingItemInput {
         licence_application: String::new(),
         principal_employer: String::new(),
         preparers: vec![],
+        related_subject: None,
     }
 }
 
@@ -413,6 +414,15 @@ pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, 
         .await?
         > 0;
     let child = super::rereview::child_of(c, case.id).await?;
+    // Whether and when the case (and its re-review) was determined comes from the
+    // determination records, not from the case's cached columns.
+    let determined_on = super::determinations::of_case(c, case.id)
+        .await?
+        .map(|d| d.determined_on);
+    let child_determined = match &child {
+        Some(k) => super::determinations::of_case(c, k.id).await?.is_some(),
+        None => false,
+    };
     Ok(CaseFacts {
         id: CaseId(case.id),
         level: level_of(case),
@@ -421,16 +431,16 @@ pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, 
         state: CaseState::from_code(&case.state).unwrap_or(CaseState::Draft),
         parent: case.parent_id.map(CaseId),
         child: child.as_ref().map(|k| CaseId(k.id)),
-        child_determined: child.as_ref().is_some_and(|k| k.determined_on.is_some()),
+        child_determined,
         stage: item.stage,
         materials_present: present,
         undertaking_given: case.undertaking_given,
         draw_committed,
         seats: super::draws::seat_facts(&seats),
         review_started,
-        determined_on: case.determined_on,
+        determined_on,
         // The notice states the right to ask the prefecture within the window (county cases).
-        rereview_window_end: match (CaseLevel::from_code(&case.level), case.determined_on) {
+        rereview_window_end: match (CaseLevel::from_code(&case.level), determined_on) {
             (Some(CaseLevel::County), Some(on)) => Some(TimeLimits::default().due_date(
                 DeadlineClock::RereviewRequest,
                 on,

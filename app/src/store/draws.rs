@@ -10,7 +10,7 @@ use super::accounts::Updated;
 use super::audit;
 use super::cases::{self, entry, Case};
 use super::entities::{
-    audit_event, draw_record, draw_replacement, expert, jd_case, pool_loan, seat,
+    audit_event, draw_record, draw_replacement, draw_setting, expert, jd_case, pool_loan, seat,
 };
 use super::experts::model_facts;
 use crate::domain::deadline::{add_working_days, china_date, HolidayCalendar};
@@ -236,6 +236,61 @@ async fn preparers<C: ConnectionTrait>(
         .collect())
 }
 
+/// The draw rules' scope of a case: its county's for a county-level case, the prefecture's for
+/// a re-review.
+pub fn settings_scope(case: &Case) -> Option<crate::domain::ids::CountyId> {
+    match CaseLevel::from_code(&case.level).unwrap_or(CaseLevel::County) {
+        CaseLevel::County => Some(crate::domain::ids::CountyId(case.county_id)),
+        CaseLevel::Prefecture => None,
+    }
+}
+
+fn scope_key(scope: Option<crate::domain::ids::CountyId>) -> String {
+    match scope {
+        Some(c) => format!("county:{}", c.0),
+        None => "prefecture".into(),
+    }
+}
+
+/// The draw rules of a scope (the defaults when never set).
+pub async fn settings<C: ConnectionTrait>(
+    c: &C,
+    scope: Option<crate::domain::ids::CountyId>,
+) -> Result<Option<draw_setting::Model>, DbErr> {
+    draw_setting::Entity::find_by_id(scope_key(scope))
+        .one(c)
+        .await
+}
+
+/// Sets the draw rules of a scope.
+pub async fn set_settings<C: ConnectionTrait>(
+    c: &C,
+    scope: Option<crate::domain::ids::CountyId>,
+    require_verified_titles: bool,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let key = scope_key(scope);
+    let am = draw_setting::ActiveModel {
+        scope: Set(key.clone()),
+        require_verified_titles: Set(require_verified_titles),
+        updated_by: Set(by.0),
+        updated_at: Set(now),
+    };
+    if draw_setting::Entity::find_by_id(key)
+        .one(c)
+        .await?
+        .is_some()
+    {
+        draw_setting::Entity::update(am).exec(c).await?;
+    } else {
+        draw_setting::Entity::insert(am)
+            .exec_without_returning(c)
+            .await?;
+    }
+    Ok(())
+}
+
 /// What recusal needs to know about the case.
 pub async fn case_facts<C: ConnectionTrait>(
     c: &C,
@@ -273,6 +328,9 @@ pub async fn case_facts<C: ConnectionTrait>(
             .map(|s| ExpertId(s.expert_id))
             .collect(),
         workload_limit: WORKLOAD_LIMIT,
+        require_verified_titles: settings(c, settings_scope(case))
+            .await?
+            .is_some_and(|s| s.require_verified_titles),
     })
 }
 
@@ -319,6 +377,7 @@ pub fn default_criteria(case: &Case) -> DrawCriteria {
         CaseLevel::County => DrawCriteria::county(item.domain, item.stage),
         CaseLevel::Prefecture => DrawCriteria::prefecture_rereview(item.domain, item.stage),
     }
+    .with_subject(item.related_subject)
 }
 
 /// The seats a supplementary draw must fill: how many, and which special roles are missing.
@@ -349,6 +408,7 @@ pub async fn vacancies<C: ConnectionTrait>(c: &C, case: &Case) -> Result<DrawCri
             .filter(|_| !has("subject")),
         require_legal_expert: base.require_legal_expert && !has("legal"),
         supplementary: true,
+        subject: base.subject,
     })
 }
 

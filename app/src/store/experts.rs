@@ -10,7 +10,9 @@ use super::entities::{audit_event, expert, expert_proposal};
 use crate::domain::draw::{ExpertFacts, ExpertStatus, Ties};
 use crate::domain::ids::ExpertId;
 use crate::domain::terms::Stage;
-use crate::domain::validate::{ExpertInput, ExpertKind, ItemDomain, ProfessionalTitle};
+use crate::domain::validate::{
+    ExpertInput, ExpertKind, ItemDomain, ProfessionalTitle, SchoolSubject,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -82,6 +84,15 @@ pub fn parse_domains(json: &str) -> Vec<ItemDomain> {
         .collect()
 }
 
+/// Subjects of the `school_subjects` column (unknown codes are skipped).
+pub fn parse_school_subjects(json: &str) -> Vec<SchoolSubject> {
+    serde_json::from_str::<Vec<String>>(json)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|c| SchoolSubject::from_code(c))
+        .collect()
+}
+
 /// Stages of the `stages` column (unknown codes are skipped).
 pub fn parse_stages(json: &str) -> Vec<Stage> {
     serde_json::from_str::<Vec<String>>(json)
@@ -106,9 +117,11 @@ pub fn model_facts(m: &expert::Model, active_cases: u32, credit_barred: bool) ->
         term_end: m.term_end,
         credit_barred,
         title: title_from_db(&m.title),
+        title_verified: m.title_verified_at.is_some(),
         kind: kind_from_db(&m.kind),
         domains: parse_domains(&m.subjects),
         stages: parse_stages(&m.stages),
+        school_subjects: parse_school_subjects(&m.school_subjects),
         employer: m.employer.clone(),
         affiliations: ties.affiliations,
         economic_interests: ties.economic_interests,
@@ -206,6 +219,7 @@ pub async fn create<C: ConnectionTrait>(
         kind: Set(kind_to_db(input.kind).into()),
         subjects: Set(codes(&input.domains, ItemDomain::code)),
         stages: Set(codes(&input.stages, Stage::code)),
+        school_subjects: Set(codes(&input.school_subjects, SchoolSubject::code)),
         county_id: Set(input.region.map(|r| r.0)),
         phone: Set(input.mobile.trim().into()),
         term_start: Set(input.term_start),
@@ -262,7 +276,16 @@ pub async fn update<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Updated, DbErr> {
     use expert::Column as Col;
-    let r = expert::Entity::update_many()
+    // Another title than the one checked: the check no longer holds.
+    let title = title_to_db(input.title);
+    let title_changed = get(c, id).await?.is_some_and(|m| m.title != title);
+    let mut q = expert::Entity::update_many();
+    if title_changed {
+        q = q
+            .col_expr(Col::TitleVerifiedAt, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(Col::TitleVerifiedBy, Expr::value(""));
+    }
+    let r = q
         .col_expr(Col::Name, Expr::value(input.name.trim()))
         .col_expr(Col::Employer, Expr::value(input.employer.trim()))
         .col_expr(Col::Title, Expr::value(title_to_db(input.title)))
@@ -272,6 +295,10 @@ pub async fn update<C: ConnectionTrait>(
             Expr::value(codes(&input.domains, ItemDomain::code)),
         )
         .col_expr(Col::Stages, Expr::value(codes(&input.stages, Stage::code)))
+        .col_expr(
+            Col::SchoolSubjects,
+            Expr::value(codes(&input.school_subjects, SchoolSubject::code)),
+        )
         .col_expr(Col::CountyId, Expr::value(input.region.map(|r| r.0)))
         .col_expr(Col::Phone, Expr::value(input.mobile.trim()))
         .col_expr(Col::TermStart, Expr::value(input.term_start))
@@ -325,6 +352,65 @@ pub async fn set_ties<C: ConnectionTrait>(
         .col_expr(Col::UpdatedAt, Expr::value(now))
         .filter(Col::Id.eq(id))
         .filter(Col::Version.eq(version))
+        .exec(c)
+        .await?;
+    Ok(updated(r.rows_affected))
+}
+
+/// A title certificate as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TitleCertificate {
+    pub sha256: String,
+    pub file_name: String,
+    pub file_type: String,
+}
+
+/// Records a new title certificate (the check is cleared: the manager checks the new one).
+/// Returns the new version, or `None` if the expert is gone.
+pub async fn set_title_certificate<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    cert: &TitleCertificate,
+    now: DateTime<Utc>,
+) -> Result<Option<i32>, DbErr> {
+    use expert::Column as Col;
+    let Some(m) = get(c, id).await? else {
+        return Ok(None);
+    };
+    expert::Entity::update_many()
+        .col_expr(Col::TitleCertSha256, Expr::value(Some(cert.sha256.clone())))
+        .col_expr(Col::TitleCertName, Expr::value(cert.file_name.clone()))
+        .col_expr(Col::TitleCertType, Expr::value(cert.file_type.clone()))
+        .col_expr(Col::TitleCertAt, Expr::value(Some(now)))
+        .col_expr(Col::TitleVerifiedAt, Expr::value(None::<DateTime<Utc>>))
+        .col_expr(Col::TitleVerifiedBy, Expr::value(""))
+        .col_expr(Col::Version, Expr::value(m.version + 1))
+        .col_expr(Col::UpdatedAt, Expr::value(now))
+        .filter(Col::Id.eq(id))
+        .filter(Col::Version.eq(m.version))
+        .exec(c)
+        .await?;
+    Ok(Some(m.version + 1))
+}
+
+/// The pool manager's check of the title against the current certificate, if the version
+/// still matches and a certificate is there (`by`: the manager's name, as shown).
+pub async fn verify_title<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    version: i32,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    use expert::Column as Col;
+    let r = expert::Entity::update_many()
+        .col_expr(Col::TitleVerifiedAt, Expr::value(Some(now)))
+        .col_expr(Col::TitleVerifiedBy, Expr::value(by))
+        .col_expr(Col::Version, Expr::value(version + 1))
+        .col_expr(Col::UpdatedAt, Expr::value(now))
+        .filter(Col::Id.eq(id))
+        .filter(Col::Version.eq(version))
+        .filter(Col::TitleCertSha256.is_not_null())
         .exec(c)
         .await?;
     Ok(updated(r.rows_affected))
@@ -493,6 +579,7 @@ mod tests {
             kind: "subject".into(),
             subjects: r#"["sports","arts","bogus"]"#.into(),
             stages: r#"["primary","junior"]"#.into(),
+            school_subjects: r#"["art","bogus"]"#.into(),
             county_id: Some(652301),
             phone: "13912345678".into(),
             term_start: d(2025, 9, 1),
@@ -507,6 +594,12 @@ mod tests {
             unavailable_from: Some(d(2026, 4, 1)),
             unavailable_until: None,
             availability_note: String::new(),
+            title_cert_sha256: None,
+            title_cert_name: String::new(),
+            title_cert_type: String::new(),
+            title_cert_at: None,
+            title_verified_at: None,
+            title_verified_by: String::new(),
             version: 1,
             created_at: now,
             updated_at: now,
@@ -522,6 +615,7 @@ mod tests {
         assert_eq!(f.kind, ExpertKind::SubjectTeaching);
         assert_eq!(f.domains, vec![ItemDomain::Sports, ItemDomain::Arts]);
         assert_eq!(f.stages, vec![Stage::Primary, Stage::Junior]);
+        assert_eq!(f.school_subjects, vec![SchoolSubject::Art]);
         assert_eq!(
             f.affiliations,
             vec![Affiliation {

@@ -195,6 +195,8 @@ struct DemoExpert {
     county: Option<i64>,
     legal: bool,
     domains: &'static [&'static str],
+    /// 任教学科 (`SchoolSubject` codes).
+    school_subjects: &'static [&'static str],
     stages: &'static [&'static str],
     status: &'static str,
     reason: &'static str,
@@ -217,6 +219,11 @@ const DOMAIN_SETS: &[&[&str]] = &[
     &["technology", "thinking"],
     &["language", "practice", "other"],
 ];
+const SUBJECT_SETS: &[&[&str]] = &[
+    &["art", "physical_education"],
+    &["math", "science", "information_technology"],
+    &["english", "chinese", "comprehensive_practice"],
+];
 const STAGE_SETS: &[&[&str]] = &[
     &["primary", "junior"],
     &["preschool", "primary"],
@@ -235,6 +242,11 @@ fn demo_experts() -> Vec<DemoExpert> {
             &[]
         } else {
             DOMAIN_SETS[k % DOMAIN_SETS.len()]
+        },
+        school_subjects: if legal {
+            &[]
+        } else {
+            SUBJECT_SETS[k % SUBJECT_SETS.len()]
         },
         stages: if legal {
             ALL_STAGES
@@ -265,6 +277,7 @@ fn demo_experts() -> Vec<DemoExpert> {
         },
         DemoExpert {
             domains: ALL_DOMAINS,
+            school_subjects: &["math", "chinese", "art"],
             stages: &["primary", "junior"],
             ..base(home, false, 3)
         },
@@ -415,6 +428,7 @@ pub async fn seed_demo(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bo
             kind: Set(if e.legal { "legal" } else { "subject" }.into()),
             subjects: Set(serde_json::json!(e.domains).to_string()),
             stages: Set(serde_json::json!(e.stages).to_string()),
+            school_subjects: Set(serde_json::json!(e.school_subjects).to_string()),
             county_id: Set(e.county),
             phone: Set(phone(100 + i)),
             term_start: Set(term_start),

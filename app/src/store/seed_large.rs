@@ -231,6 +231,11 @@ pub async fn seed_large(
                 serde_json::json!([d1, d2]).to_string()
             }),
             stages: Set(r#"["primary","junior"]"#.into()),
+            school_subjects: Set(if legal {
+                "[]".into()
+            } else {
+                r#"["art","math"]"#.into()
+            }),
             county_id: Set(Some(COUNTIES[n % COUNTIES.len()].0)),
             phone: Set(format!("137{:08}", n * 104_729 % 100_000_000)),
             term_start: Set(start),

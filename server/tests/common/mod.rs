@@ -176,6 +176,33 @@ impl Srv {
         (s, serde_json::from_str(&t).unwrap_or(Value::String(t)))
     }
 
+    /// POSTs raw bytes to `path` (a file route), answering status and JSON.
+    pub async fn post_bytes(&self, cookie: &str, path: &str, bytes: Vec<u8>) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(header::COOKIE, cookie)
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status().as_u16();
+        let t = r.text().await.unwrap();
+        (s, serde_json::from_str(&t).unwrap_or(Value::String(t)))
+    }
+
+    /// GETs `path`: status and body bytes.
+    pub async fn get_bytes(&self, cookie: &str, path: &str) -> (u16, Vec<u8>) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(header::COOKIE, cookie)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn case(&self, cookie: &str, id: i64) -> (u16, Value) {
         self.form(cookie, "get_case", &[("id", &id.to_string())])
             .await
@@ -314,6 +341,11 @@ pub async fn accepted_case(
     } else if stage == "preschool" {
         it["grades"] = json!([2, 3]);
     }
+    accepted_item(s, inst, clerk, it).await
+}
+
+/// A case of `item` (JSON), submitted with its materials and accepted by the county.
+pub async fn accepted_item(s: &Srv, inst: &str, clerk: &str, it: Value) -> i64 {
     let (st, v) = s
         .call(
             inst,

@@ -16,6 +16,8 @@ pub struct Model {
     pub subjects: String,
     /// JSON array of stage codes
     pub stages: String,
+    /// JSON array of `SchoolSubject` codes (任教学科)
+    pub school_subjects: String,
     /// Region: the county the expert belongs to; None = prefecture pool.
     pub county_id: Option<i64>,
     pub phone: String,
@@ -39,6 +41,15 @@ pub struct Model {
     pub unavailable_from: Option<Date>,
     pub unavailable_until: Option<Date>,
     pub availability_note: String,
+    /// The title certificate (职称证书) uploaded: its blob, file name and type, and when.
+    pub title_cert_sha256: Option<String>,
+    pub title_cert_name: String,
+    pub title_cert_type: String,
+    pub title_cert_at: Option<DateTimeUtc>,
+    /// When and by whom (name) the pool manager checked the title against the certificate;
+    /// `None` while unchecked.
+    pub title_verified_at: Option<DateTimeUtc>,
+    pub title_verified_by: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

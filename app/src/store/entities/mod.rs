@@ -13,6 +13,7 @@ pub mod credit_record;
 pub mod determination;
 pub mod draw_record;
 pub mod draw_replacement;
+pub mod draw_setting;
 pub mod expert;
 pub mod expert_proposal;
 pub mod expert_rating;

@@ -20,6 +20,8 @@ mod m20261202_000014_determination;
 mod m20261202_000015_activity_place;
 mod m20261202_000016_meeting_waiver;
 mod m20261202_000017_part_time;
+mod m20261203_000018_school_subjects;
+mod m20261203_000019_title_check;
 
 pub struct Migrator;
 
@@ -44,6 +46,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_activity_place::Migration),
             Box::new(m20261202_000016_meeting_waiver::Migration),
             Box::new(m20261202_000017_part_time::Migration),
+            Box::new(m20261203_000018_school_subjects::Migration),
+            Box::new(m20261203_000019_title_check::Migration),
         ]
     }
 }

@@ -206,6 +206,7 @@ fn CaseView(
             <div><dt>{t("form.item.name")}</dt><dd>{c.item.name.clone()}</dd></div>
             <div><dt>{t("form.item.declared_category")}</dt><dd>{t(declared_key)}</dd></div>
             <div><dt>{t("form.item.domain")}</dt><dd>{t(domain_key)}</dd></div>
+            {c.item.related_subject.map(|x| view! { <div><dt>{t("form.item.related_subject")}</dt><dd data-testid="case-related-subject">{t(x.label_key())}</dd></div> })}
             <div><dt>{t("form.item.stage")}</dt><dd>{t(stage_key)}" · "{grades}</dd></div>
             <div><dt>{t("form.item.delivery")}</dt><dd>{t(delivery_key)}</dd></div>
             <div><dt>{t("form.item.hours")}</dt><dd>{c.item.hours}</dd></div>

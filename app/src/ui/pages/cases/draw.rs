@@ -85,14 +85,23 @@ fn DrawBody(page: DrawView, reload: RwSignal<u32>, done: RwSignal<Option<i32>>) 
         &[("item".into(), p.item_name.clone())],
     );
     let (dk, sk) = (p.domain.label_key(), p.stage.label_key());
-    let comp = move || {
-        locale.tr_with(
+    // With the item's 相关学科 named, the subject seat is an expert qualified in it.
+    let subject_key = p.criteria.subject.map(|s| s.label_key());
+    let comp = move || match subject_key {
+        Some(k) => locale.tr_with(
+            "draw.composition_subject",
+            &[
+                ("subject".into(), locale.tr(k)),
+                ("stage".into(), locale.tr(sk)),
+            ],
+        ),
+        None => locale.tr_with(
             "draw.composition",
             &[
                 ("domain".into(), locale.tr(dk)),
                 ("stage".into(), locale.tr(sk)),
             ],
-        )
+        ),
     };
     let problem = p.problem.clone().map(|e| {
         let (key, args) = (e.key(), e.args());
@@ -106,7 +115,9 @@ fn DrawBody(page: DrawView, reload: RwSignal<u32>, done: RwSignal<Option<i32>>) 
             <div><dt>{t("case.institution")}</dt><dd>{p.institution_name.clone()}</dd></div>
             <div><dt>{t("case.status")}</dt><dd data-testid="case-state"><StateTag state=p.state /></dd></div>
             <div><dt>{t("draw.criteria")}</dt><dd>{comp}</dd></div>
+            <div><dt>{t("draw.rules.verified_titles")}</dt><dd data-testid="draw-rule-titles" data-on=p.require_verified_titles.to_string()>{t(if p.require_verified_titles { "draw.rules.on" } else { "draw.rules.off" })}</dd></div>
         </dl>
+        {p.can_set_rules.then(|| view! { <RulesForm case_id=p.case_id on=p.require_verified_titles reload /> })}
         {p.loan.clone().map(|l| view! {
             <div class="panel" data-testid="loan-status">
                 <h2 class="panel__title">{t("loan.title")}</h2>
@@ -554,6 +565,42 @@ fn LeadForm(
                         run.dispatch((s, reason.get_untracked()));
                     }
                 }>{t("lead.button")}</button>
+        </details>
+    }
+}
+
+/// The director sets the level's draw rules: whether only experts whose title the pool manager
+/// checked are drawn (guide 五(三)).
+#[component]
+fn RulesForm(case_id: i64, on: bool, reload: RwSignal<u32>) -> impl IntoView {
+    let wanted = RwSignal::new(on);
+    let error = RwSignal::new(None::<crate::api::AppError>);
+    let save = Action::new(move |v: &bool| {
+        let v = *v;
+        async move {
+            match crate::api::draws::set_draw_settings(case_id, v).await {
+                Ok(()) => {
+                    error.set(None);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    view! {
+        <details class="details" data-testid="draw-rules">
+            <summary>{t("draw.rules.title")}</summary>
+            <ErrorSummary error=Signal::derive(move || error.get()) />
+            <div class="checkbox">
+                <input type="checkbox" id="rule-verified-titles" prop:checked=move || wanted.get()
+                    on:change=move |ev| wanted.set(event_target_checked(&ev)) />
+                <label for="rule-verified-titles">{t("draw.rules.verified_titles_input")}</label>
+            </div>
+            <p class="hint">{t("draw.rules.hint")}</p>
+            <button type="button" class="button button--secondary" data-testid="draw-rules-save" disabled=move || save.pending().get()
+                on:click=move |_| { save.dispatch(wanted.get_untracked()); }>
+                {t("draw.rules.save")}
+            </button>
         </details>
     }
 }

@@ -142,6 +142,7 @@ pub fn ApplicationForm(initial: Option<CaseDetail>) -> impl IntoView {
             .unwrap_or(ItemDomain::Sports),
     );
     let stage = RwSignal::new(item0.as_ref().map(|i| i.stage).unwrap_or(Stage::Primary));
+    let related_subject = RwSignal::new(item0.as_ref().and_then(|i| i.related_subject));
     let grades = RwSignal::new(item0.as_ref().map(|i| i.grades.clone()).unwrap_or_default());
     let delivery = RwSignal::new(
         item0
@@ -203,6 +204,7 @@ pub fn ApplicationForm(initial: Option<CaseDetail>) -> impl IntoView {
         licence_application: licence_application.get(),
         principal_employer: principal_employer.get(),
         preparers: crate::domain::validate::parse_preparers(&preparers.get()),
+        related_subject: related_subject.get(),
     };
     // The same validation the server runs on submit, plus number formats.
     let errors = Memo::new(move |_| {
@@ -365,6 +367,17 @@ pub fn ApplicationForm(initial: Option<CaseDetail>) -> impl IntoView {
                         {ItemDomain::ALL.into_iter().map(|d| {
                             let key = d.label_key();
                             view! { <option value=d.code() selected=move || domain.get() == d>{move || locale.tr(key)}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="form-group">
+                    <label class="label" for="item-related_subject">{t("form.item.related_subject")}</label>
+                    <div class="hint">{t("form.item.related_subject_hint")}</div>
+                    <select class="select" id="item-related_subject" on:change=move |ev| related_subject.set(crate::domain::validate::SchoolSubject::from_code(&event_target_value(&ev)))>
+                        <option value="" selected=move || related_subject.get().is_none()>{move || locale.tr("form.item.related_subject_none")}</option>
+                        {crate::domain::validate::SchoolSubject::ALL.into_iter().map(|x| {
+                            let key = x.label_key();
+                            view! { <option value=x.code() selected=move || related_subject.get() == Some(x)>{move || locale.tr(key)}</option> }
                         }).collect_view()}
                     </select>
                 </div>

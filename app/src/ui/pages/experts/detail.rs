@@ -11,7 +11,7 @@ use crate::api::AppError;
 use crate::domain::draw::{Affiliation, ExpertStatus, Relation, Ties};
 use crate::domain::ids::InstitutionId;
 use crate::domain::terms::Stage;
-use crate::domain::validate::ItemDomain;
+use crate::domain::validate::{ItemDomain, SchoolSubject};
 use crate::i18n::use_locale;
 use crate::ui::components::{field_messages, ErrorSummary};
 use crate::ui::t;
@@ -75,6 +75,7 @@ fn ExpertView(
         <p><a href="/experts">{t("experts.back")}</a></p>
         <h1>{e.input.name.clone()} " " <StatusTag status=e.status /></h1>
         {record}
+        <super::title::TitleCheckSection expert_id=e.id version=e.version check=e.title_check.clone() changed=reload />
         {e.ratings.clone().map(|r| view! { <RatingsHistory r /> })}
         {e.credit.clone().map(|records| view! {
             <crate::ui::credit::CreditSection records subject=crate::domain::credit::CreditSubject::Expert target_id=e.id changed=reload />
@@ -90,6 +91,7 @@ pub fn Record(e: ExpertDetail, institutions: Vec<(i64, String)>) -> impl IntoVie
     let locale = use_locale();
     let i = e.input.clone();
     let (title, kind, domains, stages) = (i.title, i.kind, i.domains.clone(), i.stages.clone());
+    let school_subjects = i.school_subjects.clone();
     let yes_no = move |b: bool| if b { "experts.yes" } else { "experts.no" };
     let (own, rel, part_time) = (
         i.declares_no_post,
@@ -141,6 +143,7 @@ pub fn Record(e: ExpertDetail, institutions: Vec<(i64, String)>) -> impl IntoVie
             <div><dt>{t("experts.col.title_kind")}</dt><dd>{move || format!("{} · {}", locale.tr(title.label_key()), locale.tr(kind.label_key()))}</dd></div>
             <div><dt>{t("experts.col.domains")}</dt><dd>{move || labels(&domains, ItemDomain::label_key, locale.get())}</dd></div>
             <div><dt>{t("experts.col.stages")}</dt><dd>{move || labels(&stages, Stage::label_key, locale.get())}</dd></div>
+            <div><dt>{t("experts.col.school_subjects")}</dt><dd data-testid="expert-school-subjects">{move || labels(&school_subjects, SchoolSubject::label_key, locale.get())}</dd></div>
             <div><dt>{t("experts.col.region")}</dt><dd>{e.county_name.clone()}</dd></div>
             <div><dt>{t("experts.col.mobile")}</dt><dd data-testid="expert-mobile">{i.mobile.clone()}</dd></div>
             <div><dt>{t("experts.term")}</dt><dd>{format!("{} — {}", i.term_start.format("%Y-%m-%d"), i.term_end.format("%Y-%m-%d"))}</dd></div>

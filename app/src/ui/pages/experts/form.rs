@@ -7,7 +7,7 @@ use crate::domain::error::FieldErrors;
 use crate::domain::ids::CountyId;
 use crate::domain::terms::Stage;
 use crate::domain::validate::{
-    validate_expert, ExpertInput, ExpertKind, ItemDomain, ProfessionalTitle,
+    validate_expert, ExpertInput, ExpertKind, ItemDomain, ProfessionalTitle, SchoolSubject,
 };
 use crate::i18n::use_locale;
 use crate::ui::components::{field_messages, ErrorSummary, TextField};
@@ -25,6 +25,7 @@ pub struct ExpertForm {
     pub kind: RwSignal<ExpertKind>,
     pub domains: RwSignal<Vec<ItemDomain>>,
     pub stages: RwSignal<Vec<Stage>>,
+    pub school_subjects: RwSignal<Vec<SchoolSubject>>,
     /// "" = 州直, else the county code
     pub region: RwSignal<String>,
     pub mobile: RwSignal<String>,
@@ -48,6 +49,9 @@ impl ExpertForm {
             kind: RwSignal::new(i.map(|i| i.kind).unwrap_or(ExpertKind::SubjectTeaching)),
             domains: RwSignal::new(i.map(|i| i.domains.clone()).unwrap_or_default()),
             stages: RwSignal::new(i.map(|i| i.stages.clone()).unwrap_or_default()),
+            school_subjects: RwSignal::new(
+                i.map(|i| i.school_subjects.clone()).unwrap_or_default(),
+            ),
             region: RwSignal::new(
                 i.and_then(|i| i.region)
                     .map(|r| r.0.to_string())
@@ -90,6 +94,7 @@ impl ExpertForm {
             kind: self.kind.get(),
             domains: self.domains.get(),
             stages: self.stages.get(),
+            school_subjects: self.school_subjects.get(),
             region: self.region.get().parse().ok().map(CountyId),
             mobile: self.mobile.get(),
             term_start: start.unwrap_or(NaiveDate::MIN),
@@ -112,6 +117,7 @@ impl ExpertForm {
             "expert.kind",
             "expert.domains",
             "expert.stages",
+            "expert.school_subjects",
             "expert.region",
             "expert.mobile",
             "expert.term_start",
@@ -238,6 +244,10 @@ pub fn ExpertFields(
         .into_iter()
         .map(|x| (x, x.code(), x.label_key()))
         .collect::<Vec<_>>();
+    let school_subjects = SchoolSubject::ALL
+        .into_iter()
+        .map(|x| (x, x.code(), x.label_key()))
+        .collect::<Vec<_>>();
     view! {
         <TextField name="expert.name" label="experts.col.name" errors=errors value=form.name />
         <TextField name="expert.employer" label="experts.col.employer" hint="experts.hint.employer" errors=errors value=form.employer />
@@ -245,6 +255,7 @@ pub fn ExpertFields(
         <Radios field="expert.kind" label="experts.col.kind" options=kinds value=form.kind errors=errors />
         <Checks field="expert.domains" label="experts.col.domains" hint="experts.hint.domains" options=domains value=form.domains errors=errors />
         <Checks field="expert.stages" label="experts.col.stages" options=stages value=form.stages errors=errors />
+        <Checks field="expert.school_subjects" label="experts.col.school_subjects" hint="experts.hint.school_subjects" options=school_subjects value=form.school_subjects errors=errors />
         {region.then(|| view! {
             <div class="form-group" class:form-group--error=move || errors.with(|e| e.for_field("expert.region").next().is_some())>
                 <label class="label" for="expert-region">{t("experts.col.region")}</label>

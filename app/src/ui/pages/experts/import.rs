@@ -2,7 +2,10 @@
 //! on the page and a template can be downloaded; a file with any bad row imports nothing and
 //! every problem is listed as 行 N：字段：message.
 
-use crate::api::experts::{import_experts, import_template, ImportReport, IMPORT_COLUMNS};
+use crate::api::experts::{
+    import_experts, import_template, ImportReport, IMPORT_COLUMNS, IMPORT_PART_TIME_COLUMN,
+    IMPORT_SUBJECTS_COLUMN,
+};
 use crate::api::AppError;
 use crate::i18n::use_locale;
 use crate::ui::components::ErrorSummary;
@@ -78,7 +81,7 @@ pub fn ImportPage() -> impl IntoView {
             <table class="table" data-testid="import-columns">
                 <thead><tr><th scope="col">{t("experts.import.header")}</th><th scope="col">{t("experts.import.meaning")}</th></tr></thead>
                 <tbody>
-                    {IMPORT_COLUMNS.iter().map(|(h, key)| {
+                    {IMPORT_COLUMNS.iter().chain([IMPORT_PART_TIME_COLUMN, IMPORT_SUBJECTS_COLUMN].iter()).map(|(h, key)| {
                         let help = format!("{key}.help");
                         view! { <tr><td><code>{*h}</code></td><td>{move || locale.tr(&help)}</td></tr> }
                     }).collect_view()}

@@ -9,6 +9,7 @@ pub mod import;
 pub mod list;
 pub mod profile;
 pub mod proposals;
+pub mod title;
 
 use crate::domain::draw::ExpertStatus;
 use crate::i18n::use_locale;

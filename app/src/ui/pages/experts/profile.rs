@@ -19,13 +19,18 @@ use leptos_meta::Title;
 #[component]
 pub fn ExpertProfilePage() -> impl IntoView {
     let locale = use_locale();
-    let profile = Resource::new_blocking(|| (), |_| my_expert_profile());
+    // Bumped after the title certificate is uploaded (the record's version moves on).
+    let reload = RwSignal::new(0u32);
+    let profile = Resource::new_blocking(move || reload.get(), |_| my_expert_profile());
     view! {
         <Title text=t("experts.profile.title") />
         <h1>{t("experts.profile.title")}</h1>
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || profile.get().map(|r| match r {
-                Ok(p) => view! { <Declarations p /> }.into_any(),
+                Ok(p) => view! {
+                    <Declarations p=p.clone() />
+                    <super::title::TitleCheckSection expert_id=p.id version=p.version check=p.title_check.clone() changed=reload />
+                }.into_any(),
                 Err(e) => view! { <p class="error-message" data-testid="profile-error">{e.message(locale.get())}</p> }.into_any(),
             })}
         </Suspense>
