@@ -54,6 +54,8 @@ test("a negative-list hit and a dissent: the panel finds 学科类 and the insti
   await list.locator("summary").click();
   await list.locator('input[type="checkbox"]').first().check();
   await expect(tablet.getByTestId("sheet-verdict")).toHaveAttribute("data-verdict", "Subject");
+  // A hit and an N on the negative-list indicator contradict each other: the indicator follows.
+  await tablet.locator('fieldset.indicator[data-indicator="content.negative_list"] label[data-rating="S"]').tap();
   await expect(tablet.getByTestId("save-state")).toHaveAttribute("data-state", "saved", { timeout: 15_000 });
   await tablet.locator("#sheet-password").fill(DEMO_PASSWORD);
   await tablet.getByTestId("submit-sheet-button").click();
