@@ -13,7 +13,7 @@ BIN := $(TARGET_DIR)/release/jianding
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
 
-.PHONY: run test tools rust-tools node-tools chromium fonts build fmt-check clippy rust-test e2e serve wasm-size bench
+.PHONY: run test tools rust-tools node-tools chromium fonts build precompress fmt-check clippy rust-test e2e serve wasm-size bench
 
 ## make run: install what is missing, build (release), migrate, load demo data, serve on :3000.
 run: fonts build
@@ -45,10 +45,27 @@ fonts:
 
 build: rust-tools node-tools
 	cargo leptos build --release
-	@$(MAKE) --no-print-directory wasm-size
+	@$(MAKE) --no-print-directory precompress wasm-size
+
+# The site's files of this build (names with content hashes from hash.txt beside the binary),
+# precompressed once at brotli -q 11 and gzip -9 and served as such; older builds' files go.
+PKG := target/site/pkg
+HASHES := $(TARGET_DIR)/release/hash.txt
+precompress:
+	@keep=""; for kind in js wasm css; do \
+	  h=$$(sed -n "s/^$$kind: *//p" $(HASHES) 2>/dev/null); \
+	  f=$(PKG)/jianding$${h:+.$$h}.$$kind; [ -f $$f ] || continue; keep="$$keep $$f"; \
+	  brotli -f -k -q 11 $$f; gzip -f -k -9 $$f; \
+	done; \
+	for f in $(PKG)/jianding.*; do \
+	  base=$${f%.br}; base=$${base%.gz}; case " $$keep " in *" $$base "*) ;; *) rm -f $$f ;; esac; \
+	done
 
 wasm-size:
-	@f=target/site/pkg/jianding.wasm; [ -f $$f ] && echo "wasm: $$(stat -c %s $$f) bytes raw, $$(brotli -c -q 11 $$f 2>/dev/null | wc -c || echo '?') bytes brotli" || true
+	@f=$$(ls $(PKG)/jianding*.wasm 2>/dev/null | head -1); [ -n "$$f" ] && \
+	  for x in $(PKG)/jianding*.js $(PKG)/jianding*.wasm $(PKG)/jianding*.css; do \
+	    echo "$$(basename $$x): $$(stat -c %s $$x) bytes raw, $$( [ -f $$x.br ] && stat -c %s $$x.br || brotli -c -q 11 $$x | wc -c) bytes brotli"; \
+	  done || true
 
 fmt-check:
 	cargo fmt --all -- --check

@@ -106,3 +106,28 @@ test("an unknown address shows the 404 page", async ({ page }) => {
   expect(res?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("未找到页面");
 });
+
+test("the site's files carry content hashes, are sent precompressed and kept by the browser", async ({ page, request }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  const urls: string[] = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('link[href^="/pkg/"], script[src^="/pkg/"], link[rel="modulepreload"]'))
+      .map((e) => e.getAttribute("href") ?? e.getAttribute("src") ?? "")
+      .filter((u) => u.startsWith("/pkg/")),
+  );
+  const kinds = new Set(urls.map((u) => u.split(".").pop()));
+  expect(kinds).toEqual(new Set(["css", "js", "wasm"]));
+  let brotli = 0;
+  for (const u of new Set(urls)) {
+    expect(u, "a content hash in the name").toMatch(/^\/pkg\/jianding\.[A-Za-z0-9_-]{16,}\.(css|js|wasm)$/);
+    const r = await request.get(u, { headers: { "Accept-Encoding": "br" } });
+    expect(r.status()).toBe(200);
+    expect(r.headers()["content-encoding"]).toBe("br");
+    expect(r.headers()["cache-control"]).toContain("immutable");
+    brotli += Number(r.headers()["content-length"] ?? (await r.body()).length);
+  }
+  // A page itself is never stored (it may hold personal data).
+  const html = await request.get("/login");
+  expect(html.headers()["cache-control"]).toBe("no-store");
+  console.log(`first load of /login: ${urls.length} files, ${brotli} bytes brotli`);
+});

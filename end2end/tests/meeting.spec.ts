@@ -49,8 +49,11 @@ test("a clerk schedules the meeting and the members confirm the briefing", async
   await member.getByTestId("sheet-briefing-link").click();
   await expect(member.getByTestId("briefing")).toBeVisible();
   await hydrated(member);
-  await expect(member.getByTestId("briefing-doc")).toHaveCount(3);
+  // The rubric's basis documents: the three notices, the curriculum plan and the 综合实践活动
+  // guidance that guide 三 names.
+  await expect(member.getByTestId("briefing-doc")).toHaveCount(5);
   await expect(member.getByTestId("briefing")).toContainText("教监管厅函〔2021〕16号");
+  await expect(member.getByTestId("briefing")).toContainText("综合实践活动课程指导纲要");
   await expect(member.getByTestId("briefing-rule")).toContainText("学科类");
   await noHorizontalScroll(member);
   // Confirming needs the tick; then it is recorded.

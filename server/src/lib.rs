@@ -26,7 +26,24 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .env(leptos::config::Env::PROD)
+        .hash_files(hashed_build())
         .build()
+}
+
+/// Whether the build gave the site's files content-hashed names: `cargo leptos build` with
+/// `hash-files` writes their hashes to `hash.txt` beside the server binary (keep the two
+/// together when deploying). Without it the page names the plain files.
+fn hashed_build() -> bool {
+    let hashes = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")));
+    match hashes {
+        Some(path) if path.is_file() => true,
+        _ => {
+            tracing::warn!("no hash.txt beside the server binary: the site's files are named without content hashes and are revalidated on every visit");
+            false
+        }
+    }
 }
 
 /// Builds the application state: opens and migrates the database.

@@ -260,6 +260,7 @@ pub async fn security(
 
     let path = req.uri().path();
     let is_asset = path.starts_with("/pkg/");
+    let hashed_asset = is_asset && has_content_hash(path);
     let transfer = path.starts_with("/files/") || path.starts_with("/verify/");
     let limit = if transfer {
         guard.transfer_timeout
@@ -315,15 +316,45 @@ pub async fn security(
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    // Pages and answers may hold personal data: never cached. Assets revalidate.
-    let cache = if is_asset { "no-cache" } else { "no-store" };
+    // Pages and answers may hold personal data: never cached. Assets with a content hash in
+    // their name never change (a new build has new names); others revalidate.
+    let cache = match (is_asset, hashed_asset) {
+        (true, true) => "public, max-age=31536000, immutable",
+        (true, false) => "no-cache",
+        _ => "no-store",
+    };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     res
+}
+
+/// Whether a file name carries a content hash as cargo-leptos writes it
+/// (`jianding.<hash>.wasm`): a middle dot-separated part of at least 16 characters of the
+/// URL-safe alphabet.
+pub fn has_content_hash(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1].iter().any(|p| {
+            p.len() >= 16
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_hashed_file_names_are_immutable() {
+        assert!(has_content_hash("/pkg/jianding.Xk3vQ9aZ0bT7yLmN2pRs.wasm"));
+        assert!(has_content_hash("/pkg/jianding.0123456789abcdef0123.css"));
+        assert!(!has_content_hash("/pkg/jianding.wasm"));
+        assert!(!has_content_hash("/pkg/jianding_bg.wasm"));
+        assert!(!has_content_hash("/pkg/jianding.min.js"));
+        assert!(!has_content_hash("/pkg/"));
+        assert!(!has_content_hash("/pkg/a.b/c.d.e"));
+    }
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()

@@ -12,7 +12,7 @@ use crate::api::AppError;
 use crate::i18n::{self, use_locale, Locale};
 use components::{Header, IdleWatch, KeptFormBanner};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path,
@@ -36,6 +36,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.ico" />
+                // The stylesheet, script and module carry a content hash in their names when the
+                // build hashed them (served as immutable; `server::leptos_options`).
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <script src="/sw-register.js" defer nonce=leptos::nonce::use_nonce()></script>
                 <MetaTags />
@@ -115,7 +118,6 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| hydrated.set(true));
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/jianding.css" />
         <Title formatter=move |t: String| {
             let app = i18n::text(locale.get(), "app.title");
             if t.is_empty() { app } else { format!("{t} - {app}") }
