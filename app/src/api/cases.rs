@@ -903,33 +903,8 @@ pub fn case_filter(
             Some(s) => Some(s.code().to_string()),
         },
     };
-    let mut date = |field: &'static str, v: &str| match v.trim() {
-        "" => None,
-        t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                e.add(field, "err.period.date");
-                None
-            }
-        },
-    };
-    let from = date("from", &q.from);
-    let to = date("to", &q.to);
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            e.add("to", "err.period.order");
-        }
-    }
-    let page = match q.page.trim() {
-        "" => 1,
-        p => match p.parse::<u64>() {
-            Ok(n) if (1..=100_000).contains(&n) => n,
-            _ => {
-                e.add("page", "err.registry.page");
-                1
-            }
-        },
-    };
+    let (from, to) = crate::domain::stats::parse_open_period(&mut e, &q.from, &q.to);
+    let page = crate::domain::validate::parse_page(&mut e, &q.page);
     e.into_result()?;
     Ok((
         crate::store::cases::CaseFilter {

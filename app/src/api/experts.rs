@@ -905,9 +905,10 @@ mod ssr {
 
     /// The title check as `me` may see it (only the pool's readers and the expert get here).
     pub fn title_check(me: &Me, m: &expert::Model) -> TitleCheck {
-        let manager = can(me, Permission::VerifyExpertTitle);
-        let own = me.actor.expert() == Some(crate::domain::ids::ExpertId(m.id));
         let has = m.title_cert_sha256.is_some();
+        let checkable =
+            crate::domain::validate::title_check_refusal(has, m.title_verified_at.is_some())
+                .is_none();
         TitleCheck {
             certificate: has.then(|| {
                 (
@@ -919,8 +920,11 @@ mod ssr {
             verified: m
                 .title_verified_at
                 .map(|at| (cst(at), m.title_verified_by.clone())),
-            can_upload: manager || own,
-            can_verify: manager && has && m.title_verified_at.is_none(),
+            can_upload: can(
+                me,
+                Permission::UploadTitleCertificate(crate::domain::ids::ExpertId(m.id)),
+            ),
+            can_verify: checkable && can(me, Permission::VerifyExpertTitle),
         }
     }
 
@@ -1599,15 +1603,11 @@ pub async fn verify_expert_title(id: i64, version: i32) -> Result<i32, AppError>
     if m.version != version {
         return Err(fail(AppError::Stale));
     }
-    let Some(sha) = m.title_cert_sha256.clone() else {
-        return Err(fail(AppError::Refused {
-            key: "err.expert.no_certificate".into(),
-        }));
-    };
-    if m.title_verified_at.is_some() {
-        return Err(fail(AppError::Refused {
-            key: "err.expert.title_already_verified".into(),
-        }));
+    if let Some(key) = crate::domain::validate::title_check_refusal(
+        m.title_cert_sha256.is_some(),
+        m.title_verified_at.is_some(),
+    ) {
+        return Err(fail(AppError::Refused { key: key.into() }));
     }
     if crate::store::experts::verify_title(&txn, id, version, &me.user.display_name, now)
         .await
@@ -1622,7 +1622,7 @@ pub async fn verify_expert_title(id: i64, version: i32) -> Result<i32, AppError>
             &me,
             "expert.title_verified",
             format!("expert:{id}"),
-            serde_json::json!({ "title": m.title, "certificate": sha }),
+            serde_json::json!({ "title": m.title, "certificate": m.title_cert_sha256 }),
         ),
         now,
     )

@@ -24,6 +24,7 @@ use super::AppError;
 use crate::domain::access::{authorize, Permission};
 use crate::domain::error::FieldErrors;
 use crate::domain::files::{check_file_name, check_size, FileType};
+use crate::domain::ids::ExpertId;
 use crate::domain::validate::MaterialKind;
 use crate::store::activities::{self, NewActivityFile};
 use crate::store::audit::{self, Entry};
@@ -93,6 +94,18 @@ struct Upload {
 impl Upload {
     fn discard(&self) {
         let _ = std::fs::remove_file(&self.received.temp);
+    }
+
+    /// Keeps the upload only when its type is one of `types` (else it is discarded and the
+    /// field error `key` answers).
+    fn only(&self, types: &[FileType], key: &str) -> Result<(), AppError> {
+        if types.contains(&self.file_type) {
+            return Ok(());
+        }
+        self.discard();
+        let mut errs = FieldErrors::new();
+        errs.add("file", key);
+        Err(AppError::Validation(errs))
     }
 }
 
@@ -434,13 +447,8 @@ async fn upload_for_activity(
         st.settings.max_case_bytes,
     )
     .await?;
+    up.only(&ACTIVITY_FILE_TYPES, "err.activity.file_type")?;
     let (received, file_type) = (&up.received, up.file_type);
-    if !ACTIVITY_FILE_TYPES.contains(&file_type) {
-        up.discard();
-        let mut errs = FieldErrors::new();
-        errs.add("file", "err.activity.file_type");
-        return Err(AppError::Validation(errs));
-    }
     st.files
         .put(&received.temp, &received.sha256)
         .map_err(internal)?;
@@ -817,23 +825,6 @@ async fn export_csv(
     Ok(r)
 }
 
-/// Whether `me` may upload the title certificate of expert `id`: the expert themself, or the
-/// pool manager. Another expert's id is not found to an expert.
-fn may_upload_certificate(me: &Me, id: i64) -> Result<(), AppError> {
-    let own = authorize(
-        &me.actor,
-        &Permission::EditOwnExpertProfile(crate::domain::ids::ExpertId(id)),
-        None,
-    );
-    if own.is_ok() {
-        return Ok(());
-    }
-    match authorize(&me.actor, &Permission::VerifyExpertTitle, None) {
-        Ok(()) => Ok(()),
-        Err(_) => own.map_err(super::denied),
-    }
-}
-
 /// Receives an expert's title certificate (职称证书: a scan as PDF, JPEG or PNG). The title's
 /// check is cleared: the pool manager checks the new certificate. Answers `{"id": <expert>,
 /// "version": <new version>}` (201).
@@ -865,20 +856,20 @@ async fn upload_certificate(
     body: Body,
 ) -> Result<i32, AppError> {
     let me = uploader(&st, &headers).await?;
-    may_upload_certificate(&me, expert_id)?;
+    authorize(
+        &me.actor,
+        &Permission::UploadTitleCertificate(ExpertId(expert_id)),
+        None,
+    )
+    .map_err(super::denied)?;
     crate::store::experts::get(&st.db, expert_id)
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
     let name = q.name.trim().to_string();
     let up = receive(&st, &headers, body, &name, 0, st.settings.max_file_bytes).await?;
+    up.only(&ACTIVITY_FILE_TYPES, "err.activity.file_type")?;
     let (received, file_type) = (&up.received, up.file_type);
-    if !ACTIVITY_FILE_TYPES.contains(&file_type) {
-        up.discard();
-        let mut errs = FieldErrors::new();
-        errs.add("file", "err.activity.file_type");
-        return Err(AppError::Validation(errs));
-    }
     st.files
         .put(&received.temp, &received.sha256)
         .map_err(internal)?;
@@ -931,15 +922,12 @@ async fn download_certificate(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let me = signed_in(&st, &headers, false).await?;
-    let own = authorize(
+    authorize(
         &me.actor,
-        &Permission::EditOwnExpertProfile(crate::domain::ids::ExpertId(expert_id)),
+        &Permission::ViewTitleCertificate(ExpertId(expert_id)),
         None,
-    );
-    // Anyone else (another expert, an institution, an observer): not found.
-    if own.is_err() && authorize(&me.actor, &Permission::ViewExpertPool, None).is_err() {
-        return Err(AppError::NotFound);
-    }
+    )
+    .map_err(super::denied)?;
     let m = crate::store::experts::get(&st.db, expert_id)
         .await
         .map_err(internal)?

@@ -190,6 +190,12 @@ pub enum Permission {
     /// Check an expert's title against its uploaded certificate (职称核验, guide 五(三)):
     /// prefecture roles, who keep the pool.
     VerifyExpertTitle,
+    /// Upload an expert's title certificate: the expert themself or the pool manager (who
+    /// checks it). To another expert the record is not found.
+    UploadTitleCertificate(ExpertId),
+    /// Read an expert's title certificate: the expert and the pool's readers (bureau roles).
+    /// To anyone else it is not found.
+    ViewTitleCertificate(ExpertId),
     /// Set the draw rules of a level (whether only verified titles are drawn): a county's
     /// director for that county's draws (`Some`), the prefecture's director for its own
     /// (`None`).
@@ -392,6 +398,19 @@ pub fn authorize(actor: &Actor, perm: &Permission, case: Option<&CaseFacts>) -> 
             role,
             Role::PrefectureClerk | Role::PrefectureDirector
         )),
+        Permission::UploadTitleCertificate(id) => match role {
+            Role::PrefectureClerk | Role::PrefectureDirector => Ok(()),
+            Role::Expert if actor.expert() == Some(id) => Ok(()),
+            Role::Expert => Err(Denied::NotFound),
+            _ => Err(Denied::Forbidden),
+        },
+        Permission::ViewTitleCertificate(id) => {
+            if role.is_bureau() || (role == Role::Expert && actor.expert() == Some(id)) {
+                Ok(())
+            } else {
+                Err(Denied::NotFound)
+            }
+        }
         Permission::SetDrawSettings(county) => allow(match (role, county) {
             (Role::CountyDirector, Some(c)) => in_county(actor, c),
             (Role::PrefectureDirector, None) => true,
@@ -1329,6 +1348,18 @@ mod tests {
             "a county runs its own draws"
         );
         assert_eq!(authorize(&pd, &Permission::VerifyExpertTitle, None), Ok(()));
+        let e1 = a(Role::Expert, Scope::Expert(ExpertId(1)));
+        let upload =
+            |x: &Actor| authorize(x, &Permission::UploadTitleCertificate(ExpertId(1)), None);
+        let read = |x: &Actor| authorize(x, &Permission::ViewTitleCertificate(ExpertId(1)), None);
+        assert_eq!(upload(&e1), Ok(()));
+        assert_eq!(upload(&pd), Ok(()));
+        assert_eq!(upload(&c1), Err(Denied::Forbidden));
+        assert_eq!(read(&e1), Ok(()));
+        assert_eq!(read(&c1), Ok(()));
+        let e2 = a(Role::Expert, Scope::Expert(ExpertId(2)));
+        assert_eq!(upload(&e2), Err(Denied::NotFound));
+        assert_eq!(read(&e2), Err(Denied::NotFound));
         assert_eq!(
             authorize(&c1, &Permission::VerifyExpertTitle, None),
             Err(Denied::Forbidden)

@@ -61,21 +61,8 @@ impl Period {
 pub fn parse_period(from: &str, to: &str, today: NaiveDate) -> Result<Period, FieldErrors> {
     let mut errors = FieldErrors::default();
     let default = Period::year_to_date(today);
-    let mut read = |field: &'static str, text: &str, fallback: NaiveDate| {
-        let text = text.trim();
-        if text.is_empty() {
-            return Some(fallback);
-        }
-        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.add(field, "err.period.date");
-                None
-            }
-        }
-    };
-    let f = read("from", from, default.from);
-    let t = read("to", to, default.to);
+    let f = read_date(&mut errors, "from", from).map(|d| d.unwrap_or(default.from));
+    let t = read_date(&mut errors, "to", to).map(|d| d.unwrap_or(default.to));
     if let (Some(f), Some(t)) = (f, t) {
         if f > t {
             errors.add("to", "err.period.order");
@@ -87,6 +74,43 @@ pub fn parse_period(from: &str, to: &str, today: NaiveDate) -> Result<Period, Fi
         }
     }
     Err(errors)
+}
+
+/// A list filter's dates `from` and `to` (`YYYY-MM-DD`), either open when empty; errors (a
+/// malformed date, an end before the start) are added to `errors` under those fields.
+pub fn parse_open_period(
+    errors: &mut FieldErrors,
+    from: &str,
+    to: &str,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let f = read_date(errors, "from", from).flatten();
+    let t = read_date(errors, "to", to).flatten();
+    if let (Some(f), Some(t)) = (f, t) {
+        if f > t {
+            errors.add("to", "err.period.order");
+        }
+    }
+    (f, t)
+}
+
+/// One date of a query: `Some(None)` when empty, `None` (with an error on `field`) when
+/// malformed.
+fn read_date(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    text: &str,
+) -> Option<Option<NaiveDate>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(None);
+    }
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(d) => Some(Some(d)),
+        Err(_) => {
+            errors.add(field, "err.period.date");
+            None
+        }
+    }
 }
 
 /// The median of values given as a histogram of `(value, count)`; `None` when empty.

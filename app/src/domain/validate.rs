@@ -1132,9 +1132,49 @@ pub fn validate_materials(present: &[MaterialKind]) -> FieldErrors {
     errs
 }
 
+/// A paged list's page number from a query (1 when empty); out of 1..=100,000 or not a
+/// number, an error on `page`.
+pub fn parse_page(errors: &mut FieldErrors, text: &str) -> u64 {
+    match text.trim() {
+        "" => 1,
+        p => match p.parse::<u64>() {
+            Ok(n) if (1..=100_000).contains(&n) => n,
+            _ => {
+                errors.add("page", "err.registry.page");
+                1
+            }
+        },
+    }
+}
+
+/// Why an expert's title cannot be checked now (职称核验, guide 五(三)): there is no
+/// certificate to check it against, or it is already checked. `None`: it can be.
+pub fn title_check_refusal(has_certificate: bool, verified: bool) -> Option<&'static str> {
+    if !has_certificate {
+        Some("err.expert.no_certificate")
+    } else if verified {
+        Some("err.expert.title_already_verified")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_is_checked_once_against_a_certificate() {
+        assert_eq!(
+            title_check_refusal(false, false),
+            Some("err.expert.no_certificate")
+        );
+        assert_eq!(
+            title_check_refusal(true, true),
+            Some("err.expert.title_already_verified")
+        );
+        assert_eq!(title_check_refusal(true, false), None);
+    }
 
     fn make_uscc(prefix17: &str) -> String {
         let c = uscc_check_char(prefix17).expect("valid prefix");
