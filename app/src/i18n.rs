@@ -24,6 +24,7 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/meetings.txt"),
     include_str!("../locales/zh-CN/selfcheck.txt"),
     include_str!("../locales/zh-CN/security.txt"),
+    include_str!("../locales/zh-CN/notices.txt"),
 ];
 const EN: &[&str] = &[
     include_str!("../locales/en/ui.txt"),
@@ -39,6 +40,7 @@ const EN: &[&str] = &[
     include_str!("../locales/en/meetings.txt"),
     include_str!("../locales/en/selfcheck.txt"),
     include_str!("../locales/en/security.txt"),
+    include_str!("../locales/en/notices.txt"),
 ];
 
 type Table = HashMap<&'static str, &'static str>;

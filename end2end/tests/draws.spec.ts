@@ -7,9 +7,19 @@ async function switchTo(page: Page, username: string) {
   await signIn(page, username);
 }
 
-/** The expert finds the invitation on their home and opens it. */
+/** The expert is told of the invitation in the inbox (the header shows the unread count), opens
+ * the notice, which leads to their home, and opens the invitation there. */
 async function openInvitation(page: Page, expertId: string, caseId: number) {
   await switchTo(page, EXPERT_ACCOUNTS[expertId]);
+  await expect(page.getByTestId("inbox-count")).toBeVisible();
+  await page.getByTestId("inbox-link").click();
+  const notice = page.locator(`[data-testid="notice"][data-kind="invitation"][data-case="${caseId}"]`);
+  await expect(notice).toHaveAttribute("data-read", "false");
+  await expect(notice).toContainText("鉴定邀请");
+  await expect(notice).toContainText(/请在 \d{4}-\d{2}-\d{2} 前登录答复/);
+  await hydrated(page);
+  await notice.getByTestId("notice-open").click();
+  await expect(page).toHaveURL(/\/expert$/);
   const card = page.locator(`[data-testid="invitations"] li[data-case="${caseId}"]`);
   await expect(card).toHaveAttribute("data-status", "invited");
   await expect(card).toContainText("请于");

@@ -108,6 +108,8 @@ struct Ctx {
     institution_input: Value,
     self_check: i64,
     account: i64,
+    /// A notice in institution A's inbox: its own to read, nobody else's.
+    notice: i64,
 }
 
 type Build = fn(&Ctx, Option<&Fix>) -> Option<Req>;
@@ -243,6 +245,15 @@ fn table() -> Vec<Entry> {
             ..public!("logout", |_, _| form(&[]))
         },
         entry!("touch_session", ALL, None, |_, _| form(&[])),
+        // ---- notices: one's own inbox; a notice is its recipient's alone
+        entry!("my_notices", ALL, None, |_, _| form(&[])),
+        entry!(
+            "read_notices",
+            ALL,
+            None,
+            |x, _| form(&[("id", x.notice.to_string())]),
+            also & [404]
+        ),
         entry!(
             "change_password",
             ALL,
@@ -281,6 +292,10 @@ fn table() -> Vec<Entry> {
             "id": id_of(c), "version": STALE, "action": { "kind": "withdraw", "reason": "" }, "note": "" } }))
         )),
         entry!("case_activities", READERS, Case, |_, c| form(&[(
+            "case_id",
+            case_id(c)
+        )])),
+        entry!("case_notices", BUREAU_OBS, Case, |_, c| form(&[(
             "case_id",
             case_id(c)
         )])),
@@ -1047,11 +1062,23 @@ async fn every_endpoint_as_every_role_against_every_stage() {
             .unwrap()
             .unwrap()
             .id;
+        let jigou = app::store::accounts::by_username(&s.db.db, "jigou")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let notice = app::store::notices::inbox(&s.db.db, jigou)
+            .await
+            .unwrap()
+            .first()
+            .expect("institution A was told of its submissions")
+            .id;
         let ctx = Ctx {
             expert1_input: e1["input"].clone(),
             institution_input,
             self_check: saved["id"].as_i64().unwrap(),
             account,
+            notice,
         };
 
         // Who the public and the institutions must not learn of: the panels not yet determined.

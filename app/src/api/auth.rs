@@ -21,6 +21,8 @@ pub struct MeView {
     pub must_change_password: bool,
     /// Seconds until the idle timeout.
     pub idle_left: i64,
+    /// Unread notices in the inbox (shown in the header).
+    pub unread_notices: u64,
 }
 
 /// Where each role lands after signing in.
@@ -77,6 +79,9 @@ async fn me_view(me: &super::server::Me) -> Result<MeView, AppError> {
         scope_en: en,
         must_change_password: me.user.must_change_password,
         idle_left: me.idle_left,
+        unread_notices: crate::store::notices::unread(&st.db, me.user.id)
+            .await
+            .map_err(db)?,
     })
 }
 

@@ -15,6 +15,7 @@ pub mod experts;
 pub mod files;
 pub mod institutions;
 pub mod meetings;
+pub mod notices;
 pub mod opinions;
 pub mod ratings;
 pub mod registry;

@@ -583,6 +583,10 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
     )
     .await
     .map_err(|e| fail(db(e)))?;
+    // The signature is on the seat only now: the last one tells the director to seal.
+    crate::store::notices::case_moved(&txn, &case, input.version, &t, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
     audit::append(
         &txn,
         cases::entry(

@@ -220,6 +220,13 @@ pub enum Permission {
     ViewWorkList,
     /// One's own invitations and seats: experts.
     ViewOwnInvitations,
+    /// One's own inbox (站内通知): every signed-in account.
+    ReadOwnNotices,
+    /// One notice: only its recipient; to anyone else it does not exist.
+    ReadNotice { recipient: UserId },
+    /// The record of who was told what about a case (and whether they read it): the bureau
+    /// roles and observers who see the case; it names the panel, so never the institution.
+    ViewCaseNotices,
     /// The draws one witnessed: observers.
     ViewWitnessedDraws,
     /// Propose an expert for the pool: county roles.
@@ -262,6 +269,7 @@ impl Permission {
             self,
             Permission::ViewCase
                 | Permission::ViewCaseFile
+                | Permission::ViewCaseNotices
                 | Permission::EditApplication
                 | Permission::UploadMaterial
                 | Permission::UploadRereviewEvidence
@@ -429,6 +437,14 @@ pub fn authorize(actor: &Actor, perm: &Permission, case: Option<&CaseFacts>) -> 
         Permission::ViewCaseLists => allow(is_bureau_or_observer(role)),
         Permission::ViewWorkList => allow(role.is_bureau()),
         Permission::ViewOwnInvitations => allow(role == Role::Expert),
+        Permission::ReadOwnNotices => Ok(()),
+        Permission::ReadNotice { recipient } => {
+            if actor.user_id == recipient {
+                Ok(())
+            } else {
+                Err(Denied::NotFound)
+            }
+        }
         Permission::ViewWitnessedDraws => allow(role == Role::Observer),
         Permission::ViewPostChanges => allow(
             role == Role::PrefectureDirector
@@ -597,6 +613,7 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
             allow(own_institution || role.is_bureau() || was_on_panel)
         }
         Permission::ViewPanelNames => allow(!own_institution || determined(f)),
+        Permission::ViewCaseNotices => allow(is_bureau_or_observer(role)),
         // The draw record names every excluded expert and why: bureau and observers only.
         Permission::ViewDrawRecord => allow(is_bureau_or_observer(role)),
         Permission::ManageDraw => allow(is_level_clerk(actor, f.level)),

@@ -22,6 +22,7 @@ pub mod files;
 pub mod lifecycle;
 pub mod meeting;
 pub mod negative_list;
+pub mod notice;
 pub mod opinion;
 pub mod rating;
 pub mod rereview;

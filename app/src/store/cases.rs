@@ -637,6 +637,8 @@ pub async fn record_transition<C: ConnectionTrait>(
         now,
     )
     .await?;
+    // Who must be told, in the same transaction: the move and its notices stand or fall together.
+    super::notices::case_moved(c, case, version, t, now).await?;
     Ok(Updated::Yes)
 }
 

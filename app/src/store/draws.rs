@@ -578,6 +578,8 @@ pub async fn commit<C: ConnectionTrait>(
         let lead = i == 0 && !lead_taken;
         insert_seat(c, case.id, draw_id, i, s.expert.0, s.role, lead, now).await?;
     }
+    // The drawn experts are invited now: each is told once.
+    super::notices::seats_changed(c, &case, now).await?;
     audit::append(
         c,
         entry(

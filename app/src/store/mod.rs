@@ -21,6 +21,7 @@ pub mod institutions;
 pub mod jobs;
 pub mod meetings;
 pub mod migration;
+pub mod notices;
 pub mod opinions;
 pub mod passwords;
 pub mod pdf;

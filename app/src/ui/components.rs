@@ -45,6 +45,16 @@ pub fn Header() -> impl IntoView {
                                             " · "
                                             <span>{scope}</span>
                                         </span>
+                                        <a class="header__inbox" href="/notices" data-testid="inbox-link">
+                                            {t("nav.inbox")}
+                                            {(m.unread_notices > 0).then(|| view! {
+                                                " "
+                                                <span class="count" data-testid="inbox-count">
+                                                    {m.unread_notices}
+                                                    <span class="visually-hidden">{t("inbox.unread_suffix")}</span>
+                                                </span>
+                                            })}
+                                        </a>
                                         <button
                                             type="button"
                                             class="button button--secondary"

@@ -144,6 +144,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/prefecture") view=pages::home::PrefectureHome />
                         <Route path=path!("/observer") view=pages::home::ObserverHome />
                         <Route path=path!("/account/password") view=pages::account::ChangePasswordPage />
+                        <Route path=path!("/notices") view=pages::notices::InboxPage />
                         <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage />
                         <Route path=path!("/institution/profile") view=pages::profile::ProfilePage />
                         <Route path=path!("/cases/new") view=pages::cases::form::NewApplicationPage />

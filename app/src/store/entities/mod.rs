@@ -23,6 +23,7 @@ pub mod login_attempt;
 pub mod material;
 pub mod meeting;
 pub mod meeting_waiver;
+pub mod notice;
 pub mod opinion;
 pub mod opinion_signature;
 pub mod pool_loan;

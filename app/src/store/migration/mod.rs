@@ -22,6 +22,7 @@ mod m20261202_000016_meeting_waiver;
 mod m20261202_000017_part_time;
 mod m20261203_000018_school_subjects;
 mod m20261203_000019_title_check;
+mod m20261203_000020_notices;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_part_time::Migration),
             Box::new(m20261203_000018_school_subjects::Migration),
             Box::new(m20261203_000019_title_check::Migration),
+            Box::new(m20261203_000020_notices::Migration),
         ]
     }
 }

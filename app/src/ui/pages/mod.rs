@@ -8,6 +8,7 @@ pub mod experts;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod notices;
 pub mod profile;
 pub mod registry;
 pub mod selfcheck;

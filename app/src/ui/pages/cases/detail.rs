@@ -187,6 +187,10 @@ fn CaseView(
             <super::determination::DeterminationSection d case_id=case.id version=case.version reload />
         })}
         <super::rereview::RereviewSection case=case.clone() reload done />
+        // Who was told what (names the panel: bureau and observers only, as the server decides).
+        {(c.viewer_role.is_bureau() || c.viewer_role == crate::domain::role::Role::Observer).then(|| view! {
+            <crate::ui::pages::notices::CaseNoticeRecord case_id=case.id />
+        })}
         {case.ratings.clone().filter(|r| r.open && !r.members.is_empty()).map(|r| view! {
             <super::ratings::RatingsSection r case_id=case.id reload />
         })}

@@ -1,0 +1,316 @@
+//! 通知: who is told what when a case moves. One row per move, like the lifecycle's table:
+//! the action, the audience and the kind of notice. The store resolves an audience to the
+//! accounts of the case (its institution, the staff of the bureau that holds it, the seated
+//! experts) and writes the notices in the transaction of the move, so a move and its notices
+//! are kept or lost together.
+//!
+//! Experts' invitations and replacements follow their seats rather than a move (a draw, a
+//! promoted backup and a supplementary draw all invite): the store sweeps the case's seats
+//! after each move, and each seat is told once.
+
+use super::lifecycle::{ActionKind, CaseState};
+use serde::{Deserialize, Serialize};
+
+/// Who of a case's people is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Audience {
+    /// The institution's accounts (培训机构).
+    Institution,
+    /// The clerks (经办人) of the bureau holding the case: the county's, or the prefecture's for
+    /// a prefecture case.
+    Clerks,
+    /// The directors (负责人) of the bureau holding the case.
+    Directors,
+    /// The prefecture's clerks, whoever holds the case (a re-review or an escalation reaches
+    /// them from a county).
+    PrefectureClerks,
+    /// The prefecture's directors.
+    PrefectureDirectors,
+    /// The experts who accepted a seat on the case.
+    Panel,
+}
+
+/// What a notice says. Its text is `notice.<code>` in the recipient's language, filled with
+/// the notice's facts (case number, item, dates, reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    // -- to the institution
+    /// 已提交: the receipt.
+    Submitted,
+    /// 已受理.
+    Accepted,
+    /// 退回补正, with the deficiencies.
+    Returned,
+    /// 不予受理, with the reason.
+    NotAccepted,
+    /// 中止 / 恢复.
+    Suspended,
+    Resumed,
+    /// 要求补充材料.
+    InfoRequested,
+    /// 鉴定结论, with the re-review window.
+    Determined,
+    /// 复审: forwarded to the prefecture, or refused.
+    RereviewForwarded,
+    RereviewRefused,
+    /// 结论生效.
+    Final,
+    /// 终止.
+    Terminated,
+    // -- to the bureau
+    /// A new application in the intake queue.
+    NewSubmission,
+    /// An application withdrawn after it was submitted.
+    Withdrawn,
+    /// A seat declined, or a conflict declared: a replacement is needed.
+    SeatDeclined,
+    /// Every seat accepted: the review has begun.
+    PanelComplete,
+    /// The institution supplied what was asked.
+    InfoProvided,
+    /// Every expert has signed: the opinion waits for the seal.
+    OpinionReadyToSeal,
+    /// A re-review application to decide on.
+    RereviewApplication,
+    /// A case referred to the prefecture (提请上级裁决).
+    Escalated,
+    /// A re-review forwarded to the prefecture.
+    RereviewArrived,
+    // -- to experts
+    /// 邀请: a seat to answer by its date (also a promoted backup's).
+    Invitation,
+    /// The seat was given to another expert.
+    SeatReplaced,
+    /// The panel may begin scoring.
+    ReviewStarted,
+    /// The lead drafted the opinion: it waits for each signature.
+    OpinionToSign,
+    /// The director returned the opinion to the panel.
+    OpinionReturned,
+}
+
+impl NoticeKind {
+    pub const ALL: [NoticeKind; 26] = [
+        NoticeKind::Submitted,
+        NoticeKind::Accepted,
+        NoticeKind::Returned,
+        NoticeKind::NotAccepted,
+        NoticeKind::Suspended,
+        NoticeKind::Resumed,
+        NoticeKind::InfoRequested,
+        NoticeKind::Determined,
+        NoticeKind::RereviewForwarded,
+        NoticeKind::RereviewRefused,
+        NoticeKind::Final,
+        NoticeKind::Terminated,
+        NoticeKind::NewSubmission,
+        NoticeKind::Withdrawn,
+        NoticeKind::SeatDeclined,
+        NoticeKind::PanelComplete,
+        NoticeKind::InfoProvided,
+        NoticeKind::OpinionReadyToSeal,
+        NoticeKind::RereviewApplication,
+        NoticeKind::Escalated,
+        NoticeKind::RereviewArrived,
+        NoticeKind::Invitation,
+        NoticeKind::SeatReplaced,
+        NoticeKind::ReviewStarted,
+        NoticeKind::OpinionToSign,
+        NoticeKind::OpinionReturned,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            NoticeKind::Submitted => "submitted",
+            NoticeKind::Accepted => "accepted",
+            NoticeKind::Returned => "returned",
+            NoticeKind::NotAccepted => "not_accepted",
+            NoticeKind::Suspended => "suspended",
+            NoticeKind::Resumed => "resumed",
+            NoticeKind::InfoRequested => "info_requested",
+            NoticeKind::Determined => "determined",
+            NoticeKind::RereviewForwarded => "rereview_forwarded",
+            NoticeKind::RereviewRefused => "rereview_refused",
+            NoticeKind::Final => "final",
+            NoticeKind::Terminated => "terminated",
+            NoticeKind::NewSubmission => "new_submission",
+            NoticeKind::Withdrawn => "withdrawn",
+            NoticeKind::SeatDeclined => "seat_declined",
+            NoticeKind::PanelComplete => "panel_complete",
+            NoticeKind::InfoProvided => "info_provided",
+            NoticeKind::OpinionReadyToSeal => "opinion_ready_to_seal",
+            NoticeKind::RereviewApplication => "rereview_application",
+            NoticeKind::Escalated => "escalated",
+            NoticeKind::RereviewArrived => "rereview_arrived",
+            NoticeKind::Invitation => "invitation",
+            NoticeKind::SeatReplaced => "seat_replaced",
+            NoticeKind::ReviewStarted => "review_started",
+            NoticeKind::OpinionToSign => "opinion_to_sign",
+            NoticeKind::OpinionReturned => "opinion_returned",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<NoticeKind> {
+        NoticeKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The translation key of its title; the body is `<key>.body`.
+    pub fn title_key(self) -> String {
+        format!("notice.{}", self.code())
+    }
+
+    /// Whether the notice may name the institution and its item. An expert learns them only
+    /// on the case page once they accept (the invitation carries the case number, the stage
+    /// and the date to answer by).
+    pub fn names_the_institution(self) -> bool {
+        !matches!(self, NoticeKind::Invitation | NoticeKind::SeatReplaced)
+    }
+}
+
+/// A condition the store checks with what it knows of the case after the move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    Always,
+    /// Only when the case had left the institution's hands (not a draft withdrawn).
+    WasSubmitted,
+    /// Only when every seated expert has signed the opinion.
+    AllSigned,
+}
+
+/// One row: on this action, tell this audience this kind, when the condition holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    pub action: ActionKind,
+    pub audience: Audience,
+    pub kind: NoticeKind,
+    pub when: Condition,
+}
+
+macro_rules! row {
+    ($action:ident => $audience:ident, $kind:ident) => {
+        row!($action => $audience, $kind, Always)
+    };
+    ($action:ident => $audience:ident, $kind:ident, $when:ident) => {
+        Row {
+            action: ActionKind::$action,
+            audience: Audience::$audience,
+            kind: NoticeKind::$kind,
+            when: Condition::$when,
+        }
+    };
+}
+
+/// The table: every move that someone must be told of.
+pub const TABLE: &[Row] = &[
+    row!(Submit => Institution, Submitted),
+    row!(Submit => Clerks, NewSubmission),
+    row!(Withdraw => Clerks, Withdrawn, WasSubmitted),
+    row!(Return => Institution, Returned),
+    row!(NotAccept => Institution, NotAccepted),
+    row!(Accept => Institution, Accepted),
+    row!(DetermineDirectly => Institution, Determined),
+    row!(Suspend => Institution, Suspended),
+    row!(Resume => Institution, Resumed),
+    row!(DeclineSeat => Clerks, SeatDeclined),
+    row!(DeclareConflict => Clerks, SeatDeclined),
+    row!(StartReview => Clerks, PanelComplete),
+    row!(StartReview => Panel, ReviewStarted),
+    row!(RequestInfo => Institution, InfoRequested),
+    row!(ProvideInfo => Clerks, InfoProvided),
+    row!(ProvideInfo => Panel, InfoProvided),
+    row!(DraftOpinion => Panel, OpinionToSign),
+    row!(SignOpinion => Directors, OpinionReadyToSeal, AllSigned),
+    row!(ReturnOpinion => Panel, OpinionReturned),
+    row!(Escalate => PrefectureDirectors, Escalated),
+    row!(Determine => Institution, Determined),
+    row!(RequestRereview => Directors, RereviewApplication),
+    row!(RefuseRereview => Institution, RereviewRefused),
+    row!(ForwardRereview => Institution, RereviewForwarded),
+    row!(ForwardRereview => PrefectureClerks, RereviewArrived),
+    row!(Finalize => Institution, Final),
+    row!(Terminate => Institution, Terminated),
+];
+
+/// The rows of a move. `from` tells whether the case had been submitted.
+pub fn for_move(action: ActionKind, from: CaseState) -> impl Iterator<Item = Row> {
+    TABLE
+        .iter()
+        .copied()
+        .filter(move |r| r.action == action)
+        .filter(move |r| r.when != Condition::WasSubmitted || from != CaseState::Draft)
+}
+
+/// A notice's key against sending it twice: one per move (the case's version it was made
+/// from; each move raises it) and recipient, or one per seat.
+pub fn move_key(case_id: i64, version: i32, kind: NoticeKind, recipient: i64) -> String {
+    format!("move:{case_id}:{version}:{}:{recipient}", kind.code())
+}
+
+pub fn seat_key(seat_id: i64, kind: NoticeKind) -> String {
+    format!("seat:{seat_id}:{}", kind.code())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for k in NoticeKind::ALL {
+            assert_eq!(NoticeKind::from_code(k.code()), Some(k));
+            assert!(seen.insert(k.code()), "{} twice", k.code());
+        }
+        assert_eq!(NoticeKind::from_code("nonsense"), None);
+    }
+
+    #[test]
+    fn every_kind_is_sent_by_a_row_or_a_seat() {
+        for k in NoticeKind::ALL {
+            let by_seat = matches!(k, NoticeKind::Invitation | NoticeKind::SeatReplaced);
+            assert!(
+                by_seat || TABLE.iter().any(|r| r.kind == k),
+                "{} is never sent",
+                k.code()
+            );
+        }
+    }
+
+    #[test]
+    fn the_institution_is_told_of_every_decision_about_it() {
+        for a in [
+            ActionKind::Submit,
+            ActionKind::Accept,
+            ActionKind::Return,
+            ActionKind::NotAccept,
+            ActionKind::RequestInfo,
+            ActionKind::Determine,
+            ActionKind::DetermineDirectly,
+            ActionKind::RefuseRereview,
+            ActionKind::ForwardRereview,
+            ActionKind::Finalize,
+            ActionKind::Terminate,
+        ] {
+            assert!(
+                for_move(a, CaseState::Submitted).any(|r| r.audience == Audience::Institution),
+                "{a:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_draft_withdrawn_tells_nobody() {
+        assert_eq!(for_move(ActionKind::Withdraw, CaseState::Draft).count(), 0);
+        assert_eq!(
+            for_move(ActionKind::Withdraw, CaseState::Submitted).count(),
+            1
+        );
+    }
+
+    #[test]
+    fn an_invitation_does_not_name_the_institution() {
+        assert!(!NoticeKind::Invitation.names_the_institution());
+        assert!(NoticeKind::Accepted.names_the_institution());
+    }
+}

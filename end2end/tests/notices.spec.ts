@@ -1,0 +1,48 @@
+import { expect, test } from "@playwright/test";
+import { hydrated, noHorizontalScroll, signIn } from "./helpers";
+import { apiAs, call, caseVersion, submittedCase } from "./setup";
+
+test("the institution is told its application was accepted, opens the notice and the count goes down", async ({ page }) => {
+  const itemName = `少儿陶艺${Date.now() % 100000}`;
+  const caseId = await submittedCase(itemName);
+  const clerk = await apiAs("xian-jbr");
+  await call(clerk, "case_action", { input: { id: caseId, version: await caseVersion(clerk, caseId), action: { kind: "accept" } } });
+  await clerk.dispose();
+
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await signIn(page, "jigou");
+  const count = page.getByTestId("inbox-count");
+  await expect(count).toBeVisible();
+  const before = Number((await count.innerText()).replace(/\D/g, ""));
+  expect(before).toBeGreaterThanOrEqual(2);
+
+  await page.getByTestId("inbox-link").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("通知");
+  const accepted = page.locator(`[data-testid="notice"][data-kind="accepted"][data-case="${caseId}"]`);
+  await expect(accepted).toContainText("申请已受理");
+  await expect(accepted).toContainText(itemName);
+  await expect(accepted).toContainText(/案件编号 CJ-\d{4}-\d{4}/);
+  await expect(accepted).toContainText("未读");
+  // The receipt of the submission is there too, older.
+  await expect(page.locator(`[data-testid="notice"][data-kind="submitted"][data-case="${caseId}"]`)).toContainText("申请已提交");
+  await noHorizontalScroll(page);
+  await hydrated(page);
+
+  // Opening it leads to the case page and marks it read.
+  await accepted.getByTestId("notice-open").click();
+  await expect(page).toHaveURL(new RegExp(`/cases/${caseId}$`));
+  await expect(page.getByTestId("inbox-count")).toHaveText(String(before - 1) + "条未读");
+  await page.goto("/notices");
+  await expect(accepted).toHaveAttribute("data-read", "true");
+  await expect(accepted).toContainText("已读");
+
+  // Reading all clears the count; the header shows no number.
+  await hydrated(page);
+  await page.getByTestId("inbox-read-all").click();
+  await expect(page.getByTestId("inbox-unread")).toHaveText("未读 0 条");
+  await expect(page.getByTestId("inbox-count")).toHaveCount(0);
+
+  // In landscape too, nothing scrolls sideways.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await noHorizontalScroll(page);
+});

@@ -1,0 +1,320 @@
+//! 站内通知 (issue 22) against the real server (SQLite, and PostgreSQL when `TEST_DATABASE_URL`
+//! is set): each party is told of the moves that concern them, in the move's transaction and
+//! once; the invitation does not name the institution; a notice is its recipient's alone; the
+//! unread count follows the reading.
+
+mod common;
+
+use app::store::testing::TestDb;
+use common::*;
+use serde_json::{json, Value};
+
+/// The notices `who` holds about case `id`, oldest first.
+async fn told(s: &Srv, who: &str, id: i64) -> Vec<Value> {
+    let (st, v) = s.form(who, "my_notices", &[]).await;
+    assert_eq!(st, 200, "{v}");
+    let mut list: Vec<Value> = v["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["case_id"] == json!(id))
+        .cloned()
+        .collect();
+    list.reverse();
+    list
+}
+
+fn kinds(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn fact(n: &Value, key: &str) -> Option<String> {
+    n["facts"]
+        .as_array()?
+        .iter()
+        .find(|p| p[0] == key)
+        .map(|p| p[1].as_str().unwrap_or_default().to_string())
+}
+
+async fn unread(s: &Srv, who: &str) -> u64 {
+    let (st, v) = s.form(who, "whoami", &[]).await;
+    assert_eq!(st, 200, "{v}");
+    v["unread_notices"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn each_party_is_told_of_what_concerns_them_once() {
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let other = s.login("jigou2").await;
+        let clerk = s.login("xian-jbr").await;
+        let director = s.login("xian-fzr").await;
+        let pref = s.login("zhou-jbr").await;
+
+        let id = submitted(&s, &inst, "少儿书法通知班").await;
+        let n = told(&s, &inst, id).await;
+        assert_eq!(kinds(&n), ["submitted"], "{kind}");
+        assert_eq!(fact(&n[0], "item").as_deref(), Some("少儿书法通知班"));
+        assert_eq!(n[0]["link"], json!(format!("/cases/{id}")));
+        assert_eq!(n[0]["read"], json!(false));
+        assert_eq!(kinds(&told(&s, &clerk, id).await), ["new_submission"]);
+        // Nobody else: the other institution, the director (nothing to do yet), the prefecture.
+        for who in [&other, &director, &pref] {
+            assert!(told(&s, who, id).await.is_empty(), "{kind}");
+        }
+
+        // Accepted: the institution learns its case number.
+        let ver = version_of(&s, &clerk, id).await;
+        let (st, v) = s
+            .call(
+                &clerk,
+                "case_action",
+                json!({ "input": { "id": id, "version": ver, "action": { "kind": "accept" } } }),
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        let number = s.case(&clerk, id).await.1["number"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let n = told(&s, &inst, id).await;
+        assert_eq!(kinds(&n), ["submitted", "accepted"], "{kind}");
+        assert_eq!(fact(&n[1], "number"), Some(number.clone()));
+
+        // A replayed accept (the same version) is refused and tells nobody again.
+        let (st, _) = s
+            .call(
+                &clerk,
+                "case_action",
+                json!({ "input": { "id": id, "version": ver, "action": { "kind": "accept" } } }),
+            )
+            .await;
+        assert_eq!(st, 409, "{kind}");
+        assert_eq!(told(&s, &inst, id).await.len(), 2);
+
+        // The draw invites each drawn expert, naming the case by number and the date to answer
+        // by, never the institution or its item.
+        let ver = version_of(&s, &clerk, id).await;
+        let (st, v) = s.call(&clerk, "run_draw", json!({ "input": { "id": id, "version": ver, "kind": "initial", "panel_size": 3, "backups": 2, "reason": "", "observer": null } })).await;
+        assert_eq!(st, 200, "{v}");
+        let (_, p) = s
+            .form(&clerk, "draw_page", &[("id", &id.to_string())])
+            .await;
+        let seated: Vec<i64> = p["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["expert_id"].as_i64().unwrap())
+            .collect();
+        let mut members = vec![];
+        for e in &seated {
+            let c = expert_cookie(&s, *e).await;
+            let (st, v) = s.form(&c, "my_notices", &[]).await;
+            assert_eq!(st, 200);
+            let text = v.to_string();
+            assert!(
+                !text.contains("少儿书法通知班"),
+                "{kind}: the invitation names the item: {text}"
+            );
+            let n = told(&s, &c, id).await;
+            assert_eq!(kinds(&n), ["invitation"], "{kind}");
+            assert_eq!(fact(&n[0], "number"), Some(number.clone()));
+            assert!(fact(&n[0], "respond_by").is_some_and(|d| d.len() == 10));
+            assert_eq!(n[0]["link"], json!("/expert"));
+            members.push(c);
+        }
+        // The institution is not told who was drawn.
+        assert_eq!(told(&s, &inst, id).await.len(), 2);
+
+        // Every seat accepted: the clerk learns the panel is complete, the panel may score.
+        for c in &members {
+            let (st, v) = act(
+                &s,
+                c,
+                id,
+                json!({ "kind": "accept_seat", "declaration_signed": true }),
+            )
+            .await;
+            assert_eq!(st, 200, "{v}");
+        }
+        assert_eq!(
+            kinds(&told(&s, &clerk, id).await),
+            ["new_submission", "panel_complete"]
+        );
+        for c in &members {
+            assert_eq!(
+                kinds(&told(&s, c, id).await),
+                ["invitation", "review_started"]
+            );
+        }
+
+        // The opinion: drafted → each member is asked to sign; all signed → the director is
+        // asked to seal (once, however many signed).
+        sealed_opinion(
+            &s,
+            &director,
+            id,
+            &seated
+                .iter()
+                .copied()
+                .zip(members.iter().cloned())
+                .collect::<Vec<_>>(),
+        )
+        .await;
+        assert_eq!(
+            kinds(&told(&s, &director, id).await),
+            ["opinion_ready_to_seal"],
+            "{kind}"
+        );
+        for c in &members {
+            assert!(kinds(&told(&s, c, id).await).contains(&"opinion_to_sign".to_string()));
+        }
+
+        // Determined: the institution gets the category and the re-review deadline.
+        let ver = version_of(&s, &director, id).await;
+        let (st, v) = s.call(&director, "case_action", json!({ "input": { "id": id, "version": ver, "action": { "kind": "determine", "category": "non_subject", "reasons": "以创作实践为主。" } } })).await;
+        assert_eq!(st, 200, "{v}");
+        let n = told(&s, &inst, id).await;
+        let last = n.last().unwrap();
+        assert_eq!(last["kind"], "determined", "{kind}");
+        assert_eq!(fact(last, "category").as_deref(), Some("non_subject"));
+        let due = s.case(&inst, id).await.1["due_on"].clone();
+        assert_eq!(fact(last, "due_on").map(Value::from), Some(due), "{kind}");
+
+        // The other institution was told nothing of this case at all.
+        assert!(told(&s, &other, id).await.is_empty());
+
+        // The bureau's record of who was told what names every recipient; it names the panel,
+        // so the institution and the experts have none.
+        let (st, rec) = s
+            .form(&clerk, "case_notices", &[("case_id", &id.to_string())])
+            .await;
+        assert_eq!(st, 200, "{kind}: {rec}");
+        let rec = rec.as_array().unwrap().clone();
+        let invited = rec.iter().filter(|r| r["kind"] == "invitation").count();
+        assert_eq!(invited, seated.len(), "{kind}");
+        assert!(
+            rec.iter()
+                .any(|r| r["kind"] == "determined" && r["role"] == "institution_user"),
+            "{rec:?}"
+        );
+        let (st, _) = s
+            .form(&inst, "case_notices", &[("case_id", &id.to_string())])
+            .await;
+        assert_eq!(st, 403, "{kind}");
+        let (st, _) = s
+            .form(&members[0], "case_notices", &[("case_id", &id.to_string())])
+            .await;
+        assert_eq!(st, 403, "{kind}");
+        let (st, _) = s
+            .form(&other, "case_notices", &[("case_id", &id.to_string())])
+            .await;
+        assert_eq!(st, 404, "{kind}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_notice_is_its_recipients_alone_and_reading_clears_the_count() {
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let other = s.login("jigou2").await;
+        let clerk = s.login("xian-jbr").await;
+        let a = submitted(&s, &inst, "围棋通知班").await;
+        let b = submitted(&s, &inst, "篮球通知班").await;
+        let before = unread(&s, &inst).await;
+        assert!(before >= 2, "{kind}");
+        let mine = told(&s, &inst, a).await[0]["id"].as_i64().unwrap();
+
+        // Another account reading it: not found, and it stays unread.
+        for who in [&other, &clerk] {
+            let (st, v) = s
+                .form(who, "read_notices", &[("id", &mine.to_string())])
+                .await;
+            assert_eq!(st, 404, "{kind}: {v}");
+        }
+        let (st, _) = s.form(&inst, "read_notices", &[("id", "987654321")]).await;
+        assert_eq!(st, 404);
+        let (st, _) = s
+            .form(&inst, "read_notices", &[("id", "not-a-number")])
+            .await;
+        assert!(st == 400 || st == 422, "{st}");
+        assert_eq!(unread(&s, &inst).await, before);
+        assert_eq!(told(&s, &inst, a).await[0]["read"], json!(false));
+
+        // Read by its recipient: the count goes down by one; again changes nothing.
+        let (st, v) = s
+            .form(&inst, "read_notices", &[("id", &mine.to_string())])
+            .await;
+        assert_eq!((st, v.as_u64()), (200, Some(before - 1)), "{kind}");
+        let (st, v) = s
+            .form(&inst, "read_notices", &[("id", &mine.to_string())])
+            .await;
+        assert_eq!((st, v.as_u64()), (200, Some(before - 1)));
+        assert_eq!(told(&s, &inst, a).await[0]["read"], json!(true));
+        assert_eq!(told(&s, &inst, b).await[0]["read"], json!(false));
+
+        // Read all: none left, and the clerk's own notices are untouched.
+        let clerk_before = unread(&s, &clerk).await;
+        let (st, v) = s.form(&inst, "read_notices", &[("id", "0")]).await;
+        assert_eq!((st, v.as_u64()), (200, Some(0)));
+        assert_eq!(unread(&s, &inst).await, 0);
+        assert_eq!(unread(&s, &clerk).await, clerk_before);
+
+        // Signed out: no inbox.
+        let (st, _) = s.form("", "my_notices", &[]).await;
+        assert_eq!(st, 401);
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_return_and_a_refusal_carry_their_reasons() {
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let id = submitted(&s, &inst, "街舞通知班").await;
+        let (st, v) = act(
+            &s,
+            &clerk,
+            id,
+            json!({ "kind": "not_accept", "reason": "该项目不属于本县管辖。" }),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        let n = told(&s, &inst, id).await;
+        assert_eq!(kinds(&n), ["submitted", "not_accepted"], "{kind}");
+        assert_eq!(
+            fact(&n[1], "reason").as_deref(),
+            Some("该项目不属于本县管辖。")
+        );
+
+        // A draft withdrawn tells nobody; a submission withdrawn tells the clerk.
+        let (d, v1) = new_draft(&s, &inst, "草稿撤回班").await;
+        let (st, v) = s.call(&inst, "case_action", json!({ "input": { "id": d, "version": v1, "action": { "kind": "withdraw", "reason": "" } } })).await;
+        assert_eq!(st, 200, "{v}");
+        assert!(told(&s, &inst, d).await.is_empty());
+        let w = submitted(&s, &inst, "提交后撤回班").await;
+        let (st, v) = act(
+            &s,
+            &inst,
+            w,
+            json!({ "kind": "withdraw", "reason": "暂不开设" }),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(
+            kinds(&told(&s, &clerk, w).await),
+            ["new_submission", "withdrawn"]
+        );
+        s.stop().await;
+    }
+}
