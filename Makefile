@@ -13,7 +13,7 @@ BIN := $(TARGET_DIR)/release/jianding
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
 
-.PHONY: run test tools rust-tools node-tools chromium fonts build precompress fmt-check clippy rust-test e2e serve wasm-size bench
+.PHONY: run test tools rust-tools node-tools chromium mail-tools fonts build precompress fmt-check clippy rust-test e2e serve wasm-size bench
 
 ## make run: install what is missing, build (release), migrate, load demo data, serve on :3000.
 run: fonts build
@@ -23,7 +23,7 @@ run: fonts build
 ## make test: format, clippy (warnings denied), all Rust tests, then Playwright in Chromium.
 test: tools fmt-check clippy rust-test build e2e
 
-tools: rust-tools node-tools chromium
+tools: rust-tools node-tools chromium mail-tools
 
 rust-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -38,6 +38,10 @@ node-tools:
 # opinion's PDF holds extractable Chinese text.
 chromium: fonts
 	@command -v chromium >/dev/null && command -v brotli >/dev/null && command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk brotli poppler-utils)
+
+# A real SMTP server for the e-mail notice tests (Debian's aiosmtpd, run by /usr/bin/python3).
+mail-tools:
+	@/usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd)
 
 # The Chinese fonts the server embeds (subset) in the opinion's PDF.
 fonts:
@@ -84,5 +88,6 @@ e2e: chromium
 	JIANDING_BIN=$(BIN) bash end2end/run.sh
 
 ## make bench: the dashboards and the registry on 100,000 generated cases (SQLite, release build).
-bench: build
+bench: build mail-tools
 	JIANDING_BIN=$(BIN) bash end2end/bench.sh
+	cargo test -p server --test mail -- --ignored --nocapture bench_drain_rate

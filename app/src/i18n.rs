@@ -98,6 +98,31 @@ pub fn text_with(locale: &str, key: &str, args: &[(String, String)]) -> String {
     s
 }
 
+/// A notice's title and text in `locale`, filled with its facts (a category code becomes its
+/// name, a clock its time limit's). The inbox and the e-mail say the same.
+pub fn notice_text(locale: &str, kind: &str, facts: &[(String, String)]) -> (String, String) {
+    let args: Vec<(String, String)> = facts
+        .iter()
+        .map(|(k, v)| {
+            let v = match k.as_str() {
+                "category" => crate::domain::terms::Category::from_code(v)
+                    .map(|c| text(locale, c.label_key()))
+                    .unwrap_or_else(|| v.clone()),
+                "clock" => crate::domain::deadline::Clock::from_code(v)
+                    .map(|c| text(locale, c.label_key()))
+                    .unwrap_or_else(|| v.clone()),
+                _ => v.clone(),
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    let key = format!("notice.{kind}");
+    (
+        text_with(locale, &key, &args),
+        text_with(locale, &format!("{key}.body"), &args),
+    )
+}
+
 /// All keys of a locale (for tests).
 pub fn keys(locale: &str) -> Vec<&'static str> {
     let mut v: Vec<_> = table(locale).keys().copied().collect();

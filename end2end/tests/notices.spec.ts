@@ -46,3 +46,27 @@ test("the institution is told its application was accepted, opens the notice and
   await page.setViewportSize({ width: 1024, height: 768 });
   await noHorizontalScroll(page);
 });
+
+test("a clerk leaves an e-mail address for notices: a wrong one is refused at the field, a right one saved", async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await signIn(page, "xian-fzr");
+  await page.goto("/notices");
+  await page.getByTestId("contact-link").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("通知设置");
+  await hydrated(page);
+  // This demo server has no mail relay: it says so, and keeps the address for later.
+  await expect(page.getByText("本平台尚未配置邮件服务")).toBeVisible();
+  await page.getByLabel("电子邮箱").fill("xian-fzr.cjedu");
+  await expect(page.locator("#email-error")).toContainText("请输入有效的电子邮箱地址");
+  await page.getByLabel("电子邮箱").fill("xian-fzr@cjedu.example.cn");
+  await expect(page.locator("#email-error")).toHaveCount(0);
+  await page.getByTestId("by-email").check();
+  await page.getByTestId("contact-save").click();
+  await expect(page.getByTestId("contact-saved")).toContainText("通知设置已保存");
+  await noHorizontalScroll(page);
+  // Saved: a fresh page shows it.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel("电子邮箱")).toHaveValue("xian-fzr@cjedu.example.cn");
+  await expect(page.getByTestId("by-email")).toBeChecked();
+});

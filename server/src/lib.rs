@@ -106,6 +106,14 @@ pub async fn state(
             ),
             request_timeout: secs("JIANDING_REQUEST_TIMEOUT_SECS", 60),
             transfer_timeout: secs("JIANDING_TRANSFER_TIMEOUT_SECS", 900),
+            smtp_url: std::env::var("JIANDING_SMTP_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty()),
+            mail_from: std::env::var("JIANDING_MAIL_FROM")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or_else(|| "校外培训鉴定平台 <noreply@jianding.localhost>".into()),
+            outbox_every: std::time::Duration::from_millis(number("JIANDING_OUTBOX_MS", 5000)),
         }),
         files: Arc::new(files),
         signer: Arc::new(signer),
@@ -274,6 +282,36 @@ pub fn spawn_jobs(st: AppState, every: std::time::Duration) -> tokio::task::Join
     })
 }
 
+/// Drains the notice outbox (`store::outbox`) every `settings.outbox_every` while an SMTP relay
+/// is configured; a relay that refuses only delays the mail (retried with backoff).
+pub fn spawn_outbox(st: AppState) -> Option<tokio::task::JoinHandle<()>> {
+    let url = st.settings.smtp_url.clone()?;
+    let mailer = match app::store::mail::Mailer::new(
+        &url,
+        &st.settings.mail_from,
+        &st.settings.public_url,
+    ) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "e-mail notices are off");
+            return None;
+        }
+    };
+    Some(tokio::spawn(async move {
+        loop {
+            let clock = st.clock.clone();
+            match app::store::outbox::drain(&st.db, &mailer, move || clock.now()).await {
+                Ok(d) if d.sent + d.failed > 0 => {
+                    tracing::info!(sent = d.sent, failed = d.failed, "outbox: e-mail")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "outbox: draining failed"),
+            }
+            tokio::time::sleep(st.settings.outbox_every).await;
+        }
+    }))
+}
+
 /// Serves until Ctrl-C / SIGTERM; the background work runs at start and every 10 minutes.
 pub async fn serve(listener: tokio::net::TcpListener, st: AppState) -> std::io::Result<()> {
     serve_with(listener, st, Router::new()).await
@@ -286,6 +324,7 @@ pub async fn serve_with(
     extra: Router<AppState>,
 ) -> std::io::Result<()> {
     let jobs = spawn_jobs(st.clone(), std::time::Duration::from_secs(600));
+    let outbox = spawn_outbox(st.clone());
     let app = router_with(st, extra);
     let served = axum::serve(
         listener,
@@ -294,6 +333,9 @@ pub async fn serve_with(
     .with_graceful_shutdown(shutdown_signal())
     .await;
     jobs.abort();
+    if let Some(o) = outbox {
+        o.abort();
+    }
     served
 }
 

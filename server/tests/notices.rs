@@ -318,3 +318,43 @@ async fn a_return_and_a_refusal_carry_their_reasons() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_time_limit_reminds_once_before_and_once_after() {
+    use app::store::clock::Clock;
+    use app::store::jobs::settle_due;
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let id = submitted(&s, &inst, "口才时限班").await;
+        // Day by day with the test clock, running the background job each time (twice); a
+        // new session each day (the old one has timed out).
+        let mut seen = vec![];
+        let mut clerk = String::new();
+        for _ in 0..15 {
+            s.clock.advance(chrono::Duration::days(1));
+            settle_due(&s.db.db, s.clock.now()).await.unwrap();
+            settle_due(&s.db.db, s.clock.now()).await.unwrap();
+            clerk = s.login("xian-jbr").await;
+            seen = kinds(&told(&s, &clerk, id).await);
+            if seen.contains(&"overdue".to_string()) {
+                break;
+            }
+        }
+        assert_eq!(seen, ["new_submission", "due_soon", "overdue"], "{kind}");
+        let n = told(&s, &clerk, id).await;
+        assert_eq!(fact(&n[1], "clock").as_deref(), Some("intake"));
+        let due = s.case(&clerk, id).await.1["due_on"].clone();
+        assert_eq!(fact(&n[2], "due_on").map(Value::from), Some(due), "{kind}");
+        // The institution's inbox has none of the bureau's reminders.
+        let inst = s.login("jigou").await;
+        assert_eq!(kinds(&told(&s, &inst, id).await), ["submitted"]);
+        // A later day tells nobody again.
+        s.clock.advance(chrono::Duration::days(1));
+        settle_due(&s.db.db, s.clock.now()).await.unwrap();
+        let clerk = s.login("xian-jbr").await;
+        assert_eq!(told(&s, &clerk, id).await.len(), 3);
+        s.stop().await;
+    }
+}

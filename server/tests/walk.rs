@@ -254,6 +254,17 @@ fn table() -> Vec<Entry> {
             |x, _| form(&[("id", x.notice.to_string())]),
             also & [404]
         ),
+        entry!("my_contact", ALL, None, |_, _| form(&[])),
+        entry!(
+            "save_contact",
+            ALL,
+            None,
+            |_, _| Some(Req::Json(json!({
+                "contact": { "email": "walk@example.cn", "phone": "", "by_email": true, "by_sms": false },
+                "version": STALE
+            }))),
+            also & [409]
+        ),
         entry!(
             "change_password",
             ALL,
@@ -299,6 +310,13 @@ fn table() -> Vec<Entry> {
             "case_id",
             case_id(c)
         )])),
+        entry!(
+            "resend_notice",
+            BUREAU,
+            Case,
+            |_, c| form(&[("case_id", case_id(c)), ("delivery_id", "987654".into())]),
+            also & [404]
+        ),
         entry!("save_activity", &[EX, CC, PC], Case, |_, c| Some(
             Req::Json(json!({ "input": {
             "case_id": id_of(c), "id": null, "version": 0, "kind": "not-a-kind", "held_on": "",

@@ -113,10 +113,32 @@ pub struct CaseNoticeRow {
     pub kind: String,
     pub recipient: String,
     pub role: crate::domain::role::Role,
-    /// The channel it went by (站内 for the inbox).
-    pub channel: String,
     pub at: String,
     pub read_at: Option<String>,
+    /// Its e-mail / SMS deliveries and how they went.
+    pub deliveries: Vec<DeliveryRow>,
+}
+
+impl DeliveryRow {
+    pub fn channel_code(&self) -> &'static str {
+        self.channel.code()
+    }
+    pub fn state_code(&self) -> &'static str {
+        self.state.code()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub id: i64,
+    /// Undelivered, and the reader may send it again.
+    pub can_resend: bool,
+    pub channel: crate::domain::notice::Channel,
+    pub state: crate::domain::notice::DeliveryState,
+    pub attempts: i32,
+    /// China Standard Time of the sending.
+    pub sent_at: Option<String>,
+    pub last_error: String,
 }
 
 /// Who was told what about a case: the bureau and observers who see it (it names the panel).
@@ -133,9 +155,30 @@ pub async fn case_notices(case_id: i64) -> Result<Vec<CaseNoticeRow>, AppError> 
     let rows = crate::store::notices::of_case(&st.db, case_id)
         .await
         .map_err(|e| fail(db(e)))?;
+    let may_resend = authorize(&me.actor, &Permission::ResendNotice, Some(&facts)).is_ok();
+    let mut sent: std::collections::HashMap<i64, Vec<DeliveryRow>> = Default::default();
+    for d in crate::store::outbox::of_notices(&st.db, rows.iter().map(|(n, _)| n.id).collect())
+        .await
+        .map_err(|e| fail(db(e)))?
+    {
+        let Some(channel) = crate::domain::notice::Channel::from_code(&d.channel) else {
+            continue;
+        };
+        let state = crate::domain::notice::DeliveryState::from_code(&d.state);
+        sent.entry(d.notice_id).or_default().push(DeliveryRow {
+            id: d.id,
+            can_resend: may_resend && state == crate::domain::notice::DeliveryState::Failed,
+            channel,
+            state,
+            attempts: d.attempts,
+            sent_at: d.sent_at.map(china_minute),
+            last_error: d.last_error,
+        });
+    }
     Ok(rows
         .into_iter()
         .map(|(n, who)| CaseNoticeRow {
+            deliveries: sent.remove(&n.id).unwrap_or_default(),
             kind: n.kind,
             recipient: who
                 .as_ref()
@@ -144,9 +187,133 @@ pub async fn case_notices(case_id: i64) -> Result<Vec<CaseNoticeRow>, AppError> 
             role: who
                 .and_then(|a| crate::domain::role::Role::from_code(&a.role))
                 .unwrap_or(crate::domain::role::Role::Admin),
-            channel: "in_app".into(),
             at: china_minute(n.created_at),
             read_at: n.read_at.map(china_minute),
         })
         .collect())
+}
+
+/// One's own addresses and channels for notices, with the version to save against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactView {
+    pub contact: crate::domain::notice::ContactInput,
+    pub version: i32,
+    /// Whether the site sends e-mail at all (an SMTP relay is configured).
+    pub email_available: bool,
+}
+
+#[server(prefix = "/api", endpoint = "my_contact")]
+pub async fn my_contact() -> Result<ContactView, AppError> {
+    use super::server::{db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    let me = require().await?;
+    authorize(&me.actor, &Permission::ReadOwnNotices, None).map_err(|d| fail(super::denied(d)))?;
+    let st = state().map_err(fail)?;
+    let k = crate::store::notices::contact(&st.db, me.user.id)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    Ok(ContactView {
+        contact: crate::domain::notice::ContactInput {
+            email: k.email,
+            phone: k.phone,
+            by_email: k.by_email,
+            by_sms: k.by_sms,
+        },
+        version: k.version,
+        email_available: st.settings.smtp_url.is_some(),
+    })
+}
+
+/// Saves one's own addresses and channels (`version` as read; a stale one is refused). The
+/// domain's `validate_contact` checks them, field by field; the audit trail records that they
+/// changed and which channels are on, not the addresses.
+#[server(prefix = "/api", endpoint = "save_contact", input = leptos::server_fn::codec::Json)]
+pub async fn save_contact(
+    contact: crate::domain::notice::ContactInput,
+    version: i32,
+) -> Result<i32, AppError> {
+    use super::server::{client_addr, db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    use crate::store::accounts::Updated;
+    use crate::store::audit::{self, Entry};
+    use crate::store::{notices, tx};
+    let me = require().await?;
+    authorize(&me.actor, &Permission::ReadOwnNotices, None).map_err(|d| fail(super::denied(d)))?;
+    let errs = crate::domain::notice::validate_contact(&contact);
+    if !errs.is_empty() {
+        return Err(fail(AppError::Validation(errs)));
+    }
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    match notices::save_contact(&txn, me.user.id, version, &contact, now)
+        .await
+        .map_err(|e| fail(db(e)))?
+    {
+        Updated::Stale => return Err(fail(AppError::Stale)),
+        Updated::Yes => {}
+    }
+    audit::append(
+        &txn,
+        Entry::new(
+            "account.notice_contact",
+            format!("user_account:{}", me.user.id),
+        )
+        .by(Some(me.user.id), me.actor.role.code(), &client_addr())
+        .details(serde_json::json!({
+            "by_email": contact.by_email, "by_sms": contact.by_sms,
+            "email_set": !contact.email.trim().is_empty(),
+            "phone_set": !contact.phone.trim().is_empty(),
+        })),
+        now,
+    )
+    .await
+    .map_err(|e| fail(db(e)))?;
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(version + 1)
+}
+
+/// Sends an undelivered e-mail of a case's notice again (the bureau of the case): pending now,
+/// its attempts counted afresh. Only one that was given up; audited.
+#[server(prefix = "/api", endpoint = "resend_notice")]
+pub async fn resend_notice(case_id: i64, delivery_id: i64) -> Result<(), AppError> {
+    use super::server::{client_addr, db, fail, require, state};
+    use crate::domain::access::{authorize, Permission};
+    use crate::store::{audit, cases, outbox, tx};
+    let me = require().await?;
+    let st = state().map_err(fail)?;
+    let now = st.clock.now();
+    let (_, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    authorize(&me.actor, &Permission::ResendNotice, Some(&facts))
+        .map_err(|d| fail(super::denied(d)))?;
+    let txn = tx::begin_write(&st.db, now)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    // The delivery must be of this case's notices: another case's is not found.
+    let of_case = outbox::case_of_delivery(&txn, delivery_id)
+        .await
+        .map_err(|e| fail(db(e)))?;
+    if of_case != Some(case_id) {
+        return Err(fail(AppError::NotFound));
+    }
+    if !outbox::retry(&txn, delivery_id, now)
+        .await
+        .map_err(|e| fail(db(e)))?
+    {
+        return Err(fail(AppError::Refused {
+            key: "err.notice.not_failed".into(),
+        }));
+    }
+    let mut e = cases::entry(
+        Some(&me.actor),
+        "notice.resend",
+        case_id,
+        serde_json::json!({ "delivery": delivery_id }),
+    );
+    e.address = client_addr();
+    audit::append(&txn, e, now).await.map_err(|e| fail(db(e)))?;
+    txn.commit().await.map_err(|e| fail(db(e)))?;
+    Ok(())
 }

@@ -44,6 +44,13 @@ pub struct Settings {
     pub request_timeout: std::time::Duration,
     /// Uploads and downloads: their body must arrive within this time (default 15 minutes).
     pub transfer_timeout: std::time::Duration,
+    /// The SMTP relay for e-mail notices (`JIANDING_SMTP_URL`, `smtp://[user:pw@]host[:port]`);
+    /// `None`: no e-mail is sent (the outbox keeps what is queued).
+    pub smtp_url: Option<String>,
+    /// The sender of e-mail notices (`JIANDING_MAIL_FROM`).
+    pub mail_from: String,
+    /// How often the outbox is drained (`JIANDING_OUTBOX_MS`, default 5 s).
+    pub outbox_every: std::time::Duration,
 }
 
 /// Everything a request handler needs: given to Leptos as context and to axum as state.

@@ -227,6 +227,8 @@ pub enum Permission {
     /// The record of who was told what about a case (and whether they read it): the bureau
     /// roles and observers who see the case; it names the panel, so never the institution.
     ViewCaseNotices,
+    /// Send a notice's undelivered e-mail again: the bureau roles of the case.
+    ResendNotice,
     /// The draws one witnessed: observers.
     ViewWitnessedDraws,
     /// Propose an expert for the pool: county roles.
@@ -270,6 +272,7 @@ impl Permission {
             Permission::ViewCase
                 | Permission::ViewCaseFile
                 | Permission::ViewCaseNotices
+                | Permission::ResendNotice
                 | Permission::EditApplication
                 | Permission::UploadMaterial
                 | Permission::UploadRereviewEvidence
@@ -614,6 +617,7 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
         }
         Permission::ViewPanelNames => allow(!own_institution || determined(f)),
         Permission::ViewCaseNotices => allow(is_bureau_or_observer(role)),
+        Permission::ResendNotice => allow(role.is_bureau()),
         // The draw record names every excluded expert and why: bureau and observers only.
         Permission::ViewDrawRecord => allow(is_bureau_or_observer(role)),
         Permission::ManageDraw => allow(is_level_clerk(actor, f.level)),
@@ -825,6 +829,49 @@ mod tests {
         assert!(!can_see_case(&forged, &f));
         assert_eq!(
             authorize(&forged, &Permission::ViewDashboard, None),
+            Err(Denied::NotFound)
+        );
+    }
+
+    #[test]
+    fn notices_are_their_recipients_and_the_record_the_bureaus() {
+        let inst = a(Role::InstitutionUser, Scope::Institution(InstitutionId(10)));
+        let clerk = a(Role::CountyClerk, Scope::County(C1));
+        let obs = a(Role::Observer, Scope::County(C1));
+        let seated = a(Role::Expert, Scope::Expert(ExpertId(1)));
+        let under = case(CaseState::UnderReview, CaseLevel::County);
+        // `a` gives every actor user 7.
+        let mine = Permission::ReadNotice {
+            recipient: UserId(7),
+        };
+        let theirs = Permission::ReadNotice {
+            recipient: UserId(8),
+        };
+        for x in [&inst, &clerk, &obs, &seated] {
+            assert_eq!(authorize(x, &Permission::ReadOwnNotices, None), Ok(()));
+            assert_eq!(authorize(x, &mine, None), Ok(()));
+            assert_eq!(authorize(x, &theirs, None), Err(Denied::NotFound), "{x:?}");
+        }
+        // The record names the panel: never the institution's, nor the panel's own.
+        let rec = Permission::ViewCaseNotices;
+        assert_eq!(authorize(&clerk, &rec, Some(&under)), Ok(()));
+        assert_eq!(authorize(&obs, &rec, Some(&under)), Ok(()));
+        assert_eq!(authorize(&inst, &rec, Some(&under)), Err(Denied::Forbidden));
+        assert_eq!(
+            authorize(&seated, &rec, Some(&under)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(authorize(&clerk, &rec, None), Err(Denied::NotFound));
+        // Resending is the bureau's act; the observer only watches.
+        let resend = Permission::ResendNotice;
+        assert_eq!(authorize(&clerk, &resend, Some(&under)), Ok(()));
+        assert_eq!(
+            authorize(&obs, &resend, Some(&under)),
+            Err(Denied::Forbidden)
+        );
+        let other = a(Role::CountyClerk, Scope::County(CountyId(652302)));
+        assert_eq!(
+            authorize(&other, &resend, Some(&under)),
             Err(Denied::NotFound)
         );
     }

@@ -8,6 +8,7 @@
 //! promoted backup and a supplementary draw all invite): the store sweeps the case's seats
 //! after each move, and each seat is told once.
 
+use super::deadline::Clock;
 use super::lifecycle::{ActionKind, CaseState};
 use serde::{Deserialize, Serialize};
 
@@ -88,10 +89,15 @@ pub enum NoticeKind {
     OpinionToSign,
     /// The director returned the opinion to the panel.
     OpinionReturned,
+    // -- deadlines (from the background job, to those whose clock runs)
+    /// A time limit ends within the due-soon threshold.
+    DueSoon,
+    /// A time limit has passed.
+    Overdue,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 26] = [
+    pub const ALL: [NoticeKind; 28] = [
         NoticeKind::Submitted,
         NoticeKind::Accepted,
         NoticeKind::Returned,
@@ -118,6 +124,8 @@ impl NoticeKind {
         NoticeKind::ReviewStarted,
         NoticeKind::OpinionToSign,
         NoticeKind::OpinionReturned,
+        NoticeKind::DueSoon,
+        NoticeKind::Overdue,
     ];
 
     pub fn code(self) -> &'static str {
@@ -148,6 +156,8 @@ impl NoticeKind {
             NoticeKind::ReviewStarted => "review_started",
             NoticeKind::OpinionToSign => "opinion_to_sign",
             NoticeKind::OpinionReturned => "opinion_returned",
+            NoticeKind::DueSoon => "due_soon",
+            NoticeKind::Overdue => "overdue",
         }
     }
 
@@ -241,6 +251,34 @@ pub fn for_move(action: ActionKind, from: CaseState) -> impl Iterator<Item = Row
         .filter(move |r| r.when != Condition::WasSubmitted || from != CaseState::Draft)
 }
 
+/// Whose clock it is: who is reminded before a time limit ends and told when it has passed.
+/// The institution's own window (复审申请期) is stated in its determination notice.
+pub fn deadline_audience(clock: Clock) -> &'static [Audience] {
+    match clock {
+        Clock::Intake | Clock::Draw => &[Audience::Clerks],
+        Clock::PanelReview => &[Audience::Clerks, Audience::Panel],
+        Clock::Sealing | Clock::ForwardingDecision => &[Audience::Directors],
+        Clock::PrefectureDetermination => &[Audience::Clerks, Audience::Directors],
+        Clock::RereviewRequest => &[],
+    }
+}
+
+/// The key of a deadline notice: once per case, clock, due date and recipient for each of
+/// "due soon" and "overdue" (a clock started again with a new date reminds again).
+pub fn deadline_key(
+    case_id: i64,
+    clock: Clock,
+    due: chrono::NaiveDate,
+    kind: NoticeKind,
+    recipient: i64,
+) -> String {
+    format!(
+        "due:{case_id}:{}:{due}:{}:{recipient}",
+        clock.code(),
+        kind.code()
+    )
+}
+
 /// A notice's key against sending it twice: one per move (the case's version it was made
 /// from; each move raises it) and recipient, or one per seat.
 pub fn move_key(case_id: i64, version: i32, kind: NoticeKind, recipient: i64) -> String {
@@ -249,6 +287,151 @@ pub fn move_key(case_id: i64, version: i32, kind: NoticeKind, recipient: i64) ->
 
 pub fn seat_key(seat_id: i64, kind: NoticeKind) -> String {
     format!("seat:{seat_id}:{}", kind.code())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Channels: the inbox always; e-mail and SMS when the account gives an address and asks for them
+// ---------------------------------------------------------------------------------------------
+
+/// A way a notice goes out besides the inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Channel> {
+        match s {
+            "email" => Some(Channel::Email),
+            "sms" => Some(Channel::Sms),
+            _ => None,
+        }
+    }
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Waiting for its (next) attempt.
+    Pending,
+    /// Accepted by the mail server / SMS gateway.
+    Sent,
+    /// Given up after [`MAX_ATTEMPTS`].
+    Failed,
+}
+
+impl DeliveryState {
+    pub fn code(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Sent => "sent",
+            DeliveryState::Failed => "failed",
+        }
+    }
+    pub fn from_code(s: &str) -> DeliveryState {
+        match s {
+            "sent" => DeliveryState::Sent,
+            "failed" => DeliveryState::Failed,
+            _ => DeliveryState::Pending,
+        }
+    }
+    pub fn label_key(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "delivery.pending",
+            DeliveryState::Sent => "delivery.sent",
+            DeliveryState::Failed => "delivery.failed",
+        }
+    }
+}
+
+/// Attempts before a delivery is given up (over about an hour with the backoff below).
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// Seconds to wait after the `attempts`-th failed attempt: 30 s, doubling, at most an hour.
+pub fn backoff_secs(attempts: i32) -> i64 {
+    let n = attempts.clamp(1, 12) as u32 - 1;
+    (30i64 << n).min(3600)
+}
+
+/// The kinds worth a text message: what needs an answer soon (an invitation above all).
+pub fn by_sms(kind: NoticeKind) -> bool {
+    matches!(
+        kind,
+        NoticeKind::Invitation
+            | NoticeKind::SeatReplaced
+            | NoticeKind::OpinionToSign
+            | NoticeKind::InfoRequested
+            | NoticeKind::Determined
+            | NoticeKind::Overdue
+    )
+}
+
+/// An account's addresses and the channels it asks for, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ContactInput {
+    pub email: String,
+    pub phone: String,
+    pub by_email: bool,
+    pub by_sms: bool,
+}
+
+/// Checks the form: a plausible e-mail address, an 11-digit mainland mobile number, and an
+/// address for each channel asked for. The same check runs in the browser and the server.
+pub fn validate_contact(c: &ContactInput) -> super::error::FieldErrors {
+    let mut e = super::error::FieldErrors::new();
+    let email = c.email.trim();
+    if !email.is_empty() && !plausible_email(email) {
+        e.add("email", "err.contact.email");
+    }
+    if c.by_email && email.is_empty() {
+        e.add("email", "err.contact.email_needed");
+    }
+    let phone = c.phone.trim();
+    if !phone.is_empty() && !mainland_mobile(phone) {
+        e.add("phone", "err.contact.phone");
+    }
+    if c.by_sms && phone.is_empty() {
+        e.add("phone", "err.contact.phone_needed");
+    }
+    e
+}
+
+fn plausible_email(s: &str) -> bool {
+    if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    match s.rsplit_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && local.len() <= 64
+                && !local.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && domain
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+        }
+        None => false,
+    }
+}
+
+/// 11 digits starting 13–19 (中国大陆手机号).
+fn mainland_mobile(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 11
+        && b.iter().all(u8::is_ascii_digit)
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
 }
 
 #[cfg(test)]
@@ -268,7 +451,13 @@ mod tests {
     #[test]
     fn every_kind_is_sent_by_a_row_or_a_seat() {
         for k in NoticeKind::ALL {
-            let by_seat = matches!(k, NoticeKind::Invitation | NoticeKind::SeatReplaced);
+            let by_seat = matches!(
+                k,
+                NoticeKind::Invitation
+                    | NoticeKind::SeatReplaced
+                    | NoticeKind::DueSoon
+                    | NoticeKind::Overdue
+            );
             assert!(
                 by_seat || TABLE.iter().any(|r| r.kind == k),
                 "{} is never sent",
@@ -312,5 +501,52 @@ mod tests {
     fn an_invitation_does_not_name_the_institution() {
         assert!(!NoticeKind::Invitation.names_the_institution());
         assert!(NoticeKind::Accepted.names_the_institution());
+    }
+    #[test]
+    fn contact_addresses_are_checked() {
+        let ok = ContactInput {
+            email: "li.ming@cjedu.gov.cn".into(),
+            phone: "13899912345".into(),
+            by_email: true,
+            by_sms: true,
+        };
+        assert!(validate_contact(&ok).is_empty());
+        for (email, phone, by_email, by_sms, field) in [
+            ("li.ming", "", false, false, "email"),
+            ("a@b", "", false, false, "email"),
+            ("a b@c.cn", "", false, false, "email"),
+            ("", "", true, false, "email"),
+            ("", "1389991234", false, false, "phone"),
+            ("", "23899912345", false, false, "phone"),
+            ("", "1289991234x", false, false, "phone"),
+            ("", "", false, true, "phone"),
+        ] {
+            let c = ContactInput {
+                email: email.into(),
+                phone: phone.into(),
+                by_email,
+                by_sms,
+            };
+            let e = validate_contact(&c);
+            assert!(e.for_field(field).next().is_some(), "{c:?}");
+        }
+        assert!(validate_contact(&ContactInput::default()).is_empty());
+    }
+
+    #[test]
+    fn the_backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff_secs(1), 30);
+        assert_eq!(backoff_secs(2), 60);
+        assert_eq!(backoff_secs(5), 480);
+        assert_eq!(backoff_secs(8), 3600);
+        assert_eq!(backoff_secs(40), 3600);
+        let total: i64 = (1..MAX_ATTEMPTS).map(backoff_secs).sum();
+        assert!(total < 6 * 3600, "{total}");
+    }
+
+    #[test]
+    fn an_invitation_goes_by_sms() {
+        assert!(by_sms(NoticeKind::Invitation));
+        assert!(!by_sms(NoticeKind::NewSubmission));
     }
 }

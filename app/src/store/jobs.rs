@@ -1,6 +1,6 @@
 //! Work that time alone makes due (DOMAIN §4): a determination whose re-review window has passed
 //! with no application becomes FINAL; a refused re-review or a determined prefecture child case
-//! closes its case. The server runs [`settle_due`] at start and then every few minutes
+//! closes its case; and whoever's time limit ends soon or has passed is told so. The server runs [`settle_due`] at start and then every few minutes
 //! (`server::spawn_jobs`); the clock is the injected one, so tests move time and call it.
 
 use super::cases;
@@ -53,5 +53,9 @@ pub async fn settle_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u
             changed += 1;
         }
     }
+    // Then the reminders of the time limits still running (each told once).
+    let txn = tx::begin_write(db, now).await?;
+    super::notices::deadlines(&txn, now).await?;
+    txn.commit().await?;
     Ok(changed)
 }

@@ -4,11 +4,15 @@
 //! Each notice has a unique key (the move or the seat it comes from, and the recipient): the
 //! insert skips a key already written, so a replayed move or a second sweep tells nobody twice.
 
+use super::accounts::Updated;
 use super::cases::{self, Case};
-use super::entities::{notice, seat, user_account};
+use super::entities::{notice, notice_contact, notice_delivery, seat, user_account};
 use crate::domain::deadline::Clock as DeadlineClock;
 use crate::domain::lifecycle::{CaseLevel, SeatStatus, Transition};
-use crate::domain::notice::{for_move, move_key, seat_key, Audience, Condition, NoticeKind};
+use crate::domain::notice::{
+    by_sms, for_move, move_key, seat_key, Audience, Channel, Condition, ContactInput,
+    DeliveryState, NoticeKind,
+};
 use crate::domain::role::Role;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -82,6 +86,53 @@ pub async fn seats_changed<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Reminds those whose time limit ends soon and tells them when it has passed, once each per
+/// case, clock and due date (`domain::notice::deadline_key`). Called by the background job
+/// with the injected clock; in one write transaction.
+pub async fn deadlines<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<u32, DbErr> {
+    use super::entities::jd_case;
+    use crate::domain::deadline::{china_date, DeadlineStatus, HolidayCalendar, TimeLimits};
+    use crate::domain::notice::{deadline_audience, deadline_key};
+    let today = china_date(now);
+    let limits = TimeLimits::default();
+    let cal = HolidayCalendar::embedded();
+    // Due within two weeks (the due-soon threshold is a few working days), or passed within
+    // two weeks (older ones were told when they passed: no need to look at them every run).
+    let horizon = today + chrono::Duration::days(14);
+    let passed = today - chrono::Duration::days(14);
+    let running = jd_case::Entity::find()
+        .filter(jd_case::Column::Clock.is_not_null())
+        .filter(jd_case::Column::DueOn.lte(horizon))
+        .filter(jd_case::Column::DueOn.gte(passed))
+        .all(c)
+        .await?;
+    let mut told = 0;
+    for case in running {
+        let (Some(code), Some(due)) = (case.clock.as_deref(), case.due_on) else {
+            continue;
+        };
+        let Some(clock) = DeadlineClock::from_code(code) else {
+            continue;
+        };
+        let kind = match limits.status(due, today, cal) {
+            DeadlineStatus::OnTime => continue,
+            DeadlineStatus::DueSoon => NoticeKind::DueSoon,
+            DeadlineStatus::Overdue => NoticeKind::Overdue,
+        };
+        let mut facts = facts_of(&case, kind, None);
+        facts.insert("clock".into(), clock.code().into());
+        facts.insert("due_on".into(), due.to_string().into());
+        for audience in deadline_audience(clock) {
+            for to in recipients(c, &case, *audience).await? {
+                let key = deadline_key(case.id, clock, due, kind, to.id);
+                write(c, &to, kind, &case, &facts, key, now).await?;
+                told += 1;
+            }
+        }
+    }
+    Ok(told)
+}
+
 type Facts = serde_json::Map<String, serde_json::Value>;
 
 /// What the text of a notice is filled with. An invitation names the case by its number and
@@ -143,7 +194,7 @@ async fn write<C: ConnectionTrait>(
     } else {
         link_of(kind, case)
     };
-    notice::Entity::insert(notice::ActiveModel {
+    let inserted = notice::Entity::insert(notice::ActiveModel {
         recipient_id: Set(to.id),
         kind: Set(kind.code().into()),
         case_id: Set(Some(case.id)),
@@ -159,9 +210,117 @@ async fn write<C: ConnectionTrait>(
             .do_nothing()
             .to_owned(),
     )
-    .exec_without_returning(c)
-    .await?;
+    .exec(c)
+    .await;
+    let id = match inserted {
+        Ok(r) => r.last_insert_id,
+        // Told before (the same move or seat): nothing more to send either.
+        Err(DbErr::RecordNotInserted) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    queue(c, id, to.id, kind, now).await
+}
+
+/// The outbox rows of a new notice, in its transaction: one per channel the recipient asks
+/// for and has an address for.
+async fn queue<C: ConnectionTrait>(
+    c: &C,
+    notice_id: i64,
+    recipient: i64,
+    kind: NoticeKind,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let Some(k) = notice_contact::Entity::find_by_id(recipient).one(c).await? else {
+        return Ok(());
+    };
+    let mut rows = vec![];
+    if k.by_email && !k.email.is_empty() {
+        rows.push((Channel::Email, k.email.clone()));
+    }
+    // SMS waits for its gateway (issue 22's `SmsGateway`): nothing is queued that no sender
+    // would drain.
+    let _ = (by_sms(kind), &k.phone);
+    for (channel, address) in rows {
+        notice_delivery::Entity::insert(notice_delivery::ActiveModel {
+            notice_id: Set(notice_id),
+            channel: Set(channel.code().into()),
+            address: Set(address),
+            state: Set(DeliveryState::Pending.code().into()),
+            attempts: Set(0),
+            next_at: Set(now),
+            lease_until: Set(None),
+            last_error: Set(String::new()),
+            sent_at: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .exec_without_returning(c)
+        .await?;
+    }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// An account's addresses and channels
+// ---------------------------------------------------------------------------------------------
+
+/// The account's contact record, or the defaults (no address, inbox only) at version 0.
+pub async fn contact<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+) -> Result<notice_contact::Model, DbErr> {
+    Ok(notice_contact::Entity::find_by_id(user_id)
+        .one(c)
+        .await?
+        .unwrap_or(notice_contact::Model {
+            user_id,
+            email: String::new(),
+            phone: String::new(),
+            by_email: false,
+            by_sms: false,
+            version: 0,
+            updated_at: DateTime::<Utc>::MIN_UTC,
+        }))
+}
+
+/// Saves the account's contact record if `version` is still current (0: none saved yet).
+/// Call inside `tx::begin_write`, with the audit event.
+pub async fn save_contact<C: ConnectionTrait>(
+    c: &C,
+    user_id: i64,
+    version: i32,
+    input: &ContactInput,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    let current = contact(c, user_id).await?;
+    if current.version != version {
+        return Ok(Updated::Stale);
+    }
+    let am = notice_contact::ActiveModel {
+        user_id: Set(user_id),
+        email: Set(input.email.trim().to_string()),
+        phone: Set(input.phone.trim().to_string()),
+        by_email: Set(input.by_email),
+        by_sms: Set(input.by_sms),
+        version: Set(version + 1),
+        updated_at: Set(now),
+    };
+    if version == 0 {
+        notice_contact::Entity::insert(am)
+            .exec_without_returning(c)
+            .await?;
+    } else {
+        let r = notice_contact::Entity::update_many()
+            .set(am)
+            .filter(notice_contact::Column::UserId.eq(user_id))
+            .filter(notice_contact::Column::Version.eq(version))
+            .exec(c)
+            .await?;
+        if r.rows_affected != 1 {
+            return Ok(Updated::Stale);
+        }
+    }
+    Ok(Updated::Yes)
 }
 
 /// The active accounts an audience of this case resolves to.

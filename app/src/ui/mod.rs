@@ -145,6 +145,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/observer") view=pages::home::ObserverHome />
                         <Route path=path!("/account/password") view=pages::account::ChangePasswordPage />
                         <Route path=path!("/notices") view=pages::notices::InboxPage />
+                        <Route path=path!("/account/notices") view=pages::notices::ContactPage />
                         <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage />
                         <Route path=path!("/institution/profile") view=pages::profile::ProfilePage />
                         <Route path=path!("/cases/new") view=pages::cases::form::NewApplicationPage />

@@ -24,6 +24,8 @@ pub mod material;
 pub mod meeting;
 pub mod meeting_waiver;
 pub mod notice;
+pub mod notice_contact;
+pub mod notice_delivery;
 pub mod opinion;
 pub mod opinion_signature;
 pub mod pool_loan;

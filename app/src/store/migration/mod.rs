@@ -23,6 +23,7 @@ mod m20261202_000017_part_time;
 mod m20261203_000018_school_subjects;
 mod m20261203_000019_title_check;
 mod m20261203_000020_notices;
+mod m20261203_000021_notice_channels;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000018_school_subjects::Migration),
             Box::new(m20261203_000019_title_check::Migration),
             Box::new(m20261203_000020_notices::Migration),
+            Box::new(m20261203_000021_notice_channels::Migration),
         ]
     }
 }

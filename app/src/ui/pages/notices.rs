@@ -2,26 +2,11 @@
 //! notice links to the page where its next step is taken, and opening it marks it read.
 
 use crate::api::notices::{my_notices, read_notices, NoticeView};
-use crate::domain::terms::Category;
 use crate::i18n::{use_locale, Locale};
 use crate::ui::components::ErrorSummary;
 use crate::ui::{t, use_me};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// The notice's text arguments in the reader's language (a category code becomes its name).
-fn args(locale: Locale, n: &NoticeView) -> Vec<(String, String)> {
-    n.facts
-        .iter()
-        .map(|(k, v)| {
-            let v = match (k.as_str(), Category::from_code(v)) {
-                ("category", Some(c)) => locale.tr(c.label_key()),
-                _ => v.clone(),
-            };
-            (k.clone(), v)
-        })
-        .collect()
-}
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
@@ -48,6 +33,7 @@ pub fn InboxPage() -> impl IntoView {
         <ErrorSummary error=error />
         <h1>{t("inbox.title")}</h1>
         <p class="hint">{t("inbox.hint")}</p>
+        <p><a href="/account/notices" data-testid="contact-link">{t("contact.link")}</a></p>
         <Transition fallback=|| view! { <p class="hint">"…"</p> }>
             {move || inbox.get().map(|r| match r {
                 Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),
@@ -78,15 +64,59 @@ pub fn InboxPage() -> impl IntoView {
     }
 }
 
+/// One e-mail or SMS delivery: the channel, its state in words and colour, when or why.
+type Resend = Action<(i64, i64), Result<(), crate::api::AppError>>;
+
+fn delivery(
+    locale: Locale,
+    case_id: i64,
+    d: crate::api::notices::DeliveryRow,
+    resend: Resend,
+) -> impl IntoView {
+    use crate::domain::notice::{Channel, DeliveryState};
+    let channel = match d.channel {
+        Channel::Email => "delivery.email",
+        Channel::Sms => "delivery.sms",
+    };
+    let (class, state) = match d.state {
+        DeliveryState::Sent => ("tag tag--green", d.state.label_key()),
+        DeliveryState::Pending => ("tag tag--yellow", d.state.label_key()),
+        DeliveryState::Failed => ("tag tag--red", d.state.label_key()),
+    };
+    let when = d.sent_at.clone().unwrap_or_default();
+    let attempts = d.attempts.to_string();
+    let error = d.last_error.clone();
+    view! {
+        <div class="delivery" data-testid="delivery" data-channel=d.channel_code() data-state=d.state_code()>
+            {move || locale.tr(channel)} "："
+            <span class=class>{move || locale.tr(state)}</span>
+            " " {when}
+            {(d.state != DeliveryState::Sent && d.attempts > 0).then(|| view! {
+                " " <span>{move || locale.tr_with("delivery.attempts", &[("n".into(), attempts.clone())])}</span>
+                " " <span class="hint">{error.clone()}</span>
+            })}
+            {d.can_resend.then(|| {
+                let id = d.id;
+                view! {
+                    " "
+                    <button type="button" class="button button--secondary" data-testid="resend"
+                        on:click=move |_| { resend.dispatch((case_id, id)); }>
+                        {t("delivery.resend")}
+                    </button>
+                }
+            })}
+        </div>
+    }
+}
+
 fn notice_item(
     locale: Locale,
     n: NoticeView,
     read: Action<i64, Result<u64, crate::api::AppError>>,
 ) -> impl IntoView {
-    let title_key = format!("notice.{}", n.kind);
-    let body_key = format!("{title_key}.body");
-    let args = args(locale, &n);
-    let a2 = args.clone();
+    let (kind, facts) = (n.kind.clone(), n.facts.clone());
+    let text = move || crate::i18n::notice_text(locale.get(), &kind, &facts);
+    let text2 = text.clone();
     // The re-review deadline of a determination, when it has one.
     let due = (n.kind == "determined")
         .then(|| {
@@ -123,8 +153,8 @@ fn notice_item(
                 " "
                 <span>{n.at.clone()}</span>
             </p>
-            <h2 class="inbox__title">{move || locale.tr_with(&title_key, &args)}</h2>
-            <p class="inbox__body">{move || locale.tr_with(&body_key, &a2)}</p>
+            <h2 class="inbox__title">{move || text().0}</h2>
+            <p class="inbox__body">{move || text2().1}</p>
             {due.map(|d| view! {
                 <p class="inbox__due" data-testid="notice-due">
                     {move || locale.tr_with("inbox.due", &[("due_on".into(), d.clone())])}
@@ -149,8 +179,19 @@ fn notice_item(
 pub fn CaseNoticeRecord(case_id: i64) -> impl IntoView {
     let locale = use_locale();
     let rows = Resource::new(move || case_id, crate::api::notices::case_notices);
+    let resend: Resend = Action::new(|(c, d): &(i64, i64)| {
+        let (c, d) = (*c, *d);
+        async move { crate::api::notices::resend_notice(c, d).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = resend.value().get() {
+            rows.refetch();
+        }
+    });
+    let error = Signal::derive(move || resend.value().get().and_then(|r| r.err()));
     view! {
         <section class="panel" data-testid="case-notices">
+            <ErrorSummary error=error />
             <h2 class="panel__title">{t("inbox.record")}</h2>
             <Transition fallback=|| view! { <p class="hint">"…"</p> }>
                 {move || rows.get().map(|r| match r {
@@ -180,10 +221,14 @@ pub fn CaseNoticeRecord(case_id: i64) -> impl IntoView {
                                                     <td>{n.at.clone()}</td>
                                                     <td>{n.recipient.clone()} " · " {move || locale.tr(role)}</td>
                                                     <td>{move || locale.tr(&key)}</td>
-                                                    <td>{match n.read_at.clone() {
-                                                        Some(at) => view! { <span class="tag tag--green">{t("inbox.read")}</span> " " {at} }.into_any(),
-                                                        None => view! { <span class="tag tag--grey">{t("inbox.unread")}</span> }.into_any(),
-                                                    }}</td>
+                                                    <td>
+                                                        <span class="visually-hidden">{t("delivery.in_app")} " "</span>
+                                                        {match n.read_at.clone() {
+                                                            Some(at) => view! { <span class="tag tag--green">{t("inbox.read")}</span> " " {at} }.into_any(),
+                                                            None => view! { <span class="tag tag--grey">{t("inbox.unread")}</span> }.into_any(),
+                                                        }}
+                                                        {n.deliveries.into_iter().map(|d| delivery(locale, case_id, d, resend)).collect_view()}
+                                                    </td>
                                                 </tr>
                                             }
                                         }).collect_view()}
@@ -196,5 +241,86 @@ pub fn CaseNoticeRecord(case_id: i64) -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// 通知设置: one's own e-mail address (and mobile number) and whether notices go there too.
+/// Checked as typed with the domain's `validate_contact`, saved against its version.
+#[component]
+pub fn ContactPage() -> impl IntoView {
+    use crate::api::notices::{my_contact, save_contact};
+    use crate::domain::notice::{validate_contact, ContactInput};
+    use crate::ui::components::{action_error, action_field_errors, TextField};
+    let current = Resource::new(|| (), |_| my_contact());
+    let email = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let by_email = RwSignal::new(false);
+    let version = RwSignal::new(0);
+    let available = RwSignal::new(true);
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = current.get() {
+            email.set(v.contact.email.clone());
+            phone.set(v.contact.phone.clone());
+            by_email.set(v.contact.by_email);
+            version.set(v.version);
+            available.set(v.email_available);
+        }
+    });
+    let save = Action::new(|(c, v): &(ContactInput, i32)| {
+        let (c, v) = (c.clone(), *v);
+        async move { save_contact(c, v).await }
+    });
+    let value = save.value();
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = value.get() {
+            version.set(v);
+        }
+    });
+    let error = action_error(value);
+    let server_errors = action_field_errors(value);
+    let input = move || ContactInput {
+        email: email.get(),
+        phone: phone.get(),
+        by_email: by_email.get(),
+        by_sms: false,
+    };
+    let errors = Signal::derive(move || {
+        let typed = validate_contact(&input());
+        if typed.is_empty() {
+            server_errors.get()
+        } else {
+            typed
+        }
+    });
+    let saved = move || matches!(value.get(), Some(Ok(_)));
+    view! {
+        <Title text=t("contact.title") />
+        <div class="narrow">
+            <ErrorSummary error=error />
+            <h1>{t("contact.title")}</h1>
+            <p class="hint">{t("contact.hint")}</p>
+            <Show when=saved>
+                <div class="panel panel--success" role="status" data-testid="contact-saved"><p>{t("contact.saved")}</p></div>
+            </Show>
+            <Show when=move || !available.get()>
+                <div class="banner banner--info" role="status">{t("contact.no_email_service")}</div>
+            </Show>
+            <form on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                if validate_contact(&input()).is_empty() {
+                    save.dispatch((input(), version.get_untracked()));
+                }
+            }>
+                <TextField name="email" label="contact.email" hint="contact.email_hint" kind="email"
+                    autocomplete="email" errors=errors value=email />
+                <div class="checkbox">
+                    <input type="checkbox" id="by-email" data-testid="by-email" bind:checked=by_email />
+                    <label for="by-email">{t("contact.by_email")}</label>
+                </div>
+                <TextField name="phone" label="contact.phone" hint="contact.phone_hint" kind="tel"
+                    autocomplete="tel" errors=errors value=phone />
+                <button type="submit" class="button" data-testid="contact-save">{t("contact.save")}</button>
+            </form>
+        </div>
     }
 }

@@ -1,0 +1,21 @@
+//! An account's addresses for notices and the channels it wants (`domain::notice`).
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "notice_contact")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: i64,
+    pub email: String,
+    /// Mainland mobile number (11 digits).
+    pub phone: String,
+    pub by_email: bool,
+    pub by_sms: bool,
+    pub version: i32,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,547 @@
+//! E-mail notices (issue 22) against a real SMTP server (Debian's `python3-aiosmtpd`, started
+//! on a free port and writing a maildir) and the real server (SQLite, and PostgreSQL when
+//! `TEST_DATABASE_URL` is set): whoever asks for e-mail gets each notice once, in their
+//! language, with the link and a properly encoded Chinese subject; a relay that refuses for a
+//! while is retried and the mail delivered once; a sender that stops after the event was
+//! committed (or after it claimed the mail) leaves it to the next one, which sends it once.
+
+mod common;
+
+use app::store::clock::Clock;
+use app::store::testing::TestDb;
+use chrono::Duration;
+use common::*;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// A local SMTP server writing what it receives to a maildir.
+struct Smtp {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Smtp {
+    async fn start(port: u16) -> Smtp {
+        let dir = std::env::temp_dir().join(format!("jianding_mail_{port}_{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut child = Command::new("/usr/bin/python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3-aiosmtpd (make tools installs it)");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Smtp { child, port, dir };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the SMTP server did not start on {port}");
+    }
+
+    /// The messages received, parsed by Python's own e-mail package (so the encoding is
+    /// checked by another implementation than the one that wrote it).
+    fn messages(&self) -> Vec<Value> {
+        let new = self.dir.join("new");
+        let Ok(entries) = std::fs::read_dir(&new) else {
+            return vec![];
+        };
+        let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|f| {
+                let out = Command::new("/usr/bin/python3")
+                    .arg("-c")
+                    .arg(
+                        "import sys, json, email, email.policy\n\
+                         m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n\
+                         print(json.dumps({'subject': m['subject'], 'to': m['to'], 'from': m['from'],\n\
+                           'message_id': m['message-id'], 'text': m.get_body(('plain',)).get_content(),\n\
+                           'html': m.get_body(('html',)).get_content()}))",
+                    )
+                    .arg(&f)
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                let mut v: Value = serde_json::from_slice(&out.stdout).unwrap();
+                // The Subject line as it travelled.
+                let raw = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+                let line = raw
+                    .lines()
+                    .find(|l| l.starts_with("Subject: "))
+                    .unwrap_or_default()
+                    .to_string();
+                v["raw_subject"] = json!(line.trim_start_matches("Subject: "));
+                v
+            })
+            .collect()
+    }
+
+    /// Waits until `n` messages have arrived (or fails after 20 s).
+    async fn wait_for(&self, n: usize) -> Vec<Value> {
+        for _ in 0..200 {
+            let m = self.messages();
+            if m.len() >= n {
+                return m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("expected {n} messages, got {:?}", self.messages());
+    }
+
+    /// How many messages have arrived (without reading them).
+    fn count(&self) -> usize {
+        std::fs::read_dir(self.dir.join("new")).map_or(0, |d| d.count())
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+async fn wants_mail(s: &Srv, who: &str, address: &str) {
+    let (st, v) = s.form(who, "my_contact", &[]).await;
+    assert_eq!(st, 200, "{v}");
+    let version = v["version"].as_i64().unwrap();
+    let (st, v) = s
+        .call(
+            who,
+            "save_contact",
+            json!({ "contact": { "email": address, "phone": "", "by_email": true, "by_sms": false }, "version": version }),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+}
+
+fn with_mail(port: u16) -> impl FnOnce(&mut app::api::server::Settings) {
+    move |s| {
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        s.mail_from = "昌吉州校外培训鉴定平台 <noreply@cjedu.example.cn>".into();
+        s.outbox_every = std::time::Duration::from_millis(100);
+    }
+}
+
+/// The deliveries the clerk's record shows for a case.
+async fn deliveries(s: &Srv, clerk: &str, id: i64) -> Vec<Value> {
+    let (st, v) = s
+        .form(clerk, "case_notices", &[("case_id", &id.to_string())])
+        .await;
+    assert_eq!(st, 200, "{v}");
+    v.as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|n| n["deliveries"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test]
+async fn whoever_asks_for_email_gets_each_notice_once() {
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let smtp = Smtp::start(free_port()).await;
+        let s = Srv::start_with(db, with_mail(smtp.port)).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        wants_mail(&s, &inst, "jigou@example.cn").await;
+        wants_mail(&s, &clerk, "xian-jbr@cjedu.example.cn").await;
+        // A bad address and a stale save are refused with their field and change nothing.
+        let (st, v) = s.call(&inst, "save_contact", json!({ "contact": { "email": "not-an-address", "phone": "", "by_email": true, "by_sms": false }, "version": 1 })).await;
+        assert_eq!(st, 422, "{kind}: {v}");
+        assert_eq!(
+            field_errors(&v),
+            [("email".to_string(), "err.contact.email".to_string())]
+        );
+        let (st, _) = s.call(&inst, "save_contact", json!({ "contact": { "email": "x@example.cn", "phone": "", "by_email": true, "by_sms": false }, "version": 0 })).await;
+        assert_eq!(st, 409, "{kind}");
+
+        let id = submitted(&s, &inst, "少儿编程邮件班").await;
+        let mails = smtp.wait_for(2).await;
+        let to_inst = mails
+            .iter()
+            .find(|m| m["to"].as_str().unwrap().contains("jigou@example.cn"))
+            .unwrap_or_else(|| panic!("{kind}: {mails:?}"));
+        assert_eq!(to_inst["subject"], "申请已提交", "{kind}");
+        // The Chinese subject travels encoded (RFC 2047), not as raw bytes.
+        assert!(
+            to_inst["raw_subject"].as_str().unwrap().starts_with("=?"),
+            "{to_inst}"
+        );
+        let text = to_inst["text"].as_str().unwrap();
+        assert!(text.contains("少儿编程邮件班"), "{text}");
+        assert!(text.contains(&format!("{}/cases/{id}", s.base)), "{text}");
+        assert!(to_inst["html"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("href=\"{}/cases/{id}\"", s.base)));
+        assert!(to_inst["from"]
+            .as_str()
+            .unwrap()
+            .contains("noreply@cjedu.example.cn"));
+        let to_clerk = mails
+            .iter()
+            .find(|m| m["to"].as_str().unwrap().contains("xian-jbr@"))
+            .unwrap();
+        assert_eq!(to_clerk["subject"], "新的鉴定申请");
+
+        // The record shows both sent; nothing arrives twice.
+        for _ in 0..50 {
+            if deliveries(&s, &clerk, id)
+                .await
+                .iter()
+                .all(|d| d["state"] == "sent")
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let d = deliveries(&s, &clerk, id).await;
+        assert_eq!(d.len(), 2, "{kind}: {d:?}");
+        assert!(
+            d.iter()
+                .all(|d| d["state"] == "sent" && d["channel"] == "email"),
+            "{d:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        assert_eq!(smtp.messages().len(), 2, "{kind}");
+
+        // Someone who asked for nothing gets the inbox only; an English reader gets English.
+        let (st, _) = s.form(&inst, "set_locale", &[("locale", "en")]).await;
+        assert_eq!(st, 200);
+        let clerk_ver = version_of(&s, &clerk, id).await;
+        let (st, v) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": clerk_ver, "action": { "kind": "accept" } } })).await;
+        assert_eq!(st, 200, "{v}");
+        let mails = smtp.wait_for(3).await;
+        assert_eq!(
+            mails.len(),
+            3,
+            "{kind}: the clerk is not told of their own acceptance"
+        );
+        let last = mails
+            .iter()
+            .find(|m| m["subject"] == "Application accepted")
+            .unwrap_or_else(|| panic!("{kind}: {mails:?}"));
+        assert!(last["to"].as_str().unwrap().contains("jigou@"));
+        assert!(last["text"]
+            .as_str()
+            .unwrap()
+            .contains("has been accepted as case CJ-"));
+        s.stop().await;
+        smtp.stop();
+    }
+}
+
+#[tokio::test]
+async fn a_refusing_relay_is_retried_and_the_mail_delivered_once() {
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        // Nothing listens on the port yet: the relay is down.
+        let port = free_port();
+        let s = Srv::start_with(db, with_mail(port)).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        wants_mail(&s, &inst, "jigou@example.cn").await;
+        let id = submitted(&s, &inst, "无人机邮件班").await;
+        // The procedure went on: the case is submitted whatever the mail does.
+        assert_eq!(state(&s, &inst, id).await, "submitted");
+        let mut d = vec![];
+        for _ in 0..100 {
+            d = deliveries(&s, &clerk, id).await;
+            if d.first()
+                .is_some_and(|d| d["attempts"].as_i64() >= Some(1) && d["last_error"] != "")
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(d[0]["state"], "pending", "{kind}: {d:?}");
+        assert!(d[0]["last_error"].as_str().unwrap() != "", "{d:?}");
+
+        // The relay comes back; once the backoff has passed the mail goes, once.
+        let smtp = Smtp::start(port).await;
+        s.clock.advance(Duration::hours(2));
+        let mails = smtp.wait_for(1).await;
+        assert_eq!(mails[0]["subject"], "申请已提交", "{kind}");
+        s.clock.advance(Duration::hours(2));
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        assert_eq!(smtp.messages().len(), 1, "{kind}");
+        let clerk = s.login("xian-jbr").await;
+        let d = deliveries(&s, &clerk, id).await;
+        assert_eq!(d[0]["state"], "sent", "{kind}: {d:?}");
+        s.stop().await;
+        smtp.stop();
+    }
+}
+
+#[tokio::test]
+async fn a_sender_that_stops_leaves_the_mail_to_the_next_which_sends_it_once() {
+    use app::store::outbox;
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let smtp = Smtp::start(free_port()).await;
+        // This server sends no mail (no relay): the events commit, the mail waits in the outbox,
+        // as when a server dies right after committing.
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        wants_mail(&s, &inst, "jigou@example.cn").await;
+        let a = submitted(&s, &inst, "机器人邮件班").await;
+        let b = submitted(&s, &inst, "航模邮件班").await;
+        let _ = (a, b);
+        // A sender claims the first mail and dies before sending (its lease stands).
+        let now = s.clock.now();
+        let claimed = outbox::claim(&s.db.db, app::domain::notice::Channel::Email, 1, now)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1, "{kind}");
+        // A second sender claims at the same time: it does not get the leased one.
+        let other = outbox::claim(&s.db.db, app::domain::notice::Channel::Email, 10, now)
+            .await
+            .unwrap();
+        assert_eq!(other.len(), 1, "{kind}: only the other mail");
+        assert_ne!(other[0].delivery.id, claimed[0].delivery.id);
+        // It dies too. The next process starts a sender (with a relay); once the leases have
+        // run out it sends both, each once.
+        let mut st = server::state(
+            &s.db.url,
+            s.data_dir.clone(),
+            false,
+            "127.0.0.1:0".parse().unwrap(),
+            std::sync::Arc::new(s.clock.clone()),
+        )
+        .await
+        .unwrap();
+        let mut settings = (*st.settings).clone();
+        with_mail(smtp.port)(&mut settings);
+        st.settings = std::sync::Arc::new(settings);
+        let sender = server::spawn_outbox(st).expect("a sender");
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert_eq!(
+            smtp.messages().len(),
+            0,
+            "{kind}: leased mail waits for its lease"
+        );
+        s.clock.advance(Duration::seconds(outbox::LEASE_SECS + 1));
+        let mails = smtp.wait_for(2).await;
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        assert_eq!(smtp.messages().len(), 2, "{kind}: {mails:?}");
+        let ids: std::collections::HashSet<String> = mails
+            .iter()
+            .map(|m| m["message_id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids.len(), 2);
+        sender.abort();
+        s.stop().await;
+        smtp.stop();
+    }
+}
+
+/// The sender's drain rate to the local SMTP server (`make bench`; not in every run):
+/// `cargo test -p server --test mail -- --ignored --nocapture bench_drain_rate`.
+#[tokio::test]
+#[ignore]
+async fn bench_drain_rate() {
+    use app::store::entities::{notice, notice_delivery};
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let n: i64 = std::env::var("BENCH_MAILS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let smtp = Smtp::start(free_port()).await;
+    let db = TestDb::sqlite().await.unwrap();
+    let s = Srv::start(db).await;
+    let now = s.clock.now();
+    let recipient = app::store::accounts::by_username(&s.db.db, "jigou")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for i in 0..n {
+        let id = notice::Entity::insert(notice::ActiveModel {
+            recipient_id: Set(recipient),
+            kind: Set("submitted".into()),
+            case_id: Set(None),
+            facts: Set(json!({ "item": format!("基准项目{i}"), "number": "", "reason": "", "category": "" }).to_string()),
+            link: Set("/institution".into()),
+            dedupe_key: Set(format!("bench:{i}")),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        })
+        .exec(&s.db.db)
+        .await
+        .unwrap()
+        .last_insert_id;
+        notice_delivery::Entity::insert(notice_delivery::ActiveModel {
+            notice_id: Set(id),
+            channel: Set("email".into()),
+            address: Set("bench@example.cn".into()),
+            state: Set("pending".into()),
+            attempts: Set(0),
+            next_at: Set(now),
+            lease_until: Set(None),
+            last_error: Set(String::new()),
+            sent_at: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .exec_without_returning(&s.db.db)
+        .await
+        .unwrap();
+    }
+    let mailer = app::store::mail::Mailer::new(
+        &format!("smtp://127.0.0.1:{}", smtp.port),
+        "bench <noreply@example.cn>",
+        &s.base,
+    )
+    .unwrap();
+    let clock = s.clock.clone();
+    let t = std::time::Instant::now();
+    let d = app::store::outbox::drain(&s.db.db, &mailer, move || clock.now())
+        .await
+        .unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    assert_eq!(d.sent as i64, n);
+    let mut got = 0;
+    for _ in 0..100 {
+        got = smtp.count();
+        if got as i64 >= n {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    println!(
+        "outbox drain: {n} e-mails in {secs:.2} s = {:.0} messages/s to aiosmtpd on loopback (SQLite); received {got}",
+        n as f64 / secs
+    );
+    s.stop().await;
+    smtp.stop();
+}
+
+#[tokio::test]
+async fn an_email_given_up_is_sent_again_when_the_bureau_asks() {
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let port = free_port();
+        let s = Srv::start_with(db, with_mail(port)).await;
+        let inst = s.login("jigou").await;
+        wants_mail(&s, &inst, "jigou@example.cn").await;
+        let id = submitted(&s, &inst, "魔术邮件班").await;
+        // The relay stays down through every attempt: the mail is given up.
+        let mut d = vec![];
+        for _ in 0..60 {
+            s.clock.advance(Duration::hours(2));
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            let clerk = s.login("xian-jbr").await;
+            d = deliveries(&s, &clerk, id).await;
+            if d.first().is_some_and(|d| d["state"] == "failed") {
+                break;
+            }
+        }
+        assert_eq!(d[0]["state"], "failed", "{kind}: {d:?}");
+        assert_eq!(d[0]["attempts"], json!(app::domain::notice::MAX_ATTEMPTS));
+        assert_eq!(d[0]["can_resend"], json!(true));
+        let delivery = d[0]["id"].as_i64().unwrap().to_string();
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let observer = s.login("jiandu").await;
+        // Only the bureau resends; the observer sees the record but may not.
+        let (_, rec) = s
+            .form(&observer, "case_notices", &[("case_id", &id.to_string())])
+            .await;
+        let seen: Vec<Value> = rec
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|n| n["deliveries"].as_array().cloned().unwrap_or_default())
+            .collect();
+        assert_eq!(seen[0]["can_resend"], json!(false), "{kind}");
+        for who in [&inst, &observer] {
+            let (st, _) = s
+                .form(
+                    who,
+                    "resend_notice",
+                    &[("case_id", &id.to_string()), ("delivery_id", &delivery)],
+                )
+                .await;
+            assert_eq!(st, 403, "{kind}");
+        }
+        // A delivery of another case is not found through this one.
+        let other = submitted(&s, &inst, "另一个邮件班").await;
+        let (st, _) = s
+            .form(
+                &clerk,
+                "resend_notice",
+                &[("case_id", &other.to_string()), ("delivery_id", &delivery)],
+            )
+            .await;
+        assert_eq!(st, 404, "{kind}");
+
+        let smtp = Smtp::start(port).await;
+        let (st, v) = s
+            .form(
+                &clerk,
+                "resend_notice",
+                &[("case_id", &id.to_string()), ("delivery_id", &delivery)],
+            )
+            .await;
+        assert_eq!(st, 200, "{kind}: {v}");
+        // Twice is refused: it is no longer given up.
+        let (st, v) = s
+            .form(
+                &clerk,
+                "resend_notice",
+                &[("case_id", &id.to_string()), ("delivery_id", &delivery)],
+            )
+            .await;
+        assert_eq!(
+            (st, v["Refused"]["key"].as_str()),
+            (409, Some("err.notice.not_failed")),
+            "{kind}"
+        );
+        let mails = smtp.wait_for(1).await;
+        assert!(
+            mails.iter().any(|m| m["subject"] == "申请已提交"
+                && m["text"].as_str().unwrap().contains("魔术邮件班")),
+            "{kind}: {mails:?}"
+        );
+        for _ in 0..50 {
+            if deliveries(&s, &clerk, id).await[0]["state"] == "sent" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            deliveries(&s, &clerk, id).await[0]["state"],
+            "sent",
+            "{kind}"
+        );
+        s.stop().await;
+        smtp.stop();
+    }
+}
