@@ -114,6 +114,12 @@ pub async fn state(
                 .filter(|u| !u.trim().is_empty())
                 .unwrap_or_else(|| "校外培训鉴定平台 <noreply@jianding.localhost>".into()),
             outbox_every: std::time::Duration::from_millis(number("JIANDING_OUTBOX_MS", 5000)),
+            sms_url: std::env::var("JIANDING_SMS_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty()),
+            sms_key: std::env::var("JIANDING_SMS_KEY").unwrap_or_default(),
+            sms_sign: std::env::var("JIANDING_SMS_SIGN").unwrap_or_else(|_| "昌吉州教育局".into()),
+            sms_templates: std::env::var("JIANDING_SMS_TEMPLATES").unwrap_or_default(),
         }),
         files: Arc::new(files),
         signer: Arc::new(signer),
@@ -282,27 +288,34 @@ pub fn spawn_jobs(st: AppState, every: std::time::Duration) -> tokio::task::Join
     })
 }
 
-/// Drains the notice outbox (`store::outbox`) every `settings.outbox_every` while an SMTP relay
-/// is configured; a relay that refuses only delays the mail (retried with backoff).
+/// Drains the notice outbox (`store::outbox`) every `settings.outbox_every` by the channels
+/// configured (an SMTP relay, an SMS gateway); one that refuses only delays its own messages
+/// (retried with backoff). `None` when neither is configured.
 pub fn spawn_outbox(st: AppState) -> Option<tokio::task::JoinHandle<()>> {
-    let url = st.settings.smtp_url.clone()?;
-    let mailer = match app::store::mail::Mailer::new(
-        &url,
-        &st.settings.mail_from,
-        &st.settings.public_url,
-    ) {
-        Ok(m) => m,
-        Err(e) => {
-            tracing::error!(error = %e, "e-mail notices are off");
-            return None;
-        }
-    };
+    let set = &st.settings;
+    let mailer = set.smtp_url.as_deref().and_then(|url| {
+        app::store::mail::Mailer::new(url, &set.mail_from, &set.public_url)
+            .map_err(|e| tracing::error!(error = %e, "e-mail notices are off"))
+            .ok()
+    });
+    let sms = set.sms_url.as_deref().and_then(|url| {
+        app::store::sms::HttpSms::new(url, &set.sms_key, &set.sms_sign, &set.sms_templates)
+            .map_err(|e| tracing::error!(error = %e, "text-message notices are off"))
+            .ok()
+    });
+    if mailer.is_none() && sms.is_none() {
+        return None;
+    }
     Some(tokio::spawn(async move {
         loop {
             let clock = st.clock.clone();
-            match app::store::outbox::drain(&st.db, &mailer, move || clock.now()).await {
+            let senders = app::store::outbox::Senders {
+                mail: mailer.as_ref(),
+                sms: sms.as_ref().map(|g| g as &dyn app::store::sms::SmsGateway),
+            };
+            match app::store::outbox::drain(&st.db, &senders, move || clock.now()).await {
                 Ok(d) if d.sent + d.failed > 0 => {
-                    tracing::info!(sent = d.sent, failed = d.failed, "outbox: e-mail")
+                    tracing::info!(sent = d.sent, failed = d.failed, "outbox: notices sent")
                 }
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "outbox: draining failed"),

@@ -3,7 +3,9 @@
 //! `TEST_DATABASE_URL` is set): whoever asks for e-mail gets each notice once, in their
 //! language, with the link and a properly encoded Chinese subject; a relay that refuses for a
 //! while is retried and the mail delivered once; a sender that stops after the event was
-//! committed (or after it claimed the mail) leaves it to the next one, which sends it once.
+//! committed (or after it claimed the mail) leaves it to the next one, which sends it once;
+//! text messages go through an HTTP gateway (a local one recording the requests), retried when
+//! it throttles, to those who asked for them, for the kinds that need a prompt answer.
 
 mod common;
 
@@ -422,7 +424,11 @@ async fn bench_drain_rate() {
     .unwrap();
     let clock = s.clock.clone();
     let t = std::time::Instant::now();
-    let d = app::store::outbox::drain(&s.db.db, &mailer, move || clock.now())
+    let senders = app::store::outbox::Senders {
+        mail: Some(&mailer),
+        sms: None,
+    };
+    let d = app::store::outbox::drain(&s.db.db, &senders, move || clock.now())
         .await
         .unwrap();
     let secs = t.elapsed().as_secs_f64();
@@ -543,5 +549,133 @@ async fn an_email_given_up_is_sent_again_when_the_bureau_asks() {
         );
         s.stop().await;
         smtp.stop();
+    }
+}
+
+/// A local SMS gateway (the provider's HTTP API): records each request; refuses the first
+/// `refuse` of them as the provider does when it throttles.
+async fn sms_gateway(
+    refuse: usize,
+) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<(String, Value)>>>) {
+    use axum::{extract::State, http::HeaderMap, routing::post, Json, Router};
+    use std::sync::{Arc, Mutex};
+    type Log = Arc<Mutex<Vec<(String, Value)>>>;
+    let log: Log = Arc::default();
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let app = Router::new()
+        .route(
+            "/sms",
+            post(
+                move |State(log): State<Log>, headers: HeaderMap, Json(body): Json<Value>| {
+                    let count = count.clone();
+                    async move {
+                        let n = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        if n < refuse {
+                            return (
+                                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                                Json(json!({ "Code": "isv.BUSINESS_LIMIT_CONTROL" })),
+                            );
+                        }
+                        let auth = headers
+                            .get("authorization")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_string();
+                        log.lock().unwrap().push((auth, body));
+                        (
+                            axum::http::StatusCode::OK,
+                            Json(json!({ "Code": "OK", "BizId": "1" })),
+                        )
+                    }
+                },
+            ),
+        )
+        .with_state(log.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (port, log)
+}
+
+#[tokio::test]
+async fn drawn_experts_who_ask_for_it_get_the_invitation_by_text_message_once() {
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        // The gateway throttles the first request: it is retried after the backoff.
+        let (port, log) = sms_gateway(1).await;
+        let s = Srv::start_with(db, move |set| {
+            set.sms_url = Some(format!("http://127.0.0.1:{port}/sms"));
+            set.sms_key = "k-123".into();
+            set.sms_sign = "昌吉州教育局".into();
+            set.sms_templates = "invitation=SMS_INV,*=SMS_ANY".into();
+            set.outbox_every = std::time::Duration::from_millis(100);
+        })
+        .await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        // Every 昌吉市 expert leaves a number and asks for text messages; so does the institution.
+        let mut phones = std::collections::HashMap::new();
+        for e in 1..=6i64 {
+            let c = expert_cookie(&s, e).await;
+            let phone = format!("1380000000{e}");
+            let (st, v) = s.call(&c, "save_contact", json!({ "contact": { "email": "", "phone": phone, "by_email": false, "by_sms": true }, "version": 0 })).await;
+            assert_eq!(st, 200, "{kind}: {v}");
+            phones.insert(phone, e);
+        }
+        let (st, v) = s.call(&inst, "save_contact", json!({ "contact": { "email": "", "phone": "13999999999", "by_email": false, "by_sms": true }, "version": 0 })).await;
+        assert_eq!(st, 200, "{v}");
+        // A phone that is not a mobile number is refused at its field.
+        let (st, v) = s.call(&inst, "save_contact", json!({ "contact": { "email": "", "phone": "0994-1234567", "by_email": false, "by_sms": true }, "version": 1 })).await;
+        assert_eq!(st, 422, "{v}");
+        assert_eq!(
+            field_errors(&v),
+            [("phone".to_string(), "err.contact.phone".to_string())]
+        );
+
+        let id = accepted_case(&s, &inst, &clerk, "少儿围棋短信班", "arts", "primary").await;
+        let ver = version_of(&s, &clerk, id).await;
+        let (st, v) = s.call(&clerk, "run_draw", json!({ "input": { "id": id, "version": ver, "kind": "initial", "panel_size": 3, "backups": 2, "reason": "", "observer": null } })).await;
+        assert_eq!(st, 200, "{v}");
+        // The first attempt was refused; after the backoff all three go.
+        for _ in 0..100 {
+            if log.lock().unwrap().len() >= 3 {
+                break;
+            }
+            s.clock.advance(Duration::minutes(5));
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let got = log.lock().unwrap().clone();
+        assert_eq!(
+            got.len(),
+            3,
+            "{kind}: each drawn expert once, nothing for the institution's receipt: {got:?}"
+        );
+        let mut told = std::collections::HashSet::new();
+        for (auth, m) in &got {
+            assert_eq!(auth, "Bearer k-123");
+            assert_eq!(m["template"], "SMS_INV");
+            assert_eq!(m["sign_name"], "昌吉州教育局");
+            let text = m["text"].as_str().unwrap();
+            assert!(text.starts_with("【昌吉州教育局】鉴定邀请："), "{text}");
+            assert!(
+                !text.contains("少儿围棋短信班"),
+                "the invitation names the item: {text}"
+            );
+            assert!(m["params"]["respond_by"]
+                .as_str()
+                .is_some_and(|d| d.len() == 10));
+            let chars = text.chars().count() as u64;
+            assert_eq!(
+                m["segments"].as_u64(),
+                Some(if chars <= 70 { 1 } else { chars.div_ceil(67) })
+            );
+            assert!(
+                told.insert(m["phone"].as_str().unwrap().to_string()),
+                "twice: {m}"
+            );
+            assert!(phones.contains_key(m["phone"].as_str().unwrap()));
+        }
+        s.stop().await;
     }
 }

@@ -358,3 +358,80 @@ async fn a_time_limit_reminds_once_before_and_once_after() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_panel_is_told_of_its_meeting_and_an_expert_of_a_credit_record() {
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let s = Srv::start(db).await;
+        let (id, members, _) = under_review(&s).await;
+        let clerk = s.login("xian-jbr").await;
+        let director = s.login("xian-fzr").await;
+        let inst = s.login("jigou").await;
+        let good = json!({ "starts_at": "2026-04-08T09:30", "online": false, "place": "昌吉市教育局三楼会议室", "agenda": "政策培训；审阅申报材料；合议" });
+        let (st, v) = s
+            .call(
+                &clerk,
+                "schedule_meeting",
+                json!({ "input": { "case_id": id, "version": 0, "meeting": good } }),
+            )
+            .await;
+        assert_eq!(st, 200, "{kind}: {v}");
+        for (_, c) in &members {
+            let n = told(&s, c, id).await;
+            let m = n
+                .iter()
+                .find(|n| n["kind"] == "meeting_set")
+                .unwrap_or_else(|| panic!("{kind}: {n:?}"));
+            assert_eq!(fact(m, "starts_at").as_deref(), Some("2026-04-08 09:30"));
+            assert_eq!(fact(m, "place").as_deref(), Some("昌吉市教育局三楼会议室"));
+            assert_eq!(m["link"], json!(format!("/cases/{id}/meeting")));
+        }
+        // Moved: told again (once more, not twice more).
+        let moved = json!({ "starts_at": "2026-04-09T14:00", "online": false, "place": "昌吉市教育局三楼会议室", "agenda": "政策培训；审阅申报材料；合议" });
+        let (st, v) = s
+            .call(
+                &clerk,
+                "schedule_meeting",
+                json!({ "input": { "case_id": id, "version": 1, "meeting": moved } }),
+            )
+            .await;
+        assert_eq!(st, 200, "{kind}: {v}");
+        let n = told(&s, &members[0].1, id).await;
+        assert_eq!(
+            n.iter().filter(|n| n["kind"] == "meeting_set").count(),
+            2,
+            "{kind}"
+        );
+        assert!(told(&s, &inst, id)
+            .await
+            .iter()
+            .all(|n| n["kind"] != "meeting_set"));
+
+        // A credit record about an expert reaches that expert, and nobody else's inbox.
+        let (e1, c1) = members[0].clone();
+        let record = json!({ "input": {
+            "subject": "expert", "target_id": e1, "case_id": null, "case_number": "",
+            "void_sheet": false,
+            "form": { "kind": "neglect", "measure": "suspend", "reason": "未按时提交评分表，经提醒仍未改正。" }
+        } });
+        let (st, v) = s.call(&director, "file_credit", record).await;
+        assert_eq!(st, 200, "{kind}: {v}");
+        let (_, all) = s.form(&c1, "my_notices", &[]).await;
+        let credit: Vec<&Value> = all["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "credit_filed")
+            .collect();
+        assert_eq!(credit.len(), 1, "{kind}: {all}");
+        assert_eq!(credit[0]["link"], "/expert/profile");
+        let (_, other) = s.form(&members[1].1, "my_notices", &[]).await;
+        assert!(other["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["kind"] != "credit_filed"));
+        s.stop().await;
+    }
+}

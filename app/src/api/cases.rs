@@ -119,6 +119,8 @@ pub struct CaseDetail {
     pub credit: Option<super::credit::CreditRecords>,
     /// 专家考评 of the panel (bureau roles, once determined).
     pub ratings: Option<super::ratings::CaseRatings>,
+    /// 通知记录: who was told what (bureau roles and observers; it names the panel).
+    pub notices: Option<Vec<super::notices::CaseNoticeRow>>,
     /// 鉴定结论: who, when, on what, whether it stands (and the revocation form for its
     /// director).
     pub determination: Option<super::determinations::DeterminationView>,
@@ -366,6 +368,11 @@ mod ssr {
         } else {
             None
         };
+        let notices = if authorize(&me.actor, &Permission::ViewCaseNotices, Some(&facts)).is_ok() {
+            Some(crate::api::notices::ssr_record(&st.db, me, &facts, case.id).await?)
+        } else {
+            None
+        };
         let self_check = if invitation_only {
             None
         } else {
@@ -382,6 +389,7 @@ mod ssr {
             determination,
             credit,
             ratings,
+            notices,
             self_check,
             id: case.id,
             number: case.number.clone(),

@@ -144,53 +144,14 @@ pub struct DeliveryRow {
 /// Who was told what about a case: the bureau and observers who see it (it names the panel).
 #[server(prefix = "/api", endpoint = "case_notices")]
 pub async fn case_notices(case_id: i64) -> Result<Vec<CaseNoticeRow>, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::deadline::china_minute;
     let me = require().await?;
     let st = state().map_err(fail)?;
     let (_, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
     authorize(&me.actor, &Permission::ViewCaseNotices, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
-    let rows = crate::store::notices::of_case(&st.db, case_id)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let may_resend = authorize(&me.actor, &Permission::ResendNotice, Some(&facts)).is_ok();
-    let mut sent: std::collections::HashMap<i64, Vec<DeliveryRow>> = Default::default();
-    for d in crate::store::outbox::of_notices(&st.db, rows.iter().map(|(n, _)| n.id).collect())
-        .await
-        .map_err(|e| fail(db(e)))?
-    {
-        let Some(channel) = crate::domain::notice::Channel::from_code(&d.channel) else {
-            continue;
-        };
-        let state = crate::domain::notice::DeliveryState::from_code(&d.state);
-        sent.entry(d.notice_id).or_default().push(DeliveryRow {
-            id: d.id,
-            can_resend: may_resend && state == crate::domain::notice::DeliveryState::Failed,
-            channel,
-            state,
-            attempts: d.attempts,
-            sent_at: d.sent_at.map(china_minute),
-            last_error: d.last_error,
-        });
-    }
-    Ok(rows
-        .into_iter()
-        .map(|(n, who)| CaseNoticeRow {
-            deliveries: sent.remove(&n.id).unwrap_or_default(),
-            kind: n.kind,
-            recipient: who
-                .as_ref()
-                .map(|a| a.display_name.clone())
-                .unwrap_or_default(),
-            role: who
-                .and_then(|a| crate::domain::role::Role::from_code(&a.role))
-                .unwrap_or(crate::domain::role::Role::Admin),
-            at: china_minute(n.created_at),
-            read_at: n.read_at.map(china_minute),
-        })
-        .collect())
+    ssr_record(&st.db, &me, &facts, case_id).await
 }
 
 /// One's own addresses and channels for notices, with the version to save against.
@@ -200,6 +161,8 @@ pub struct ContactView {
     pub version: i32,
     /// Whether the site sends e-mail at all (an SMTP relay is configured).
     pub email_available: bool,
+    /// Whether it sends text messages (an SMS gateway is configured).
+    pub sms_available: bool,
 }
 
 #[server(prefix = "/api", endpoint = "my_contact")]
@@ -221,6 +184,7 @@ pub async fn my_contact() -> Result<ContactView, AppError> {
         },
         version: k.version,
         email_available: st.settings.smtp_url.is_some(),
+        sms_available: st.settings.sms_url.is_some(),
     })
 }
 
@@ -316,4 +280,56 @@ pub async fn resend_notice(case_id: i64, delivery_id: i64) -> Result<(), AppErro
     audit::append(&txn, e, now).await.map_err(|e| fail(db(e)))?;
     txn.commit().await.map_err(|e| fail(db(e)))?;
     Ok(())
+}
+
+/// The record of a case's notices as `me` reads it (the case page carries it too).
+#[cfg(feature = "ssr")]
+pub async fn ssr_record(
+    db: &sea_orm::DatabaseConnection,
+    me: &super::server::Me,
+    facts: &crate::domain::lifecycle::CaseFacts,
+    case_id: i64,
+) -> Result<Vec<CaseNoticeRow>, AppError> {
+    use super::server::{db as dberr, fail};
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::deadline::china_minute;
+    let rows = crate::store::notices::of_case(db, case_id)
+        .await
+        .map_err(|e| fail(dberr(e)))?;
+    let may_resend = authorize(&me.actor, &Permission::ResendNotice, Some(facts)).is_ok();
+    let mut sent: std::collections::HashMap<i64, Vec<DeliveryRow>> = Default::default();
+    for d in crate::store::outbox::of_notices(db, rows.iter().map(|(n, _)| n.id).collect())
+        .await
+        .map_err(|e| fail(dberr(e)))?
+    {
+        let Some(channel) = crate::domain::notice::Channel::from_code(&d.channel) else {
+            continue;
+        };
+        let state = crate::domain::notice::DeliveryState::from_code(&d.state);
+        sent.entry(d.notice_id).or_default().push(DeliveryRow {
+            id: d.id,
+            can_resend: may_resend && state == crate::domain::notice::DeliveryState::Failed,
+            channel,
+            state,
+            attempts: d.attempts,
+            sent_at: d.sent_at.map(china_minute),
+            last_error: d.last_error,
+        });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(n, who)| CaseNoticeRow {
+            deliveries: sent.remove(&n.id).unwrap_or_default(),
+            kind: n.kind,
+            recipient: who
+                .as_ref()
+                .map(|a| a.display_name.clone())
+                .unwrap_or_default(),
+            role: who
+                .and_then(|a| crate::domain::role::Role::from_code(&a.role))
+                .unwrap_or(crate::domain::role::Role::Admin),
+            at: china_minute(n.created_at),
+            read_at: n.read_at.map(china_minute),
+        })
+        .collect())
 }

@@ -51,6 +51,12 @@ pub struct Settings {
     pub mail_from: String,
     /// How often the outbox is drained (`JIANDING_OUTBOX_MS`, default 5 s).
     pub outbox_every: std::time::Duration,
+    /// The SMS gateway (`store::sms::HttpSms`): `JIANDING_SMS_URL`; `None`: no text messages.
+    pub sms_url: Option<String>,
+    /// `JIANDING_SMS_KEY`, `JIANDING_SMS_SIGN` (签名), `JIANDING_SMS_TEMPLATES`.
+    pub sms_key: String,
+    pub sms_sign: String,
+    pub sms_templates: String,
 }
 
 /// Everything a request handler needs: given to Leptos as context and to axum as state.

@@ -89,6 +89,10 @@ pub enum NoticeKind {
     OpinionToSign,
     /// The director returned the opinion to the panel.
     OpinionReturned,
+    /// The panel's meeting (专家会商) was set or moved.
+    MeetingSet,
+    /// A credit record was filed about the recipient (an expert or an institution).
+    CreditFiled,
     // -- deadlines (from the background job, to those whose clock runs)
     /// A time limit ends within the due-soon threshold.
     DueSoon,
@@ -97,7 +101,7 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 28] = [
+    pub const ALL: [NoticeKind; 30] = [
         NoticeKind::Submitted,
         NoticeKind::Accepted,
         NoticeKind::Returned,
@@ -124,6 +128,8 @@ impl NoticeKind {
         NoticeKind::ReviewStarted,
         NoticeKind::OpinionToSign,
         NoticeKind::OpinionReturned,
+        NoticeKind::MeetingSet,
+        NoticeKind::CreditFiled,
         NoticeKind::DueSoon,
         NoticeKind::Overdue,
     ];
@@ -156,6 +162,8 @@ impl NoticeKind {
             NoticeKind::ReviewStarted => "review_started",
             NoticeKind::OpinionToSign => "opinion_to_sign",
             NoticeKind::OpinionReturned => "opinion_returned",
+            NoticeKind::MeetingSet => "meeting_set",
+            NoticeKind::CreditFiled => "credit_filed",
             NoticeKind::DueSoon => "due_soon",
             NoticeKind::Overdue => "overdue",
         }
@@ -372,7 +380,22 @@ pub fn by_sms(kind: NoticeKind) -> bool {
             | NoticeKind::InfoRequested
             | NoticeKind::Determined
             | NoticeKind::Overdue
+            | NoticeKind::MeetingSet
     )
+}
+
+/// Characters in one text message of Chinese text (UCS-2): 70 alone, 67 a part when longer.
+pub const SMS_SINGLE: usize = 70;
+pub const SMS_PART: usize = 67;
+
+/// How many messages the gateway bills for `text`.
+pub fn sms_segments(text: &str) -> usize {
+    let n = text.chars().count();
+    if n <= SMS_SINGLE {
+        1
+    } else {
+        n.div_ceil(SMS_PART)
+    }
 }
 
 /// An account's addresses and the channels it asks for, as typed.
@@ -457,6 +480,8 @@ mod tests {
                     | NoticeKind::SeatReplaced
                     | NoticeKind::DueSoon
                     | NoticeKind::Overdue
+                    | NoticeKind::MeetingSet
+                    | NoticeKind::CreditFiled
             );
             assert!(
                 by_seat || TABLE.iter().any(|r| r.kind == k),
@@ -542,6 +567,15 @@ mod tests {
         assert_eq!(backoff_secs(40), 3600);
         let total: i64 = (1..MAX_ATTEMPTS).map(backoff_secs).sum();
         assert!(total < 6 * 3600, "{total}");
+    }
+
+    #[test]
+    fn text_messages_are_counted_in_segments() {
+        assert_eq!(sms_segments(""), 1);
+        assert_eq!(sms_segments(&"鉴".repeat(70)), 1);
+        assert_eq!(sms_segments(&"鉴".repeat(71)), 2);
+        assert_eq!(sms_segments(&"鉴".repeat(134)), 2);
+        assert_eq!(sms_segments(&"鉴".repeat(135)), 3);
     }
 
     #[test]

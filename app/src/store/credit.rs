@@ -64,6 +64,7 @@ pub async fn file<C: ConnectionTrait>(
     e.actor_id = Some(actor.user_id.0);
     e.actor_role = actor.role.code().into();
     audit::append(c, e, now).await?;
+    super::notices::credit_filed(c, id, r.expert_id, r.institution_id, r.case_id, now).await?;
     Ok(id)
 }
 

@@ -156,6 +156,15 @@ pub async fn schedule<C: ConnectionTrait>(
         now,
     )
     .await?;
+    super::notices::meeting_set(
+        c,
+        case_id,
+        saved.version,
+        saved.starts_at,
+        &saved.place,
+        now,
+    )
+    .await?;
     Ok(Ok(saved))
 }
 

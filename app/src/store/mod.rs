@@ -36,6 +36,7 @@ pub mod selfchecks;
 pub mod sessions;
 pub mod sheets;
 pub mod signing;
+pub mod sms;
 pub mod tally;
 pub mod testing;
 pub mod throttle;

@@ -133,6 +133,88 @@ pub async fn deadlines<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<
     Ok(told)
 }
 
+/// Tells the panel that its meeting (专家会商) was set or moved: once per version of the meeting.
+pub async fn meeting_set<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+    meeting_version: i32,
+    starts_at: DateTime<Utc>,
+    place: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let Some(case) = cases::get(c, case_id).await? else {
+        return Ok(());
+    };
+    let kind = NoticeKind::MeetingSet;
+    let mut facts = facts_of(&case, kind, None);
+    facts.insert(
+        "starts_at".into(),
+        crate::domain::deadline::china_minute(starts_at).into(),
+    );
+    facts.insert("place".into(), place.trim().into());
+    for to in recipients(c, &case, Audience::Panel).await? {
+        let key = format!("meeting:{case_id}:{meeting_version}:{}", to.id);
+        insert(
+            c,
+            &to,
+            kind,
+            Some(case_id),
+            format!("/cases/{case_id}/meeting"),
+            &facts,
+            key,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Tells an expert or an institution that a credit record (信用记录) was filed about them.
+pub async fn credit_filed<C: ConnectionTrait>(
+    c: &C,
+    record_id: i64,
+    expert_id: Option<i64>,
+    institution_id: Option<i64>,
+    case_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let q = user_account::Entity::find().filter(user_account::Column::Disabled.eq(false));
+    let (q, link) = match (expert_id, institution_id) {
+        (Some(e), _) => (
+            q.filter(user_account::Column::Role.eq(Role::Expert.code()))
+                .filter(user_account::Column::ExpertId.eq(e)),
+            "/expert/profile",
+        ),
+        (None, Some(i)) => (
+            q.filter(user_account::Column::Role.eq(Role::InstitutionUser.code()))
+                .filter(user_account::Column::InstitutionId.eq(i)),
+            "/institution/profile",
+        ),
+        (None, None) => return Ok(()),
+    };
+    let mut facts = Facts::new();
+    let number = match case_id {
+        Some(id) => cases::get(c, id).await?.and_then(|k| k.number),
+        None => None,
+    };
+    facts.insert("number".into(), number.unwrap_or_default().into());
+    for to in q.all(c).await? {
+        let key = format!("credit:{record_id}:{}", to.id);
+        insert(
+            c,
+            &to,
+            NoticeKind::CreditFiled,
+            case_id,
+            link.into(),
+            &facts,
+            key,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 type Facts = serde_json::Map<String, serde_json::Value>;
 
 /// What the text of a notice is filled with. An invitation names the case by its number and
@@ -194,10 +276,25 @@ async fn write<C: ConnectionTrait>(
     } else {
         link_of(kind, case)
     };
+    insert(c, to, kind, Some(case.id), link, facts, key, now).await
+}
+
+/// Writes one notice unless its key was written before, and its outbox rows.
+#[allow(clippy::too_many_arguments)]
+async fn insert<C: ConnectionTrait>(
+    c: &C,
+    to: &user_account::Model,
+    kind: NoticeKind,
+    case_id: Option<i64>,
+    link: String,
+    facts: &Facts,
+    key: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let inserted = notice::Entity::insert(notice::ActiveModel {
         recipient_id: Set(to.id),
         kind: Set(kind.code().into()),
-        case_id: Set(Some(case.id)),
+        case_id: Set(case_id),
         facts: Set(serde_json::Value::Object(facts.clone()).to_string()),
         link: Set(link),
         dedupe_key: Set(key),
@@ -237,9 +334,10 @@ async fn queue<C: ConnectionTrait>(
     if k.by_email && !k.email.is_empty() {
         rows.push((Channel::Email, k.email.clone()));
     }
-    // SMS waits for its gateway (issue 22's `SmsGateway`): nothing is queued that no sender
-    // would drain.
-    let _ = (by_sms(kind), &k.phone);
+    // A text message only for what needs a prompt answer.
+    if k.by_sms && !k.phone.is_empty() && by_sms(kind) {
+        rows.push((Channel::Sms, k.phone.clone()));
+    }
     for (channel, address) in rows {
         notice_delivery::Entity::insert(notice_delivery::ActiveModel {
             notice_id: Set(notice_id),

@@ -157,39 +157,73 @@ pub struct Drained {
     pub failed: u32,
 }
 
-/// Sends what is due by e-mail, batch after batch, until nothing due is left or a whole batch
-/// failed (the mail server is down: wait for the next round).
+/// The senders a process has: each channel is drained only when configured.
+#[derive(Clone, Copy, Default)]
+pub struct Senders<'a> {
+    pub mail: Option<&'a super::mail::Mailer>,
+    pub sms: Option<&'a dyn super::sms::SmsGateway>,
+}
+
+impl Senders<'_> {
+    fn has(&self, channel: Channel) -> bool {
+        match channel {
+            Channel::Email => self.mail.is_some(),
+            Channel::Sms => self.sms.is_some(),
+        }
+    }
+
+    async fn send(&self, channel: Channel, c: &Claimed) -> Result<(), String> {
+        match (channel, self.mail, self.sms) {
+            (Channel::Email, Some(m), _) => m.send(c).await,
+            (Channel::Sms, _, Some(g)) => {
+                let m = g.message(c);
+                g.send(&m).await
+            }
+            _ => Err("channel not configured".into()),
+        }
+    }
+}
+
+/// Sends what is due by each configured channel, batch after batch, until nothing due is left
+/// or a whole batch failed (the relay or gateway is down: wait for the next round).
 pub async fn drain(
     db: &DatabaseConnection,
-    mailer: &super::mail::Mailer,
+    senders: &Senders<'_>,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Result<Drained, DbErr> {
     let mut total = Drained::default();
-    loop {
-        let batch = claim(db, Channel::Email, BATCH, now()).await?;
-        if batch.is_empty() {
-            return Ok(total);
+    for channel in [Channel::Sms, Channel::Email] {
+        if !senders.has(channel) {
+            continue;
         }
-        let mut sent_now = 0;
-        // A few at a time over the transport's pooled connections; the outcomes are written
-        // as they come back.
-        for chunk in batch.chunks(SENDING_AT_ONCE) {
-            let outcomes =
-                futures_util::future::join_all(chunk.iter().map(|c| mailer.send(c))).await;
-            for (c, outcome) in chunk.iter().zip(outcomes) {
-                if outcome.is_ok() {
-                    sent_now += 1;
-                    total.sent += 1;
-                } else {
-                    total.failed += 1;
+        loop {
+            let batch = claim(db, channel, BATCH, now()).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let mut sent_now = 0;
+            // A few at a time (over the transport's pooled connections); the outcomes are
+            // written as they come back.
+            for chunk in batch.chunks(SENDING_AT_ONCE) {
+                let outcomes =
+                    futures_util::future::join_all(chunk.iter().map(|c| senders.send(channel, c)))
+                        .await;
+                for (c, outcome) in chunk.iter().zip(outcomes) {
+                    if outcome.is_ok() {
+                        sent_now += 1;
+                        total.sent += 1;
+                    } else {
+                        total.failed += 1;
+                    }
+                    settle(db, &c.delivery, outcome, now()).await?;
                 }
-                settle(db, &c.delivery, outcome, now()).await?;
+            }
+            if sent_now == 0 {
+                break;
             }
         }
-        if sent_now == 0 {
-            return Ok(total);
-        }
     }
+    Ok(total)
 }
 
 /// The deliveries of a case's notices, for the bureau's record (by notice id).

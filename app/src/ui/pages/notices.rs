@@ -174,72 +174,74 @@ fn notice_item(
     }
 }
 
-/// 通知记录 on the case page (bureau and observers): who was told what, and whether they read it.
+/// 通知记录 on the case page (bureau and observers): who was told what, whether they read it,
+/// and how each e-mail or text message went. It comes with the case (`CaseDetail::notices`);
+/// a resend reloads the case.
 #[component]
-pub fn CaseNoticeRecord(case_id: i64) -> impl IntoView {
+pub fn CaseNoticeRecord(
+    rows: Vec<crate::api::notices::CaseNoticeRow>,
+    case_id: i64,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let locale = use_locale();
-    let rows = Resource::new(move || case_id, crate::api::notices::case_notices);
     let resend: Resend = Action::new(|(c, d): &(i64, i64)| {
         let (c, d) = (*c, *d);
         async move { crate::api::notices::resend_notice(c, d).await }
     });
     Effect::new(move |_| {
         if let Some(Ok(())) = resend.value().get() {
-            rows.refetch();
+            reload.update(|n| *n += 1);
         }
     });
     let error = Signal::derive(move || resend.value().get().and_then(|r| r.err()));
+    let n = rows.len().to_string();
+    let body = if rows.is_empty() {
+        view! { <p>{t("inbox.record_empty")}</p> }.into_any()
+    } else {
+        view! {
+            <details class="details">
+                <summary>{move || locale.tr_with("inbox.record_count", &[("n".into(), n.clone())])}</summary>
+                <div class="table-wrap">
+                    <table class="table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t("inbox.col.at")}</th>
+                                <th scope="col">{t("inbox.col.recipient")}</th>
+                                <th scope="col">{t("inbox.col.notice")}</th>
+                                <th scope="col">{t("inbox.col.status")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|n| {
+                                let key = format!("notice.{}", n.kind);
+                                let role = n.role.label_key();
+                                let read = match n.read_at.clone() {
+                                    Some(at) => view! { <span class="tag tag--green">{t("inbox.read")}</span> " " {at} }.into_any(),
+                                    None => view! { <span class="tag tag--grey">{t("inbox.unread")}</span> }.into_any(),
+                                };
+                                view! {
+                                    <tr data-testid="case-notice" data-kind=n.kind.clone()>
+                                        <td>{n.at.clone()}</td>
+                                        <td>{n.recipient.clone()} " · " {move || locale.tr(role)}</td>
+                                        <td>{move || locale.tr(&key)}</td>
+                                        <td>
+                                            {read}
+                                            {n.deliveries.into_iter().map(|d| delivery(locale, case_id, d, resend)).collect_view()}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        }.into_any()
+    };
     view! {
         <section class="panel" data-testid="case-notices">
             <ErrorSummary error=error />
             <h2 class="panel__title">{t("inbox.record")}</h2>
-            <Transition fallback=|| view! { <p class="hint">"…"</p> }>
-                {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <p class="error-message">{e.message(locale.get())}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p>{t("inbox.record_empty")}</p> }.into_any(),
-                    Ok(list) => {
-                        let n = list.len().to_string();
-                        view! {
-                        <details class="details">
-                            <summary>{move || locale.tr_with("inbox.record_count", &[("n".into(), n.clone())])}</summary>
-                            <div class="table-wrap">
-                                <table class="table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{t("inbox.col.at")}</th>
-                                            <th scope="col">{t("inbox.col.recipient")}</th>
-                                            <th scope="col">{t("inbox.col.notice")}</th>
-                                            <th scope="col">{t("inbox.col.status")}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list.into_iter().map(|n| {
-                                            let key = format!("notice.{}", n.kind);
-                                            let role = n.role.label_key();
-                                            view! {
-                                                <tr data-testid="case-notice" data-kind=n.kind.clone()>
-                                                    <td>{n.at.clone()}</td>
-                                                    <td>{n.recipient.clone()} " · " {move || locale.tr(role)}</td>
-                                                    <td>{move || locale.tr(&key)}</td>
-                                                    <td>
-                                                        <span class="visually-hidden">{t("delivery.in_app")} " "</span>
-                                                        {match n.read_at.clone() {
-                                                            Some(at) => view! { <span class="tag tag--green">{t("inbox.read")}</span> " " {at} }.into_any(),
-                                                            None => view! { <span class="tag tag--grey">{t("inbox.unread")}</span> }.into_any(),
-                                                        }}
-                                                        {n.deliveries.into_iter().map(|d| delivery(locale, case_id, d, resend)).collect_view()}
-                                                    </td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        </details>
-                    }.into_any()
-                    }
-                })}
-            </Transition>
+            {body}
         </section>
     }
 }
@@ -255,15 +257,19 @@ pub fn ContactPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let by_email = RwSignal::new(false);
+    let by_sms = RwSignal::new(false);
     let version = RwSignal::new(0);
     let available = RwSignal::new(true);
+    let sms_available = RwSignal::new(true);
     Effect::new(move |_| {
         if let Some(Ok(v)) = current.get() {
             email.set(v.contact.email.clone());
             phone.set(v.contact.phone.clone());
             by_email.set(v.contact.by_email);
+            by_sms.set(v.contact.by_sms);
             version.set(v.version);
             available.set(v.email_available);
+            sms_available.set(v.sms_available);
         }
     });
     let save = Action::new(|(c, v): &(ContactInput, i32)| {
@@ -282,7 +288,7 @@ pub fn ContactPage() -> impl IntoView {
         email: email.get(),
         phone: phone.get(),
         by_email: by_email.get(),
-        by_sms: false,
+        by_sms: by_sms.get(),
     };
     let errors = Signal::derive(move || {
         let typed = validate_contact(&input());
@@ -319,6 +325,13 @@ pub fn ContactPage() -> impl IntoView {
                 </div>
                 <TextField name="phone" label="contact.phone" hint="contact.phone_hint" kind="tel"
                     autocomplete="tel" errors=errors value=phone />
+                <Show when=move || !sms_available.get()>
+                    <p class="hint">{t("contact.no_sms_service")}</p>
+                </Show>
+                <div class="checkbox">
+                    <input type="checkbox" id="by-sms" data-testid="by-sms" bind:checked=by_sms />
+                    <label for="by-sms">{t("contact.by_sms")}</label>
+                </div>
                 <button type="submit" class="button" data-testid="contact-save">{t("contact.save")}</button>
             </form>
         </div>

@@ -188,8 +188,8 @@ fn CaseView(
         })}
         <super::rereview::RereviewSection case=case.clone() reload done />
         // Who was told what (names the panel: bureau and observers only, as the server decides).
-        {(c.viewer_role.is_bureau() || c.viewer_role == crate::domain::role::Role::Observer).then(|| view! {
-            <crate::ui::pages::notices::CaseNoticeRecord case_id=case.id />
+        {case.notices.clone().map(|rows| view! {
+            <crate::ui::pages::notices::CaseNoticeRecord rows case_id=case.id reload />
         })}
         {case.ratings.clone().filter(|r| r.open && !r.members.is_empty()).map(|r| view! {
             <super::ratings::RatingsSection r case_id=case.id reload />
