@@ -85,17 +85,7 @@ pub async fn read_notices(id: i64) -> Result<u64, AppError> {
 
 #[cfg(feature = "ssr")]
 fn view(n: crate::store::entities::notice::Model) -> NoticeView {
-    let facts = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&n.facts)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| {
-            let v = match v {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            };
-            (k, v)
-        })
-        .collect();
+    let facts = crate::store::notices::facts_pairs(&n);
     NoticeView {
         id: n.id,
         kind: n.kind,

@@ -92,15 +92,7 @@ impl Mailer {
 
     /// The message of a claimed delivery.
     pub fn message(&self, c: &Claimed) -> Result<Message, String> {
-        let facts: Vec<(String, String)> =
-            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&c.notice.facts)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(k, v)| match v {
-                    serde_json::Value::String(s) => (k, s),
-                    other => (k, other.to_string()),
-                })
-                .collect();
+        let facts: Vec<(String, String)> = super::notices::facts_pairs(&c.notice);
         let locale = crate::i18n::normalize(&c.locale);
         let (title, body) = crate::i18n::notice_text(locale, &c.notice.kind, &facts);
         let link = format!("{}{}", self.base_url, c.notice.link);

@@ -217,6 +217,18 @@ pub async fn credit_filed<C: ConnectionTrait>(
 
 type Facts = serde_json::Map<String, serde_json::Value>;
 
+/// A stored notice's facts as the (placeholder, value) pairs its text is filled with.
+pub fn facts_pairs(n: &notice::Model) -> Vec<(String, String)> {
+    serde_json::from_str::<Facts>(&n.facts)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect()
+}
+
 /// What the text of a notice is filled with. An invitation names the case by its number and
 /// stage only (`NoticeKind::names_the_institution`).
 fn facts_of(case: &Case, kind: NoticeKind, reason: Option<&str>) -> Facts {

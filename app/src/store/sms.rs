@@ -84,15 +84,7 @@ impl HttpSms {
 
     /// The message of a claimed delivery: the notice's facts as the template's parameters.
     fn text_message(&self, c: &Claimed) -> TextMessage {
-        let facts: Vec<(String, String)> =
-            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&c.notice.facts)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(k, v)| match v {
-                    serde_json::Value::String(s) => (k, s),
-                    other => (k, other.to_string()),
-                })
-                .collect();
+        let facts: Vec<(String, String)> = super::notices::facts_pairs(&c.notice);
         let locale = crate::i18n::normalize(&c.locale);
         let (title, body) = crate::i18n::notice_text(locale, &c.notice.kind, &facts);
         let text = format!("【{}】{title}：{body}", self.sign_name);
