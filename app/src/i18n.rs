@@ -111,6 +111,20 @@ pub fn notice_text(locale: &str, kind: &str, facts: &[(String, String)]) -> (Str
                 "clock" => crate::domain::deadline::Clock::from_code(v)
                     .map(|c| text(locale, c.label_key()))
                     .unwrap_or_else(|| v.clone()),
+                "level" => crate::domain::lifecycle::CaseLevel::from_code(v)
+                    .map(|c| text(locale, c.label_key()))
+                    .unwrap_or_else(|| v.clone()),
+                "domain" => crate::domain::validate::ItemDomain::from_code(v)
+                    .map(|c| text(locale, c.label_key()))
+                    .unwrap_or_else(|| v.clone()),
+                "stage" => crate::domain::terms::Stage::from_code(v)
+                    .map(|c| text(locale, c.label_key()))
+                    .unwrap_or_else(|| v.clone()),
+                // A county's own English name for an English reader.
+                "county" if locale == "en" => facts
+                    .iter()
+                    .find(|(k, e)| k == "county_en" && !e.is_empty())
+                    .map_or_else(|| v.clone(), |(_, e)| e.clone()),
                 _ => v.clone(),
             };
             (k.clone(), v)

@@ -61,6 +61,17 @@ test("a clerk leaves an e-mail address for notices: a wrong one is refused at th
   await page.getByLabel("电子邮箱").fill("xian-fzr@cjedu.example.cn");
   await expect(page.locator("#email-error")).toHaveCount(0);
   await page.getByTestId("by-email").check();
+  // Bureau staff may take one e-mail a day; quiet hours need both ends; a kind may go by
+  // e-mail or not.
+  await page.getByTestId("digest").check();
+  await page.getByLabel("开始时间").fill("22:00");
+  await expect(page.locator("#quiet_to-error")).toContainText("请填写开始和结束时间");
+  await page.getByLabel("结束时间").fill("07:00");
+  await expect(page.locator("#quiet_to-error")).toHaveCount(0);
+  const first = page.locator('[data-testid^="kind-email-"]').first();
+  const kind = await first.getAttribute("data-testid");
+  await expect(first).toBeChecked();
+  await first.uncheck();
   await page.getByTestId("contact-save").click();
   await expect(page.getByTestId("contact-saved")).toContainText("通知设置已保存");
   await noHorizontalScroll(page);
@@ -69,4 +80,12 @@ test("a clerk leaves an e-mail address for notices: a wrong one is refused at th
   await hydrated(page);
   await expect(page.getByLabel("电子邮箱")).toHaveValue("xian-fzr@cjedu.example.cn");
   await expect(page.getByTestId("by-email")).toBeChecked();
+  await expect(page.getByTestId("digest")).toBeChecked();
+  await expect(page.getByLabel("开始时间")).toHaveValue("22:00");
+  await expect(page.getByLabel("结束时间")).toHaveValue("07:00");
+  await expect(page.getByTestId(kind!)).not.toBeChecked();
+  await expect(page.locator('[data-testid^="kind-email-"]').nth(1)).toBeChecked();
+  // In portrait the table of kinds fits too.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await noHorizontalScroll(page);
 });

@@ -560,6 +560,16 @@ async fn too_few_experts_suspends_and_the_prefecture_lends_its_pool() {
             .await;
         assert_eq!(st, 403);
         let zhou = s.login("zhou-jbr").await;
+        // The prefecture was told of the request, with its reason.
+        let (_, n) = s.form(&zhou, "my_notices", &[]).await;
+        let asked: Vec<&Value> = n["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "loan_requested" && n["case_id"] == id)
+            .collect();
+        assert_eq!(asked.len(), 1, "{n}");
+        assert!(asked[0]["facts"].to_string().contains("本县法律专家不足"));
         let (st, l) = s.form(&zhou, "loan_requests", &[]).await;
         assert_eq!(st, 200, "{l}");
         assert_eq!(l[0]["case_id"], id);
@@ -584,6 +594,15 @@ async fn too_few_experts_suspends_and_the_prefecture_lends_its_pool() {
             (st, v["Refused"]["key"].as_str()),
             (409, Some("err.loan.already_granted"))
         );
+        // The county's clerks were told it was granted, once.
+        let (_, n) = s.form(&clerk, "my_notices", &[]).await;
+        let granted = n["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "loan_granted" && n["case_id"] == id)
+            .count();
+        assert_eq!(granted, 1, "{n}");
         // The county resumes and draws: the legal seat goes to the prefecture pool.
         let ver = version_of(&s, &clerk, id).await;
         let (st, v) = s.call(&clerk, "case_action", json!({ "input": { "id": id, "version": ver, "action": { "kind": "resume", "reason": "州教育局已借调专家" } } })).await;

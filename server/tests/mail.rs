@@ -129,17 +129,31 @@ impl Drop for Smtp {
 }
 
 async fn wants_mail(s: &Srv, who: &str, address: &str) {
+    let (st, v) = set_contact(
+        s,
+        who,
+        json!({ "email": address, "phone": "", "by_email": true, "by_sms": false }),
+    )
+    .await;
+    assert_eq!(st, 200, "{v}");
+}
+
+/// The account's contact (with its kinds as they are: the defaults at first) changed by
+/// `patch`, saved at its current version.
+async fn set_contact(s: &Srv, who: &str, patch: Value) -> (u16, Value) {
     let (st, v) = s.form(who, "my_contact", &[]).await;
     assert_eq!(st, 200, "{v}");
+    let mut contact = v["contact"].clone();
+    for (k, x) in patch.as_object().unwrap() {
+        contact[k] = x.clone();
+    }
     let version = v["version"].as_i64().unwrap();
-    let (st, v) = s
-        .call(
-            who,
-            "save_contact",
-            json!({ "contact": { "email": address, "phone": "", "by_email": true, "by_sms": false }, "version": version }),
-        )
-        .await;
-    assert_eq!(st, 200, "{v}");
+    s.call(
+        who,
+        "save_contact",
+        json!({ "contact": contact, "version": version }),
+    )
+    .await
 }
 
 fn with_mail(port: u16) -> impl FnOnce(&mut app::api::server::Settings) {
@@ -174,13 +188,20 @@ async fn whoever_asks_for_email_gets_each_notice_once() {
         wants_mail(&s, &inst, "jigou@example.cn").await;
         wants_mail(&s, &clerk, "xian-jbr@cjedu.example.cn").await;
         // A bad address and a stale save are refused with their field and change nothing.
-        let (st, v) = s.call(&inst, "save_contact", json!({ "contact": { "email": "not-an-address", "phone": "", "by_email": true, "by_sms": false }, "version": 1 })).await;
+        let (st, v) = set_contact(&s, &inst, json!({ "email": "not-an-address" })).await;
         assert_eq!(st, 422, "{kind}: {v}");
         assert_eq!(
             field_errors(&v),
             [("email".to_string(), "err.contact.email".to_string())]
         );
-        let (st, _) = s.call(&inst, "save_contact", json!({ "contact": { "email": "x@example.cn", "phone": "", "by_email": true, "by_sms": false }, "version": 0 })).await;
+        let (_, mine) = s.form(&inst, "my_contact", &[]).await;
+        let (st, _) = s
+            .call(
+                &inst,
+                "save_contact",
+                json!({ "contact": mine["contact"], "version": 0 }),
+            )
+            .await;
         assert_eq!(st, 409, "{kind}");
 
         let id = submitted(&s, &inst, "少儿编程邮件班").await;
@@ -296,6 +317,136 @@ async fn a_refusing_relay_is_retried_and_the_mail_delivered_once() {
         let clerk = s.login("xian-jbr").await;
         let d = deliveries(&s, &clerk, id).await;
         assert_eq!(d[0]["state"], "sent", "{kind}: {d:?}");
+        // Each attempt is on the record: the refusals with their error, then the one sent.
+        let tries = d[0]["tries"].as_array().unwrap();
+        assert_eq!(
+            tries.len() as i64,
+            d[0]["attempts"].as_i64().unwrap(),
+            "{d:?}"
+        );
+        assert!(tries.len() >= 2, "{kind}: {tries:?}");
+        let (last, before) = tries.split_last().unwrap();
+        assert_eq!(last[1], true, "{tries:?}");
+        assert!(
+            before.iter().all(|t| t[1] == false && t[2] != ""),
+            "{tries:?}"
+        );
+        s.stop().await;
+        smtp.stop();
+    }
+}
+
+#[tokio::test]
+async fn a_kind_turned_off_is_not_mailed_and_a_digest_mails_the_day_once() {
+    use app::store::jobs::settle_due;
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let smtp = Smtp::start(free_port()).await;
+        let s = Srv::start_with(db, with_mail(smtp.port)).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        // The institution wants every kind by e-mail but its receipt.
+        let (_, mine) = s.form(&inst, "my_contact", &[]).await;
+        let kinds: Vec<Value> = mine["contact"]["email_kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|k| *k != "submitted")
+            .cloned()
+            .collect();
+        assert!(kinds.contains(&json!("accepted")), "{mine}");
+        assert_eq!(mine["may_digest"], false);
+        let (st, v) = set_contact(
+            &s,
+            &inst,
+            json!({ "email": "jigou@example.cn", "by_email": true, "email_kinds": kinds }),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        // A digest is for bureau staff, and needs the e-mail it is sent by.
+        let (st, v) = set_contact(&s, &inst, json!({ "digest": true })).await;
+        assert_eq!(st, 422, "{kind}: {v}");
+        assert_eq!(field_keys(&v), ["err.contact.digest_not_offered"]);
+        let (st, v) = set_contact(&s, &clerk, json!({ "digest": true })).await;
+        assert_eq!(st, 422, "{kind}: {v}");
+        assert_eq!(
+            field_errors(&v),
+            [(
+                "digest".to_string(),
+                "err.contact.digest_needs_email".to_string()
+            )]
+        );
+        let (st, v) = set_contact(
+            &s,
+            &clerk,
+            json!({ "email": "xian-jbr@cjedu.example.cn", "by_email": true, "digest": true }),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        let (_, saved) = s.form(&clerk, "my_contact", &[]).await;
+        assert_eq!(saved["contact"]["digest"], true, "{saved}");
+
+        // Submitted: nothing by e-mail (the institution turned it off, the clerk takes a
+        // digest). Accepted: the institution's mail, alone.
+        let id = submitted(&s, &inst, "少儿汇总邮件班").await;
+        let ver = version_of(&s, &clerk, id).await;
+        let (st, v) = s
+            .call(
+                &clerk,
+                "case_action",
+                json!({ "input": { "id": id, "version": ver, "action": { "kind": "accept" } } }),
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        let mails = smtp.wait_for(1).await;
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        let mails_now = smtp.messages();
+        assert_eq!(mails_now.len(), 1, "{kind}: {mails_now:?}");
+        assert_eq!(mails[0]["subject"], "申请已受理", "{kind}");
+        assert!(mails[0]["to"]
+            .as_str()
+            .unwrap()
+            .contains("jigou@example.cn"));
+
+        // The day's digest (it is 09:00 in China): one mail listing the clerk's notices, each
+        // with its link; the job running again the same day sends nothing more.
+        let second = submitted(&s, &inst, "少儿汇总第二班").await;
+        settle_due(&s.db.db, s.clock.now()).await.unwrap();
+        settle_due(&s.db.db, s.clock.now()).await.unwrap();
+        let mails = smtp.wait_for(2).await;
+        let digest = &mails[1];
+        assert!(
+            digest["to"].as_str().unwrap().contains("xian-jbr@"),
+            "{digest}"
+        );
+        assert_eq!(digest["subject"], "每日通知汇总", "{kind}");
+        let text = digest["text"].as_str().unwrap();
+        for (name, case) in [("少儿汇总邮件班", id), ("少儿汇总第二班", second)] {
+            assert!(text.contains(name), "{kind}: {text}");
+            assert!(text.contains(&format!("{}/cases/{case}", s.base)), "{text}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        assert_eq!(smtp.messages().len(), 2, "{kind}");
+        // The digest is in the clerk's inbox, already read.
+        let (_, inbox) = s.form(&clerk, "my_notices", &[]).await;
+        let d: Vec<&Value> = inbox["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "digest")
+            .collect();
+        assert_eq!(d.len(), 1, "{kind}: {inbox}");
+        assert_eq!(d[0]["read"], true);
+
+        // The next morning: what came since, once.
+        s.clock.advance(Duration::days(1));
+        let inst = s.login("jigou").await;
+        let third = submitted(&s, &inst, "少儿汇总第三班").await;
+        settle_due(&s.db.db, s.clock.now()).await.unwrap();
+        let mails = smtp.wait_for(3).await;
+        let text = mails[2]["text"].as_str().unwrap();
+        assert!(text.contains("少儿汇总第三班"), "{kind}: {text}");
+        assert!(text.contains(&format!("/cases/{third}")), "{text}");
         s.stop().await;
         smtp.stop();
     }
@@ -630,14 +781,16 @@ async fn drawn_experts_who_ask_for_it_get_the_invitation_by_text_message_once() 
         for e in eligible {
             let c = expert_cookie(&s, e).await;
             let phone = format!("138{e:08}");
-            let (st, v) = s.call(&c, "save_contact", json!({ "contact": { "email": "", "phone": phone, "by_email": false, "by_sms": true }, "version": 0 })).await;
+            // Quiet hours over the working day: the invitation goes all the same.
+            let (st, v) = set_contact(&s, &c, json!({ "phone": phone, "by_sms": true, "quiet_from": "08:00", "quiet_to": "18:00" })).await;
             assert_eq!(st, 200, "{kind}: {v}");
             phones.insert(phone, e);
         }
-        let (st, v) = s.call(&inst, "save_contact", json!({ "contact": { "email": "", "phone": "13999999999", "by_email": false, "by_sms": true }, "version": 0 })).await;
+        let (st, v) =
+            set_contact(&s, &inst, json!({ "phone": "13999999999", "by_sms": true })).await;
         assert_eq!(st, 200, "{v}");
         // A phone that is not a mobile number is refused at its field.
-        let (st, v) = s.call(&inst, "save_contact", json!({ "contact": { "email": "", "phone": "0994-1234567", "by_email": false, "by_sms": true }, "version": 1 })).await;
+        let (st, v) = set_contact(&s, &inst, json!({ "phone": "0994-1234567" })).await;
         assert_eq!(st, 422, "{v}");
         assert_eq!(
             field_errors(&v),
@@ -687,6 +840,123 @@ async fn drawn_experts_who_ask_for_it_get_the_invitation_by_text_message_once() 
             );
             assert!(phones.contains_key(m["phone"].as_str().unwrap()));
         }
+        // The panel accepts; the meeting's text waits for the end of the quiet hours.
+        for p in &told {
+            let c = expert_cookie(&s, phones[p]).await;
+            let (st, v) = act(
+                &s,
+                &c,
+                id,
+                json!({ "kind": "accept_seat", "declaration_signed": true }),
+            )
+            .await;
+            assert_eq!(st, 200, "{v}");
+        }
+        let meeting = json!({ "starts_at": "2026-04-09T09:30", "online": false, "place": "昌吉市教育局三楼会议室", "agenda": "合议" });
+        let clerk = s.login("xian-jbr").await;
+        let (st, v) = s
+            .call(
+                &clerk,
+                "schedule_meeting",
+                json!({ "input": { "case_id": id, "version": 0, "meeting": meeting } }),
+            )
+            .await;
+        assert_eq!(st, 200, "{kind}: {v}");
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        assert_eq!(
+            log.lock().unwrap().len(),
+            3,
+            "{kind}: sent in the quiet hours"
+        );
+        s.clock.advance(Duration::hours(9));
+        for _ in 0..100 {
+            if log.lock().unwrap().len() >= 6 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let got = log.lock().unwrap().clone();
+        assert_eq!(got.len(), 6, "{kind}: {got:?}");
+        for (_, m) in &got[3..] {
+            assert_eq!(m["template"], "SMS_ANY");
+            assert!(
+                m["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("【昌吉州教育局】专家会商安排"),
+                "{m}"
+            );
+        }
         s.stop().await;
+    }
+}
+
+/// The server process killed (SIGKILL) after it committed a notice and before it sent it: the
+/// next process over the same database sends it, once.
+#[tokio::test]
+async fn a_server_killed_before_sending_leaves_the_mail_to_the_next_process() {
+    use app::store::entities::notice_delivery;
+    use sea_orm::EntityTrait;
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let smtp = Smtp::start(free_port()).await;
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("jianding_crash_{port}"));
+        let (url, smtp_port) = (db.url.clone(), smtp.port);
+        let spawn = |outbox_ms: &str| -> Child {
+            Command::new(env!("CARGO_BIN_EXE_jianding"))
+                .args(["serve", "--seed-demo"])
+                .env("DATABASE_URL", &url)
+                .env("JIANDING_ADDR", format!("127.0.0.1:{port}"))
+                .env("JIANDING_DATA_DIR", &dir)
+                .env("JIANDING_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+                .env("JIANDING_OUTBOX_MS", outbox_ms)
+                .env("RUST_LOG", "error")
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("the jianding binary")
+        };
+        let up = || async {
+            for _ in 0..300 {
+                if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .is_ok()
+                {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            panic!("the server did not start");
+        };
+        // The first process drains its outbox once an hour: what it commits stays unsent.
+        let mut first = spawn("3600000");
+        up().await;
+        let s = Srv::attach(db, &format!("http://127.0.0.1:{port}"), dir.clone());
+        let inst = s.login("jigou").await;
+        wants_mail(&s, &inst, "jigou@example.cn").await;
+        let id = submitted(&s, &inst, "断电邮件班").await;
+        let pending: Vec<notice_delivery::Model> =
+            notice_delivery::Entity::find().all(&s.db.db).await.unwrap();
+        assert_eq!(pending.len(), 1, "{kind}: {pending:?}");
+        assert_eq!(pending[0].state, "pending");
+        first.kill().unwrap();
+        first.wait().unwrap();
+        assert_eq!(smtp.count(), 0, "{kind}");
+
+        // The next process finds the row and sends it, once.
+        let mut second = spawn("100");
+        up().await;
+        let mails = smtp.wait_for(1).await;
+        assert_eq!(mails[0]["subject"], "申请已提交", "{kind}");
+        assert!(mails[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("/cases/{id}")));
+        tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+        assert_eq!(smtp.count(), 1, "{kind}");
+        second.kill().unwrap();
+        second.wait().unwrap();
+        s.stop().await;
+        smtp.stop();
     }
 }

@@ -125,6 +125,10 @@ async fn each_party_is_told_of_what_concerns_them_once() {
             assert_eq!(fact(&n[0], "number"), Some(number.clone()));
             assert!(fact(&n[0], "respond_by").is_some_and(|d| d.len() == 10));
             assert_eq!(n[0]["link"], json!("/expert"));
+            // What the expert needs to answer: the county, the item's field and pupils.
+            assert_eq!(fact(&n[0], "county").as_deref(), Some("昌吉市"), "{kind}");
+            assert!(fact(&n[0], "domain").is_some_and(|d| !d.is_empty()));
+            assert!(fact(&n[0], "stage").is_some_and(|d| !d.is_empty()));
             members.push(c);
         }
         // The institution is not told who was drawn.
@@ -403,10 +407,42 @@ async fn the_panel_is_told_of_its_meeting_and_an_expert_of_a_credit_record() {
             2,
             "{kind}"
         );
-        assert!(told(&s, &inst, id)
-            .await
+        // The institution learns when and where it is identified (once per version), never
+        // by whom: its notices carry no fact beyond the case's own.
+        let n = told(&s, &inst, id).await;
+        assert!(n.iter().all(|n| n["kind"] != "meeting_set"));
+        let sched: Vec<&Value> = n
             .iter()
-            .all(|n| n["kind"] != "meeting_set"));
+            .filter(|n| n["kind"] == "identification_scheduled")
+            .collect();
+        assert_eq!(sched.len(), 2, "{kind}: {n:?}");
+        assert_eq!(
+            fact(sched[1], "starts_at").as_deref(),
+            Some("2026-04-09 14:00")
+        );
+        assert_eq!(
+            fact(sched[1], "place").as_deref(),
+            Some("昌吉市教育局三楼会议室")
+        );
+        let keys: std::collections::BTreeSet<String> = sched[1]["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p[0].as_str().unwrap().to_string())
+            .collect();
+        let allowed = [
+            "category",
+            "item",
+            "level",
+            "number",
+            "place",
+            "reason",
+            "starts_at",
+        ];
+        assert!(
+            keys.iter().all(|k| allowed.contains(&k.as_str())),
+            "{kind}: {keys:?}"
+        );
 
         // A credit record about an expert reaches that expert, and nobody else's inbox.
         let (e1, c1) = members[0].clone();
@@ -432,6 +468,96 @@ async fn the_panel_is_told_of_its_meeting_and_an_expert_of_a_credit_record() {
             .unwrap()
             .iter()
             .all(|n| n["kind"] != "credit_filed"));
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_clerks_hear_of_an_unanswered_invitation_and_the_unsigned_of_their_deadline() {
+    use app::store::clock::Clock;
+    use app::store::jobs::settle_due;
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let s = Srv::start(db).await;
+        let inst = s.login("jigou").await;
+        let clerk = s.login("xian-jbr").await;
+        let id = accepted_case(&s, &inst, &clerk, "少儿舞蹈催办班", "arts", "primary").await;
+        let ver = version_of(&s, &clerk, id).await;
+        let (st, v) = s.call(&clerk, "run_draw", json!({ "input": { "id": id, "version": ver, "kind": "initial", "panel_size": 3, "backups": 2, "reason": "", "observer": null } })).await;
+        assert_eq!(st, 200, "{v}");
+        let (_, p) = s
+            .form(&clerk, "draw_page", &[("id", &id.to_string())])
+            .await;
+        let invited = p["seats"].as_array().unwrap().len();
+        // Nobody answers: once the date has passed the clerks are told, once a seat.
+        let mut seen = vec![];
+        for _ in 0..20 {
+            s.clock.advance(chrono::Duration::days(1));
+            settle_due(&s.db.db, s.clock.now()).await.unwrap();
+            settle_due(&s.db.db, s.clock.now()).await.unwrap();
+            let clerk = s.login("xian-jbr").await;
+            seen = told(&s, &clerk, id)
+                .await
+                .into_iter()
+                .filter(|n| n["kind"] == "seat_unanswered")
+                .collect();
+            if !seen.is_empty() {
+                break;
+            }
+        }
+        assert_eq!(seen.len(), invited, "{kind}: {seen:?}");
+        assert!(fact(&seen[0], "respond_by").is_some_and(|d| d.len() == 10));
+        assert_eq!(seen[0]["link"], json!(format!("/cases/{id}/draw")));
+        let inst = s.login("jigou").await;
+        assert!(told(&s, &inst, id)
+            .await
+            .iter()
+            .all(|n| n["kind"] != "seat_unanswered"));
+        s.clock.advance(chrono::Duration::days(1));
+        settle_due(&s.db.db, s.clock.now()).await.unwrap();
+        let clerk = s.login("xian-jbr").await;
+        let again = told(&s, &clerk, id)
+            .await
+            .into_iter()
+            .filter(|n| n["kind"] == "seat_unanswered")
+            .count();
+        assert_eq!(again, invited, "{kind}: told twice");
+        s.stop().await;
+    }
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let s = Srv::start(db).await;
+        let (id, members, _) = under_review(&s).await;
+        let director = s.login("xian-fzr").await;
+        drafted_opinion(&s, &director, id, &members, complete).await;
+        sign_opinion(&s, &members[0].1, id).await;
+        // As the signing time limit nears, those who have not signed are reminded; the one
+        // who signed is not.
+        let mut reminded = vec![];
+        for _ in 0..20 {
+            s.clock.advance(chrono::Duration::days(1));
+            settle_due(&s.db.db, s.clock.now()).await.unwrap();
+            settle_due(&s.db.db, s.clock.now()).await.unwrap();
+            reminded.clear();
+            for (e, _) in &members {
+                let c = expert_cookie(&s, *e).await;
+                let n: Vec<Value> = told(&s, &c, id)
+                    .await
+                    .into_iter()
+                    .filter(|n| n["kind"] == "signature_due")
+                    .collect();
+                reminded.push(n);
+            }
+            if reminded.iter().any(|n| !n.is_empty()) {
+                break;
+            }
+        }
+        assert!(reminded[0].is_empty(), "{kind}: the signer was reminded");
+        for n in &reminded[1..] {
+            assert_eq!(n.len(), 1, "{kind}: {reminded:?}");
+            assert_eq!(fact(&n[0], "clock").as_deref(), Some("sealing"));
+            assert_eq!(n[0]["link"], json!(format!("/cases/{id}/opinion")));
+        }
         s.stop().await;
     }
 }

@@ -260,7 +260,8 @@ fn table() -> Vec<Entry> {
             ALL,
             None,
             |_, _| Some(Req::Json(json!({
-                "contact": { "email": "walk@example.cn", "phone": "", "by_email": true, "by_sms": false },
+                "contact": { "email": "walk@example.cn", "phone": "", "by_email": true, "by_sms": false,
+                    "email_kinds": ["digest"], "sms_kinds": [], "quiet_from": "", "quiet_to": "", "digest": false },
                 "version": STALE
             }))),
             also & [409]

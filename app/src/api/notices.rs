@@ -109,15 +109,6 @@ pub struct CaseNoticeRow {
     pub deliveries: Vec<DeliveryRow>,
 }
 
-impl DeliveryRow {
-    pub fn channel_code(&self) -> &'static str {
-        self.channel.code()
-    }
-    pub fn state_code(&self) -> &'static str {
-        self.state.code()
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeliveryRow {
     pub id: i64,
@@ -129,6 +120,8 @@ pub struct DeliveryRow {
     /// China Standard Time of the sending.
     pub sent_at: Option<String>,
     pub last_error: String,
+    /// Each attempt: when (China Standard Time), whether it was taken, the answer if not.
+    pub tries: Vec<(String, bool, String)>,
 }
 
 /// Who was told what about a case: the bureau and observers who see it (it names the panel).
@@ -144,11 +137,15 @@ pub async fn case_notices(case_id: i64) -> Result<Vec<CaseNoticeRow>, AppError> 
     ssr_record(&st.db, &me, &facts, case_id).await
 }
 
-/// One's own addresses and channels for notices, with the version to save against.
+/// One's own addresses, channels and preferences, with the version to save against.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactView {
     pub contact: crate::domain::notice::ContactInput,
     pub version: i32,
+    /// The kinds this account may be sent (one line each in the form).
+    pub kinds: Vec<crate::domain::notice::NoticeKind>,
+    /// Whether it may take its e-mail as a daily digest (bureau staff).
+    pub may_digest: bool,
     /// Whether the site sends e-mail at all (an SMTP relay is configured).
     pub email_available: bool,
     /// Whether it sends text messages (an SMS gateway is configured).
@@ -159,28 +156,31 @@ pub struct ContactView {
 pub async fn my_contact() -> Result<ContactView, AppError> {
     use super::server::{db, fail, require, state};
     use crate::domain::access::{authorize, Permission};
+    use crate::domain::notice::{kinds_for, may_digest, NoticeKind};
     let me = require().await?;
-    authorize(&me.actor, &Permission::ReadOwnNotices, None).map_err(|d| fail(super::denied(d)))?;
+    authorize(&me.actor, &Permission::ManageOwnContact, None)
+        .map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
-    let k = crate::store::notices::contact(&st.db, me.user.id)
+    let (contact, version) = crate::store::notices::contact(&st.db, &me.user)
         .await
         .map_err(|e| fail(db(e)))?;
     Ok(ContactView {
-        contact: crate::domain::notice::ContactInput {
-            email: k.email,
-            phone: k.phone,
-            by_email: k.by_email,
-            by_sms: k.by_sms,
-        },
-        version: k.version,
+        contact,
+        version,
+        kinds: kinds_for(me.actor.role)
+            .into_iter()
+            .filter(|k| *k != NoticeKind::Digest)
+            .collect(),
+        may_digest: may_digest(me.actor.role),
         email_available: st.settings.smtp_url.is_some(),
         sms_available: st.settings.sms_url.is_some(),
     })
 }
 
-/// Saves one's own addresses and channels (`version` as read; a stale one is refused). The
-/// domain's `validate_contact` checks them, field by field; the audit trail records that they
-/// changed and which channels are on, not the addresses.
+/// Saves one's own addresses, channels and preferences (`version` as read; a stale one is
+/// refused). The domain's `validate_contact` checks them, field by field; of the kinds only
+/// those the account's role receives are kept. The audit trail records what changed in
+/// outline (which channels are on, the digest, the quiet hours), not the addresses.
 #[server(prefix = "/api", endpoint = "save_contact", input = leptos::server_fn::codec::Json)]
 pub async fn save_contact(
     contact: crate::domain::notice::ContactInput,
@@ -192,8 +192,12 @@ pub async fn save_contact(
     use crate::store::audit::{self, Entry};
     use crate::store::{notices, tx};
     let me = require().await?;
-    authorize(&me.actor, &Permission::ReadOwnNotices, None).map_err(|d| fail(super::denied(d)))?;
-    let errs = crate::domain::notice::validate_contact(&contact);
+    authorize(&me.actor, &Permission::ManageOwnContact, None)
+        .map_err(|d| fail(super::denied(d)))?;
+    let mut errs = crate::domain::notice::validate_contact(&contact);
+    if contact.digest && !crate::domain::notice::may_digest(me.actor.role) {
+        errs.add("digest", "err.contact.digest_not_offered");
+    }
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
@@ -202,7 +206,7 @@ pub async fn save_contact(
     let txn = tx::begin_write(&st.db, now)
         .await
         .map_err(|e| fail(db(e)))?;
-    match notices::save_contact(&txn, me.user.id, version, &contact, now)
+    match notices::save_contact(&txn, &me.user, version, &contact, now)
         .await
         .map_err(|e| fail(db(e)))?
     {
@@ -220,6 +224,10 @@ pub async fn save_contact(
             "by_email": contact.by_email, "by_sms": contact.by_sms,
             "email_set": !contact.email.trim().is_empty(),
             "phone_set": !contact.phone.trim().is_empty(),
+            "email_kinds": contact.email_kinds.len(),
+            "sms_kinds": contact.sms_kinds.len(),
+            "quiet": format!("{}-{}", contact.quiet_from.trim(), contact.quiet_to.trim()),
+            "digest": contact.digest,
         })),
         now,
     )
@@ -288,10 +296,20 @@ pub async fn ssr_record(
         .map_err(|e| fail(dberr(e)))?;
     let may_resend = authorize(&me.actor, &Permission::ResendNotice, Some(facts)).is_ok();
     let mut sent: std::collections::HashMap<i64, Vec<DeliveryRow>> = Default::default();
-    for d in crate::store::outbox::of_notices(db, rows.iter().map(|(n, _)| n.id).collect())
+    let deliveries = crate::store::outbox::of_notices(db, rows.iter().map(|(n, _)| n.id).collect())
+        .await
+        .map_err(|e| fail(dberr(e)))?;
+    let mut tries: std::collections::HashMap<i64, Vec<(String, bool, String)>> = Default::default();
+    for t in crate::store::outbox::attempts(db, deliveries.iter().map(|d| d.id).collect())
         .await
         .map_err(|e| fail(dberr(e)))?
     {
+        tries
+            .entry(t.delivery_id)
+            .or_default()
+            .push((china_minute(t.at), t.ok, t.error));
+    }
+    for d in deliveries {
         let Some(channel) = crate::domain::notice::Channel::from_code(&d.channel) else {
             continue;
         };
@@ -304,6 +322,7 @@ pub async fn ssr_record(
             attempts: d.attempts,
             sent_at: d.sent_at.map(china_minute),
             last_error: d.last_error,
+            tries: tries.remove(&d.id).unwrap_or_default(),
         });
     }
     Ok(rows

@@ -222,6 +222,8 @@ pub enum Permission {
     ViewOwnInvitations,
     /// One's own inbox (站内通知): every signed-in account.
     ReadOwnNotices,
+    /// One's own addresses and notice preferences (通知设置): every signed-in account.
+    ManageOwnContact,
     /// One notice: only its recipient; to anyone else it does not exist.
     ReadNotice { recipient: UserId },
     /// The record of who was told what about a case (and whether they read it): the bureau
@@ -440,7 +442,7 @@ pub fn authorize(actor: &Actor, perm: &Permission, case: Option<&CaseFacts>) -> 
         Permission::ViewCaseLists => allow(is_bureau_or_observer(role)),
         Permission::ViewWorkList => allow(role.is_bureau()),
         Permission::ViewOwnInvitations => allow(role == Role::Expert),
-        Permission::ReadOwnNotices => Ok(()),
+        Permission::ReadOwnNotices | Permission::ManageOwnContact => Ok(()),
         Permission::ReadNotice { recipient } => {
             if actor.user_id == recipient {
                 Ok(())
@@ -849,6 +851,7 @@ mod tests {
         };
         for x in [&inst, &clerk, &obs, &seated] {
             assert_eq!(authorize(x, &Permission::ReadOwnNotices, None), Ok(()));
+            assert_eq!(authorize(x, &Permission::ManageOwnContact, None), Ok(()));
             assert_eq!(authorize(x, &mine, None), Ok(()));
             assert_eq!(authorize(x, &theirs, None), Err(Denied::NotFound), "{x:?}");
         }

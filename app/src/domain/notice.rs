@@ -10,6 +10,8 @@
 
 use super::deadline::Clock;
 use super::lifecycle::{ActionKind, CaseState};
+use super::role::Role;
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Who of a case's people is told.
@@ -29,6 +31,22 @@ pub enum Audience {
     PrefectureDirectors,
     /// The experts who accepted a seat on the case.
     Panel,
+    /// The seated experts who have not yet signed the opinion.
+    Unsigned,
+}
+
+impl Audience {
+    /// The roles an audience is made of (for the kinds an account may be sent).
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Audience::Institution => &[Role::InstitutionUser],
+            Audience::Clerks => &[Role::CountyClerk, Role::PrefectureClerk],
+            Audience::Directors => &[Role::CountyDirector, Role::PrefectureDirector],
+            Audience::PrefectureClerks => &[Role::PrefectureClerk],
+            Audience::PrefectureDirectors => &[Role::PrefectureDirector],
+            Audience::Panel | Audience::Unsigned => &[Role::Expert],
+        }
+    }
 }
 
 /// What a notice says. Its text is `notice.<code>` in the recipient's language, filled with
@@ -55,6 +73,8 @@ pub enum NoticeKind {
     /// 复审: forwarded to the prefecture, or refused.
     RereviewForwarded,
     RereviewRefused,
+    /// 鉴定会 scheduled or moved: its date and place (not the experts' names).
+    IdentificationScheduled,
     /// 结论生效.
     Final,
     /// 终止.
@@ -66,6 +86,8 @@ pub enum NoticeKind {
     Withdrawn,
     /// A seat declined, or a conflict declared: a replacement is needed.
     SeatDeclined,
+    /// An invitation left unanswered past its date: the clerk may draw a replacement.
+    SeatUnanswered,
     /// Every seat accepted: the review has begun.
     PanelComplete,
     /// The institution supplied what was asked.
@@ -78,6 +100,13 @@ pub enum NoticeKind {
     Escalated,
     /// A re-review forwarded to the prefecture.
     RereviewArrived,
+    /// A county asks the prefecture to lend experts from its pool (借调).
+    LoanRequested,
+    /// The prefecture lent its pool: the county may resume and draw.
+    LoanGranted,
+    /// A bureau account's daily digest (每日汇总) of its notices, by e-mail in place of one
+    /// mail per notice.
+    Digest,
     // -- to experts
     /// 邀请: a seat to answer by its date (also a promoted backup's).
     Invitation,
@@ -91,6 +120,8 @@ pub enum NoticeKind {
     OpinionReturned,
     /// The panel's meeting (专家会商) was set or moved.
     MeetingSet,
+    /// The signatures' time limit ends soon and the expert has not signed.
+    SignatureDue,
     /// A credit record was filed about the recipient (an expert or an institution).
     CreditFiled,
     // -- deadlines (from the background job, to those whose clock runs)
@@ -101,7 +132,7 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 30] = [
+    pub const ALL: [NoticeKind; 36] = [
         NoticeKind::Submitted,
         NoticeKind::Accepted,
         NoticeKind::Returned,
@@ -112,23 +143,29 @@ impl NoticeKind {
         NoticeKind::Determined,
         NoticeKind::RereviewForwarded,
         NoticeKind::RereviewRefused,
+        NoticeKind::IdentificationScheduled,
         NoticeKind::Final,
         NoticeKind::Terminated,
         NoticeKind::NewSubmission,
         NoticeKind::Withdrawn,
         NoticeKind::SeatDeclined,
+        NoticeKind::SeatUnanswered,
         NoticeKind::PanelComplete,
         NoticeKind::InfoProvided,
         NoticeKind::OpinionReadyToSeal,
         NoticeKind::RereviewApplication,
         NoticeKind::Escalated,
         NoticeKind::RereviewArrived,
+        NoticeKind::LoanRequested,
+        NoticeKind::LoanGranted,
+        NoticeKind::Digest,
         NoticeKind::Invitation,
         NoticeKind::SeatReplaced,
         NoticeKind::ReviewStarted,
         NoticeKind::OpinionToSign,
         NoticeKind::OpinionReturned,
         NoticeKind::MeetingSet,
+        NoticeKind::SignatureDue,
         NoticeKind::CreditFiled,
         NoticeKind::DueSoon,
         NoticeKind::Overdue,
@@ -146,23 +183,29 @@ impl NoticeKind {
             NoticeKind::Determined => "determined",
             NoticeKind::RereviewForwarded => "rereview_forwarded",
             NoticeKind::RereviewRefused => "rereview_refused",
+            NoticeKind::IdentificationScheduled => "identification_scheduled",
             NoticeKind::Final => "final",
             NoticeKind::Terminated => "terminated",
             NoticeKind::NewSubmission => "new_submission",
             NoticeKind::Withdrawn => "withdrawn",
             NoticeKind::SeatDeclined => "seat_declined",
+            NoticeKind::SeatUnanswered => "seat_unanswered",
             NoticeKind::PanelComplete => "panel_complete",
             NoticeKind::InfoProvided => "info_provided",
             NoticeKind::OpinionReadyToSeal => "opinion_ready_to_seal",
             NoticeKind::RereviewApplication => "rereview_application",
             NoticeKind::Escalated => "escalated",
             NoticeKind::RereviewArrived => "rereview_arrived",
+            NoticeKind::LoanRequested => "loan_requested",
+            NoticeKind::LoanGranted => "loan_granted",
+            NoticeKind::Digest => "digest",
             NoticeKind::Invitation => "invitation",
             NoticeKind::SeatReplaced => "seat_replaced",
             NoticeKind::ReviewStarted => "review_started",
             NoticeKind::OpinionToSign => "opinion_to_sign",
             NoticeKind::OpinionReturned => "opinion_returned",
             NoticeKind::MeetingSet => "meeting_set",
+            NoticeKind::SignatureDue => "signature_due",
             NoticeKind::CreditFiled => "credit_filed",
             NoticeKind::DueSoon => "due_soon",
             NoticeKind::Overdue => "overdue",
@@ -179,8 +222,8 @@ impl NoticeKind {
     }
 
     /// Whether the notice may name the institution and its item. An expert learns them only
-    /// on the case page once they accept (the invitation carries the case number, the stage
-    /// and the date to answer by).
+    /// on the case page once they accept (the invitation carries the case number, the stage,
+    /// the county, the item's field and pupils, and the date to answer by).
     pub fn names_the_institution(self) -> bool {
         !matches!(self, NoticeKind::Invitation | NoticeKind::SeatReplaced)
     }
@@ -269,6 +312,19 @@ pub fn deadline_audience(clock: Clock) -> &'static [Audience] {
         Clock::PrefectureDetermination => &[Audience::Clerks, Audience::Directors],
         Clock::RereviewRequest => &[],
     }
+}
+
+/// What a time limit's state tells whom: its audience the state itself, and, a few days before
+/// the signatures' limit ends, each expert who has not signed a reminder of their own.
+pub fn deadline_notices(clock: Clock, kind: NoticeKind) -> Vec<(Audience, NoticeKind)> {
+    let mut v: Vec<(Audience, NoticeKind)> = deadline_audience(clock)
+        .iter()
+        .map(|a| (*a, kind))
+        .collect();
+    if clock == Clock::Sealing && kind == NoticeKind::DueSoon {
+        v.push((Audience::Unsigned, NoticeKind::SignatureDue));
+    }
+    v
 }
 
 /// The key of a deadline notice: once per case, clock, due date and recipient for each of
@@ -398,13 +454,183 @@ pub fn sms_segments(text: &str) -> usize {
     }
 }
 
-/// An account's addresses and the channels it asks for, as typed.
+/// The kinds sent otherwise than by a move of [`TABLE`]: by a seat, a meeting, a loan, a
+/// credit record or the clock; and to whom.
+pub const OTHER: &[(NoticeKind, &[Audience])] = &[
+    (NoticeKind::Invitation, &[Audience::Panel]),
+    (NoticeKind::SeatReplaced, &[Audience::Panel]),
+    (NoticeKind::MeetingSet, &[Audience::Panel]),
+    (
+        NoticeKind::IdentificationScheduled,
+        &[Audience::Institution],
+    ),
+    (NoticeKind::SignatureDue, &[Audience::Unsigned]),
+    (NoticeKind::SeatUnanswered, &[Audience::Clerks]),
+    (
+        NoticeKind::LoanRequested,
+        &[Audience::PrefectureClerks, Audience::PrefectureDirectors],
+    ),
+    (NoticeKind::LoanGranted, &[Audience::Clerks]),
+    (
+        NoticeKind::CreditFiled,
+        &[Audience::Panel, Audience::Institution],
+    ),
+    (
+        NoticeKind::DueSoon,
+        &[Audience::Clerks, Audience::Directors, Audience::Panel],
+    ),
+    (
+        NoticeKind::Overdue,
+        &[Audience::Clerks, Audience::Directors, Audience::Panel],
+    ),
+    (NoticeKind::Digest, &[Audience::Clerks, Audience::Directors]),
+];
+
+/// The kinds an account of `role` may be sent, in the order of [`NoticeKind::ALL`] (for the
+/// preferences form: one line each).
+pub fn kinds_for(role: Role) -> Vec<NoticeKind> {
+    let reaches = |a: &Audience| a.roles().contains(&role);
+    NoticeKind::ALL
+        .into_iter()
+        .filter(|k| {
+            TABLE.iter().any(|r| r.kind == *k && reaches(&r.audience))
+                || OTHER
+                    .iter()
+                    .any(|(kind, to)| kind == k && to.iter().any(reaches))
+        })
+        .collect()
+}
+
+/// Whether an account may take its e-mail as one daily digest (bureau staff: they receive
+/// many notices a day).
+pub fn may_digest(role: Role) -> bool {
+    kinds_for(role).contains(&NoticeKind::Digest)
+}
+
+/// The China Standard Time hour after which the day's digest is sent (of what came since the
+/// last one).
+pub const DIGEST_HOUR: u32 = 8;
+
+/// An account's addresses, channels and preferences, as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ContactInput {
     pub email: String,
     pub phone: String,
     pub by_email: bool,
     pub by_sms: bool,
+    /// The kinds sent by e-mail (of [`kinds_for`] the account's role).
+    pub email_kinds: Vec<NoticeKind>,
+    /// The kinds sent by text message.
+    pub sms_kinds: Vec<NoticeKind>,
+    /// 免打扰时段 for text messages, "HH:MM" China Standard Time, both empty for none. An
+    /// invitation still goes at once (it must be answered within hours).
+    pub quiet_from: String,
+    pub quiet_to: String,
+    /// One e-mail a day with the day's notices instead of one per notice (bureau staff).
+    pub digest: bool,
+}
+
+impl ContactInput {
+    /// The choices of an account that chose nothing yet: no address, the inbox only, and
+    /// should it give an address, every kind by e-mail and the urgent ones by SMS.
+    pub fn defaults(role: Role) -> ContactInput {
+        let kinds = kinds_for(role);
+        ContactInput {
+            email_kinds: kinds
+                .iter()
+                .copied()
+                .filter(|k| *k != NoticeKind::Digest)
+                .collect(),
+            sms_kinds: kinds.into_iter().filter(|k| by_sms(*k)).collect(),
+            ..ContactInput::default()
+        }
+    }
+
+    pub fn quiet(&self) -> Option<QuietHours> {
+        QuietHours::parse(&self.quiet_from, &self.quiet_to)
+            .ok()
+            .flatten()
+    }
+
+    /// Whether a notice of `kind` goes by e-mail by itself (not in the digest).
+    pub fn email_now(&self, kind: NoticeKind) -> bool {
+        if !self.by_email || self.email.trim().is_empty() {
+            return false;
+        }
+        if kind == NoticeKind::Digest {
+            return self.digest;
+        }
+        self.email_kinds.contains(&kind) && !self.digest
+    }
+
+    /// Whether a notice of `kind` goes into the daily digest.
+    pub fn in_digest(&self, kind: NoticeKind) -> bool {
+        self.digest
+            && self.by_email
+            && kind != NoticeKind::Digest
+            && self.email_kinds.contains(&kind)
+    }
+
+    /// When a text message of `kind` may go, if it goes at all: now, or at the end of the
+    /// quiet hours (an invitation at once).
+    pub fn sms_at(&self, kind: NoticeKind, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if !self.by_sms || self.phone.trim().is_empty() || !self.sms_kinds.contains(&kind) {
+            return None;
+        }
+        match self.quiet() {
+            Some(q) if kind != NoticeKind::Invitation => Some(q.next_allowed(now)),
+            _ => Some(now),
+        }
+    }
+}
+
+/// A daily window (China Standard Time) in which no text message is sent; it may run past
+/// midnight (22:00–07:00).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    pub from: NaiveTime,
+    pub to: NaiveTime,
+}
+
+impl QuietHours {
+    /// Both empty: none. One without the other, a malformed time, or an empty window: `Err`
+    /// with the field at fault.
+    pub fn parse(from: &str, to: &str) -> Result<Option<QuietHours>, &'static str> {
+        let (from, to) = (from.trim(), to.trim());
+        if from.is_empty() && to.is_empty() {
+            return Ok(None);
+        }
+        let time = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").ok();
+        let f = time(from).ok_or("quiet_from")?;
+        let t = time(to).ok_or("quiet_to")?;
+        if f == t {
+            return Err("quiet_to");
+        }
+        Ok(Some(QuietHours { from: f, to: t }))
+    }
+
+    /// Whether a China Standard Time of day falls in the window.
+    pub fn contains(&self, t: NaiveTime) -> bool {
+        if self.from < self.to {
+            self.from <= t && t < self.to
+        } else {
+            t >= self.from || t < self.to
+        }
+    }
+
+    /// `now` if it is outside the window, else the window's end.
+    pub fn next_allowed(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let china = now + Duration::hours(8);
+        let t = china.time();
+        if !self.contains(t) {
+            return now;
+        }
+        let mut end = china.date_naive().and_time(self.to);
+        if t >= self.to {
+            end += Duration::days(1);
+        }
+        end.and_utc() - Duration::hours(8)
+    }
 }
 
 /// Checks the form: a plausible e-mail address, an 11-digit mainland mobile number, and an
@@ -424,6 +650,12 @@ pub fn validate_contact(c: &ContactInput) -> super::error::FieldErrors {
     }
     if c.by_sms && phone.is_empty() {
         e.add("phone", "err.contact.phone_needed");
+    }
+    if let Err(field) = QuietHours::parse(&c.quiet_from, &c.quiet_to) {
+        e.add(field, "err.contact.quiet");
+    }
+    if c.digest && !c.by_email {
+        e.add("digest", "err.contact.digest_needs_email");
     }
     e
 }
@@ -472,23 +704,119 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_is_sent_by_a_row_or_a_seat() {
+    fn every_kind_is_sent_by_a_row_or_another_sender() {
         for k in NoticeKind::ALL {
-            let by_seat = matches!(
-                k,
-                NoticeKind::Invitation
-                    | NoticeKind::SeatReplaced
-                    | NoticeKind::DueSoon
-                    | NoticeKind::Overdue
-                    | NoticeKind::MeetingSet
-                    | NoticeKind::CreditFiled
-            );
             assert!(
-                by_seat || TABLE.iter().any(|r| r.kind == k),
+                TABLE.iter().any(|r| r.kind == k) || OTHER.iter().any(|(kind, _)| *kind == k),
                 "{} is never sent",
                 k.code()
             );
+            let to_someone = Role::ALL.into_iter().any(|r| kinds_for(r).contains(&k));
+            assert!(to_someone, "{} reaches no role", k.code());
         }
+    }
+
+    #[test]
+    fn each_role_is_offered_its_own_kinds() {
+        let expert = kinds_for(Role::Expert);
+        assert!(expert.contains(&NoticeKind::Invitation));
+        assert!(expert.contains(&NoticeKind::SignatureDue));
+        assert!(!expert.contains(&NoticeKind::NewSubmission));
+        let inst = kinds_for(Role::InstitutionUser);
+        assert!(inst.contains(&NoticeKind::IdentificationScheduled));
+        assert!(!inst.contains(&NoticeKind::Invitation));
+        assert!(kinds_for(Role::PrefectureClerk).contains(&NoticeKind::LoanRequested));
+        assert!(!kinds_for(Role::CountyClerk).contains(&NoticeKind::LoanRequested));
+        assert!(kinds_for(Role::CountyClerk).contains(&NoticeKind::SeatUnanswered));
+        assert!(may_digest(Role::CountyClerk) && may_digest(Role::PrefectureDirector));
+        assert!(!may_digest(Role::Expert) && !may_digest(Role::InstitutionUser));
+        assert!(kinds_for(Role::Admin).is_empty());
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        // China Standard Time in, UTC out.
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+            .unwrap()
+            .and_utc()
+            - Duration::hours(8)
+    }
+
+    #[test]
+    fn quiet_hours_hold_text_messages_until_morning_but_not_an_invitation() {
+        let mut c = ContactInput::defaults(Role::Expert);
+        c.phone = "13899912345".into();
+        c.by_sms = true;
+        c.quiet_from = "22:00".into();
+        c.quiet_to = "07:30".into();
+        let night = at("2026-04-08 23:10");
+        assert_eq!(
+            c.sms_at(NoticeKind::MeetingSet, night),
+            Some(at("2026-04-09 07:30"))
+        );
+        assert_eq!(
+            c.sms_at(NoticeKind::MeetingSet, at("2026-04-09 06:00")),
+            Some(at("2026-04-09 07:30"))
+        );
+        assert_eq!(c.sms_at(NoticeKind::Invitation, night), Some(night));
+        let day = at("2026-04-09 12:00");
+        assert_eq!(c.sms_at(NoticeKind::MeetingSet, day), Some(day));
+        // A kind not chosen for SMS does not go at all.
+        c.sms_kinds.retain(|k| *k != NoticeKind::MeetingSet);
+        assert_eq!(c.sms_at(NoticeKind::MeetingSet, day), None);
+        // A daytime window.
+        let q = QuietHours::parse("12:00", "14:00").unwrap().unwrap();
+        assert_eq!(
+            q.next_allowed(at("2026-04-09 13:00")),
+            at("2026-04-09 14:00")
+        );
+        assert_eq!(
+            q.next_allowed(at("2026-04-09 14:00")),
+            at("2026-04-09 14:00")
+        );
+        assert_eq!(QuietHours::parse("", ""), Ok(None));
+        assert_eq!(QuietHours::parse("22:00", ""), Err("quiet_to"));
+        assert_eq!(QuietHours::parse("25:00", "07:00"), Err("quiet_from"));
+        assert_eq!(QuietHours::parse("07:00", "07:00"), Err("quiet_to"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_end_of_quiet_hours_is_the_first_allowed_minute(
+            from in 0u32..1440, to in 0u32..1440, now_min in 0i64..(60 * 24 * 400),
+        ) {
+            proptest::prop_assume!(from != to);
+            let hm = |m: u32| NaiveTime::from_hms_opt(m / 60, m % 60, 0).unwrap();
+            let q = QuietHours { from: hm(from), to: hm(to) };
+            let now = at("2026-01-01 00:00") + Duration::minutes(now_min);
+            let next = q.next_allowed(now);
+            proptest::prop_assert!(next >= now);
+            proptest::prop_assert!(next - now < Duration::hours(24));
+            proptest::prop_assert!(!q.contains((next + Duration::hours(8)).time()));
+            // Every minute before it is quiet.
+            if next > now {
+                let before = next - Duration::minutes(1);
+                proptest::prop_assert!(q.contains((before + Duration::hours(8)).time()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_digest_takes_the_place_of_each_mail() {
+        let mut c = ContactInput::defaults(Role::CountyClerk);
+        c.email = "clerk@cjedu.gov.cn".into();
+        c.by_email = true;
+        assert!(c.email_now(NoticeKind::NewSubmission));
+        assert!(!c.in_digest(NoticeKind::NewSubmission));
+        assert!(!c.email_now(NoticeKind::Digest));
+        c.digest = true;
+        assert!(!c.email_now(NoticeKind::NewSubmission));
+        assert!(c.in_digest(NoticeKind::NewSubmission));
+        assert!(c.email_now(NoticeKind::Digest));
+        c.email_kinds.retain(|k| *k != NoticeKind::NewSubmission);
+        assert!(!c.in_digest(NoticeKind::NewSubmission));
+        c.by_email = false;
+        assert!(!c.email_now(NoticeKind::Digest));
+        assert!(!validate_contact(&c).is_empty());
     }
 
     #[test]
@@ -514,6 +842,17 @@ mod tests {
     }
 
     #[test]
+    fn experts_who_have_not_signed_are_reminded_before_the_sealing_limit() {
+        let soon = deadline_notices(Clock::Sealing, NoticeKind::DueSoon);
+        assert!(soon.contains(&(Audience::Unsigned, NoticeKind::SignatureDue)));
+        assert!(soon.contains(&(Audience::Directors, NoticeKind::DueSoon)));
+        let late = deadline_notices(Clock::Sealing, NoticeKind::Overdue);
+        assert_eq!(late, vec![(Audience::Directors, NoticeKind::Overdue)]);
+        assert!(deadline_notices(Clock::PanelReview, NoticeKind::DueSoon)
+            .contains(&(Audience::Panel, NoticeKind::DueSoon)));
+    }
+
+    #[test]
     fn a_draft_withdrawn_tells_nobody() {
         assert_eq!(for_move(ActionKind::Withdraw, CaseState::Draft).count(), 0);
         assert_eq!(
@@ -534,6 +873,7 @@ mod tests {
             phone: "13899912345".into(),
             by_email: true,
             by_sms: true,
+            ..ContactInput::default()
         };
         assert!(validate_contact(&ok).is_empty());
         for (email, phone, by_email, by_sms, field) in [
@@ -551,6 +891,7 @@ mod tests {
                 phone: phone.into(),
                 by_email,
                 by_sms,
+                ..ContactInput::default()
             };
             let e = validate_contact(&c);
             assert!(e.for_field(field).next().is_some(), "{c:?}");

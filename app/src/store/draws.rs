@@ -930,6 +930,7 @@ pub async fn request_loan<C: ConnectionTrait>(
         now,
     )
     .await?;
+    super::notices::loan(c, case_id, false, reason, now).await?;
     Ok(true)
 }
 
@@ -963,6 +964,7 @@ pub async fn grant_loan<C: ConnectionTrait>(
         now,
     )
     .await?;
+    super::notices::loan(c, case_id, true, note, now).await?;
     Ok(Updated::Yes)
 }
 

@@ -1,7 +1,8 @@
 //! Work that time alone makes due (DOMAIN §4): a determination whose re-review window has passed
 //! with no application becomes FINAL; a refused re-review or a determined prefecture child case
-//! closes its case; and whoever's time limit ends soon or has passed is told so. The server runs [`settle_due`] at start and then every few minutes
-//! (`server::spawn_jobs`); the clock is the injected one, so tests move time and call it.
+//! closes its case; whoever's time limit ends soon or has passed is told so, as is the clerk of
+//! an invitation left unanswered; and bureau staff who asked for it get their daily digest.
+//! The server runs [`settle_due`] at start and then every few minutes (`server::spawn_jobs`); the clock is the injected one, so tests move time and call it.
 
 use super::cases;
 use super::entities::jd_case;
@@ -56,6 +57,8 @@ pub async fn settle_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u
     // Then the reminders of the time limits still running (each told once).
     let txn = tx::begin_write(db, now).await?;
     super::notices::deadlines(&txn, now).await?;
+    // And the bureau's daily digests, once the morning has come.
+    super::notices::digests(&txn, now).await?;
     txn.commit().await?;
     Ok(changed)
 }

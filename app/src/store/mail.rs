@@ -99,10 +99,27 @@ impl Mailer {
         let open = crate::i18n::text(locale, "mail.open");
         let footer = crate::i18n::text(locale, "mail.footer");
         let app = crate::i18n::text(locale, "app.title");
-        let plain = format!("{body}\n\n{open}: {link}\n\n-- \n{app}\n{footer}\n");
+        // A digest lists its notices, each with its own link.
+        let mut list_plain = String::new();
+        let mut list_html = String::new();
+        for n in &c.items {
+            let (t, b) = crate::i18n::notice_text(locale, &n.kind, &super::notices::facts_pairs(n));
+            let l = format!("{}{}", self.base_url, n.link);
+            list_plain.push_str(&format!("\n* {t}\n  {b}\n  {l}\n"));
+            list_html.push_str(&format!(
+                "<li><a href=\"{}\">{}</a><br>{}</li>",
+                esc(&l),
+                esc(&t),
+                esc(&b)
+            ));
+        }
+        if !list_html.is_empty() {
+            list_html = format!("<ul>{list_html}</ul>");
+        }
+        let plain = format!("{body}\n{list_plain}\n{open}: {link}\n\n-- \n{app}\n{footer}\n");
         let html = format!(
             "<!DOCTYPE html><html lang=\"{locale}\"><body style=\"font-family:sans-serif;font-size:16px\">\
-             <h1 style=\"font-size:20px\">{}</h1><p>{}</p><p><a href=\"{}\">{}</a></p>\
+             <h1 style=\"font-size:20px\">{}</h1><p>{}</p>{list_html}<p><a href=\"{}\">{}</a></p>\
              <hr><p style=\"color:#484949\">{}<br>{}</p></body></html>",
             esc(&title),
             esc(&body),

@@ -6,12 +6,12 @@
 
 use super::accounts::Updated;
 use super::cases::{self, Case};
-use super::entities::{notice, notice_contact, notice_delivery, seat, user_account};
+use super::entities::{county, notice, notice_contact, notice_delivery, seat, user_account};
 use crate::domain::deadline::Clock as DeadlineClock;
 use crate::domain::lifecycle::{CaseLevel, SeatStatus, Transition};
 use crate::domain::notice::{
-    by_sms, for_move, move_key, seat_key, Audience, Channel, Condition, ContactInput,
-    DeliveryState, NoticeKind,
+    for_move, kinds_for, move_key, seat_key, Audience, Channel, Condition, ContactInput,
+    DeliveryState, NoticeKind, DIGEST_HOUR,
 };
 use crate::domain::role::Role;
 use chrono::{DateTime, Utc};
@@ -72,6 +72,17 @@ pub async fn seats_changed<C: ConnectionTrait>(
         let mut facts = facts_of(case, kind, None);
         if kind == NoticeKind::Invitation {
             facts.insert("respond_by".into(), s.respond_by.to_string().into());
+            // What the expert needs to answer: the stage of the procedure, the county, the
+            // item's field and pupils (not the institution, not the item's name).
+            let item: serde_json::Value = serde_json::from_str(&case.item).unwrap_or_default();
+            for key in ["domain", "stage"] {
+                let code = item[key].as_str().unwrap_or_default();
+                facts.insert(key.into(), code.into());
+            }
+            let county = county::Entity::find_by_id(case.county_id).one(c).await?;
+            let (zh, en) = county.map(|k| (k.name_zh, k.name_en)).unwrap_or_default();
+            facts.insert("county".into(), zh.into());
+            facts.insert("county_en".into(), en.into());
         }
         let accounts = user_account::Entity::find()
             .filter(user_account::Column::ExpertId.eq(s.expert_id))
@@ -92,7 +103,7 @@ pub async fn seats_changed<C: ConnectionTrait>(
 pub async fn deadlines<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<u32, DbErr> {
     use super::entities::jd_case;
     use crate::domain::deadline::{china_date, DeadlineStatus, HolidayCalendar, TimeLimits};
-    use crate::domain::notice::{deadline_audience, deadline_key};
+    use crate::domain::notice::{deadline_key, deadline_notices};
     let today = china_date(now);
     let limits = TimeLimits::default();
     let cal = HolidayCalendar::embedded();
@@ -119,15 +130,35 @@ pub async fn deadlines<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<
             DeadlineStatus::DueSoon => NoticeKind::DueSoon,
             DeadlineStatus::Overdue => NoticeKind::Overdue,
         };
-        let mut facts = facts_of(&case, kind, None);
-        facts.insert("clock".into(), clock.code().into());
-        facts.insert("due_on".into(), due.to_string().into());
-        for audience in deadline_audience(clock) {
-            for to in recipients(c, &case, *audience).await? {
+        for (audience, kind) in deadline_notices(clock, kind) {
+            let mut facts = facts_of(&case, kind, None);
+            facts.insert("clock".into(), clock.code().into());
+            facts.insert("due_on".into(), due.to_string().into());
+            for to in recipients(c, &case, audience).await? {
                 let key = deadline_key(case.id, clock, due, kind, to.id);
                 write(c, &to, kind, &case, &facts, key, now).await?;
                 told += 1;
             }
+        }
+    }
+    // Invitations left unanswered past their date: the clerks may draw a replacement.
+    let unanswered = seat::Entity::find()
+        .filter(seat::Column::Status.eq(SeatStatus::Invited.code()))
+        .filter(seat::Column::RespondBy.lt(today))
+        .filter(seat::Column::RespondBy.gte(passed))
+        .all(c)
+        .await?;
+    for s in unanswered {
+        let Some(case) = cases::get(c, s.case_id).await? else {
+            continue;
+        };
+        let kind = NoticeKind::SeatUnanswered;
+        let mut facts = facts_of(&case, kind, None);
+        facts.insert("respond_by".into(), s.respond_by.to_string().into());
+        for to in recipients(c, &case, Audience::Clerks).await? {
+            let key = format!("{}:{}", seat_key(s.id, kind), to.id);
+            write(c, &to, kind, &case, &facts, key, now).await?;
+            told += 1;
         }
     }
     Ok(told)
@@ -165,6 +196,52 @@ pub async fn meeting_set<C: ConnectionTrait>(
             now,
         )
         .await?;
+    }
+    // The institution learns when and where it is identified, not by whom.
+    let kind = NoticeKind::IdentificationScheduled;
+    let mut facts = facts_of(&case, kind, None);
+    facts.insert(
+        "starts_at".into(),
+        crate::domain::deadline::china_minute(starts_at).into(),
+    );
+    facts.insert("place".into(), place.trim().into());
+    for to in recipients(c, &case, Audience::Institution).await? {
+        let key = format!(
+            "meeting:{case_id}:{meeting_version}:{}:{}",
+            kind.code(),
+            to.id
+        );
+        write(c, &to, kind, &case, &facts, key, now).await?;
+    }
+    Ok(())
+}
+
+/// Tells the prefecture of a county's request to lend experts (`granted`: false), or the
+/// county's clerks that the prefecture lent them (true). Once each per case.
+pub async fn loan<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+    granted: bool,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let Some(case) = cases::get(c, case_id).await? else {
+        return Ok(());
+    };
+    let (kind, audiences): (NoticeKind, &[Audience]) = if granted {
+        (NoticeKind::LoanGranted, &[Audience::Clerks])
+    } else {
+        (
+            NoticeKind::LoanRequested,
+            &[Audience::PrefectureClerks, Audience::PrefectureDirectors],
+        )
+    };
+    let facts = facts_of(&case, kind, Some(reason));
+    for audience in audiences {
+        for to in recipients(c, &case, *audience).await? {
+            let key = format!("loan:{case_id}:{}:{}", kind.code(), to.id);
+            write(c, &to, kind, &case, &facts, key, now).await?;
+        }
     }
     Ok(())
 }
@@ -268,7 +345,12 @@ fn link_of(kind: NoticeKind, case: &Case) -> String {
         NoticeKind::OpinionToSign
         | NoticeKind::OpinionReturned
         | NoticeKind::OpinionReadyToSeal => format!("/cases/{}/opinion", case.id),
-        NoticeKind::SeatDeclined => format!("/cases/{}/draw", case.id),
+        NoticeKind::SeatDeclined | NoticeKind::SeatUnanswered => {
+            format!("/cases/{}/draw", case.id)
+        }
+        NoticeKind::SignatureDue => format!("/cases/{}/opinion", case.id),
+        // The prefecture's list of requests is on its home page.
+        NoticeKind::LoanRequested => "/".into(),
         _ => format!("/cases/{}", case.id),
     }
 }
@@ -288,10 +370,12 @@ async fn write<C: ConnectionTrait>(
     } else {
         link_of(kind, case)
     };
-    insert(c, to, kind, Some(case.id), link, facts, key, now).await
+    insert(c, to, kind, Some(case.id), link, facts, key, now).await?;
+    Ok(())
 }
 
-/// Writes one notice unless its key was written before, and its outbox rows.
+/// Writes one notice unless its key was written before, and its outbox rows; the new
+/// notice's id.
 #[allow(clippy::too_many_arguments)]
 async fn insert<C: ConnectionTrait>(
     c: &C,
@@ -302,7 +386,7 @@ async fn insert<C: ConnectionTrait>(
     facts: &Facts,
     key: String,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<Option<i64>, DbErr> {
     let inserted = notice::Entity::insert(notice::ActiveModel {
         recipient_id: Set(to.id),
         kind: Set(kind.code().into()),
@@ -324,40 +408,41 @@ async fn insert<C: ConnectionTrait>(
     let id = match inserted {
         Ok(r) => r.last_insert_id,
         // Told before (the same move or seat): nothing more to send either.
-        Err(DbErr::RecordNotInserted) => return Ok(()),
+        Err(DbErr::RecordNotInserted) => return Ok(None),
         Err(e) => return Err(e),
     };
-    queue(c, id, to.id, kind, now).await
+    queue(c, id, to, kind, now).await?;
+    Ok(Some(id))
 }
 
-/// The outbox rows of a new notice, in its transaction: one per channel the recipient asks
-/// for and has an address for.
+/// The outbox rows of a new notice, in its transaction: one per channel the recipient takes
+/// this kind by and has an address for. An e-mail the recipient takes in the daily digest
+/// waits for it; a text message in the quiet hours waits for their end.
 async fn queue<C: ConnectionTrait>(
     c: &C,
     notice_id: i64,
-    recipient: i64,
+    to: &user_account::Model,
     kind: NoticeKind,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let Some(k) = notice_contact::Entity::find_by_id(recipient).one(c).await? else {
+    let Some((k, _)) = saved_contact(c, to).await? else {
         return Ok(());
     };
     let mut rows = vec![];
-    if k.by_email && !k.email.is_empty() {
-        rows.push((Channel::Email, k.email.clone()));
+    if k.email_now(kind) {
+        rows.push((Channel::Email, k.email.clone(), now));
     }
-    // A text message only for what needs a prompt answer.
-    if k.by_sms && !k.phone.is_empty() && by_sms(kind) {
-        rows.push((Channel::Sms, k.phone.clone()));
+    if let Some(at) = k.sms_at(kind, now) {
+        rows.push((Channel::Sms, k.phone.clone(), at));
     }
-    for (channel, address) in rows {
+    for (channel, address, next_at) in rows {
         notice_delivery::Entity::insert(notice_delivery::ActiveModel {
             notice_id: Set(notice_id),
             channel: Set(channel.code().into()),
-            address: Set(address),
+            address: Set(address.trim().to_string()),
             state: Set(DeliveryState::Pending.code().into()),
             attempts: Set(0),
-            next_at: Set(now),
+            next_at: Set(next_at),
             lease_until: Set(None),
             last_error: Set(String::new()),
             sent_at: Set(None),
@@ -370,48 +455,193 @@ async fn queue<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Sends each bureau account that takes its e-mail as a digest one mail with what it was told
+/// since its last digest, once a day after [`DIGEST_HOUR`] (China Standard Time). The digest is
+/// a notice of its own (kind `digest`, born read: its notices are in the inbox already) listing
+/// the ids of its notices; the key `digest:<account>:<day>` makes it once a day even when two
+/// servers run the job.
+pub async fn digests<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<u32, DbErr> {
+    use chrono::Timelike;
+    let china = now + chrono::Duration::hours(8);
+    if china.hour() < DIGEST_HOUR {
+        return Ok(0);
+    }
+    let day = china.date_naive();
+    let takers = notice_contact::Entity::find()
+        .filter(notice_contact::Column::Digest.eq(true))
+        .filter(notice_contact::Column::ByEmail.eq(true))
+        .all(c)
+        .await?;
+    let mut sent = 0;
+    for t in takers {
+        let Some(to) = user_account::Entity::find_by_id(t.user_id)
+            .filter(user_account::Column::Disabled.eq(false))
+            .one(c)
+            .await?
+        else {
+            continue;
+        };
+        let k = prefs_of(&t, &to);
+        if !k.email_now(NoticeKind::Digest) {
+            continue;
+        }
+        let last = notice::Entity::find()
+            .filter(notice::Column::RecipientId.eq(to.id))
+            .filter(notice::Column::Kind.eq(NoticeKind::Digest.code()))
+            .order_by_desc(notice::Column::Id)
+            .one(c)
+            .await?;
+        if last
+            .as_ref()
+            .is_some_and(|l| crate::domain::deadline::china_date(l.created_at) == day)
+        {
+            continue;
+        }
+        // Since the last digest; the first one, of the last day (not of all the years before).
+        let since = match &last {
+            Some(l) => notice::Column::Id.gt(l.id),
+            None => notice::Column::CreatedAt.gt(now - chrono::Duration::days(1)),
+        };
+        let items: Vec<i64> = notice::Entity::find()
+            .filter(notice::Column::RecipientId.eq(to.id))
+            .filter(since)
+            .order_by_asc(notice::Column::Id)
+            .all(c)
+            .await?
+            .into_iter()
+            .filter(|n| NoticeKind::from_code(&n.kind).is_some_and(|kind| k.in_digest(kind)))
+            .map(|n| n.id)
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let mut facts = Facts::new();
+        facts.insert("day".into(), day.to_string().into());
+        facts.insert("count".into(), items.len().to_string().into());
+        facts.insert(
+            "items".into(),
+            items
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+                .into(),
+        );
+        let key = format!("digest:{}:{day}", to.id);
+        let kind = NoticeKind::Digest;
+        if let Some(id) = insert(c, &to, kind, None, "/notices".into(), &facts, key, now).await? {
+            mark_read(c, to.id, Some(id), now).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// The notices a digest lists (its `items` fact), in order.
+pub async fn digest_items<C: ConnectionTrait>(
+    c: &C,
+    digest: &notice::Model,
+) -> Result<Vec<notice::Model>, DbErr> {
+    let ids: Vec<i64> = facts_pairs(digest)
+        .into_iter()
+        .find(|(k, _)| k == "items")
+        .map(|(_, v)| v.split(',').filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or_default();
+    notice::Entity::find()
+        .filter(notice::Column::Id.is_in(ids))
+        .filter(notice::Column::RecipientId.eq(digest.recipient_id))
+        .order_by_asc(notice::Column::Id)
+        .all(c)
+        .await
+}
+
 // ---------------------------------------------------------------------------------------------
 // An account's addresses and channels
 // ---------------------------------------------------------------------------------------------
 
-/// The account's contact record, or the defaults (no address, inbox only) at version 0.
-pub async fn contact<C: ConnectionTrait>(
-    c: &C,
-    user_id: i64,
-) -> Result<notice_contact::Model, DbErr> {
-    Ok(notice_contact::Entity::find_by_id(user_id)
-        .one(c)
-        .await?
-        .unwrap_or(notice_contact::Model {
-            user_id,
-            email: String::new(),
-            phone: String::new(),
-            by_email: false,
-            by_sms: false,
-            version: 0,
-            updated_at: DateTime::<Utc>::MIN_UTC,
-        }))
+fn kinds_of(codes: &Option<String>, default: Vec<NoticeKind>) -> Vec<NoticeKind> {
+    match codes {
+        Some(s) => s.split(',').filter_map(NoticeKind::from_code).collect(),
+        None => default,
+    }
 }
 
-/// Saves the account's contact record if `version` is still current (0: none saved yet).
-/// Call inside `tx::begin_write`, with the audit event.
+fn codes_of(kinds: &[NoticeKind]) -> String {
+    kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join(",")
+}
+
+/// A saved contact record as the account's choices (the role's defaults where it chose none).
+fn prefs_of(k: &notice_contact::Model, to: &user_account::Model) -> ContactInput {
+    let role = Role::from_code(&to.role).unwrap_or(Role::Admin);
+    let d = ContactInput::defaults(role);
+    ContactInput {
+        email: k.email.clone(),
+        phone: k.phone.clone(),
+        by_email: k.by_email,
+        by_sms: k.by_sms,
+        email_kinds: kinds_of(&k.email_kinds, d.email_kinds),
+        sms_kinds: kinds_of(&k.sms_kinds, d.sms_kinds),
+        quiet_from: k.quiet_from.clone(),
+        quiet_to: k.quiet_to.clone(),
+        digest: k.digest,
+    }
+}
+
+async fn saved_contact<C: ConnectionTrait>(
+    c: &C,
+    to: &user_account::Model,
+) -> Result<Option<(ContactInput, i32)>, DbErr> {
+    Ok(notice_contact::Entity::find_by_id(to.id)
+        .one(c)
+        .await?
+        .map(|k| (prefs_of(&k, to), k.version)))
+}
+
+/// The account's addresses and choices with their version, or its role's defaults (no
+/// address, the inbox only) at version 0.
+pub async fn contact<C: ConnectionTrait>(
+    c: &C,
+    to: &user_account::Model,
+) -> Result<(ContactInput, i32), DbErr> {
+    Ok(saved_contact(c, to).await?.unwrap_or_else(|| {
+        let role = Role::from_code(&to.role).unwrap_or(Role::Admin);
+        (ContactInput::defaults(role), 0)
+    }))
+}
+
+/// Saves the account's choices if `version` is still current (0: none saved yet), keeping of
+/// the kinds only those its role receives. Call inside `tx::begin_write`, with the audit event.
 pub async fn save_contact<C: ConnectionTrait>(
     c: &C,
-    user_id: i64,
+    to: &user_account::Model,
     version: i32,
     input: &ContactInput,
     now: DateTime<Utc>,
 ) -> Result<Updated, DbErr> {
-    let current = contact(c, user_id).await?;
-    if current.version != version {
+    let (_, current) = contact(c, to).await?;
+    if current != version {
         return Ok(Updated::Stale);
     }
+    let role = Role::from_code(&to.role).unwrap_or(Role::Admin);
+    let offered = kinds_for(role);
+    let keep = |ks: &[NoticeKind]| -> Vec<NoticeKind> {
+        offered
+            .iter()
+            .copied()
+            .filter(|k| *k != NoticeKind::Digest && ks.contains(k))
+            .collect()
+    };
     let am = notice_contact::ActiveModel {
-        user_id: Set(user_id),
+        user_id: Set(to.id),
         email: Set(input.email.trim().to_string()),
         phone: Set(input.phone.trim().to_string()),
         by_email: Set(input.by_email),
         by_sms: Set(input.by_sms),
+        email_kinds: Set(Some(codes_of(&keep(&input.email_kinds)))),
+        sms_kinds: Set(Some(codes_of(&keep(&input.sms_kinds)))),
+        quiet_from: Set(input.quiet_from.trim().to_string()),
+        quiet_to: Set(input.quiet_to.trim().to_string()),
+        digest: Set(input.digest && crate::domain::notice::may_digest(role)),
         version: Set(version + 1),
         updated_at: Set(now),
     };
@@ -422,7 +652,7 @@ pub async fn save_contact<C: ConnectionTrait>(
     } else {
         let r = notice_contact::Entity::update_many()
             .set(am)
-            .filter(notice_contact::Column::UserId.eq(user_id))
+            .filter(notice_contact::Column::UserId.eq(to.id))
             .filter(notice_contact::Column::Version.eq(version))
             .exec(c)
             .await?;
@@ -462,15 +692,16 @@ async fn recipients<C: ConnectionTrait>(
         Audience::PrefectureDirectors => {
             q.filter(user_account::Column::Role.eq(Role::PrefectureDirector.code()))
         }
-        Audience::Panel => {
-            let experts: Vec<i64> = seat::Entity::find()
+        Audience::Panel | Audience::Unsigned => {
+            let mut seated = seat::Entity::find()
                 .select_only()
                 .column(seat::Column::ExpertId)
                 .filter(seat::Column::CaseId.eq(case.id))
-                .filter(seat::Column::Status.eq(SeatStatus::Accepted.code()))
-                .into_tuple()
-                .all(c)
-                .await?;
+                .filter(seat::Column::Status.eq(SeatStatus::Accepted.code()));
+            if audience == Audience::Unsigned {
+                seated = seated.filter(seat::Column::OpinionSigned.eq(false));
+            }
+            let experts: Vec<i64> = seated.into_tuple().all(c).await?;
             q.filter(user_account::Column::Role.eq(Role::Expert.code()))
                 .filter(user_account::Column::ExpertId.is_in(experts))
         }

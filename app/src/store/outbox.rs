@@ -9,14 +9,14 @@
 //! was written (then the mail carries the same Message-ID, so a mail system can tell the copy).
 //! A failing channel only delays its own rows: the procedure never waits for it.
 
-use super::entities::{notice, notice_delivery, user_account};
+use super::entities::{notice, notice_attempt, notice_delivery, user_account};
 use super::tx;
 use crate::domain::notice::{backoff_secs, Channel, DeliveryState, MAX_ATTEMPTS};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// How long a claim holds a row (longer than a send may take with its timeout).
@@ -33,6 +33,8 @@ pub struct Claimed {
     pub notice: notice::Model,
     /// The recipient's language.
     pub locale: String,
+    /// A digest's notices (empty for any other kind).
+    pub items: Vec<notice::Model>,
 }
 
 /// Claims up to `limit` due rows of `channel`.
@@ -82,6 +84,12 @@ pub async fn claim(
         .map(|n| (n.id, n))
         .collect();
     let people: Vec<i64> = notices.values().map(|n| n.recipient_id).collect();
+    let mut items: std::collections::HashMap<i64, Vec<notice::Model>> = Default::default();
+    for n in notices.values() {
+        if n.kind == crate::domain::notice::NoticeKind::Digest.code() {
+            items.insert(n.id, super::notices::digest_items(&txn, n).await?);
+        }
+    }
     let locales: std::collections::HashMap<i64, String> = user_account::Entity::find()
         .select_only()
         .column(user_account::Column::Id)
@@ -99,17 +107,19 @@ pub async fn claim(
             d.attempts += 1;
             let n = notices.get(&d.notice_id)?.clone();
             let locale = locales.get(&n.recipient_id).cloned().unwrap_or_default();
+            let items = items.remove(&n.id).unwrap_or_default();
             Some(Claimed {
                 delivery: d,
                 notice: n,
                 locale,
+                items,
             })
         })
         .collect())
 }
 
-/// Records how an attempt went: sent; or failed, to be tried again after the backoff, or
-/// given up after [`MAX_ATTEMPTS`].
+/// Records how an attempt went (a row of `notice_attempt`), and the delivery's state: sent; or
+/// failed, to be tried again after the backoff, or given up after [`MAX_ATTEMPTS`].
 pub async fn settle<C: ConnectionTrait>(
     c: &C,
     claimed: &notice_delivery::Model,
@@ -123,6 +133,20 @@ pub async fn settle<C: ConnectionTrait>(
         )
         .filter(notice_delivery::Column::Id.eq(claimed.id))
         .filter(notice_delivery::Column::State.eq(DeliveryState::Pending.code()));
+    notice_attempt::Entity::insert(notice_attempt::ActiveModel {
+        delivery_id: Set(claimed.id),
+        attempt: Set(claimed.attempts),
+        at: Set(now),
+        ok: Set(outcome.is_ok()),
+        error: Set(outcome
+            .as_ref()
+            .err()
+            .map(|e| e.chars().take(500).collect())
+            .unwrap_or_default()),
+        ..Default::default()
+    })
+    .exec_without_returning(c)
+    .await?;
     let q = match outcome {
         Ok(()) => q
             .col_expr(
@@ -234,6 +258,18 @@ pub async fn of_notices<C: ConnectionTrait>(
     notice_delivery::Entity::find()
         .filter(notice_delivery::Column::NoticeId.is_in(notice_ids))
         .order_by_asc(notice_delivery::Column::Id)
+        .all(c)
+        .await
+}
+
+/// The attempts at a delivery, first first.
+pub async fn attempts<C: ConnectionTrait>(
+    c: &C,
+    delivery_ids: Vec<i64>,
+) -> Result<Vec<notice_attempt::Model>, DbErr> {
+    notice_attempt::Entity::find()
+        .filter(notice_attempt::Column::DeliveryId.is_in(delivery_ids))
+        .order_by_asc(notice_attempt::Column::Id)
         .all(c)
         .await
 }

@@ -25,6 +25,21 @@ pub struct Srv {
     pub data_dir: std::path::PathBuf,
 }
 
+/// An HTTP client for the site at `base`. A stalled request fails the test instead of hanging
+/// the run. A script proves its requests are the site's own by `Origin` (a request with the
+/// session cookie and no provenance is refused); tests of that build clients of their own.
+pub fn client(base: &str) -> Client {
+    Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .default_headers(
+            [(header::ORIGIN, header::HeaderValue::from_str(base).unwrap())]
+                .into_iter()
+                .collect(),
+        )
+        .build()
+        .unwrap()
+}
+
 impl Srv {
     pub async fn start(db: TestDb) -> Srv {
         Srv::start_with(db, |_| {}).await
@@ -59,22 +74,21 @@ impl Srv {
         Srv {
             clock,
             base: format!("http://{addr}"),
-            // A stalled request fails the test instead of hanging the run. A script proves
-            // its requests are the site's own by `Origin` (a request with the session cookie
-            // and no provenance is refused); tests of that build clients of their own.
-            http: Client::builder()
-                .timeout(std::time::Duration::from_secs(60))
-                .default_headers(
-                    [(
-                        header::ORIGIN,
-                        header::HeaderValue::from_str(&format!("http://{addr}")).unwrap(),
-                    )]
-                    .into_iter()
-                    .collect(),
-                )
-                .build()
-                .unwrap(),
+            http: client(&format!("http://{addr}")),
             task,
+            db,
+            data_dir,
+        }
+    }
+
+    /// A server running in another process over `db`, at `base` (its clock is the system's;
+    /// `data_dir` is removed at the end).
+    pub fn attach(db: TestDb, base: &str, data_dir: std::path::PathBuf) -> Srv {
+        Srv {
+            clock: TestClock::at(Utc::now()),
+            base: base.to_string(),
+            http: client(base),
+            task: tokio::spawn(async { Ok(()) }),
             db,
             data_dir,
         }
@@ -591,6 +605,38 @@ pub async fn sealed_opinion_with(
     members: &[(i64, String)],
     sheet: fn(i64) -> ScoreSheet,
 ) -> String {
+    drafted_opinion(s, director, id, members, sheet).await;
+    for (_, who) in members {
+        sign_opinion(s, who, id).await;
+    }
+    let ver = version_of(s, director, id).await;
+    let (st, v) = s
+        .form(
+            director,
+            "seal_opinion",
+            &[
+                ("case_id", &id.to_string()),
+                ("version", &ver.to_string()),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (_, p) = s
+        .form(director, "opinion_page", &[("case_id", &id.to_string())])
+        .await;
+    p["seal"]["verify_code"].as_str().unwrap().to_string()
+}
+
+/// Every member submits the sheet `sheet` makes for a material; the meeting is waived and the
+/// lead drafts the opinion (the members have not signed it yet).
+pub async fn drafted_opinion(
+    s: &Srv,
+    director: &str,
+    id: i64,
+    members: &[(i64, String)],
+    sheet: fn(i64) -> ScoreSheet,
+) {
     let (_, c) = s.case(director, id).await;
     let material = c["materials"][0]["id"].as_i64().unwrap();
     let sheet = sheet(material);
@@ -619,32 +665,17 @@ pub async fn sealed_opinion_with(
         )
         .await;
     assert_eq!(st, 200, "{v}");
-    for (_, who) in members {
-        let (_, p) = s
-            .form(who, "opinion_page", &[("case_id", &id.to_string())])
-            .await;
-        let revision = p["content"]["revision"].as_i64().unwrap();
-        let version = p["version"].as_i64().unwrap();
-        let (st, v) = s.call(who, "sign_opinion", json!({ "input": { "case_id": id, "version": version, "revision": revision, "password": DEMO_PASSWORD, "dissent": "" } })).await;
-        assert_eq!(st, 200, "{v}");
-    }
-    let ver = version_of(s, director, id).await;
-    let (st, v) = s
-        .form(
-            director,
-            "seal_opinion",
-            &[
-                ("case_id", &id.to_string()),
-                ("version", &ver.to_string()),
-                ("password", DEMO_PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(st, 200, "{v}");
+}
+
+/// The member signs the opinion's current revision.
+pub async fn sign_opinion(s: &Srv, who: &str, id: i64) {
     let (_, p) = s
-        .form(director, "opinion_page", &[("case_id", &id.to_string())])
+        .form(who, "opinion_page", &[("case_id", &id.to_string())])
         .await;
-    p["seal"]["verify_code"].as_str().unwrap().to_string()
+    let revision = p["content"]["revision"].as_i64().unwrap();
+    let version = p["version"].as_i64().unwrap();
+    let (st, v) = s.call(who, "sign_opinion", json!({ "input": { "case_id": id, "version": version, "revision": revision, "password": DEMO_PASSWORD, "dissent": "" } })).await;
+    assert_eq!(st, 200, "{v}");
 }
 
 pub fn application(grounds: &str) -> Value {

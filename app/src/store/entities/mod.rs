@@ -24,6 +24,7 @@ pub mod material;
 pub mod meeting;
 pub mod meeting_waiver;
 pub mod notice;
+pub mod notice_attempt;
 pub mod notice_contact;
 pub mod notice_delivery;
 pub mod opinion;

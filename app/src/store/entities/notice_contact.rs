@@ -11,6 +11,14 @@ pub struct Model {
     pub phone: String,
     pub by_email: bool,
     pub by_sms: bool,
+    /// Comma-separated `NoticeKind` codes taken by e-mail; `None`: the role's defaults.
+    pub email_kinds: Option<String>,
+    pub sms_kinds: Option<String>,
+    /// 免打扰时段 for SMS, "HH:MM" China Standard Time, or empty.
+    pub quiet_from: String,
+    pub quiet_to: String,
+    /// E-mail as one daily digest.
+    pub digest: bool,
     pub version: i32,
     pub updated_at: DateTimeUtc,
 }

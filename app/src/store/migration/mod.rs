@@ -24,6 +24,7 @@ mod m20261203_000018_school_subjects;
 mod m20261203_000019_title_check;
 mod m20261203_000020_notices;
 mod m20261203_000021_notice_channels;
+mod m20261203_000022_notice_preferences;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_title_check::Migration),
             Box::new(m20261203_000020_notices::Migration),
             Box::new(m20261203_000021_notice_channels::Migration),
+            Box::new(m20261203_000022_notice_preferences::Migration),
         ]
     }
 }

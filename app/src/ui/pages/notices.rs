@@ -73,27 +73,39 @@ fn delivery(
     d: crate::api::notices::DeliveryRow,
     resend: Resend,
 ) -> impl IntoView {
-    use crate::domain::notice::{Channel, DeliveryState};
-    let channel = match d.channel {
-        Channel::Email => "delivery.email",
-        Channel::Sms => "delivery.sms",
-    };
-    let (class, state) = match d.state {
-        DeliveryState::Sent => ("tag tag--green", d.state.label_key()),
-        DeliveryState::Pending => ("tag tag--yellow", d.state.label_key()),
-        DeliveryState::Failed => ("tag tag--red", d.state.label_key()),
+    use crate::domain::notice::DeliveryState;
+    let channel = format!("delivery.{}", d.channel.code());
+    let state = d.state.label_key();
+    let class = match d.state {
+        DeliveryState::Sent => "tag tag--green",
+        DeliveryState::Pending => "tag tag--yellow",
+        DeliveryState::Failed => "tag tag--red",
     };
     let when = d.sent_at.clone().unwrap_or_default();
     let attempts = d.attempts.to_string();
     let error = d.last_error.clone();
     view! {
-        <div class="delivery" data-testid="delivery" data-channel=d.channel_code() data-state=d.state_code()>
-            {move || locale.tr(channel)} "："
+        <div class="delivery" data-testid="delivery" data-channel=d.channel.code() data-state=d.state.code()>
+            {move || locale.tr(&channel)} "："
             <span class=class>{move || locale.tr(state)}</span>
             " " {when}
             {(d.state != DeliveryState::Sent && d.attempts > 0).then(|| view! {
                 " " <span>{move || locale.tr_with("delivery.attempts", &[("n".into(), attempts.clone())])}</span>
                 " " <span class="hint">{error.clone()}</span>
+            })}
+            {(!d.tries.is_empty()).then(|| {
+                let n = d.tries.len().to_string();
+                view! {
+                    <details class="details details--inline" data-testid="delivery-tries">
+                        <summary>{move || locale.tr_with("delivery.tries", &[("n".into(), n.clone())])}</summary>
+                        <ol class="tries">
+                            {d.tries.iter().cloned().map(|(at, ok, err)| {
+                                let key = if ok { "delivery.try_ok" } else { "delivery.try_failed" };
+                                view! { <li data-ok=ok.to_string()>{at} " " {move || locale.tr(key)} " " <span class="hint">{err}</span></li> }
+                            }).collect_view()}
+                        </ol>
+                    </details>
+                }
             })}
             {d.can_resend.then(|| {
                 let id = d.id;
@@ -246,18 +258,27 @@ pub fn CaseNoticeRecord(
     }
 }
 
-/// 通知设置: one's own e-mail address (and mobile number) and whether notices go there too.
+/// 通知设置: one's own e-mail address and mobile number, whether notices go there too, which
+/// kinds by which channel, quiet hours for text messages and (bureau staff) a daily digest.
 /// Checked as typed with the domain's `validate_contact`, saved against its version.
 #[component]
 pub fn ContactPage() -> impl IntoView {
     use crate::api::notices::{my_contact, save_contact};
-    use crate::domain::notice::{validate_contact, ContactInput};
-    use crate::ui::components::{action_error, action_field_errors, TextField};
+    use crate::domain::notice::{validate_contact, ContactInput, NoticeKind};
+    use crate::ui::components::{action_error, action_field_errors, FieldErrorMessages, TextField};
+    let locale = use_locale();
     let current = Resource::new(|| (), |_| my_contact());
     let email = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let by_email = RwSignal::new(false);
     let by_sms = RwSignal::new(false);
+    let email_kinds = RwSignal::new(Vec::<NoticeKind>::new());
+    let sms_kinds = RwSignal::new(Vec::<NoticeKind>::new());
+    let quiet_from = RwSignal::new(String::new());
+    let quiet_to = RwSignal::new(String::new());
+    let digest = RwSignal::new(false);
+    let kinds = RwSignal::new(Vec::<NoticeKind>::new());
+    let may_digest = RwSignal::new(false);
     let version = RwSignal::new(0);
     let available = RwSignal::new(true);
     let sms_available = RwSignal::new(true);
@@ -267,6 +288,13 @@ pub fn ContactPage() -> impl IntoView {
             phone.set(v.contact.phone.clone());
             by_email.set(v.contact.by_email);
             by_sms.set(v.contact.by_sms);
+            email_kinds.set(v.contact.email_kinds.clone());
+            sms_kinds.set(v.contact.sms_kinds.clone());
+            quiet_from.set(v.contact.quiet_from.clone());
+            quiet_to.set(v.contact.quiet_to.clone());
+            digest.set(v.contact.digest);
+            kinds.set(v.kinds.clone());
+            may_digest.set(v.may_digest);
             version.set(v.version);
             available.set(v.email_available);
             sms_available.set(v.sms_available);
@@ -289,6 +317,11 @@ pub fn ContactPage() -> impl IntoView {
         phone: phone.get(),
         by_email: by_email.get(),
         by_sms: by_sms.get(),
+        email_kinds: email_kinds.get(),
+        sms_kinds: sms_kinds.get(),
+        quiet_from: quiet_from.get(),
+        quiet_to: quiet_to.get(),
+        digest: digest.get(),
     };
     let errors = Signal::derive(move || {
         let typed = validate_contact(&input());
@@ -299,6 +332,69 @@ pub fn ContactPage() -> impl IntoView {
         }
     });
     let saved = move || matches!(value.get(), Some(Ok(_)));
+    // One checkbox of the kinds table: `list` holds the kinds ticked for its channel.
+    let tick = move |list: RwSignal<Vec<NoticeKind>>, k: NoticeKind, channel: &'static str| {
+        let id = format!("{channel}-{}", k.code());
+        let for_id = id.clone();
+        let label = format!("notice.{}", k.code());
+        let channel_key = format!("delivery.{channel}");
+        view! {
+            <label class="cell-check" for=for_id>
+                <input type="checkbox" id=id data-testid=format!("kind-{channel}-{}", k.code())
+                    prop:checked=move || list.with(|l| l.contains(&k))
+                    aria-label=move || format!("{} · {}", locale.tr(&label), locale.tr(&channel_key))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        list.update(|l| {
+                            l.retain(|x| *x != k);
+                            if on { l.push(k); }
+                        });
+                    } />
+            </label>
+        }
+    };
+    // Built apart (type-erased): one view type of the whole form is too deep for rustc.
+    let quiet_fields = view! {
+        <fieldset class="fieldset">
+            <legend class="fieldset__legend">{t("contact.quiet")}</legend>
+            <p class="hint">{t("contact.quiet_hint")}</p>
+            <div class="field-row">
+                <TextField name="quiet_from" label="contact.quiet_from" kind="time" errors=errors value=quiet_from />
+                <TextField name="quiet_to" label="contact.quiet_to" kind="time" errors=errors value=quiet_to />
+            </div>
+        </fieldset>
+    }
+    .into_any();
+    let kinds_table = view! {
+        <fieldset class="fieldset">
+            <legend class="fieldset__legend">{t("contact.kinds")}</legend>
+            <p class="hint">{t("contact.kinds_hint")}</p>
+            <div class="table-wrap">
+                <table class="table table--kinds" data-testid="kinds">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t("contact.kind")}</th>
+                            <th scope="col">{t("delivery.email")}</th>
+                            <th scope="col">{t("delivery.sms")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || kinds.get().into_iter().map(|k| {
+                            let key = format!("notice.{}", k.code());
+                            view! {
+                                <tr>
+                                    <th scope="row">{move || locale.tr(&key)}</th>
+                                    <td>{tick(email_kinds, k, "email")}</td>
+                                    <td>{tick(sms_kinds, k, "sms")}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </fieldset>
+    }
+    .into_any();
     view! {
         <Title text=t("contact.title") />
         <div class="narrow">
@@ -323,6 +419,17 @@ pub fn ContactPage() -> impl IntoView {
                     <input type="checkbox" id="by-email" data-testid="by-email" bind:checked=by_email />
                     <label for="by-email">{t("contact.by_email")}</label>
                 </div>
+                <Show when=move || may_digest.get()>
+                    <div class="form-group" id="digest">
+                        <FieldErrorMessages errors=errors field="digest" />
+                        <div class="checkbox">
+                            <input type="checkbox" id="digest-box" data-testid="digest" bind:checked=digest
+                                aria-describedby="digest-hint" />
+                            <label for="digest-box">{t("contact.digest")}</label>
+                        </div>
+                        <p class="hint" id="digest-hint">{t("contact.digest_hint")}</p>
+                    </div>
+                </Show>
                 <TextField name="phone" label="contact.phone" hint="contact.phone_hint" kind="tel"
                     autocomplete="tel" errors=errors value=phone />
                 <Show when=move || !sms_available.get()>
@@ -332,6 +439,8 @@ pub fn ContactPage() -> impl IntoView {
                     <input type="checkbox" id="by-sms" data-testid="by-sms" bind:checked=by_sms />
                     <label for="by-sms">{t("contact.by_sms")}</label>
                 </div>
+                {quiet_fields}
+                {kinds_table}
                 <button type="submit" class="button" data-testid="contact-save">{t("contact.save")}</button>
             </form>
         </div>
