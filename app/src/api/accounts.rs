@@ -53,14 +53,11 @@ struct ScopeNames {
 #[cfg(feature = "ssr")]
 impl ScopeNames {
     async fn load(dbc: &sea_orm::DatabaseConnection) -> Result<ScopeNames, AppError> {
-        use super::server::{db, fail};
         use crate::store::reference;
         Ok(ScopeNames {
-            counties: reference::counties(dbc).await.map_err(|e| fail(db(e)))?,
-            institutions: reference::institutions(dbc)
-                .await
-                .map_err(|e| fail(db(e)))?,
-            experts: reference::experts(dbc).await.map_err(|e| fail(db(e)))?,
+            counties: reference::counties(dbc).await?,
+            institutions: reference::institutions(dbc).await?,
+            experts: reference::experts(dbc).await?,
         })
     }
 
@@ -93,12 +90,12 @@ impl ScopeNames {
 
 #[server(prefix = "/api", endpoint = "list_accounts")]
 pub async fn list_accounts() -> Result<Vec<AccountRow>, AppError> {
-    use super::server::{db, fail, state};
+    use super::server::{fail, state};
     use crate::store::accounts;
     admin().await?;
     let st = state().map_err(fail)?;
     let names = ScopeNames::load(&st.db).await?;
-    let rows = accounts::list(&st.db).await.map_err(|e| fail(db(e)))?;
+    let rows = accounts::list(&st.db).await?;
     Ok(rows
         .into_iter()
         .filter_map(|u| {
@@ -138,19 +135,16 @@ pub struct PostChangeRow {
 /// the prefecture director and prefecture observers see who can act as whom.
 #[server(prefix = "/api", endpoint = "post_changes")]
 pub async fn post_changes() -> Result<Vec<PostChangeRow>, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::{accounts, reference};
     let me = require().await?;
     authorize(&me.actor, &Permission::ViewPostChanges, None).map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
     let names = ScopeNames::load(&st.db).await?;
-    let list = accounts::post_changes(&st.db, 50)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let admins = reference::display_names(&st.db, list.iter().filter_map(|c| c.by).collect())
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let list = accounts::post_changes(&st.db, 50).await?;
+    let admins =
+        reference::display_names(&st.db, list.iter().filter_map(|c| c.by).collect()).await?;
     Ok(list
         .into_iter()
         .filter_map(|c| {
@@ -174,27 +168,24 @@ pub async fn post_changes() -> Result<Vec<PostChangeRow>, AppError> {
 
 #[server(prefix = "/api", endpoint = "account_scope_choices")]
 pub async fn account_scope_choices() -> Result<ScopeChoices, AppError> {
-    use super::server::{db, fail, state};
+    use super::server::{fail, state};
     use crate::store::reference;
     admin().await?;
     let st = state().map_err(fail)?;
     let c = |id, label| ScopeChoice { id, label };
     Ok(ScopeChoices {
         counties: reference::counties(&st.db)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .map(|x| c(x.id, x.name_zh))
             .collect(),
         institutions: reference::institutions(&st.db)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .map(|x| c(x.id, x.name))
             .collect(),
         experts: reference::experts(&st.db)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .map(|x| c(x.id, format!("{}（{}）", x.name, x.employer)))
             .collect(),
@@ -217,7 +208,7 @@ pub async fn create_account(
     role: String,
     scope_id: i64,
 ) -> Result<OneTimePassword, AppError> {
-    use super::server::{client_addr, db, fail, internal, state};
+    use super::server::{client_addr, fail, internal, state};
     use crate::domain::error::FieldErrors;
     use crate::domain::ids::{CountyId, ExpertId, InstitutionId};
     use crate::domain::role::{Scope, ScopeKind};
@@ -239,11 +230,7 @@ pub async fn create_account(
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
     {
         errs.add("username", "err.username_format");
-    } else if accounts::by_username(&st.db, &username)
-        .await
-        .map_err(|e| fail(db(e)))?
-        .is_some()
-    {
+    } else if accounts::by_username(&st.db, &username).await?.is_some() {
         errs.add("username", "err.username_taken");
     }
     if display_name.is_empty() {
@@ -263,17 +250,14 @@ pub async fn create_account(
             ScopeKind::CountyOrPrefecture if scope_id == 0 => Some(Scope::Prefecture),
             ScopeKind::County | ScopeKind::CountyOrPrefecture => {
                 reference::county(&st.db, scope_id)
-                    .await
-                    .map_err(|e| fail(db(e)))?
+                    .await?
                     .map(|_| Scope::County(CountyId(scope_id)))
             }
             ScopeKind::Institution => reference::institution(&st.db, scope_id)
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                 .map(|_| Scope::Institution(InstitutionId(scope_id))),
             ScopeKind::Expert => reference::expert(&st.db, scope_id)
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                 .map(|_| Scope::Expert(ExpertId(scope_id))),
         };
         if scope.is_none() {
@@ -290,14 +274,11 @@ pub async fn create_account(
     let hash = passwords::hash_blocking(&otp)
         .await
         .map_err(|e| fail(internal(e)))?;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     // One person, one expert (one director): under the write lock, so two administrators at
     // once cannot both bind the post.
     if accounts::post_holder(&txn, role, scope, None)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .is_some()
     {
         let mut e = FieldErrors::new();
@@ -316,8 +297,7 @@ pub async fn create_account(
         },
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
+    .await?;
     audit::append(
         &txn,
         Entry::new("account.create", format!("user_account:{}", acc.id))
@@ -327,9 +307,8 @@ pub async fn create_account(
             ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(OneTimePassword {
         username,
         password: otp,
@@ -342,7 +321,7 @@ async fn change_account(
     version: i32,
     what: &'static str,
 ) -> Result<Option<String>, AppError> {
-    use super::server::{client_addr, db, fail, internal, state};
+    use super::server::{client_addr, fail, internal, state};
     use crate::store::accounts::{self, Updated};
     use crate::store::audit::{self, Entry};
     use crate::store::{passwords, sessions, tx};
@@ -350,8 +329,7 @@ async fn change_account(
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let target = accounts::by_id(&st.db, id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     if target.id == me.user.id && what == "disable" {
         return Err(fail(AppError::Refused {
@@ -359,15 +337,12 @@ async fn change_account(
         }));
     }
     let mut otp = None;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     // Re-enabling must not give a post a second active account.
     if what == "enable" {
         if let Some(actor) = accounts::actor_of(&target) {
             if accounts::post_holder(&txn, actor.role, actor.scope, Some(target.id))
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                 .is_some()
             {
                 return Err(fail(AppError::Refused {
@@ -387,15 +362,12 @@ async fn change_account(
             otp = Some(p);
             accounts::set_password(&txn, id, version, &h, true, now).await
         }
-    }
-    .map_err(|e| fail(db(e)))?;
+    }?;
     if res == Updated::Stale {
         return Err(fail(AppError::Stale));
     }
     if what != "enable" {
-        sessions::end_all_for_user(&txn, id)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        sessions::end_all_for_user(&txn, id).await?;
     }
     audit::append(
         &txn,
@@ -408,9 +380,8 @@ async fn change_account(
             })),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(otp)
 }
 
@@ -428,14 +399,13 @@ pub async fn enable_account(id: i64, version: i32) -> Result<(), AppError> {
 /// Resets the password to a new one-time password; the account's sessions end.
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(id: i64, version: i32) -> Result<OneTimePassword, AppError> {
-    use super::server::{db, fail, state};
+    use super::server::{fail, state};
     let otp = change_account(id, version, "reset")
         .await?
         .unwrap_or_default();
     let st = state().map_err(fail)?;
     let u = crate::store::accounts::by_id(&st.db, id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     Ok(OneTimePassword {
         username: u.username,

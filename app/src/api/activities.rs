@@ -77,7 +77,7 @@ pub(crate) use ssr::for_case as ssr_for_case;
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::server::{db, fail, Me};
+    use crate::api::server::Me;
     use crate::domain::access::{activity_detail, authorize, ActivityDetail, Permission};
     use crate::domain::deadline::china_date;
     use crate::domain::lifecycle::CaseFacts;
@@ -98,9 +98,7 @@ mod ssr {
             ActivityDetail::Full => (true, true),
             ActivityDetail::Outline { summary } => (false, summary),
         };
-        let list = activities::list(c, case_id)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        let list = activities::list(c, case_id).await?;
         Ok(list
             .into_iter()
             .map(|(a, files)| ActivityView {
@@ -138,8 +136,7 @@ mod ssr {
         let list = views(c, facts.id.0, activity_detail(&me.actor, facts)).await?;
         let accepted_on = if can_record {
             activities::accepted_at(c, facts.id.0)
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                 .map(china_date)
         } else {
             None
@@ -173,7 +170,7 @@ pub async fn case_activities(case_id: i64) -> Result<Vec<ActivityView>, AppError
 /// domain's `validate_activity` what; written with its audit event in one transaction.
 #[server(prefix = "/api", endpoint = "save_activity", input = Json)]
 pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppError> {
-    use super::server::{client_addr, db, fail, internal, require, state};
+    use super::server::{client_addr, fail, internal, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::activity::{parse_date, validate_activity};
     use crate::domain::deadline::china_date;
@@ -189,8 +186,7 @@ pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppErr
     let existing = match input.id {
         Some(id) => {
             let a = activities::get(&st.db, id)
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                 .filter(|a| a.case_id == input.case_id)
                 .ok_or_else(|| fail(AppError::NotFound))?;
             // Only who recorded it (or the level's clerk) edits an activity.
@@ -201,8 +197,7 @@ pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppErr
         None => None,
     };
     let accepted_on = activities::accepted_at(&st.db, input.case_id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .map(china_date);
     let errs = validate_activity(
         &input.kind,
@@ -225,28 +220,22 @@ pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppErr
         notes: input.notes.trim().to_string(),
     };
     let addr = client_addr();
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     // The case may have moved on meanwhile (an opinion drafted): ask again under the lock.
     let case = cases::get(&txn, input.case_id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
-    let facts = cases::facts(&txn, &case).await.map_err(|e| fail(db(e)))?;
+    let facts = cases::facts(&txn, &case).await?;
     authorize(&me.actor, &Permission::RecordActivity, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
     let saved = match existing {
         None => {
-            let id = activities::create(&txn, &me.actor, &addr, input.case_id, &fields, now)
-                .await
-                .map_err(|e| fail(db(e)))?;
+            let id =
+                activities::create(&txn, &me.actor, &addr, input.case_id, &fields, now).await?;
             SavedActivity { id, version: 1 }
         }
         Some(a) => {
-            if activities::update(&txn, &me.actor, &addr, &a, input.version, &fields, now)
-                .await
-                .map_err(|e| fail(db(e)))?
+            if activities::update(&txn, &me.actor, &addr, &a, input.version, &fields, now).await?
                 == Updated::Stale
             {
                 return Err(fail(AppError::Stale));
@@ -257,6 +246,6 @@ pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppErr
             }
         }
     };
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    txn.commit().await?;
     Ok(saved)
 }

@@ -106,7 +106,7 @@ pub struct LoginOutcome {
 /// Signs in. A new session id every time; failures are throttled and audited.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<LoginOutcome, AppError> {
-    use super::server::{client_addr, cookie, db, fail, set_cookie, state, SESSION_COOKIE};
+    use super::server::{client_addr, cookie, fail, set_cookie, state, SESSION_COOKIE};
     use crate::store::audit::{self, Entry};
     use crate::store::throttle::{self, Kind};
     use crate::store::{accounts, passwords, sessions, tx};
@@ -134,19 +134,12 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
     // out) share one write transaction: concurrent attempts are serialised by the write lock,
     // so parallel guesses cannot all pass the check before any of them is recorded.
     let group = throttle::address_group(&addr);
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if let Some(minutes) = throttle::wait_minutes(&txn, Kind::Login, &username, &group, now)
-        .await
-        .map_err(|e| fail(db(e)))?
+    let txn = tx::begin_write(&st.db, now).await?;
+    if let Some(minutes) = throttle::wait_minutes(&txn, Kind::Login, &username, &group, now).await?
     {
         // Counted, and audited once a run: a flood must not grow the audit chain.
         let key = format!("login:{group}|{username}");
-        if throttle::count_refusal(&txn, &key, now)
-            .await
-            .map_err(|e| fail(db(e)))?
-        {
+        if throttle::count_refusal(&txn, &key, now).await? {
             audit::append(
                 &txn,
                 Entry::new("auth.login_throttled", format!("username:{username}")).by(
@@ -156,21 +149,16 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
                 ),
                 now,
             )
-            .await
-            .map_err(|e| fail(db(e)))?;
+            .await?;
         }
-        txn.commit().await.map_err(|e| fail(db(e)))?;
+        txn.commit().await?;
         return Err(fail(AppError::Throttled { minutes }));
     }
-    let attempt = throttle::record(&txn, Kind::Login, &username, &group, false, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    let attempt = throttle::record(&txn, Kind::Login, &username, &group, false, now).await?;
+    txn.commit().await?;
 
     // The slow password check runs outside the write lock, on the blocking pool.
-    let account = accounts::by_username(&st.db, &username)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let account = accounts::by_username(&st.db, &username).await?;
     let ok = match &account {
         Some(a) => passwords::verify_blocking(&a.password_hash, &password).await && !a.disabled,
         None => {
@@ -179,13 +167,9 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
         }
     };
 
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     if ok {
-        throttle::mark_success(&txn, attempt)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        throttle::mark_success(&txn, attempt).await?;
     }
     let account = match (ok, account) {
         (true, Some(a)) => a,
@@ -202,19 +186,16 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
                     .details(serde_json::json!({ "reason": reason })),
                 now,
             )
-            .await
-            .map_err(|e| fail(db(e)))?;
-            txn.commit().await.map_err(|e| fail(db(e)))?;
+            .await?;
+            txn.commit().await?;
             return Err(fail(AppError::BadCredentials));
         }
     };
     // A fresh session id at every sign-in; an old cookie on this browser is ended.
     if let Some(old) = cookie(SESSION_COOKIE) {
-        sessions::end(&txn, &old).await.map_err(|e| fail(db(e)))?;
+        sessions::end(&txn, &old).await?;
     }
-    let token = sessions::create(&txn, account.id, &addr, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let token = sessions::create(&txn, account.id, &addr, now).await?;
     audit::append(
         &txn,
         Entry::new("auth.login", format!("user_account:{}", account.id)).by(
@@ -224,9 +205,8 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
 
     set_cookie(
         SESSION_COOKIE,
@@ -248,19 +228,15 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
 /// Signs out: the session ends on the server, the cookie is cleared.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use super::server::{
-        client_addr, cookie, current, db, fail, set_cookie, state, SESSION_COOKIE,
-    };
+    use super::server::{client_addr, cookie, current, fail, set_cookie, state, SESSION_COOKIE};
     use crate::store::audit::{self, Entry};
     use crate::store::{sessions, tx};
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let me = current(false).await.map_err(fail)?;
     if let Some(token) = cookie(SESSION_COOKIE) {
-        let txn = tx::begin_write(&st.db, now)
-            .await
-            .map_err(|e| fail(db(e)))?;
-        sessions::end(&txn, &token).await.map_err(|e| fail(db(e)))?;
+        let txn = tx::begin_write(&st.db, now).await?;
+        sessions::end(&txn, &token).await?;
         if let Some(me) = &me {
             audit::append(
                 &txn,
@@ -271,10 +247,9 @@ pub async fn logout() -> Result<(), AppError> {
                 ),
                 now,
             )
-            .await
-            .map_err(|e| fail(db(e)))?;
+            .await?;
         }
-        txn.commit().await.map_err(|e| fail(db(e)))?;
+        txn.commit().await?;
     }
     set_cookie(SESSION_COOKIE, "", 0, true);
     Ok(())
@@ -294,7 +269,7 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use super::server::{client_addr, cookie, db, fail, require_any, state, SESSION_COOKIE};
+    use super::server::{client_addr, cookie, fail, require_any, state, SESSION_COOKIE};
     use crate::domain::password::check_new_password;
     use crate::store::accounts::{self, Updated};
     use crate::store::audit::{self, Entry};
@@ -321,20 +296,14 @@ pub async fn change_password(
     let hash = passwords::hash_blocking(&new_password)
         .await
         .map_err(|e| fail(super::server::internal(e)))?;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if accounts::set_password(&txn, me.user.id, me.user.version, &hash, false, now)
-        .await
-        .map_err(|e| fail(db(e)))?
+    let txn = tx::begin_write(&st.db, now).await?;
+    if accounts::set_password(&txn, me.user.id, me.user.version, &hash, false, now).await?
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
     }
     // Other sessions of this account end; this one stays.
-    sessions::end_others(&txn, me.user.id, cookie(SESSION_COOKIE).as_deref())
-        .await
-        .map_err(|e| fail(db(e)))?;
+    sessions::end_others(&txn, me.user.id, cookie(SESSION_COOKIE).as_deref()).await?;
     audit::append(
         &txn,
         Entry::new(
@@ -344,9 +313,8 @@ pub async fn change_password(
         .by(Some(me.user.id), me.actor.role.code(), &client_addr()),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -173,7 +173,7 @@ pub(crate) use ssr::{cst as ssr_cst, visible_case as ssr_visible_case};
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::server::{db, fail, internal, state, Me};
+    use crate::api::server::{fail, internal, state, Me};
     use crate::domain::access::{authorize, EntryView, Permission};
     use crate::domain::deadline::{china_date, HolidayCalendar, TimeLimits};
     use crate::domain::lifecycle::{available_actions, Initiator};
@@ -228,10 +228,9 @@ mod ssr {
     ) -> Result<(Case, crate::domain::lifecycle::CaseFacts), AppError> {
         let st = state().map_err(fail)?;
         let case = cases::get(&st.db, id)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .ok_or_else(|| fail(AppError::NotFound))?;
-        let facts = cases::facts(&st.db, &case).await.map_err(|e| fail(db(e)))?;
+        let facts = cases::facts(&st.db, &case).await?;
         authorize(&me.actor, &Permission::ViewCase, Some(&facts))
             .map_err(|_| fail(AppError::NotFound))?;
         Ok((case, facts))
@@ -260,22 +259,16 @@ mod ssr {
         let now = st.clock.now();
         let (case, facts) = visible_case(me, id).await?;
         let inst = reference::institution(&st.db, case.institution_id)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .ok_or_else(|| fail(internal("case without institution")))?;
         let county_name = reference::county(&st.db, case.county_id)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .map(|c| c.name_zh)
             .unwrap_or_default();
-        let mats = cases::materials(&st.db, id)
-            .await
-            .map_err(|e| fail(db(e)))?;
-        let evs = cases::events(&st.db, id).await.map_err(|e| fail(db(e)))?;
+        let mats = cases::materials(&st.db, id).await?;
+        let evs = cases::events(&st.db, id).await?;
         let user_ids: Vec<i64> = evs.iter().filter_map(|e| e.actor_id).collect();
-        let names = reference::display_names(&st.db, user_ids)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        let names = reference::display_names(&st.db, user_ids).await?;
         let by = Initiator::User(me.actor);
         let actions = available_actions(&facts, &by);
         let rereview =
@@ -292,8 +285,7 @@ mod ssr {
         let my_seat = match me.actor.expert() {
             Some(e) => {
                 let mine = crate::store::draws::seats(&st.db, id)
-                    .await
-                    .map_err(|e| fail(db(e)))?
+                    .await?
                     .into_iter()
                     .filter(|s| s.expert_id == e.0)
                     .filter(|s| {
@@ -319,17 +311,13 @@ mod ssr {
         let can_view_opinion =
             lead_drafting || authorize(&me.actor, &Permission::ViewOpinion, Some(&facts)).is_ok();
         let opinion = if can_view_opinion {
-            match crate::store::opinions::current(&st.db, id)
-                .await
-                .map_err(|e| fail(db(e)))?
-            {
+            match crate::store::opinions::current(&st.db, id).await? {
                 Some(op) => {
                     let total = crate::store::opinions::content_of(&op)
                         .map(|c| c.members.len())
                         .unwrap_or(0);
                     let signed = crate::store::opinions::signatures(&st.db, op.id)
-                        .await
-                        .map_err(|e| fail(db(e)))?
+                        .await?
                         .len();
                     Some(OpinionSummary {
                         revision: op.revision,
@@ -506,16 +494,14 @@ mod ssr {
 /// The institution's own cases (状态筛选: a state code, or empty for all).
 #[server(prefix = "/api", endpoint = "my_cases")]
 pub async fn my_cases(state_filter: String) -> Result<Vec<CaseRow>, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     let me = require().await?;
     let Some(inst) = me.actor.institution() else {
         return Err(fail(AppError::Forbidden));
     };
     let st = state().map_err(fail)?;
     let filter = CaseState::from_code(&state_filter).map(|s| s.code());
-    let list = crate::store::cases::for_institution(&st.db, inst.0, filter)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let list = crate::store::cases::for_institution(&st.db, inst.0, filter).await?;
     ssr::rows(&st.db, list, st.clock.now()).await
 }
 
@@ -523,7 +509,7 @@ pub async fn my_cases(state_filter: String) -> Result<Vec<CaseRow>, AppError> {
 /// that state; prefecture roles see every county.
 #[server(prefix = "/api", endpoint = "county_cases")]
 pub async fn county_cases(view: String) -> Result<Vec<CaseRow>, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, case_list_scope, Permission};
     let me = require().await?;
     authorize(&me.actor, &Permission::ViewCaseLists, None).map_err(|d| fail(super::denied(d)))?;
@@ -544,8 +530,7 @@ pub async fn county_cases(view: String) -> Result<Vec<CaseRow>, AppError> {
             CaseState::from_code(&view).map(|s| s.code()),
         )
         .await
-    }
-    .map_err(|e| fail(db(e)))?;
+    }?;
     ssr::rows(&st.db, list, st.clock.now()).await
 }
 
@@ -555,7 +540,7 @@ pub async fn county_cases(view: String) -> Result<Vec<CaseRow>, AppError> {
 /// prefecture the escalated cases.
 #[server(prefix = "/api", endpoint = "my_work")]
 pub async fn my_work() -> Result<Vec<CaseRow>, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, case_list_scope, Permission};
     use crate::domain::lifecycle::CaseLevel;
     let me = require().await?;
@@ -590,9 +575,7 @@ pub async fn my_work() -> Result<Vec<CaseRow>, AppError> {
         }
         (false, _) => vec![],
     };
-    let mut list = crate::store::cases::work(&st.db, county, level, &clocks, &states)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let mut list = crate::store::cases::work(&st.db, county, level, &clocks, &states).await?;
     // A sealed prefecture opinion waits for the prefecture director too.
     if director && level == CaseLevel::Prefecture {
         list.retain(|c| {
@@ -611,7 +594,7 @@ pub async fn get_case(id: i64) -> Result<CaseDetail, AppError> {
 /// Creates or saves a draft (any time, complete or not). A stale version is refused.
 #[server(prefix = "/api", endpoint = "save_draft", input = Json)]
 pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::validate::limits;
     use crate::store::accounts::Updated;
@@ -643,19 +626,12 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
             authorize(&me.actor, &Permission::CreateApplication(inst_id), None)
                 .map_err(|d| fail(super::denied(d)))?;
             let inst = reference::institution(&st.db, inst_id.0)
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                 .ok_or_else(|| fail(AppError::NotFound))?;
-            let txn = tx::begin_write(&st.db, now)
-                .await
-                .map_err(|e| fail(db(e)))?;
+            let txn = tx::begin_write(&st.db, now).await?;
             // A quota on unsubmitted drafts, counted under the write lock.
             let max = st.settings.max_open_drafts;
-            if cases::open_drafts(&txn, inst_id.0)
-                .await
-                .map_err(|e| fail(db(e)))?
-                >= max
-            {
+            if cases::open_drafts(&txn, inst_id.0).await? >= max {
                 return Err(fail(AppError::RefusedWith {
                     key: "err.draft.too_many".into(),
                     args: vec![("max".into(), max.to_string())],
@@ -670,9 +646,8 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
                 input.undertaking,
                 now,
             )
-            .await
-            .map_err(|e| fail(db(e)))?;
-            txn.commit().await.map_err(|e| fail(db(e)))?;
+            .await?;
+            txn.commit().await?;
             Ok(Saved {
                 id: case.id,
                 version: case.version,
@@ -683,9 +658,7 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
             let (case, facts) = ssr::visible_case(&me, id).await?;
             authorize(&me.actor, &Permission::EditApplication, Some(&facts))
                 .map_err(|d| fail(super::denied(d)))?;
-            let txn = tx::begin_write(&st.db, now)
-                .await
-                .map_err(|e| fail(db(e)))?;
+            let txn = tx::begin_write(&st.db, now).await?;
             if cases::update_draft(
                 &txn,
                 &me.actor,
@@ -695,13 +668,12 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
                 input.undertaking,
                 now,
             )
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
                 == Updated::Stale
             {
                 return Err(fail(AppError::Stale));
             }
-            txn.commit().await.map_err(|e| fail(db(e)))?;
+            txn.commit().await?;
             Ok(Saved {
                 id,
                 version: input.version + 1,
@@ -716,7 +688,7 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
 /// timeline entry and audit event.
 #[server(prefix = "/api", endpoint = "case_action", input = Json)]
 pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::lifecycle::{apply, Initiator, TransitionError};
     use crate::domain::validate::validate_training_item;
     use crate::store::accounts::Updated;
@@ -778,11 +750,9 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     if let Action::Determine { category, .. } = &input.action {
         if facts.state == CaseState::OpinionSealed {
             let sealed = crate::store::opinions::current(&st.db, case.id)
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                 .map(|o| crate::store::opinions::content_of(&o))
-                .transpose()
-                .map_err(|e| fail(db(e)))?;
+                .transpose()?;
             match sealed.map(|c| c.conclusion.category()) {
                 Some(Some(c)) if c == *category => {}
                 Some(None) => {
@@ -806,9 +776,7 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
         }
     }
     let t = t.map_err(|e| fail(super::transition_refused(e)))?;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     let note: String = input.note.trim().chars().take(2000).collect();
     let details = serde_json::json!({ "action": input.action, "note": note });
     if cases::record_transition(
@@ -820,27 +788,20 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
         details,
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?
+    .await?
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
     }
     // Forwarding opens the prefecture case; the prefecture's determination closes the parent.
-    crate::store::rereview::after_transition(&txn, Some(&me.actor), &case, &t, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    crate::store::rereview::after_transition(&txn, Some(&me.actor), &case, &t, now).await?;
     // A returned opinion is void with its signatures: the lead drafts it again.
     if t.action == ActionKind::ReturnOpinion {
-        crate::store::opinions::void_drafts(&txn, case.id)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        crate::store::opinions::void_drafts(&txn, case.id).await?;
     }
     // Whatever became due (every seat accepted → UNDER_REVIEW) happens in the same transaction.
-    let after = cases::settle(&txn, case.id, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    let after = cases::settle(&txn, case.id, now).await?;
+    txn.commit().await?;
     let (version, state) = after
         .map(|c| (c.version, CaseState::from_code(&c.state).unwrap_or(t.to)))
         .unwrap_or((input.version + 1, t.to));
@@ -931,7 +892,7 @@ pub fn case_filter(
 /// the prefecture's: every county's).
 #[server(prefix = "/api", endpoint = "search_cases", input = leptos::server_fn::codec::GetUrl)]
 pub async fn search_cases(#[server(default)] query: CaseQuery) -> Result<CaseSearch, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, case_list_scope, Permission};
     let me = require().await?;
     authorize(&me.actor, &Permission::ViewCaseLists, None).map_err(|d| fail(super::denied(d)))?;
@@ -940,8 +901,7 @@ pub async fn search_cases(#[server(default)] query: CaseQuery) -> Result<CaseSea
     let county = case_list_scope(&me.actor).map(|c| c.0);
     let (list, total) =
         crate::store::cases::search(&st.db, county, &filter, (page - 1) * CASES_PAGE, CASES_PAGE)
-            .await
-            .map_err(|e| fail(db(e)))?;
+            .await?;
     Ok(CaseSearch {
         rows: ssr::rows(&st.db, list, st.clock.now()).await?,
         total,

@@ -209,7 +209,7 @@ pub async fn records_for(
 /// Files a credit record and carries out what follows from it.
 #[server(prefix = "/api", endpoint = "file_credit", input = Json)]
 pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::credit::validate_credit;
     use crate::domain::ids::{CountyId, ExpertId};
@@ -258,9 +258,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 }
                 None => None,
             };
-            let txn = tx::begin_write(&st.db, now)
-                .await
-                .map_err(|e| fail(db(e)))?;
+            let txn = tx::begin_write(&st.db, now).await?;
             let record_id = crate::store::credit::file(
                 &txn,
                 &me.actor,
@@ -276,8 +274,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 },
                 now,
             )
-            .await
-            .map_err(|e| fail(db(e)))?;
+            .await?;
             if let Some((case, t)) = &case {
                 let details =
                     serde_json::json!({ "credit_record": record_id, "kind": kind.code() });
@@ -290,14 +287,13 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                     details,
                     now,
                 )
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                     == Updated::Stale
                 {
                     return Err(fail(AppError::Stale));
                 }
             }
-            txn.commit().await.map_err(|e| fail(db(e)))?;
+            txn.commit().await?;
             Ok(CreditOutcome {
                 record_id,
                 terminated: case.map(|(c, _)| c.id),
@@ -308,8 +304,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
         (CreditSubject::Institution, None) => Err(fail(AppError::NotFound)),
         (CreditSubject::Expert, _) => {
             let expert = crate::store::reference::expert(&st.db, input.target_id)
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                 .ok_or_else(|| fail(AppError::NotFound))?;
             // The case it happened on: by id, or by the number typed on the expert's page.
             let number = input.case_number.trim();
@@ -317,8 +312,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 let found = crate::store::entities::jd_case::Entity::find()
                     .filter(crate::store::entities::jd_case::Column::Number.eq(number))
                     .one(&st.db)
-                    .await
-                    .map_err(|e| fail(db(e)))?;
+                    .await?;
                 let visible = match found {
                     Some(c) => super::cases::ssr_visible_case(&me, c.id).await.ok(),
                     None => None,
@@ -356,13 +350,12 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                     return Err(fail(AppError::Validation(e)));
                 };
                 let case = cases::get(&st.db, cid)
-                    .await
-                    .map_err(|e| fail(db(e)))?
+                    .await?
                     .ok_or_else(|| fail(AppError::NotFound))?;
                 if !may_act_on(&case) {
                     return Err(fail(AppError::Forbidden));
                 }
-                let facts = cases::facts(&st.db, &case).await.map_err(|e| fail(db(e)))?;
+                let facts = cases::facts(&st.db, &case).await?;
                 let action = Action::ReplaceSeat {
                     expert: ExpertId(expert.id),
                     reason: reason.clone(),
@@ -378,9 +371,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
             // Only who keeps the pool changes the expert's status; a county's measure is its
             // proposal to the prefecture, and its record bars the expert from its own draws.
             let keeps_pool = authorize(&me.actor, &Permission::EditExpertPool, None).is_ok();
-            let txn = tx::begin_write(&st.db, now)
-                .await
-                .map_err(|e| fail(db(e)))?;
+            let txn = tx::begin_write(&st.db, now).await?;
             let record_id = crate::store::credit::file(
                 &txn,
                 &me.actor,
@@ -396,8 +387,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 },
                 now,
             )
-            .await
-            .map_err(|e| fail(db(e)))?;
+            .await?;
             if keeps_pool {
                 let status = crate::store::experts::status_from_db(measure.status_code());
                 if crate::store::experts::set_status(
@@ -408,8 +398,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                     &reason,
                     now,
                 )
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                     == Updated::Stale
                 {
                     return Err(fail(AppError::Stale));
@@ -418,22 +407,19 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
             // Seats not yet scored are redrawn (and the seat whose sheet is voided): the
             // lifecycle's seat replacement, by the system.
             if let Some(cid) = void_on {
-                crate::store::credit::void_sheet(&txn, cid, expert.id, &reason, now)
-                    .await
-                    .map_err(|e| fail(db(e)))?;
+                crate::store::credit::void_sheet(&txn, cid, expert.id, &reason, now).await?;
             }
             let open_seats: Vec<seat::Model> = seat::Entity::find()
                 .filter(seat::Column::ExpertId.eq(expert.id))
                 .filter(seat::Column::Status.is_in(["invited", "accepted"]))
                 .all(&txn)
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                 .into_iter()
                 .filter(|s| !s.sheet_submitted || Some(s.case_id) == void_on)
                 .collect();
             let mut redrawn = Vec::new();
             for s in open_seats {
-                let Some(case) = cases::get(&txn, s.case_id).await.map_err(|e| fail(db(e)))? else {
+                let Some(case) = cases::get(&txn, s.case_id).await? else {
                     continue;
                 };
                 if !may_act_on(&case) {
@@ -443,7 +429,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 if !matches!(state, Some(CaseState::PanelDrawn | CaseState::UnderReview)) {
                     continue;
                 }
-                let facts = cases::facts(&txn, &case).await.map_err(|e| fail(db(e)))?;
+                let facts = cases::facts(&txn, &case).await?;
                 let action = Action::ReplaceSeat {
                     expert: ExpertId(expert.id),
                     reason: reason.clone(),
@@ -453,15 +439,14 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 };
                 let details = serde_json::json!({ "credit_record": record_id, "action": action });
                 if cases::record_transition(&txn, None, &case, case.version, &t, details, now)
-                    .await
-                    .map_err(|e| fail(db(e)))?
+                    .await?
                     == Updated::Stale
                 {
                     return Err(fail(AppError::Stale));
                 }
                 redrawn.push(case.id);
             }
-            txn.commit().await.map_err(|e| fail(db(e)))?;
+            txn.commit().await?;
             Ok(CreditOutcome {
                 record_id,
                 terminated: None,

@@ -156,7 +156,7 @@ mod ssr {
 /// from. Nothing is deleted: the record, the registry and the case page show the revocation.
 #[server(prefix = "/api", endpoint = "revoke_determination", input = Json)]
 pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
-    use super::server::{client_addr, db, fail, require, state};
+    use super::server::{client_addr, fail, require, state};
     use crate::domain::determination::validate_revocation;
     use crate::domain::lifecycle::CaseState;
     use crate::store::{audit, cases, determinations, tx};
@@ -165,8 +165,7 @@ pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
     let now = st.clock.now();
     let (case, facts) = super::cases::ssr_visible_case(&me, input.case_id).await?;
     let d = determinations::of_case(&st.db, case.id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::Forbidden))?;
     if !ssr::may_revoke(&me, &d, &facts) {
         return Err(fail(AppError::Forbidden));
@@ -193,19 +192,11 @@ pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
         return Err(fail(AppError::Stale));
     };
     let reason = input.revocation.reason.trim().to_string();
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if !cases::bump_version(&txn, case.id, input.version, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-    {
+    let txn = tx::begin_write(&st.db, now).await?;
+    if !cases::bump_version(&txn, case.id, input.version, now).await? {
         return Err(fail(AppError::Stale));
     }
-    if !determinations::revoke(&txn, &d, &me.actor, &reason, record, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-    {
+    if !determinations::revoke(&txn, &d, &me.actor, &reason, record, now).await? {
         return Err(fail(AppError::Refused {
             key: "err.revocation.not_in_force".into(),
         }));
@@ -220,8 +211,7 @@ pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
         &reason,
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
+    .await?;
     audit::append(
         &txn,
         cases::entry(
@@ -235,8 +225,7 @@ pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(input.version + 1)
 }

@@ -214,7 +214,7 @@ pub(crate) use ssr::{names as ssr_names, seat_views as ssr_seat_views};
 mod ssr {
     use super::*;
     use crate::api::cases::ssr_cst as cst;
-    use crate::api::server::{db, fail, internal, Me};
+    use crate::api::server::{fail, internal, Me};
     use crate::domain::access::{authorize, Permission};
     use crate::store::draws;
     use crate::store::entities::{draw_record, expert};
@@ -229,12 +229,11 @@ mod ssr {
 
     pub async fn names<C: ConnectionTrait>(c: &C) -> Result<Names, AppError> {
         let experts = reference::experts(c)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .map(|e| (e.id, e))
             .collect();
-        let counties = reference::county_names(c).await.map_err(|e| fail(db(e)))?;
+        let counties = reference::county_names(c).await?;
         Ok(Names { experts, counties })
     }
 
@@ -290,10 +289,9 @@ mod ssr {
         case_id: i64,
         names: Option<&Names>,
     ) -> Result<Vec<SeatView>, AppError> {
-        let rows = draws::seats(c, case_id).await.map_err(|e| fail(db(e)))?;
+        let rows = draws::seats(c, case_id).await?;
         let seqs: HashMap<i64, i32> = draws::records(c, case_id)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .map(|r| (r.id, r.seq))
             .collect();
@@ -333,9 +331,7 @@ mod ssr {
             serde_json::from_str(&rec.candidates).map_err(bad)?;
         let excluded: Vec<(ExpertId, Vec<Exclusion>)> =
             serde_json::from_str(&rec.exclusions).map_err(bad)?;
-        let reps = draws::replacements(c, rec.id)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        let reps = draws::replacements(c, rec.id).await?;
         Ok(DrawRecordView {
             seq: rec.seq,
             kind: rec.kind.clone(),
@@ -419,9 +415,7 @@ mod ssr {
         county: i64,
     ) -> Result<Vec<(i64, String)>, AppError> {
         use crate::domain::role::{Role, Scope};
-        let all = crate::store::accounts::list(c)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        let all = crate::store::accounts::list(c).await?;
         Ok(all
             .into_iter()
             .filter(|u| u.role == Role::Observer.code() && !u.disabled)
@@ -439,7 +433,7 @@ mod ssr {
 /// the panel, every draw record and the lending request. Bureau roles and observers.
 #[server(prefix = "/api", endpoint = "draw_page")]
 pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::draw::draw;
     use crate::domain::lifecycle::{available_actions, ActionKind, Initiator};
     use crate::store::{cases, draws, reference};
@@ -448,18 +442,14 @@ pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
     let now = st.clock.now();
     let (case, facts) = ssr::draw_case(&me, id).await?;
     let names = ssr::names(&st.db).await?;
-    let screened = draws::screen_case(&st.db, &case, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let screened = draws::screen_case(&st.db, &case, now).await?;
     let criteria = draws::default_criteria(&case);
-    let vac = draws::vacancies(&st.db, &case)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let vac = draws::vacancies(&st.db, &case).await?;
     let vacancies = (facts.state == CaseState::PanelDrawn && vac.panel_size > 0).then_some(vac);
     let check = vacancies.unwrap_or(criteria);
     let problem = draw(&screened.screening.eligible, &check, [0; 32]).err();
-    let recs = draws::records(&st.db, id).await.map_err(|e| fail(db(e)))?;
-    let loan = draws::loan(&st.db, id).await.map_err(|e| fail(db(e)))?;
+    let recs = draws::records(&st.db, id).await?;
+    let loan = draws::loan(&st.db, id).await?;
     let mut user_ids: Vec<i64> = recs
         .iter()
         .flat_map(|r| [Some(r.operator_id), r.observer_id])
@@ -468,9 +458,7 @@ pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
     if let Some(l) = &loan {
         user_ids.extend([Some(l.requested_by), l.granted_by].into_iter().flatten());
     }
-    let users = reference::display_names(&st.db, user_ids)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let users = reference::display_names(&st.db, user_ids).await?;
     let mut records = Vec::new();
     for r in &recs {
         records.push(ssr::record_view(&st.db, r, &names, &users).await?);
@@ -478,8 +466,7 @@ pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
     let actions = available_actions(&facts, &Initiator::User(me.actor));
     let item = cases::item_of(&case);
     let institution_name = reference::institution(&st.db, case.institution_id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .map(|i| i.name)
         .unwrap_or_default();
     let is_clerk = actions.contains(&ActionKind::RecordDraw)
@@ -535,8 +522,7 @@ pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
         can_resume: actions.contains(&ActionKind::Resume),
         can_replace: actions.contains(&ActionKind::ReplaceSeat),
         require_verified_titles: draws::settings(&st.db, draws::settings_scope(&case))
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .is_some_and(|s| s.require_verified_titles),
         can_set_rules: crate::domain::access::authorize(
             &me.actor,
@@ -555,7 +541,7 @@ pub async fn set_draw_settings(
     case_id: i64,
     require_verified_titles: bool,
 ) -> Result<(), AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::draws;
     let me = require().await?;
@@ -565,9 +551,7 @@ pub async fn set_draw_settings(
     authorize(&me.actor, &Permission::SetDrawSettings(scope), None)
         .map_err(|d| fail(crate::api::denied(d)))?;
     let now = st.clock.now();
-    let txn = crate::store::tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = crate::store::tx::begin_write(&st.db, now).await?;
     draws::set_settings(
         &txn,
         scope,
@@ -575,8 +559,7 @@ pub async fn set_draw_settings(
         crate::domain::ids::UserId(me.user.id),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
+    .await?;
     crate::store::audit::append(
         &txn,
         crate::store::audit::Entry::new(
@@ -594,9 +577,8 @@ pub async fn set_draw_settings(
         .details(serde_json::json!({ "require_verified_titles": require_verified_titles })),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -605,7 +587,7 @@ pub async fn set_draw_settings(
 /// other is told.
 #[server(prefix = "/api", endpoint = "run_draw", input = Json)]
 pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::error::FieldErrors;
     use crate::domain::lifecycle::TransitionError;
     use crate::store::draws::{self, DrawKind, DrawRequest, Refused};
@@ -650,7 +632,7 @@ pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
-    let seed = draws::fresh_seed().map_err(|e| fail(db(e)))?;
+    let seed = draws::fresh_seed()?;
     let req = DrawRequest {
         kind,
         panel_size: input.panel_size,
@@ -658,15 +640,11 @@ pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
         reason,
         observer: input.observer,
     };
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let out = draws::commit(&txn, &me.actor, input.id, input.version, &req, seed, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
+    let out = draws::commit(&txn, &me.actor, input.id, input.version, &req, seed, now).await?;
     match out {
         Ok(done) => {
-            txn.commit().await.map_err(|e| fail(db(e)))?;
+            txn.commit().await?;
             Ok(DrawDone {
                 seq: done.seq,
                 version: done.version,
@@ -703,7 +681,7 @@ pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
 /// to lend experts from its pool, in one step.
 #[server(prefix = "/api", endpoint = "request_experts")]
 pub async fn request_experts(id: i64, version: i32, reason: String) -> Result<i32, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::store::accounts::Updated;
     use crate::store::{cases, draws, tx};
@@ -731,52 +709,39 @@ pub async fn request_experts(id: i64, version: i32, reason: String) -> Result<i3
     };
     let t = apply(&facts, &action, &Initiator::User(me.actor), now)
         .map_err(|e| fail(super::transition_refused(e)))?;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     let details = serde_json::json!({ "action": action, "note": "" });
-    if cases::record_transition(&txn, Some(&me.actor), &case, version, &t, details, now)
-        .await
-        .map_err(|e| fail(db(e)))?
+    if cases::record_transition(&txn, Some(&me.actor), &case, version, &t, details, now).await?
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
     }
     // Asked before: that request stands (granted or not); the suspension is recorded anyway.
-    draws::request_loan(&txn, &me.actor, id, &reason, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    draws::request_loan(&txn, &me.actor, id, &reason, now).await?;
+    txn.commit().await?;
     Ok(version + 1)
 }
 
 /// The prefecture's requests to lend experts (prefecture clerk and director).
 #[server(prefix = "/api", endpoint = "loan_requests")]
 pub async fn loan_requests() -> Result<Vec<LoanView>, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::{cases, draws, reference};
     let me = require().await?;
     authorize(&me.actor, &Permission::EditExpertPool, None).map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
-    let loans = draws::loans(&st.db).await.map_err(|e| fail(db(e)))?;
-    let counties = reference::county_names(&st.db)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let loans = draws::loans(&st.db).await?;
+    let counties = reference::county_names(&st.db).await?;
     let ids: Vec<i64> = loans
         .iter()
         .flat_map(|l| [Some(l.requested_by), l.granted_by])
         .flatten()
         .collect();
-    let users = reference::display_names(&st.db, ids)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let users = reference::display_names(&st.db, ids).await?;
     let mut out = Vec::new();
     for l in loans {
-        if let Some(case) = cases::get(&st.db, l.case_id)
-            .await
-            .map_err(|e| fail(db(e)))?
-        {
+        if let Some(case) = cases::get(&st.db, l.case_id).await? {
             out.push(ssr::loan_view(l, &case, &counties, &users));
         }
     }
@@ -786,7 +751,7 @@ pub async fn loan_requests() -> Result<Vec<LoanView>, AppError> {
 /// The prefecture lends its pool to a suspended county case; the county then resumes and draws.
 #[server(prefix = "/api", endpoint = "grant_loan")]
 pub async fn grant_loan(case_id: i64, note: String) -> Result<(), AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::accounts::Updated;
     use crate::store::{draws, tx};
@@ -795,40 +760,28 @@ pub async fn grant_loan(case_id: i64, note: String) -> Result<(), AppError> {
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let note: String = note.trim().chars().take(REASON_MAX).collect();
-    if draws::loan(&st.db, case_id)
-        .await
-        .map_err(|e| fail(db(e)))?
-        .is_none()
-    {
+    if draws::loan(&st.db, case_id).await?.is_none() {
         return Err(fail(AppError::NotFound));
     }
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if draws::grant_loan(&txn, &me.actor, case_id, &note, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-        == Updated::Stale
-    {
+    let txn = tx::begin_write(&st.db, now).await?;
+    if draws::grant_loan(&txn, &me.actor, case_id, &note, now).await? == Updated::Stale {
         return Err(fail(AppError::Refused {
             key: "err.loan.already_granted".into(),
         }));
     }
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    txn.commit().await?;
     Ok(())
 }
 
 /// Re-runs every draw record of the case from the record alone and checks its digests.
 #[server(prefix = "/api", endpoint = "verify_draws")]
 pub async fn verify_draws(id: i64) -> Result<Vec<VerifyView>, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::store::draws;
     let me = require().await?;
     let st = state().map_err(fail)?;
     ssr::draw_case(&me, id).await?;
-    let out = draws::verify_case(&st.db, id)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let out = draws::verify_case(&st.db, id).await?;
     Ok(out
         .into_iter()
         .map(|v| {
@@ -859,7 +812,7 @@ pub async fn verify_draws(id: i64) -> Result<Vec<VerifyView>, AppError> {
 /// The signed-in expert's invitations and seats, open ones first.
 #[server(prefix = "/api", endpoint = "my_invitations")]
 pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::deadline::china_date;
     use crate::store::entities::seat;
     use crate::store::{cases, reference};
@@ -881,17 +834,11 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
         .filter(seat::Column::Status.is_in(["invited", "accepted"]))
         .order_by_desc(seat::Column::Id)
         .all(&st.db)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let insts = reference::institution_names(&st.db)
-        .await
-        .map_err(|e| fail(db(e)))?;
+        .await?;
+    let insts = reference::institution_names(&st.db).await?;
     let mut out = Vec::new();
     for s in rows {
-        let Some(case) = cases::get(&st.db, s.case_id)
-            .await
-            .map_err(|e| fail(db(e)))?
-        else {
+        let Some(case) = cases::get(&st.db, s.case_id).await? else {
             continue;
         };
         let item = cases::item_of(&case);
@@ -928,7 +875,7 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
 /// The draws an observer witnessed.
 #[server(prefix = "/api", endpoint = "witnessed_draws")]
 pub async fn witnessed_draws() -> Result<Vec<WitnessedRow>, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::entities::draw_record;
     use crate::store::{cases, reference};
@@ -941,17 +888,12 @@ pub async fn witnessed_draws() -> Result<Vec<WitnessedRow>, AppError> {
         .filter(draw_record::Column::ObserverId.eq(me.actor.user_id.0))
         .order_by_desc(draw_record::Column::Id)
         .all(&st.db)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let users = reference::display_names(&st.db, recs.iter().map(|r| r.operator_id).collect())
-        .await
-        .map_err(|e| fail(db(e)))?;
+        .await?;
+    let users =
+        reference::display_names(&st.db, recs.iter().map(|r| r.operator_id).collect()).await?;
     let mut out = Vec::new();
     for r in recs {
-        let number = cases::get(&st.db, r.case_id)
-            .await
-            .map_err(|e| fail(db(e)))?
-            .and_then(|c| c.number);
+        let number = cases::get(&st.db, r.case_id).await?.and_then(|c| c.number);
         out.push(WitnessedRow {
             case_id: r.case_id,
             number,

@@ -718,7 +718,7 @@ pub mod import {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::server::{db, fail, require, state, AppState, Me};
+    use crate::api::server::{fail, require, state, AppState, Me};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::ids::CountyId;
     use crate::store::audit::Entry;
@@ -766,8 +766,7 @@ mod ssr {
 
     pub async fn county_names(st: &AppState) -> Result<Vec<(i64, String)>, AppError> {
         Ok(crate::store::reference::counties(&st.db)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .map(|c| (c.id, c.name_zh))
             .collect())
@@ -840,15 +839,12 @@ mod ssr {
             input.mobile = mask_phone(&input.mobile);
         }
         let history = if with_history {
-            let events = store::history(&st.db, m.id, 20)
-                .await
-                .map_err(|e| fail(db(e)))?;
+            let events = store::history(&st.db, m.id, 20).await?;
             let names = crate::store::reference::display_names(
                 &st.db,
                 events.iter().filter_map(|e| e.actor_id).collect(),
             )
-            .await
-            .map_err(|e| fail(db(e)))?;
+            .await?;
             events
                 .into_iter()
                 .map(|e| HistoryRow {
@@ -934,13 +930,12 @@ mod ssr {
         counties: &[(i64, String)],
         mask: bool,
     ) -> Result<ProposalView, AppError> {
-        let mut input = store::proposal_input(&p).map_err(|e| fail(db(e)))?;
+        let mut input = store::proposal_input(&p)?;
         if mask {
             input.mobile = mask_phone(&input.mobile);
         }
         let proposer_name = crate::store::reference::display_names(&st.db, vec![p.proposed_by])
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .remove(&p.proposed_by)
             .unwrap_or_default();
         Ok(ProposalView {
@@ -963,14 +958,13 @@ mod ssr {
 #[server(prefix = "/api", endpoint = "expert_pool_meta")]
 pub async fn expert_pool_meta() -> Result<PoolMeta, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+
     use crate::domain::access::Permission;
     let (me, st) = allowed(Permission::ViewExpertPool).await?;
     let can_edit = can(&me, Permission::EditExpertPool);
     let institutions = if can_edit {
         crate::store::reference::institutions(&st.db)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .map(|i| (i.id, i.name))
             .collect()
@@ -989,7 +983,7 @@ pub async fn expert_pool_meta() -> Result<PoolMeta, AppError> {
 #[server(prefix = "/api", endpoint = "search_experts", input = Json)]
 pub async fn search_experts(query: PoolQuery) -> Result<Vec<ExpertRow>, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+
     use crate::domain::access::Permission;
     use crate::domain::deadline::china_date;
     use crate::store::experts::{self as store, Filter, RegionFilter};
@@ -1022,7 +1016,7 @@ pub async fn search_experts(query: PoolQuery) -> Result<Vec<ExpertRow>, AppError
         term_ends_within: query.ending.then_some((today, soon)),
     };
     let counties = county_names(&st).await?;
-    let rows = store::search(&st.db, &f).await.map_err(|e| fail(db(e)))?;
+    let rows = store::search(&st.db, &f).await?;
     Ok(rows
         .into_iter()
         .map(|m| ExpertRow {
@@ -1051,12 +1045,11 @@ pub async fn search_experts(query: PoolQuery) -> Result<Vec<ExpertRow>, AppError
 #[server(prefix = "/api", endpoint = "get_expert", input = Json)]
 pub async fn get_expert(id: i64) -> Result<ExpertDetail, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+    use crate::api::server::fail;
     use crate::domain::access::Permission;
     let (me, st) = allowed(Permission::ViewExpertPool).await?;
     let m = crate::store::experts::get(&st.db, id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     let editor = can(&me, Permission::EditExpertPool);
     detail(&me, &st, m, !editor, editor).await
@@ -1066,19 +1059,15 @@ pub async fn get_expert(id: i64) -> Result<ExpertDetail, AppError> {
 #[server(prefix = "/api", endpoint = "create_expert", input = Json)]
 pub async fn create_expert(input: ExpertInput) -> Result<i64, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+
     use crate::domain::access::Permission;
     let (me, st) = allowed(Permission::EditExpertPool).await?;
     let mut input = input;
     input.id_number = String::new();
     check(&st, &input).await?;
     let now = st.clock.now();
-    let txn = crate::store::tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let id = crate::store::experts::create(&txn, &input, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = crate::store::tx::begin_write(&st.db, now).await?;
+    let id = crate::store::experts::create(&txn, &input, now).await?;
     crate::store::audit::append(
         &txn,
         entry(
@@ -1089,9 +1078,8 @@ pub async fn create_expert(input: ExpertInput) -> Result<i64, AppError> {
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(id)
 }
 
@@ -1100,13 +1088,12 @@ pub async fn create_expert(input: ExpertInput) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "update_expert", input = Json)]
 pub async fn update_expert(id: i64, version: i32, input: ExpertInput) -> Result<i32, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+    use crate::api::server::fail;
     use crate::domain::access::Permission;
     use crate::store::accounts::Updated;
     let (me, st) = allowed(Permission::EditExpertPool).await?;
     let current = crate::store::experts::get(&st.db, id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     // The declarations are the expert's own (see `save_expert_declarations`): kept as stored,
     // neither made nor checked by this edit.
@@ -1119,14 +1106,8 @@ pub async fn update_expert(id: i64, version: i32, input: ExpertInput) -> Result<
     input.declares_relatives_no_post = current.declares_relatives_no_post;
     input.declares_no_part_time_history = current.declares_no_part_time_history;
     let now = st.clock.now();
-    let txn = crate::store::tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if crate::store::experts::update(&txn, id, version, &input, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-        == Updated::Stale
-    {
+    let txn = crate::store::tx::begin_write(&st.db, now).await?;
+    if crate::store::experts::update(&txn, id, version, &input, now).await? == Updated::Stale {
         return Err(fail(AppError::Stale));
     }
     crate::store::audit::append(
@@ -1139,9 +1120,8 @@ pub async fn update_expert(id: i64, version: i32, input: ExpertInput) -> Result<
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(version + 1)
 }
 
@@ -1154,13 +1134,12 @@ pub async fn set_expert_status(
     reason: String,
 ) -> Result<i32, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+    use crate::api::server::fail;
     use crate::domain::access::Permission;
     use crate::store::accounts::Updated;
     let (me, st) = allowed(Permission::EditExpertPool).await?;
     let current = crate::store::experts::get(&st.db, id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     reason_ok(&reason, "status.reason")?;
     let from = crate::store::experts::status_from_db(&current.status);
@@ -1170,12 +1149,8 @@ pub async fn set_expert_status(
         }));
     }
     let now = st.clock.now();
-    let txn = crate::store::tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if crate::store::experts::set_status(&txn, id, version, status, &reason, now)
-        .await
-        .map_err(|e| fail(db(e)))?
+    let txn = crate::store::tx::begin_write(&st.db, now).await?;
+    if crate::store::experts::set_status(&txn, id, version, status, &reason, now).await?
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
@@ -1194,9 +1169,8 @@ pub async fn set_expert_status(
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(version + 1)
 }
 
@@ -1205,17 +1179,14 @@ pub async fn set_expert_status(
 #[server(prefix = "/api", endpoint = "set_expert_ties", input = Json)]
 pub async fn set_expert_ties(id: i64, version: i32, ties: Ties) -> Result<i32, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+    use crate::api::server::fail;
     use crate::domain::access::Permission;
     use crate::store::accounts::Updated;
     let (me, st) = allowed(Permission::EditExpertPool).await?;
     crate::store::experts::get(&st.db, id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
-    let known = crate::store::reference::institution_names(&st.db)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let known = crate::store::reference::institution_names(&st.db).await?;
     let mut errs = crate::domain::error::FieldErrors::new();
     if ties
         .affiliations
@@ -1242,14 +1213,8 @@ pub async fn set_expert_ties(id: i64, version: i32, ties: Ties) -> Result<i32, A
     ties.economic_interests.dedup();
     ties.affiliations.dedup();
     let now = st.clock.now();
-    let txn = crate::store::tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if crate::store::experts::set_ties(&txn, id, version, &ties, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-        == Updated::Stale
-    {
+    let txn = crate::store::tx::begin_write(&st.db, now).await?;
+    if crate::store::experts::set_ties(&txn, id, version, &ties, now).await? == Updated::Stale {
         return Err(fail(AppError::Stale));
     }
     crate::store::audit::append(
@@ -1265,9 +1230,8 @@ pub async fn set_expert_ties(id: i64, version: i32, ties: Ties) -> Result<i32, A
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(version + 1)
 }
 
@@ -1276,7 +1240,7 @@ pub async fn set_expert_ties(id: i64, version: i32, ties: Ties) -> Result<i32, A
 #[server(prefix = "/api", endpoint = "import_experts", input = Json)]
 pub async fn import_experts(csv: String) -> Result<ImportReport, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+    use crate::api::server::fail;
     use crate::domain::access::Permission;
     let (me, st) = allowed(Permission::EditExpertPool).await?;
     if csv.len() > IMPORT_MAX_BYTES {
@@ -1286,8 +1250,7 @@ pub async fn import_experts(csv: String) -> Result<ImportReport, AppError> {
     }
     let counties = county_names(&st).await?;
     let pool_mobiles = crate::store::reference::experts(&st.db)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .into_iter()
         .map(|m| m.phone)
         .collect();
@@ -1300,12 +1263,8 @@ pub async fn import_experts(csv: String) -> Result<ImportReport, AppError> {
         });
     }
     let now = st.clock.now();
-    let txn = crate::store::tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let ids = crate::store::experts::import_rows(&txn, &inputs, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = crate::store::tx::begin_write(&st.db, now).await?;
+    let ids = crate::store::experts::import_rows(&txn, &inputs, now).await?;
     for id in &ids {
         crate::store::audit::append(
             &txn,
@@ -1317,10 +1276,9 @@ pub async fn import_experts(csv: String) -> Result<ImportReport, AppError> {
             ),
             now,
         )
-        .await
-        .map_err(|e| fail(db(e)))?;
+        .await?;
     }
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    txn.commit().await?;
     Ok(ImportReport {
         imported: ids.len(),
         rows,
@@ -1333,7 +1291,7 @@ pub async fn import_experts(csv: String) -> Result<ImportReport, AppError> {
 #[server(prefix = "/api", endpoint = "propose_expert", input = Json)]
 pub async fn propose_expert(input: ExpertInput, note: String) -> Result<i64, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+    use crate::api::server::fail;
     use crate::domain::access::Permission;
     let (me, st) = allowed(Permission::ProposeExpert).await?;
     let mut input = input;
@@ -1349,9 +1307,7 @@ pub async fn propose_expert(input: ExpertInput, note: String) -> Result<i64, App
         return Err(fail(AppError::Validation(errs)));
     }
     let now = st.clock.now();
-    let txn = crate::store::tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = crate::store::tx::begin_write(&st.db, now).await?;
     let id = crate::store::experts::propose(
         &txn,
         me.actor.county().map(|c| c.0),
@@ -1360,8 +1316,7 @@ pub async fn propose_expert(input: ExpertInput, note: String) -> Result<i64, App
         &note,
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
+    .await?;
     crate::store::audit::append(
         &txn,
         entry(
@@ -1372,9 +1327,8 @@ pub async fn propose_expert(input: ExpertInput, note: String) -> Result<i64, App
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(id)
 }
 
@@ -1382,7 +1336,7 @@ pub async fn propose_expert(input: ExpertInput, note: String) -> Result<i64, App
 #[server(prefix = "/api", endpoint = "expert_proposals")]
 pub async fn expert_proposals() -> Result<Vec<ProposalView>, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+    use crate::api::server::fail;
     use crate::domain::access::Permission;
     let (me, st) = allowed(Permission::ViewExpertPool).await?;
     let editor = can(&me, Permission::EditExpertPool);
@@ -1397,9 +1351,7 @@ pub async fn expert_proposals() -> Result<Vec<ProposalView>, AppError> {
         )
     };
     let counties = county_names(&st).await?;
-    let list = crate::store::experts::proposals(&st.db, county)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let list = crate::store::experts::proposals(&st.db, county).await?;
     let mut out = Vec::with_capacity(list.len());
     for p in list {
         out.push(proposal_view(&st, p, &counties, !editor).await?);
@@ -1419,13 +1371,12 @@ pub async fn decide_proposal(
     reason: String,
 ) -> Result<Option<i64>, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+    use crate::api::server::fail;
     use crate::domain::access::Permission;
     use crate::store::accounts::Updated;
     let (me, st) = allowed(Permission::EditExpertPool).await?;
     let p = crate::store::experts::proposal(&st.db, id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     if p.status != "pending" {
         return Err(fail(AppError::Refused {
@@ -1435,28 +1386,21 @@ pub async fn decide_proposal(
     if !approve {
         reason_ok(&reason, "proposal.reason")?;
     }
-    let input = crate::store::experts::proposal_input(&p).map_err(|e| fail(db(e)))?;
+    let input = crate::store::experts::proposal_input(&p)?;
     if approve {
         check(&st, &input).await?;
     }
     let now = st.clock.now();
-    let txn = crate::store::tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = crate::store::tx::begin_write(&st.db, now).await?;
     let expert_id = if approve {
-        Some(
-            crate::store::experts::create(&txn, &input, now)
-                .await
-                .map_err(|e| fail(db(e)))?,
-        )
+        Some(crate::store::experts::create(&txn, &input, now).await?)
     } else {
         None
     };
     if crate::store::experts::decide_proposal(
         &txn, id, version, expert_id, &reason, me.user.id, now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?
+    .await?
         == Updated::Stale
     {
         // Dropping the transaction undoes the expert created above.
@@ -1477,8 +1421,7 @@ pub async fn decide_proposal(
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
+    .await?;
     if let Some(e) = expert_id {
         crate::store::audit::append(
             &txn,
@@ -1490,10 +1433,9 @@ pub async fn decide_proposal(
             ),
             now,
         )
-        .await
-        .map_err(|e| fail(db(e)))?;
+        .await?;
     }
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    txn.commit().await?;
     Ok(expert_id)
 }
 
@@ -1501,7 +1443,7 @@ pub async fn decide_proposal(
 #[server(prefix = "/api", endpoint = "my_expert_profile")]
 pub async fn my_expert_profile() -> Result<ExpertDetail, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail, require, state};
+    use crate::api::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     let me = require().await?;
     let id = me.actor.expert().ok_or_else(|| fail(AppError::Forbidden))?;
@@ -1509,8 +1451,7 @@ pub async fn my_expert_profile() -> Result<ExpertDetail, AppError> {
         .map_err(|d| fail(crate::api::denied(d)))?;
     let st = state().map_err(fail)?;
     let m = crate::store::experts::get(&st.db, id.0)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     detail(&me, &st, m, false, false).await
 }
@@ -1524,7 +1465,7 @@ pub async fn save_expert_declarations(
     input: DeclarationsInput,
 ) -> Result<i32, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail, require, state};
+    use crate::api::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::ids::ExpertId;
     use crate::store::accounts::Updated;
@@ -1550,13 +1491,8 @@ pub async fn save_expert_declarations(
         availability_note: input.availability_note.clone(),
     };
     let now = st.clock.now();
-    let txn = crate::store::tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if crate::store::experts::save_declarations(&txn, id, version, &d, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-        == Updated::Stale
+    let txn = crate::store::tx::begin_write(&st.db, now).await?;
+    if crate::store::experts::save_declarations(&txn, id, version, &d, now).await? == Updated::Stale
     {
         return Err(fail(AppError::Stale));
     }
@@ -1576,9 +1512,8 @@ pub async fn save_expert_declarations(
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(version + 1)
 }
 
@@ -1588,17 +1523,14 @@ pub async fn save_expert_declarations(
 #[server(prefix = "/api", endpoint = "verify_expert_title")]
 pub async fn verify_expert_title(id: i64, version: i32) -> Result<i32, AppError> {
     use self::ssr::*;
-    use crate::api::server::{db, fail};
+    use crate::api::server::fail;
     use crate::domain::access::Permission;
     use crate::store::accounts::Updated;
     let (me, st) = allowed(Permission::VerifyExpertTitle).await?;
     let now = st.clock.now();
-    let txn = crate::store::tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = crate::store::tx::begin_write(&st.db, now).await?;
     let m = crate::store::experts::get(&txn, id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     if m.version != version {
         return Err(fail(AppError::Stale));
@@ -1609,9 +1541,7 @@ pub async fn verify_expert_title(id: i64, version: i32) -> Result<i32, AppError>
     ) {
         return Err(fail(AppError::Refused { key: key.into() }));
     }
-    if crate::store::experts::verify_title(&txn, id, version, &me.user.display_name, now)
-        .await
-        .map_err(|e| fail(db(e)))?
+    if crate::store::experts::verify_title(&txn, id, version, &me.user.display_name, now).await?
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
@@ -1626,8 +1556,7 @@ pub async fn verify_expert_title(id: i64, version: i32) -> Result<i32, AppError>
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(version + 1)
 }

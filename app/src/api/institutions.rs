@@ -24,7 +24,7 @@ async fn own() -> Result<
     ),
     AppError,
 > {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     let me = require().await?;
     let id = me
@@ -35,15 +35,14 @@ async fn own() -> Result<
         .map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
     let inst = crate::store::reference::institution(&st.db, id.0)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     Ok((me, inst))
 }
 
 #[server(prefix = "/api", endpoint = "my_institution")]
 pub async fn my_institution() -> Result<InstitutionProfile, AppError> {
-    use super::server::{db, fail, state};
+    use super::server::{fail, state};
     use crate::domain::ids::CountyId;
     let (me, i) = own().await?;
     let st = state().map_err(fail)?;
@@ -56,8 +55,7 @@ pub async fn my_institution() -> Result<InstitutionProfile, AppError> {
     .await
     .map_err(fail)?;
     let county_name = crate::store::reference::county(&st.db, i.county_id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .map(|c| c.name_zh)
         .unwrap_or_default();
     Ok(InstitutionProfile {
@@ -84,7 +82,7 @@ pub async fn my_institution() -> Result<InstitutionProfile, AppError> {
 /// institution's to change: the stored one is kept whatever is sent.
 #[server(prefix = "/api", endpoint = "save_my_institution", input = Json)]
 pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Result<i32, AppError> {
-    use super::server::{client_addr, db, fail, state};
+    use super::server::{client_addr, fail, state};
     use crate::domain::ids::CountyId;
     use crate::domain::validate::{normalize_uscc, validate_institution};
     use crate::store::audit::{self, Entry};
@@ -97,9 +95,7 @@ pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Resul
     input.uscc = normalize_uscc(&input.uscc);
     let mut errs = validate_institution(&input);
     if errs.is_empty() && input.uscc != current.uscc {
-        let taken = crate::store::reference::uscc_taken(&st.db, &input.uscc, current.id)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        let taken = crate::store::reference::uscc_taken(&st.db, &input.uscc, current.id).await?;
         if taken {
             errs.add("institution.uscc", "err.uscc_taken");
         }
@@ -107,12 +103,8 @@ pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Resul
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if crate::store::institutions::update_profile(&txn, current.id, version, &input, now)
-        .await
-        .map_err(|e| fail(db(e)))?
+    let txn = tx::begin_write(&st.db, now).await?;
+    if crate::store::institutions::update_profile(&txn, current.id, version, &input, now).await?
         == crate::store::accounts::Updated::Stale
     {
         return Err(fail(AppError::Stale));
@@ -126,8 +118,7 @@ pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Resul
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(version + 1)
 }

@@ -147,13 +147,10 @@ pub(crate) mod ssr {
         let Some(r) = rubric(case.rubric_version as u32) else {
             return Err(fail(crate::api::server::internal("rubric version missing")));
         };
-        let meeting = meetings::get(dbc, case.id).await.map_err(|e| fail(db(e)))?;
-        let acks = meetings::confirmations(dbc, case.id)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        let meeting = meetings::get(dbc, case.id).await?;
+        let acks = meetings::confirmations(dbc, case.id).await?;
         let members = crate::store::draws::panel_members(dbc, case.id)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .map(|(id, name)| MemberBriefing {
                 expert_id: id,
@@ -170,14 +167,9 @@ pub(crate) mod ssr {
                 .and_then(|m| m.confirmed_at.clone())
         });
         let item = crate::store::cases::item_of(case);
-        let waiver = match meetings::waiver(dbc, case.id)
-            .await
-            .map_err(|e| fail(db(e)))?
-        {
+        let waiver = match meetings::waiver(dbc, case.id).await? {
             Some(w) => {
-                let by = crate::store::reference::display_names(dbc, vec![w.waived_by])
-                    .await
-                    .map_err(|e| fail(db(e)))?;
+                let by = crate::store::reference::display_names(dbc, vec![w.waived_by]).await?;
                 Some((
                     w.reason,
                     by.get(&w.waived_by).cloned().unwrap_or_default(),
@@ -245,7 +237,7 @@ pub async fn get_meeting_page(case_id: i64) -> Result<MeetingPage, AppError> {
 /// The clerk schedules the meeting (version 0) or moves it (the version read).
 #[server(prefix = "/api", endpoint = "schedule_meeting", input = Json)]
 pub async fn schedule_meeting(input: MeetingSave) -> Result<MeetingView, AppError> {
-    use super::server::{db, fail};
+    use super::server::fail;
     use crate::domain::access::Permission;
     use crate::domain::meeting::validate_meeting;
     use crate::store::{meetings, tx};
@@ -254,15 +246,10 @@ pub async fn schedule_meeting(input: MeetingSave) -> Result<MeetingView, AppErro
     let now = st.clock.now();
     let (case, _) = ssr::case_for(&me, input.case_id, Permission::ManageMeeting).await?;
     let valid = validate_meeting(&input.meeting, now).map_err(|e| fail(AppError::Validation(e)))?;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    match meetings::schedule(&txn, &me.actor, case.id, &valid, input.version, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-    {
+    let txn = tx::begin_write(&st.db, now).await?;
+    match meetings::schedule(&txn, &me.actor, case.id, &valid, input.version, now).await? {
         Ok(m) => {
-            txn.commit().await.map_err(|e| fail(db(e)))?;
+            txn.commit().await?;
             Ok(ssr::view(&m, now))
         }
         Err(_) => Err(fail(AppError::Stale)),
@@ -272,7 +259,7 @@ pub async fn schedule_meeting(input: MeetingSave) -> Result<MeetingView, AppErro
 /// The clerk records who attended the meeting and its minutes (after it started).
 #[server(prefix = "/api", endpoint = "record_minutes", input = Json)]
 pub async fn record_minutes(input: MinutesSave) -> Result<MeetingView, AppError> {
-    use super::server::{db, fail};
+    use super::server::fail;
     use crate::domain::access::Permission;
     use crate::domain::ids::ExpertId;
     use crate::domain::meeting::validate_minutes;
@@ -282,17 +269,13 @@ pub async fn record_minutes(input: MinutesSave) -> Result<MeetingView, AppError>
     let st = super::server::state().map_err(super::server::fail)?;
     let now = st.clock.now();
     let (case, _) = ssr::case_for(&me, input.case_id, Permission::ManageMeeting).await?;
-    let Some(current) = meetings::get(&st.db, case.id)
-        .await
-        .map_err(|e| fail(db(e)))?
-    else {
+    let Some(current) = meetings::get(&st.db, case.id).await? else {
         return Err(fail(AppError::Refused {
             key: "err.meeting.none".into(),
         }));
     };
     let members: Vec<ExpertId> = crate::store::draws::panel_members(&st.db, case.id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .into_iter()
         .map(|(id, _)| ExpertId(id))
         .collect();
@@ -301,9 +284,7 @@ pub async fn record_minutes(input: MinutesSave) -> Result<MeetingView, AppError>
         return Err(fail(AppError::Validation(errs)));
     }
     let m = &input.minutes;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     match meetings::record_minutes(
         &txn,
         &me.actor,
@@ -314,11 +295,10 @@ pub async fn record_minutes(input: MinutesSave) -> Result<MeetingView, AppError>
         input.version,
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?
+    .await?
     {
         Ok(saved) => {
-            txn.commit().await.map_err(|e| fail(db(e)))?;
+            txn.commit().await?;
             Ok(ssr::view(&saved, now))
         }
         Err(Refused::Stale) => Err(fail(AppError::Stale)),
@@ -331,7 +311,7 @@ pub async fn record_minutes(input: MinutesSave) -> Result<MeetingView, AppError>
 /// A panel member confirms having read the briefing; returns when (CST).
 #[server(prefix = "/api", endpoint = "confirm_briefing")]
 pub async fn confirm_briefing(case_id: i64) -> Result<String, AppError> {
-    use super::server::{db, fail};
+    use super::server::fail;
     use crate::domain::access::Permission;
     use crate::store::{meetings, tx};
     let me = super::server::require().await?;
@@ -341,13 +321,10 @@ pub async fn confirm_briefing(case_id: i64) -> Result<String, AppError> {
     let Some(expert) = me.actor.expert() else {
         return Err(fail(AppError::Forbidden));
     };
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let at = meetings::confirm(&txn, &me.actor, case.id, expert.0, case.rubric_version, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
+    let at =
+        meetings::confirm(&txn, &me.actor, case.id, expert.0, case.rubric_version, now).await?;
+    txn.commit().await?;
     Ok(crate::api::cases::ssr_cst(at))
 }
 
@@ -356,7 +333,7 @@ pub async fn confirm_briefing(case_id: i64) -> Result<String, AppError> {
 /// timeline and the opinion.
 #[server(prefix = "/api", endpoint = "waive_meeting")]
 pub async fn waive_meeting(case_id: i64, version: i32, reason: String) -> Result<i32, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::store::{cases, meetings, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
@@ -372,27 +349,18 @@ pub async fn waive_meeting(case_id: i64, version: i32, reason: String) -> Result
         return Err(fail(AppError::Validation(errs)));
     }
     if meetings::get(&st.db, case.id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .is_some_and(|m| meetings::held(&m))
     {
         return Err(fail(AppError::Refused {
             key: "err.meeting.already_held".into(),
         }));
     }
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if !cases::bump_version(&txn, case.id, version, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-    {
+    let txn = tx::begin_write(&st.db, now).await?;
+    if !cases::bump_version(&txn, case.id, version, now).await? {
         return Err(fail(AppError::Stale));
     }
-    if !meetings::waive(&txn, &me.actor, case.id, &reason, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-    {
+    if !meetings::waive(&txn, &me.actor, case.id, &reason, now).await? {
         return Err(fail(AppError::Refused {
             key: "err.meeting.already_waived".into(),
         }));
@@ -406,8 +374,7 @@ pub async fn waive_meeting(case_id: i64, version: i32, reason: String) -> Result
         reason.trim(),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(version + 1)
 }

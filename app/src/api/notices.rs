@@ -31,18 +31,14 @@ pub struct Inbox {
 /// The signed-in account's newest notices.
 #[server(prefix = "/api", endpoint = "my_notices")]
 pub async fn my_notices() -> Result<Inbox, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::notices;
     let me = require().await?;
     authorize(&me.actor, &Permission::ReadOwnNotices, None).map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
-    let list = notices::inbox(&st.db, me.user.id)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let unread = notices::unread(&st.db, me.user.id)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let list = notices::inbox(&st.db, me.user.id).await?;
+    let unread = notices::unread(&st.db, me.user.id).await?;
     Ok(Inbox {
         notices: list.into_iter().map(view).collect(),
         unread,
@@ -64,8 +60,7 @@ pub async fn read_notices(id: i64) -> Result<u64, AppError> {
         None
     } else {
         let n = notices::get(&st.db, id)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .ok_or_else(|| fail(AppError::NotFound))?;
         let perm = Permission::ReadNotice {
             recipient: crate::domain::ids::UserId(n.recipient_id),
@@ -75,9 +70,7 @@ pub async fn read_notices(id: i64) -> Result<u64, AppError> {
     };
     // One statement on the reader's own rows: no audit event (reading is not an act on the
     // record), so no need to queue behind the audit chain's lock.
-    notices::mark_read(&st.db, me.user.id, which, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    notices::mark_read(&st.db, me.user.id, which, now).await?;
     notices::unread(&st.db, me.user.id)
         .await
         .map_err(|e| fail(db(e)))
@@ -154,16 +147,14 @@ pub struct ContactView {
 
 #[server(prefix = "/api", endpoint = "my_contact")]
 pub async fn my_contact() -> Result<ContactView, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::notice::{kinds_for, may_digest, NoticeKind};
     let me = require().await?;
     authorize(&me.actor, &Permission::ManageOwnContact, None)
         .map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
-    let (contact, version) = crate::store::notices::contact(&st.db, &me.user)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let (contact, version) = crate::store::notices::contact(&st.db, &me.user).await?;
     Ok(ContactView {
         contact,
         version,
@@ -186,7 +177,7 @@ pub async fn save_contact(
     contact: crate::domain::notice::ContactInput,
     version: i32,
 ) -> Result<i32, AppError> {
-    use super::server::{client_addr, db, fail, require, state};
+    use super::server::{client_addr, fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::accounts::Updated;
     use crate::store::audit::{self, Entry};
@@ -203,13 +194,8 @@ pub async fn save_contact(
     }
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    match notices::save_contact(&txn, &me.user, version, &contact, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-    {
+    let txn = tx::begin_write(&st.db, now).await?;
+    match notices::save_contact(&txn, &me.user, version, &contact, now).await? {
         Updated::Stale => return Err(fail(AppError::Stale)),
         Updated::Yes => {}
     }
@@ -231,9 +217,8 @@ pub async fn save_contact(
         })),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(version + 1)
 }
 
@@ -241,7 +226,7 @@ pub async fn save_contact(
 /// its attempts counted afresh. Only one that was given up; audited.
 #[server(prefix = "/api", endpoint = "resend_notice")]
 pub async fn resend_notice(case_id: i64, delivery_id: i64) -> Result<(), AppError> {
-    use super::server::{client_addr, db, fail, require, state};
+    use super::server::{client_addr, fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::{audit, cases, outbox, tx};
     let me = require().await?;
@@ -250,20 +235,13 @@ pub async fn resend_notice(case_id: i64, delivery_id: i64) -> Result<(), AppErro
     let (_, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
     authorize(&me.actor, &Permission::ResendNotice, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     // The delivery must be of this case's notices: another case's is not found.
-    let of_case = outbox::case_of_delivery(&txn, delivery_id)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let of_case = outbox::case_of_delivery(&txn, delivery_id).await?;
     if of_case != Some(case_id) {
         return Err(fail(AppError::NotFound));
     }
-    if !outbox::retry(&txn, delivery_id, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-    {
+    if !outbox::retry(&txn, delivery_id, now).await? {
         return Err(fail(AppError::Refused {
             key: "err.notice.not_failed".into(),
         }));
@@ -275,8 +253,8 @@ pub async fn resend_notice(case_id: i64, delivery_id: i64) -> Result<(), AppErro
         serde_json::json!({ "delivery": delivery_id }),
     );
     e.address = client_addr();
-    audit::append(&txn, e, now).await.map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    audit::append(&txn, e, now).await?;
+    txn.commit().await?;
     Ok(())
 }
 

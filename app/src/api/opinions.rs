@@ -201,8 +201,7 @@ mod ssr {
             details,
             now,
         )
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         {
             Updated::Stale => Err(fail(AppError::Stale)),
             _ => Ok(()),
@@ -226,7 +225,7 @@ mod ssr {
 /// The opinion page of a case: the document, its signatures and seal, and what this user may do.
 #[server(prefix = "/api", endpoint = "opinion_page")]
 pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::lifecycle::{Action, CaseLevel};
     use crate::domain::opinion::Conclusion;
@@ -246,15 +245,9 @@ pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
     }
     let current = ssr::current(case.id).await?;
     // A draft returned by the director (UNDER_REVIEW again) is shown for the lead to rework.
-    let content = current
-        .as_ref()
-        .map(opinions::content_of)
-        .transpose()
-        .map_err(|e| fail(db(e)))?;
+    let content = current.as_ref().map(opinions::content_of).transpose()?;
     let sigs = match &current {
-        Some(op) => opinions::signatures(&st.db, op.id)
-            .await
-            .map_err(|e| fail(db(e)))?,
+        Some(op) => opinions::signatures(&st.db, op.id).await?,
         None => Vec::new(),
     };
     let name_of = |expert: i64| {
@@ -297,9 +290,7 @@ pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
                     .map(|f| (f.dimension.clone(), f.text.clone()))
                     .collect(),
             },
-            None => opinions::prefill(&st.db, &case)
-                .await
-                .map_err(|e| fail(db(e)))?,
+            None => opinions::prefill(&st.db, &case).await?,
         })
     } else {
         None
@@ -415,7 +406,7 @@ pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
 /// revision: the signatures given so far are void). Returns the case's new version.
 #[server(prefix = "/api", endpoint = "save_opinion", input = Json)]
 pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::domain::opinion::validate_draft;
     use crate::store::{audit, cases, opinions, tx};
@@ -444,12 +435,9 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
             now,
         )
         .map_err(|e| fail(crate::api::transition_refused(e)))?;
-        let meeting = crate::store::meetings::get(&st.db, case.id)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        let meeting = crate::store::meetings::get(&st.db, case.id).await?;
         let waived = crate::store::meetings::waiver(&st.db, case.id)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .is_some();
         crate::domain::meeting::ready_for_opinion(
             meeting.is_some(),
@@ -458,15 +446,9 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
         )
         .map_err(|key| fail(AppError::Refused { key: key.into() }))?;
     }
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let revision = opinions::next_revision(&txn, case.id)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    let content = opinions::compose(&txn, &case, &input.draft, revision)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
+    let revision = opinions::next_revision(&txn, case.id).await?;
+    let content = opinions::compose(&txn, &case, &input.draft, revision).await?;
     match facts.state {
         CaseState::UnderReview => {
             let t = apply(
@@ -481,10 +463,7 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
         }
         CaseState::OpinionDrafted => {
             // An edit: the case's version moves on so that a signature of the old text is stale.
-            if !cases::bump_version(&txn, case.id, input.version, now)
-                .await
-                .map_err(|e| fail(db(e)))?
-            {
+            if !cases::bump_version(&txn, case.id, input.version, now).await? {
                 return Err(fail(AppError::Stale));
             }
             cases::note_event(
@@ -496,8 +475,7 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
                 &format!("第 {revision} 稿"),
                 now,
             )
-            .await
-            .map_err(|e| fail(db(e)))?;
+            .await?;
         }
         _ => {
             return Err(fail(crate::api::transition_refused(
@@ -508,9 +486,7 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
             )))
         }
     }
-    let op = opinions::write_revision(&txn, &case, &content, me.user.id, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let op = opinions::write_revision(&txn, &case, &content, me.user.id, now).await?;
     audit::append(
         &txn,
         cases::entry(
@@ -521,16 +497,15 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(input.version + 1)
 }
 
 /// A member signs the current revision (password again); a dissenting member gives reasons.
 #[server(prefix = "/api", endpoint = "sign_opinion", input = Json)]
 pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::error::FieldErrors;
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::domain::opinion::validate_dissent;
@@ -547,7 +522,7 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
             key: "err.opinion.none".into(),
         })
     })?;
-    let content = opinions::content_of(&op).map_err(|e| fail(db(e)))?;
+    let content = opinions::content_of(&op)?;
     if op.revision as u32 != input.revision || case.version != input.version {
         return Err(fail(AppError::Stale));
     }
@@ -567,9 +542,7 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     let details = serde_json::json!({ "revision": op.revision, "digest": op.digest });
     ssr::record(&txn, &me, &case, input.version, &t, details, now).await?;
     let sig = opinions::record_signature(
@@ -581,12 +554,9 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
         dissent.as_deref(),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
+    .await?;
     // The signature is on the seat only now: the last one tells the director to seal.
-    crate::store::notices::case_moved(&txn, &case, input.version, &t, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    crate::store::notices::case_moved(&txn, &case, input.version, &t, now).await?;
     audit::append(
         &txn,
         cases::entry(
@@ -600,9 +570,8 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(input.version + 1)
 }
 
@@ -610,7 +579,7 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
 /// the bundle, a verification code, and the PDF, kept from now on.
 #[server(prefix = "/api", endpoint = "seal_opinion")]
 pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Result<i32, AppError> {
-    use super::server::{db, fail, internal, require, state};
+    use super::server::{fail, internal, require, state};
     use crate::domain::error::FieldErrors;
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::store::{audit, cases, opinions, tx};
@@ -643,9 +612,7 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
             key: "err.opinion.none".into(),
         })
     })?;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     let details = serde_json::json!({ "revision": op.revision, "digest": op.digest });
     ssr::record(&txn, &me, &case, version, &t, details, now).await?;
     let bundle = opinions::seal(
@@ -657,8 +624,7 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
         &me.user.display_name,
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
+    .await?;
     // The PDF is made once, now, and kept: a download is always these very bytes.
     let url = ssr::verify_url(&st.settings.public_url, &bundle.verify_code);
     let pdf = tokio::task::spawn_blocking(move || {
@@ -676,11 +642,8 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
         crate::domain::files::FileType::Pdf,
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    opinions::set_pdf_hash(&txn, op.id, &sha)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    .await?;
+    opinions::set_pdf_hash(&txn, op.id, &sha).await?;
     audit::append(
         &txn,
         cases::entry(
@@ -691,9 +654,8 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
         ),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    .await?;
+    txn.commit().await?;
     Ok(version + 1)
 }
 
@@ -788,7 +750,7 @@ pub async fn set_panel_lead(
     seat_id: i64,
     reason: String,
 ) -> Result<i32, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::ids::ExpertId;
     use crate::domain::lifecycle::Action;
     use crate::store::{audit, cases, draws, tx};
@@ -802,9 +764,7 @@ pub async fn set_panel_lead(
         Some(&facts),
     )
     .map_err(|d| fail(super::denied(d)))?;
-    let seats = draws::seats(&st.db, case.id)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let seats = draws::seats(&st.db, case.id).await?;
     let Some(seat) = seats.iter().find(|s| s.id == seat_id) else {
         return Err(fail(AppError::NotFound));
     };
@@ -824,13 +784,8 @@ pub async fn set_panel_lead(
     if case.version != version {
         return Err(fail(AppError::Stale));
     }
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if !draws::set_lead(&txn, &case, version, seat.id, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-    {
+    let txn = tx::begin_write(&st.db, now).await?;
+    if !draws::set_lead(&txn, &case, version, seat.id, now).await? {
         return Err(fail(AppError::Stale));
     }
     cases::note_event(
@@ -842,8 +797,7 @@ pub async fn set_panel_lead(
         reason.trim(),
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
+    .await?;
     audit::append(
         &txn,
         cases::entry(
@@ -855,7 +809,7 @@ pub async fn set_panel_lead(
         now,
     )
     .await
-    .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    ?;
+    txn.commit().await?;
     Ok(version + 1)
 }

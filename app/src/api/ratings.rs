@@ -154,7 +154,7 @@ pub async fn case_ratings_for(
 /// Rates one panel member of a determined case (the clerk of the case's level).
 #[server(prefix = "/api", endpoint = "rate_expert", input = Json)]
 pub async fn rate_expert(input: RateInput) -> Result<(), AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::rating::validate_rating;
     use crate::store::tx;
     let me = require().await?;
@@ -174,9 +174,7 @@ pub async fn rate_expert(input: RateInput) -> Result<(), AppError> {
         return Err(fail(AppError::NotFound));
     }
     let score = validate_rating(&input.rating).map_err(|e| fail(AppError::Validation(e)))?;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     let written = crate::store::ratings::rate(
         &txn,
         &me.actor,
@@ -186,28 +184,26 @@ pub async fn rate_expert(input: RateInput) -> Result<(), AppError> {
         &input.rating.comment,
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
+    .await?;
     if !written {
         return Err(fail(AppError::Refused {
             key: "err.rating.done".into(),
         }));
     }
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    txn.commit().await?;
     Ok(())
 }
 
 /// An expert's ratings: the average and the history (bureau roles).
 #[server(prefix = "/api", endpoint = "expert_ratings")]
 pub async fn get_expert_ratings(expert_id: i64) -> Result<ExpertRatings, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     let me = require().await?;
     authorize(&me.actor, &Permission::ViewExpertPool, None).map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
     crate::store::reference::expert(&st.db, expert_id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     expert_ratings_for(&st.db, &me, expert_id)
         .await

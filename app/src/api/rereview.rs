@@ -103,7 +103,7 @@ pub(crate) use ssr::{info as ssr_info, window_open};
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::server::{db, fail, Me};
+    use crate::api::server::Me;
     use crate::domain::access::{authorize, Permission};
     use crate::domain::deadline::china_date;
     use crate::domain::lifecycle::{ActionKind, CaseFacts};
@@ -144,16 +144,13 @@ mod ssr {
         c: &Case,
         pdf: bool,
     ) -> Result<Option<RoundOpinion>, AppError> {
-        let Some(op) = opinions::current(dbc, c.id)
-            .await
-            .map_err(|e| fail(db(e)))?
-        else {
+        let Some(op) = opinions::current(dbc, c.id).await? else {
             return Ok(None);
         };
         if op.verify_code.is_none() {
             return Ok(None);
         }
-        let content = opinions::content_of(&op).map_err(|e| fail(db(e)))?;
+        let content = opinions::content_of(&op)?;
         let level = CaseLevel::from_code(&c.level).unwrap_or(CaseLevel::County);
         Ok(Some(RoundOpinion {
             case_id: c.id,
@@ -197,24 +194,17 @@ mod ssr {
             return Ok(RereviewInfo::default());
         }
         let parent = match case.parent_id {
-            Some(p) => cases::get(dbc, p).await.map_err(|e| fail(db(e)))?,
+            Some(p) => cases::get(dbc, p).await?,
             None => None,
         };
-        let child = rereview::child_of(dbc, case.id)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        let child = rereview::child_of(dbc, case.id).await?;
         let app_case = parent.as_ref().unwrap_or(case);
-        let application = match rereview::application(dbc, app_case.id)
-            .await
-            .map_err(|e| fail(db(e)))?
-        {
+        let application = match rereview::application(dbc, app_case.id).await? {
             Some(a) => {
                 let ids: Vec<i64> = std::iter::once(a.filed_by).chain(a.decided_by).collect();
-                let names = reference::display_names(dbc, ids)
-                    .await
-                    .map_err(|e| fail(db(e)))?;
+                let names = reference::display_names(dbc, ids).await?;
                 let kid = match a.child_case_id {
-                    Some(k) => cases::get(dbc, k).await.map_err(|e| fail(db(e)))?,
+                    Some(k) => cases::get(dbc, k).await?,
                     None => None,
                 };
                 Some(RereviewView {
@@ -242,7 +232,7 @@ mod ssr {
         // also part of the prefecture case's file.
         let mut rounds = Vec::new();
         let first = parent.as_ref().unwrap_or(case);
-        let first_facts = cases::facts(dbc, first).await.map_err(|e| fail(db(e)))?;
+        let first_facts = cases::facts(dbc, first).await?;
         let first_pdf = authorize(&me.actor, &Permission::ViewOpinion, Some(&first_facts)).is_ok();
         if first_pdf || parent.is_some() {
             if let Some(r) = round(dbc, first, first_pdf).await? {
@@ -255,7 +245,7 @@ mod ssr {
             child.clone()
         };
         if let Some(s) = second {
-            let sf = cases::facts(dbc, &s).await.map_err(|e| fail(db(e)))?;
+            let sf = cases::facts(dbc, &s).await?;
             let ok = authorize(&me.actor, &Permission::ViewOpinion, Some(&sf)).is_ok();
             if ok {
                 if let Some(r) = round(dbc, &s, ok).await? {
@@ -285,7 +275,7 @@ mod ssr {
 /// After the window it is refused with the date the window closed.
 #[server(prefix = "/api", endpoint = "request_rereview", input = Json)]
 pub async fn request_rereview(input: RereviewInput) -> Result<super::cases::Saved, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::domain::rereview::validate_application;
     use crate::store::accounts::Updated;
@@ -312,9 +302,7 @@ pub async fn request_rereview(input: RereviewInput) -> Result<super::cases::Save
     };
     let t = apply(&facts, &action, &Initiator::User(me.actor), now)
         .map_err(|e| fail(super::transition_refused(e)))?;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     let details = serde_json::json!({ "action": action, "request": input.application.request });
     if cases::record_transition(
         &txn,
@@ -325,16 +313,13 @@ pub async fn request_rereview(input: RereviewInput) -> Result<super::cases::Save
         details,
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?
+    .await?
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
     }
-    rereview::file(&txn, case.id, &input.application, me.user.id, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    rereview::file(&txn, case.id, &input.application, me.user.id, now).await?;
+    txn.commit().await?;
     Ok(super::cases::Saved {
         id: case.id,
         version: input.version + 1,

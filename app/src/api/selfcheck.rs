@@ -207,7 +207,7 @@ pub async fn evaluate_self_check(check: SelfCheck) -> Result<SelfCheckOutcome, A
 /// saved before. Never refuses: a visitor gets an empty list.
 #[server(prefix = "/api", endpoint = "self_check_page")]
 pub async fn self_check_page() -> Result<SelfCheckPageData, AppError> {
-    use super::server::{current, db, fail, state};
+    use super::server::{current, fail, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::selfchecks;
     let Ok(Some(me)) = current(true).await else {
@@ -233,9 +233,7 @@ pub async fn self_check_page() -> Result<SelfCheckPageData, AppError> {
         }
     };
     let st = state().map_err(fail)?;
-    let list = selfchecks::for_institution(&st.db, inst.0)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let list = selfchecks::for_institution(&st.db, inst.0).await?;
     Ok(SelfCheckPageData {
         signed_in: true,
         can_save: true,
@@ -247,7 +245,7 @@ pub async fn self_check_page() -> Result<SelfCheckPageData, AppError> {
 /// Bad answers or item name: 422 with every field's problem, nothing stored.
 #[server(prefix = "/api", endpoint = "save_self_check", input = Json)]
 pub async fn save_self_check(input: SelfCheckToSave) -> Result<SelfCheckView, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::ids::InstitutionId;
     use crate::domain::rubric::current;
@@ -266,9 +264,7 @@ pub async fn save_self_check(input: SelfCheckToSave) -> Result<SelfCheckView, Ap
     let answers = serde_json::to_string(&check).map_err(|e| fail(super::server::internal(e)))?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     let id = selfchecks::save(
         &txn,
         &me.actor,
@@ -281,20 +277,18 @@ pub async fn save_self_check(input: SelfCheckToSave) -> Result<SelfCheckView, Ap
         },
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
+    .await?;
     let saved = selfchecks::get(&txn, id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(super::server::internal("saved self-check not found")))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    txn.commit().await?;
     ssr::view(saved).map_err(fail)
 }
 
 /// The signed-in institution's saved self-checks, newest first (institution users only).
 #[server(prefix = "/api", endpoint = "my_self_checks")]
 pub async fn my_self_checks() -> Result<Vec<SelfCheckSummary>, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::ids::InstitutionId;
     let me = require().await?;
@@ -304,23 +298,20 @@ pub async fn my_self_checks() -> Result<Vec<SelfCheckSummary>, AppError> {
         fail(AppError::Forbidden)
     })?;
     let st = state().map_err(fail)?;
-    let list = crate::store::selfchecks::for_institution(&st.db, inst.0)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let list = crate::store::selfchecks::for_institution(&st.db, inst.0).await?;
     ssr::summaries(&st.db, list).await.map_err(fail)
 }
 
 /// One saved self-check with its result: its own institution only (anyone else: 404).
 #[server(prefix = "/api", endpoint = "self_check")]
 pub async fn get_self_check(id: i64) -> Result<SelfCheckView, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::ids::InstitutionId;
     let me = require().await?;
     let st = state().map_err(fail)?;
     let s = crate::store::selfchecks::get(&st.db, id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     authorize(
         &me.actor,
@@ -337,7 +328,7 @@ pub async fn get_self_check(id: i64) -> Result<SelfCheckView, AppError> {
 /// another application: 409 `err.selfcheck.attached_elsewhere`.
 #[server(prefix = "/api", endpoint = "attach_self_check")]
 pub async fn attach_self_check(case_id: i64, self_check_id: i64) -> Result<(), AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::ids::InstitutionId;
     use crate::store::{cases, selfchecks, tx};
@@ -348,18 +339,14 @@ pub async fn attach_self_check(case_id: i64, self_check_id: i64) -> Result<(), A
     ssr::may_attach(&me, &facts)?;
     // Checked again inside the write lock below: the case may be submitted, the self-check
     // attached elsewhere, in the meantime.
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     let case = cases::get(&txn, case_id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
-    let facts = cases::facts(&txn, &case).await.map_err(|e| fail(db(e)))?;
+    let facts = cases::facts(&txn, &case).await?;
     ssr::may_attach(&me, &facts)?;
     let s = selfchecks::get(&txn, self_check_id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
     authorize(
         &me.actor,
@@ -380,9 +367,7 @@ pub async fn attach_self_check(case_id: i64, self_check_id: i64) -> Result<(), A
         }
         None => {}
     }
-    selfchecks::attach(&txn, &me.actor, case_id, self_check_id, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    selfchecks::attach(&txn, &me.actor, case_id, self_check_id, now).await?;
+    txn.commit().await?;
     Ok(())
 }

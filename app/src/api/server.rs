@@ -179,6 +179,14 @@ pub fn db(e: sea_orm::DbErr) -> AppError {
     internal(e)
 }
 
+/// `?` on a store call in a server function: an internal error with an id (logged), and the
+/// response's status set to match, as [`fail`] does.
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> AppError {
+        fail(internal(e))
+    }
+}
+
 /// The signed-in user behind this request.
 #[derive(Debug, Clone)]
 pub struct Me {
@@ -298,41 +306,23 @@ pub async fn reauthenticate(me: &Me, password: &str, purpose: &str) -> Result<bo
             .by(Some(me.user.id), me.actor.role.code(), &addr)
             .details(serde_json::json!({ "purpose": purpose }))
     };
-    let txn = crate::store::tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    if let Some(minutes) = throttle::wait_minutes(&txn, Kind::Reauth, &name, &group, now)
-        .await
-        .map_err(|e| fail(db(e)))?
-    {
-        if throttle::count_refusal(&txn, &format!("reauth:{}", me.user.id), now)
-            .await
-            .map_err(|e| fail(db(e)))?
-        {
-            audit::append(&txn, entry("auth.reauth_throttled"), now)
-                .await
-                .map_err(|e| fail(db(e)))?;
+    let txn = crate::store::tx::begin_write(&st.db, now).await?;
+    if let Some(minutes) = throttle::wait_minutes(&txn, Kind::Reauth, &name, &group, now).await? {
+        if throttle::count_refusal(&txn, &format!("reauth:{}", me.user.id), now).await? {
+            audit::append(&txn, entry("auth.reauth_throttled"), now).await?;
         }
-        txn.commit().await.map_err(|e| fail(db(e)))?;
+        txn.commit().await?;
         return Err(fail(AppError::Throttled { minutes }));
     }
-    let attempt = throttle::record(&txn, Kind::Reauth, &name, &group, false, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    let attempt = throttle::record(&txn, Kind::Reauth, &name, &group, false, now).await?;
+    txn.commit().await?;
     let ok = passwords::verify_blocking(&me.user.password_hash, password).await;
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     if ok {
-        throttle::mark_success(&txn, attempt)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        throttle::mark_success(&txn, attempt).await?;
     } else {
-        audit::append(&txn, entry("auth.reauth_failed"), now)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        audit::append(&txn, entry("auth.reauth_failed"), now).await?;
     }
-    txn.commit().await.map_err(|e| fail(db(e)))?;
+    txn.commit().await?;
     Ok(ok)
 }

@@ -92,7 +92,7 @@ pub struct SheetSaved {
 mod ssr {
     use super::*;
     use crate::api::cases::{ssr_cst as cst, ssr_visible_case};
-    use crate::api::server::{db, fail, state, Me};
+    use crate::api::server::{fail, state, Me};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::lifecycle::CaseFacts;
     use crate::domain::rubric::rubric;
@@ -126,12 +126,9 @@ mod ssr {
     /// Every seat submitted: the panel may see all sheets.
     pub async fn panel(case: &Case, facts: &CaseFacts) -> Result<Vec<MemberSheet>, AppError> {
         let st = state().map_err(fail)?;
-        let rows = sheets::for_case(&st.db, case.id)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        let rows = sheets::for_case(&st.db, case.id).await?;
         let names: std::collections::HashMap<i64, String> = reference::experts(&st.db)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .map(|e| (e.id, e.name))
             .collect();
@@ -161,17 +158,14 @@ mod ssr {
     pub async fn page_for(me: &Me, case_id: i64) -> Result<SheetPage, AppError> {
         let st = state().map_err(fail)?;
         let (case, facts, expert) = own(me, case_id).await?;
-        let row = sheets::get(&st.db, case.id, expert)
-            .await
-            .map_err(|e| fail(db(e)))?;
+        let row = sheets::get(&st.db, case.id, expert).await?;
         let sheet = row
             .as_ref()
             .and_then(|s| serde_json::from_str(&s.content).ok())
             .unwrap_or_else(|| empty_sheet(&case));
         let history = match &row {
             Some(s) => sheets::versions(&st.db, s.id)
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                 .into_iter()
                 .map(|v| VersionRow {
                     version: v.version,
@@ -183,8 +177,7 @@ mod ssr {
         };
         let submitted = row.as_ref().is_some_and(|s| s.submitted);
         let mut refs: Vec<RefOption> = cases::materials(&st.db, case.id)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .filter(|m| !m.superseded)
             .map(|m| RefOption {
@@ -223,8 +216,7 @@ mod ssr {
                 }
             },
             briefing_confirmed: crate::store::meetings::confirmed(&st.db, case.id, expert)
-                .await
-                .map_err(|e| fail(db(e)))?
+                .await?
                 .is_some(),
         })
     }
@@ -238,8 +230,7 @@ mod ssr {
             .filter(activity::Column::CaseId.eq(case_id))
             .order_by_asc(activity::Column::Id)
             .all(&st.db)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .map(|a| RefOption {
                 kind: "activity".into(),
@@ -260,7 +251,7 @@ pub async fn my_sheet(case_id: i64) -> Result<SheetPage, AppError> {
 /// Saves (or submits, with the password again) the expert's own sheet.
 #[server(prefix = "/api", endpoint = "save_sheet", input = Json)]
 pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
-    use super::server::{db, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::error::FieldErrors;
     use crate::domain::ids::MaterialId;
@@ -279,13 +270,9 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
         return Err(fail(AppError::Validation(e)));
     }
     // A resend of a save that was stored already: answer as then, whatever happened since.
-    if let Some(s) = sheets::get(&st.db, case.id, expert)
-        .await
-        .map_err(|e| fail(db(e)))?
-    {
+    if let Some(s) = sheets::get(&st.db, case.id, expert).await? {
         let done = sheets::versions(&st.db, s.id)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .into_iter()
             .find(|v| v.save_id == save_id);
         if let Some(v) = done {
@@ -306,8 +293,7 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
     // 政策培训: a member submits only after confirming the briefing (saving drafts is free).
     if input.submit
         && crate::store::meetings::confirmed(&st.db, case.id, expert)
-            .await
-            .map_err(|e| fail(db(e)))?
+            .await?
             .is_none()
     {
         return Err(fail(AppError::Refused {
@@ -324,8 +310,7 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
     };
     let mut errs = validate_sheet(r, &input.sheet, mode);
     let materials: Vec<MaterialId> = cases::materials(&st.db, case.id)
-        .await
-        .map_err(|e| fail(db(e)))?
+        .await?
         .into_iter()
         .map(|m| MaterialId(m.id))
         .collect();
@@ -343,9 +328,7 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
-    let txn = tx::begin_write(&st.db, now)
-        .await
-        .map_err(|e| fail(db(e)))?;
+    let txn = tx::begin_write(&st.db, now).await?;
     let out = sheets::save(
         &txn,
         &me.actor,
@@ -357,11 +340,10 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
         input.submit,
         now,
     )
-    .await
-    .map_err(|e| fail(db(e)))?;
+    .await?;
     match out {
         Ok(s) => {
-            txn.commit().await.map_err(|e| fail(db(e)))?;
+            txn.commit().await?;
             Ok(SheetSaved {
                 version: s.version,
                 submitted: s.submitted,
