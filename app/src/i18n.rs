@@ -25,6 +25,7 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/selfcheck.txt"),
     include_str!("../locales/zh-CN/security.txt"),
     include_str!("../locales/zh-CN/notices.txt"),
+    include_str!("../locales/zh-CN/audit.txt"),
 ];
 const EN: &[&str] = &[
     include_str!("../locales/en/ui.txt"),
@@ -41,6 +42,7 @@ const EN: &[&str] = &[
     include_str!("../locales/en/selfcheck.txt"),
     include_str!("../locales/en/security.txt"),
     include_str!("../locales/en/notices.txt"),
+    include_str!("../locales/en/audit.txt"),
 ];
 
 type Table = HashMap<&'static str, &'static str>;

@@ -181,6 +181,7 @@ route_group! {
     post "/files/experts/{expert_id}/title-certificate" => app::api::files::upload_title_certificate,
     get "/files/experts/{expert_id}/title-certificate" => app::api::files::download_title_certificate,
     get "/export/dashboard/{table}" => app::api::files::export_dashboard_csv,
+    get "/export/audit.csv" => app::api::files::export_audit_csv,
 }
 
 route_group! {

@@ -7,22 +7,7 @@ mod common;
 use app::store::testing::TestDb;
 use chrono::Duration;
 use common::*;
-use reqwest::header;
 use serde_json::Value;
-
-async fn get(s: &Srv, cookie: &str, path: &str) -> (u16, String, Option<String>) {
-    let mut r = s.http.get(format!("{}{path}", s.base));
-    if !cookie.is_empty() {
-        r = r.header(header::COOKIE, cookie);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status().as_u16();
-    let ct = r
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string());
-    (status, r.text().await.unwrap(), ct)
-}
 
 async fn dashboard(s: &Srv, cookie: &str, qs: &str) -> (u16, Value) {
     let (st, body, _) = get(s, cookie, &format!("/api/dashboard?{qs}")).await;

@@ -143,6 +143,7 @@ const PANEL_AND_BUREAU: &[Role] = &[EX, CC, CD, PC, PD, OB];
 const PREF: &[Role] = &[PC, PD];
 const CLERKS: &[Role] = &[CC, PC];
 const DIRECTORS: &[Role] = &[CD, PD];
+const AUDIT: &[Role] = &[CD, PC, PD, OB, AD];
 
 fn form(pairs: &[(&str, String)]) -> Option<Req> {
     Some(Req::Form(
@@ -361,6 +362,10 @@ fn table() -> Vec<Entry> {
         entry!("registry", BUREAU, None, |_, _| Some(Req::Get(
             "query[institution]=".into()
         ))),
+        entry!("audit_log", AUDIT, None, |_, _| Some(Req::Get(
+            "query[action]=auth.".into()
+        ))),
+        entry!("verify_audit", &[PC, PD, AD], None, |_, _| form(&[])),
         public!("public_registry", |_, _| Some(Req::Get(
             "query[institution]=".into()
         ))),
@@ -641,6 +646,11 @@ fn table() -> Vec<Entry> {
                 vec![]
             ))
         ),
+        entry!("get /export/audit.csv", AUDIT, None, |_, _| Some(Req::Raw(
+            "GET",
+            "/export/audit.csv?action=auth.".into(),
+            vec![]
+        ))),
         entry!("get /export/dashboard/{table}", BUREAU, None, |_, _| Some(
             Req::Raw("GET", "/export/dashboard/states".into(), vec![])
         )),

@@ -138,7 +138,7 @@ impl Table {
     }
 }
 
-fn push_record(out: &mut String, fields: &[String], numeric: &[bool]) {
+pub(crate) fn push_record(out: &mut String, fields: &[String], numeric: &[bool]) {
     let line: Vec<String> = fields
         .iter()
         .enumerate()

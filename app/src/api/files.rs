@@ -825,6 +825,54 @@ async fn export_csv(
     Ok(r)
 }
 
+/// The audit log's events matching a search (as on the page, at most
+/// [`crate::api::audit::MAX_EXPORT`]), as CSV, under the same access rule and scope.
+pub async fn export_audit_csv(
+    State(st): State<AppState>,
+    Query(q): Query<crate::api::audit::AuditQuery>,
+    headers: HeaderMap,
+) -> Response {
+    match audit_csv(st, q, headers).await {
+        Ok(r) => r,
+        Err(e) => error_response(e),
+    }
+}
+
+async fn audit_csv(
+    st: AppState,
+    q: crate::api::audit::AuditQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    use crate::api::audit::{ssr, MAX_EXPORT};
+    let me = signed_in(&st, &headers, true).await?;
+    authorize(&me.actor, &Permission::ViewAuditLog, None).map_err(crate::api::denied)?;
+    let (filter, _) = ssr::filter(&st.db, &me.actor, &q).await?;
+    let (events, _) = crate::store::audit::search(&st.db, &filter, 0, MAX_EXPORT).await?;
+    let rows = ssr::rows(&st.db, events).await?;
+    let locale = crate::i18n::normalize(
+        &super::server::cookie_in(&headers, crate::i18n::LOCALE_COOKIE).unwrap_or_default(),
+    );
+    let name = format!(
+        "{}-{}.csv",
+        crate::i18n::text(locale, "audit.title"),
+        crate::domain::deadline::china_date(st.clock.now()).format("%Y%m%d")
+    );
+    let mut r = ssr::csv(&rows, locale).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(false, &name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(r)
+}
+
 /// Receives an expert's title certificate (职称证书: a scan as PDF, JPEG or PNG). The title's
 /// check is cleared: the pool manager checks the new certificate. Answers `{"id": <expert>,
 /// "version": <new version>}` (201).

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod credit;

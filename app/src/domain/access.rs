@@ -459,10 +459,9 @@ pub fn authorize(actor: &Actor, perm: &Permission, case: Option<&CaseFacts>) -> 
             role,
             Role::CountyDirector | Role::PrefectureDirector
         )),
-        Permission::ViewAuditLog => allow(
-            matches!(role, Role::PrefectureClerk | Role::PrefectureDirector)
-                || (role == Role::Observer && actor.scope == Scope::Prefecture),
-        ),
+        // Directors, observers (监督人员, read-only) and the administrator read the audit log;
+        // a county's see its county's part (`audit_scope`).
+        Permission::ViewAuditLog => allow(reads_audit_log(role)),
         Permission::VerifyAuditChain => allow(matches!(
             role,
             Role::Admin | Role::PrefectureClerk | Role::PrefectureDirector
@@ -479,6 +478,24 @@ pub fn case_list_scope(actor: &Actor) -> Option<CountyId> {
         Scope::County(c) => Some(c),
         _ => None,
     }
+}
+
+/// Who reads the audit log (the home page links there for them).
+pub fn reads_audit_log(role: Role) -> bool {
+    matches!(
+        role,
+        Role::CountyDirector
+            | Role::PrefectureClerk
+            | Role::PrefectureDirector
+            | Role::Observer
+            | Role::Admin
+    )
+}
+
+/// The part of the audit log the actor reads: `Some(county)` for a county's director or
+/// observer (the events about its cases, institutions, experts and staff), `None` for all.
+pub fn audit_scope(actor: &Actor) -> Option<CountyId> {
+    case_list_scope(actor)
 }
 
 /// Every seat of the panel has submitted its score sheet.
@@ -1219,9 +1236,11 @@ mod tests {
         assert_eq!(
             who(Permission::ViewAuditLog),
             [
+                Role::CountyDirector,
                 Role::PrefectureClerk,
                 Role::PrefectureDirector,
-                Role::Observer
+                Role::Observer,
+                Role::Admin
             ]
         );
         assert_eq!(

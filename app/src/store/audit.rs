@@ -190,3 +190,125 @@ pub async fn verify<C: ConnectionTrait>(c: &C) -> Result<Verdict, DbErr> {
     }
     Ok(Verdict::Ok { count })
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading the log
+// ---------------------------------------------------------------------------------------------
+
+/// Whether an action records a refusal (a failed or throttled sign-in or password re-entry).
+pub fn is_failure(action: &str) -> bool {
+    action.ends_with("_failed") || action.ends_with("_throttled")
+}
+
+/// What the audit page asks for; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Events at or after / before these instants.
+    pub from: Option<DateTime<Utc>>,
+    pub before: Option<DateTime<Utc>>,
+    pub actor_id: Option<i64>,
+    /// Events about this object (e.g. "case:12").
+    pub object: Option<String>,
+    /// Actions starting with this (e.g. "auth." or "case.accept").
+    pub action: String,
+    /// `Some(true)`: refusals only; `Some(false)`: everything else.
+    pub failed: Option<bool>,
+    /// A county's part: events about its cases, institutions, experts and staff accounts
+    /// (refused sign-ins with their user names too), and the acts of its staff.
+    pub county: Option<i64>,
+}
+
+/// One page of matching events, newest first, and how many match in all.
+pub async fn search<C: ConnectionTrait>(
+    c: &C,
+    f: &Filter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<audit_event::Model>, u64), DbErr> {
+    use super::entities::{expert, institution, jd_case, user_account};
+    use sea_orm::sea_query::{Condition, Expr, Query};
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let mut q = audit_event::Entity::find();
+    if let Some(t) = f.from {
+        q = q.filter(audit_event::Column::At.gte(t));
+    }
+    if let Some(t) = f.before {
+        q = q.filter(audit_event::Column::At.lt(t));
+    }
+    if let Some(a) = f.actor_id {
+        q = q.filter(audit_event::Column::ActorId.eq(a));
+    }
+    if let Some(o) = &f.object {
+        q = q.filter(audit_event::Column::Object.eq(o.as_str()));
+    }
+    if !f.action.is_empty() {
+        q = q.filter(audit_event::Column::Action.starts_with(f.action.as_str()));
+    }
+    match f.failed {
+        Some(true) => {
+            q = q.filter(
+                Condition::any()
+                    .add(audit_event::Column::Action.ends_with("_failed"))
+                    .add(audit_event::Column::Action.ends_with("_throttled")),
+            )
+        }
+        Some(false) => {
+            q = q
+                .filter(audit_event::Column::Action.not_like("%_failed"))
+                .filter(audit_event::Column::Action.not_like("%_throttled"))
+        }
+        None => {}
+    }
+    if let Some(county) = f.county {
+        // "kind:id" of each object of the county, built by the database.
+        let ids = |prefix: &str| Expr::cust(format!("'{prefix}:' || CAST(id AS TEXT)"));
+        let cases = Query::select()
+            .expr(ids("case"))
+            .from(jd_case::Entity)
+            .and_where(jd_case::Column::CountyId.eq(county))
+            .to_owned();
+        let institutions = Query::select()
+            .expr(ids("institution"))
+            .from(institution::Entity)
+            .and_where(institution::Column::CountyId.eq(county))
+            .to_owned();
+        let experts = Query::select()
+            .expr(ids("expert"))
+            .from(expert::Entity)
+            .and_where(expert::Column::CountyId.eq(county))
+            .to_owned();
+        let accounts = Query::select()
+            .expr(ids("user_account"))
+            .from(user_account::Entity)
+            .and_where(user_account::Column::CountyId.eq(county))
+            .to_owned();
+        // Refused sign-ins name the user name tried.
+        let names = Query::select()
+            .expr(Expr::cust("'username:' || username"))
+            .from(user_account::Entity)
+            .and_where(user_account::Column::CountyId.eq(county))
+            .to_owned();
+        let staff = Query::select()
+            .column(user_account::Column::Id)
+            .from(user_account::Entity)
+            .and_where(user_account::Column::CountyId.eq(county))
+            .to_owned();
+        q = q.filter(
+            Condition::any()
+                .add(audit_event::Column::Object.in_subquery(cases))
+                .add(audit_event::Column::Object.in_subquery(institutions))
+                .add(audit_event::Column::Object.in_subquery(experts))
+                .add(audit_event::Column::Object.in_subquery(accounts))
+                .add(audit_event::Column::Object.in_subquery(names))
+                .add(audit_event::Column::ActorId.in_subquery(staff)),
+        );
+    }
+    let total = q.clone().count(c).await?;
+    let rows = q
+        .order_by_desc(audit_event::Column::Seq)
+        .offset(offset)
+        .limit(limit)
+        .all(c)
+        .await?;
+    Ok((rows, total))
+}

@@ -135,6 +135,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/verify") view=pages::verify::VerifyPage />
                         <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage />
                         <Route path=path!("/registry") view=pages::registry::RegistryPage />
+                        <Route path=path!("/audit") view=pages::audit::AuditLogPage />
                         <Route path=path!("/cases") view=pages::cases::list::CaseSearchPage />
                         <Route path=path!("/public/registry") view=pages::registry::PublicRegistryPage />
                         <Route path=path!("/public/self-check") view=pages::selfcheck::SelfCheckPage />

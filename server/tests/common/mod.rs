@@ -301,6 +301,21 @@ pub fn field_keys(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// A GET with the session `cookie` (none when empty): status, body, content type.
+pub async fn get(s: &Srv, cookie: &str, path: &str) -> (u16, String, Option<String>) {
+    let mut r = s.http.get(format!("{}{path}", s.base));
+    if !cookie.is_empty() {
+        r = r.header(header::COOKIE, cookie);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    let ct = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string());
+    (status, r.text().await.unwrap(), ct)
+}
+
 pub async fn new_draft(s: &Srv, inst: &str, name: &str) -> (i64, i32) {
     let (st, v) = s.call(inst, "save_draft", json!({ "input": { "id": null, "version": 0, "item": item(name), "undertaking": false } })).await;
     assert_eq!(st, 200, "{v}");

@@ -123,6 +123,9 @@ fn role_home(role: Role) -> impl IntoView {
                     <a class="button button--secondary" href="/experts">{t("nav.experts")}</a>
                 </p>
             })}
+            {crate::domain::access::reads_audit_log(role).then(|| view! {
+                <p><a class="button button--secondary" href="/audit" data-testid="nav-audit">{t("nav.audit")}</a></p>
+            })}
             {(role == Role::Expert).then(|| view! { <p><a class="button button--secondary" href="/expert/profile">{t("nav.expert_profile")}</a></p> })}
             {(role == Role::InstitutionUser).then(|| view! { <p><a class="button button--secondary" href="/public/self-check" data-testid="nav-selfcheck">{t("home.institution.selfcheck")}</a></p> })}
         </section>
