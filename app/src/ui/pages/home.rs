@@ -58,6 +58,7 @@ pub fn ObserverHome() -> impl IntoView {
 }
 
 fn role_home(role: Role) -> impl IntoView {
+    let me = use_me();
     let (title, lead, empty, testid) = match role {
         Role::InstitutionUser => (
             "home.institution.title",
@@ -123,9 +124,12 @@ fn role_home(role: Role) -> impl IntoView {
                     <a class="button button--secondary" href="/experts">{t("nav.experts")}</a>
                 </p>
             })}
-            {crate::domain::access::reads_audit_log(role).then(|| view! {
-                <p><a class="button button--secondary" href="/audit" data-testid="nav-audit">{t("nav.audit")}</a></p>
-            })}
+            // By the reader's own role: a home serves clerks and directors alike.
+            <Suspense fallback=|| ()>
+                {move || me.get().and_then(|r| r.ok().flatten()).filter(|m| crate::domain::access::reads_audit_log(m.role)).map(|_| view! {
+                    <p><a class="button button--secondary" href="/audit" data-testid="nav-audit">{t("nav.audit")}</a></p>
+                })}
+            </Suspense>
             {(role == Role::Expert).then(|| view! { <p><a class="button button--secondary" href="/expert/profile">{t("nav.expert_profile")}</a></p> })}
             {(role == Role::InstitutionUser).then(|| view! { <p><a class="button button--secondary" href="/public/self-check" data-testid="nav-selfcheck">{t("home.institution.selfcheck")}</a></p> })}
         </section>
