@@ -158,9 +158,9 @@ pub mod ssr {
     use crate::domain::error::FieldErrors;
     use crate::domain::role::Actor;
     use crate::store::audit::Filter;
-    use crate::store::entities::{audit_event, jd_case, user_account};
+    use crate::store::entities::audit_event;
     use chrono::{Duration, NaiveDate};
-    use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+    use sea_orm::DatabaseConnection;
 
     /// The longest text of a search field.
     const MAX_TEXT: usize = 64;
@@ -211,12 +211,8 @@ pub mod ssr {
         let mut object = None;
         let number = q.case.trim();
         if !number.is_empty() && number.chars().count() <= MAX_TEXT {
-            let found = jd_case::Entity::find()
-                .filter(jd_case::Column::Number.eq(number))
-                .one(db)
-                .await?;
-            match found {
-                Some(c) => object = Some(format!("case:{}", c.id)),
+            match crate::store::audit::case_object(db, number).await? {
+                Some(o) => object = Some(o),
                 None => e.add("case", "err.audit.no_case"),
             }
         }
@@ -245,13 +241,7 @@ pub mod ssr {
         events: Vec<audit_event::Model>,
     ) -> Result<Vec<AuditRow>, sea_orm::DbErr> {
         let ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
-        let people: std::collections::HashMap<i64, String> = user_account::Entity::find()
-            .filter(user_account::Column::Id.is_in(ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, format!("{}（{}）", a.username, a.display_name)))
-            .collect();
+        let people = crate::store::audit::actor_names(db, ids).await?;
         Ok(events
             .into_iter()
             .map(|e| AuditRow {

@@ -809,20 +809,7 @@ async fn export_csv(
         d.period.from.format("%Y%m%d"),
         d.period.to.format("%Y%m%d")
     );
-    let mut r = t.csv(locale).into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(false, &name)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(r)
+    Ok(csv_response(t.csv(locale), &name))
 }
 
 /// The audit log's events matching a search (as on the page, at most
@@ -857,20 +844,25 @@ async fn audit_csv(
         crate::i18n::text(locale, "audit.title"),
         crate::domain::deadline::china_date(st.clock.now()).format("%Y%m%d")
     );
-    let mut r = ssr::csv(&rows, locale).into_response();
+    Ok(csv_response(ssr::csv(&rows, locale), &name))
+}
+
+/// A CSV download: its type, its file name, never cached.
+fn csv_response(body: String, name: &str) -> Response {
+    let mut r = body.into_response();
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
     );
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(false, &name)) {
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(false, name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    Ok(r)
+    r
 }
 
 /// Receives an expert's title certificate (职称证书: a scan as PDF, JPEG or PNG). The title's

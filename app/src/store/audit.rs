@@ -312,3 +312,30 @@ pub async fn search<C: ConnectionTrait>(
         .await?;
     Ok((rows, total))
 }
+
+/// The id of the case with this number, as the log's object ("case:12").
+pub async fn case_object<C: ConnectionTrait>(c: &C, number: &str) -> Result<Option<String>, DbErr> {
+    use super::entities::jd_case;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(jd_case::Entity::find()
+        .filter(jd_case::Column::Number.eq(number))
+        .one(c)
+        .await?
+        .map(|k| format!("case:{}", k.id)))
+}
+
+/// "username（name）" of each of these accounts, by id.
+pub async fn actor_names<C: ConnectionTrait>(
+    c: &C,
+    ids: Vec<i64>,
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    use super::entities::user_account;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(user_account::Entity::find()
+        .filter(user_account::Column::Id.is_in(ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, format!("{}（{}）", a.username, a.display_name)))
+        .collect())
+}
