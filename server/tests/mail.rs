@@ -389,14 +389,7 @@ async fn a_kind_turned_off_is_not_mailed_and_a_digest_mails_the_day_once() {
         // Submitted: nothing by e-mail (the institution turned it off, the clerk takes a
         // digest). Accepted: the institution's mail, alone.
         let id = submitted(&s, &inst, "少儿汇总邮件班").await;
-        let ver = version_of(&s, &clerk, id).await;
-        let (st, v) = s
-            .call(
-                &clerk,
-                "case_action",
-                json!({ "input": { "id": id, "version": ver, "action": { "kind": "accept" } } }),
-            )
-            .await;
+        let (st, v) = act(&s, &clerk, id, json!({ "kind": "accept" })).await;
         assert_eq!(st, 200, "{v}");
         let mails = smtp.wait_for(1).await;
         tokio::time::sleep(std::time::Duration::from_millis(600)).await;
