@@ -13,7 +13,7 @@ BIN := $(TARGET_DIR)/release/jianding
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
 
-.PHONY: run test tools rust-tools node-tools chromium mail-tools fonts build precompress fmt-check clippy rust-test e2e serve wasm-size bench
+.PHONY: run test tools rust-tools node-tools chromium mail-tools fonts build site-files site-tools fmt-check clippy rust-test e2e serve bench
 
 ## make run: install what is missing, build (release), migrate, load demo data, serve on :3000.
 run: fonts build
@@ -30,9 +30,10 @@ rust-tools:
 	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)" || cargo install --locked cargo-leptos --version $(CARGO_LEPTOS_VERSION)
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
-# wasm-opt comes from npm's binaryen (Debian's binaryen 108 breaks the WASM); Playwright from npm.
+# wasm-opt comes from npm's binaryen (Debian's binaryen 108 breaks the WASM); Playwright and
+# Lighthouse (make bench) from npm.
 node-tools:
-	@[ -x end2end/node_modules/.bin/wasm-opt ] && [ -d end2end/node_modules/@playwright/test ] || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+	@[ -x end2end/node_modules/.bin/wasm-opt ] && [ -d end2end/node_modules/@playwright/test ] && [ -x end2end/node_modules/.bin/lighthouse ] || (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 
 # Debian's Chromium; Playwright never downloads a browser. poppler-utils' pdftotext checks that the
 # opinion's PDF holds extractable Chinese text.
@@ -43,33 +44,26 @@ chromium: fonts
 mail-tools:
 	@/usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd)
 
+# brotli precompresses the site's files; python3 runs end2end/site_files.py.
+site-tools:
+	@command -v brotli >/dev/null && command -v python3 >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli python3)
+
 # The Chinese fonts the server embeds (subset) in the opinion's PDF.
 fonts:
 	@[ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk)
 
 build: rust-tools node-tools
-	cargo leptos build --release
-	@$(MAKE) --no-print-directory precompress wasm-size
+	cargo leptos build --release --split
+	@$(MAKE) --no-print-directory site-files
 
-# The site's files of this build (names with content hashes from hash.txt beside the binary),
-# precompressed once at brotli -q 11 and gzip -9 and served as such; older builds' files go.
+# The site's files of this build (names with content hashes from hash.txt beside the binary;
+# the split loader names the WASM chunks): precompressed once at brotli -q 11 and gzip -9 and
+# served as such, older builds' files removed, and the brotli size of each file and of each
+# group of pages' first load printed.
 PKG := target/site/pkg
 HASHES := $(TARGET_DIR)/release/hash.txt
-precompress:
-	@keep=""; for kind in js wasm css; do \
-	  h=$$(sed -n "s/^$$kind: *//p" $(HASHES) 2>/dev/null); \
-	  f=$(PKG)/jianding$${h:+.$$h}.$$kind; [ -f $$f ] || continue; keep="$$keep $$f"; \
-	  brotli -f -k -q 11 $$f; gzip -f -k -9 $$f; \
-	done; \
-	for f in $(PKG)/jianding.*; do \
-	  base=$${f%.br}; base=$${base%.gz}; case " $$keep " in *" $$base "*) ;; *) rm -f $$f ;; esac; \
-	done
-
-wasm-size:
-	@f=$$(ls $(PKG)/jianding*.wasm 2>/dev/null | head -1); [ -n "$$f" ] && \
-	  for x in $(PKG)/jianding*.js $(PKG)/jianding*.wasm $(PKG)/jianding*.css; do \
-	    echo "$$(basename $$x): $$(stat -c %s $$x) bytes raw, $$( [ -f $$x.br ] && stat -c %s $$x.br || brotli -c -q 11 $$x | wc -c) bytes brotli"; \
-	  done || true
+site-files: site-tools
+	@python3 end2end/site_files.py $(PKG) $(HASHES)
 
 fmt-check:
 	cargo fmt --all -- --check
@@ -87,7 +81,9 @@ rust-test:
 e2e: chromium
 	JIANDING_BIN=$(BIN) bash end2end/run.sh
 
-## make bench: the dashboards and the registry on 100,000 generated cases (SQLite, release build).
-bench: build mail-tools
+## make bench: the dashboards and the registry on 100,000 generated cases (SQLite, release build),
+## the e-mail drain rate, and Lighthouse's mobile first load of the sign-in page and the sheet.
+bench: build mail-tools chromium
 	JIANDING_BIN=$(BIN) bash end2end/bench.sh
+	JIANDING_BIN=$(BIN) bash end2end/run.sh --config bench.config.ts
 	cargo test -p server --test mail -- --ignored --nocapture bench_drain_rate

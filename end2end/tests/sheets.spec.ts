@@ -1,12 +1,15 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_PASSWORD, hydrated, noHorizontalScroll, signIn } from "./helpers";
+import { firstLoad, withinBudget } from "./budget";
 import { apiAs, confirmBriefing, EXPERT_ACCOUNTS, underReview } from "./setup";
 
 // Both tablet projects: portrait 768×1024 and landscape 1024×768, with touch.
 
-test("an expert scores on a tablet, keeps working offline, and the server gets the latest sheet once", async ({ page, context }) => {
+test("an expert scores on a tablet, keeps working offline, and the server gets the latest sheet once", async ({ page, context, browser }) => {
   const { caseId, experts } = await underReview(`少儿版画${Date.now() % 100000}`);
   const username = EXPERT_ACCOUNTS[experts[0]];
+  // What a tablet with nothing cached fetches before the sheet is interactive (budget.ts).
+  withinBudget("sheet", await firstLoad(browser, `/cases/${caseId}/sheet`, username));
   // The policy briefing was confirmed beforehand (meeting.spec.ts walks through it).
   const briefed = await apiAs(username);
   await confirmBriefing(briefed, caseId);

@@ -5,5 +5,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::ui::App);
+    // `hydrate_lazy`: the page on screen may be a lazy route whose chunk loads first.
+    leptos::mount::hydrate_lazy(app::ui::App);
 }

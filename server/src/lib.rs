@@ -2,6 +2,9 @@
 //! /healthz), middleware (client address, same-origin check, security headers with the CSP
 //! nonce, request limits, compression) and the subcommands.
 
+// The pages' view types are deep; the lazy routes resolve them here (`app::ui::routes`).
+#![recursion_limit = "512"]
+
 pub mod config;
 pub mod middleware;
 

@@ -329,7 +329,8 @@ pub async fn security(
 
 /// Whether a file name carries a content hash as cargo-leptos writes it
 /// (`jianding.<hash>.wasm`): a middle dot-separated part of at least 16 characters of the
-/// URL-safe alphabet.
+/// URL-safe alphabet. The split loader's unhashed placeholder name
+/// (`__wasm_split.______________________.js`, a build without hashes) is not a hash.
 pub fn has_content_hash(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
     let parts: Vec<&str> = name.split('.').collect();
@@ -338,6 +339,7 @@ pub fn has_content_hash(path: &str) -> bool {
             p.len() >= 16
                 && p.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && p.bytes().any(|b| b.is_ascii_alphanumeric())
         })
 }
 
@@ -354,6 +356,23 @@ mod tests {
         assert!(!has_content_hash("/pkg/jianding.min.js"));
         assert!(!has_content_hash("/pkg/"));
         assert!(!has_content_hash("/pkg/a.b/c.d.e"));
+        // The lazily loaded chunks and the split loader of a `--split` build.
+        assert!(has_content_hash(
+            "/pkg/chunk_46._Vmr30erPFVuzigxWsKhxQ.wasm"
+        ));
+        assert!(has_content_hash(
+            "/pkg/split_sheet_pages_534019890580228848.QgvuejFTtaVd26vb-VxYAA.wasm"
+        ));
+        assert!(has_content_hash(
+            "/pkg/__wasm_split.gR2bCNMQwWTS3Ui7afEg0g.js"
+        ));
+        assert!(!has_content_hash(
+            "/pkg/__wasm_split.______________________.js"
+        ));
+        assert!(!has_content_hash(
+            "/pkg/split_sheet_pages_534019890580228848.wasm"
+        ));
+        assert!(!has_content_hash("/pkg/chunk_46.wasm"));
     }
 
     fn ip(s: &str) -> IpAddr {

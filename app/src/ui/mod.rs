@@ -5,6 +5,7 @@ pub mod components;
 pub mod credit;
 pub mod offline;
 pub mod pages;
+pub mod routes;
 pub mod upload;
 
 use crate::api::auth::{whoami, MeView};
@@ -15,7 +16,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, Lazy,
 };
 
 /// The HTML document around the app (server only).
@@ -113,9 +114,11 @@ pub fn App() -> impl IntoView {
     provide_context(locale);
     let me: MeResource = Resource::new_blocking(|| (), |_| whoami());
     provide_context(me);
-    // Marks the page as interactive: Effects run only in the browser, after hydration.
+    // Marks the page as interactive (`data-hydrated`): set by `MarkHydrated` in each route's
+    // view, whose Effect runs only in the browser, after that page has hydrated (a lazy route
+    // hydrates after its chunks arrive, later than the shell around it).
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    provide_context(Hydrated(hydrated));
 
     view! {
         <Title formatter=move |t: String| {
@@ -129,39 +132,39 @@ pub fn App() -> impl IntoView {
                 <IdleWatch />
                 <main id="main" class="main" tabindex="-1">
                     <KeptFormBanner />
-                    <Routes fallback=pages::not_found::NotFound>
-                        <Route path=path!("/") view=pages::home::HomePage />
-                        <Route path=path!("/login") view=pages::login::LoginPage />
-                        <Route path=path!("/verify") view=pages::verify::VerifyPage />
-                        <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage />
-                        <Route path=path!("/registry") view=pages::registry::RegistryPage />
-                        <Route path=path!("/audit") view=pages::audit::AuditLogPage />
-                        <Route path=path!("/cases") view=pages::cases::list::CaseSearchPage />
-                        <Route path=path!("/public/registry") view=pages::registry::PublicRegistryPage />
-                        <Route path=path!("/public/self-check") view=pages::selfcheck::SelfCheckPage />
-                        <Route path=path!("/institution") view=pages::home::InstitutionHome />
-                        <Route path=path!("/expert") view=pages::home::ExpertHome />
-                        <Route path=path!("/county") view=pages::home::CountyHome />
-                        <Route path=path!("/prefecture") view=pages::home::PrefectureHome />
-                        <Route path=path!("/observer") view=pages::home::ObserverHome />
-                        <Route path=path!("/account/password") view=pages::account::ChangePasswordPage />
-                        <Route path=path!("/notices") view=pages::notices::InboxPage />
-                        <Route path=path!("/account/notices") view=pages::notices::ContactPage />
-                        <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage />
-                        <Route path=path!("/institution/profile") view=pages::profile::ProfilePage />
-                        <Route path=path!("/cases/new") view=pages::cases::form::NewApplicationPage />
-                        <Route path=path!("/cases/:id/edit") view=pages::cases::form::EditApplicationPage />
-                        <Route path=path!("/cases/:id/draw") view=pages::cases::draw::DrawPage />
-                        <Route path=path!("/cases/:id/sheet") view=pages::cases::sheet::SheetPage />
-                        <Route path=path!("/cases/:id/opinion") view=pages::cases::opinion::OpinionPage />
-                        <Route path=path!("/cases/:id/meeting") view=pages::cases::meeting::MeetingPage />
-                        <Route path=path!("/cases/:id") view=pages::cases::detail::CasePage />
-                        <Route path=path!("/experts") view=pages::experts::list::ExpertsPage />
-                        <Route path=path!("/experts/new") view=pages::experts::form::NewExpertPage />
-                        <Route path=path!("/experts/import") view=pages::experts::import::ImportPage />
-                        <Route path=path!("/experts/proposals") view=pages::experts::proposals::ProposalsPage />
-                        <Route path=path!("/experts/:id") view=pages::experts::detail::ExpertPage />
-                        <Route path=path!("/expert/profile") view=pages::experts::profile::ExpertProfilePage />
+                    <Routes fallback=|| view! { <pages::not_found::NotFound /> <MarkHydrated /> }>
+                        <Route path=path!("/") view=|| view! { <pages::home::HomePage /> <MarkHydrated /> } />
+                        <Route path=path!("/login") view=|| view! { <pages::login::LoginPage /> <MarkHydrated /> } />
+                        <Route path=path!("/verify") view={Lazy::<routes::VerifyRoute>::new()} />
+                        <Route path=path!("/dashboard") view={Lazy::<routes::DashboardRoute>::new()} />
+                        <Route path=path!("/registry") view={Lazy::<routes::RegistryRoute>::new()} />
+                        <Route path=path!("/audit") view={Lazy::<routes::AuditRoute>::new()} />
+                        <Route path=path!("/cases") view={Lazy::<routes::CaseSearchRoute>::new()} />
+                        <Route path=path!("/public/registry") view={Lazy::<routes::PublicRegistryRoute>::new()} />
+                        <Route path=path!("/public/self-check") view={Lazy::<routes::SelfCheckRoute>::new()} />
+                        <Route path=path!("/institution") view={Lazy::<routes::InstitutionHomeRoute>::new()} />
+                        <Route path=path!("/expert") view={Lazy::<routes::ExpertHomeRoute>::new()} />
+                        <Route path=path!("/county") view={Lazy::<routes::CountyHomeRoute>::new()} />
+                        <Route path=path!("/prefecture") view={Lazy::<routes::PrefectureHomeRoute>::new()} />
+                        <Route path=path!("/observer") view={Lazy::<routes::ObserverHomeRoute>::new()} />
+                        <Route path=path!("/account/password") view={Lazy::<routes::ChangePasswordRoute>::new()} />
+                        <Route path=path!("/notices") view={Lazy::<routes::InboxRoute>::new()} />
+                        <Route path=path!("/account/notices") view={Lazy::<routes::ContactRoute>::new()} />
+                        <Route path=path!("/admin/accounts") view={Lazy::<routes::AccountsRoute>::new()} />
+                        <Route path=path!("/institution/profile") view={Lazy::<routes::ProfileRoute>::new()} />
+                        <Route path=path!("/cases/new") view={Lazy::<routes::NewApplicationRoute>::new()} />
+                        <Route path=path!("/cases/:id/edit") view={Lazy::<routes::EditApplicationRoute>::new()} />
+                        <Route path=path!("/cases/:id/draw") view={Lazy::<routes::DrawRoute>::new()} />
+                        <Route path=path!("/cases/:id/sheet") view={Lazy::<routes::SheetRoute>::new()} />
+                        <Route path=path!("/cases/:id/opinion") view={Lazy::<routes::OpinionRoute>::new()} />
+                        <Route path=path!("/cases/:id/meeting") view={Lazy::<routes::MeetingRoute>::new()} />
+                        <Route path=path!("/cases/:id") view={Lazy::<routes::CaseRoute>::new()} />
+                        <Route path=path!("/experts") view={Lazy::<routes::ExpertsRoute>::new()} />
+                        <Route path=path!("/experts/new") view={Lazy::<routes::NewExpertRoute>::new()} />
+                        <Route path=path!("/experts/import") view={Lazy::<routes::ImportRoute>::new()} />
+                        <Route path=path!("/experts/proposals") view={Lazy::<routes::ProposalsRoute>::new()} />
+                        <Route path=path!("/experts/:id") view={Lazy::<routes::ExpertRoute>::new()} />
+                        <Route path=path!("/expert/profile") view={Lazy::<routes::ExpertProfileRoute>::new()} />
                     </Routes>
                 </main>
                 <footer class="footer">
@@ -175,6 +178,17 @@ pub fn App() -> impl IntoView {
             </div>
         </Router>
     }
+}
+
+/// Whether the page on screen has hydrated (`data-hydrated`, which the browser tests wait for).
+#[derive(Clone, Copy)]
+pub struct Hydrated(pub RwSignal<bool>);
+
+/// Put beside a route's page: its Effect runs in the browser once the page has hydrated.
+#[component]
+pub fn MarkHydrated() -> impl IntoView {
+    let hydrated = expect_context::<Hydrated>().0;
+    Effect::new(move |_| hydrated.set(true));
 }
 
 /// Translation shortcut for components: `t("key")` is reactive.
