@@ -23,7 +23,7 @@ run: fonts build
 ## make test: format, clippy (warnings denied), all Rust tests, then Playwright in Chromium.
 test: tools fmt-check clippy rust-test build e2e
 
-tools: rust-tools node-tools chromium mail-tools
+tools: rust-tools node-tools chromium mail-tools site-tools
 
 rust-tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -38,7 +38,7 @@ node-tools:
 # Debian's Chromium; Playwright never downloads a browser. poppler-utils' pdftotext checks that the
 # opinion's PDF holds extractable Chinese text.
 chromium: fonts
-	@command -v chromium >/dev/null && command -v brotli >/dev/null && command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk brotli poppler-utils)
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils)
 
 # A real SMTP server for the e-mail notice tests (Debian's aiosmtpd, run by /usr/bin/python3).
 mail-tools:

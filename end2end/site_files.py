@@ -19,7 +19,8 @@ import subprocess
 import sys
 
 
-def brotli(path: str) -> int:
+def precompress(path: str) -> int:
+    """Writes `.br` and `.gz` beside the file (unless they are newer); the brotli size."""
     out = path + ".br"
     if not (os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(path)):
         subprocess.run(["brotli", "-f", "-k", "-q", "11", path], check=True)
@@ -60,7 +61,7 @@ def main() -> None:
             keep.append(manifest_name)
             manifest = json.load(open(os.path.join(pkg, manifest_name)))
 
-    sizes = {f: (os.path.getsize(os.path.join(pkg, f)), brotli(os.path.join(pkg, f))) for f in keep}
+    sizes = {f: (os.path.getsize(os.path.join(pkg, f)), precompress(os.path.join(pkg, f))) for f in keep}
 
     # Older builds' files (and their compressed copies) go; nothing goes when this build's
     # files could not be named (no hash.txt matching the site: a build of another checkout).
@@ -85,13 +86,11 @@ def main() -> None:
     print(f"  {kb(total_br)} brotli in all")
 
     first = sum(sizes[f][1] for f in base if f in sizes)
-    print("first load (brotli): main module, its JS and the stylesheet" f" {kb(first)}")
+    print(f"first load (brotli): main module, its JS and the stylesheet {kb(first)}")
     by_name = {f.split(".")[0]: f for f in chunks}
     for key in sorted(manifest):
+        # The manifest names the group's own module (split_<key>) and every chunk it needs.
         files = [by_name[m.split(".")[0]] for m in manifest[key] if m.split(".")[0] in by_name]
-        own = by_name.get(f"split_{key}")
-        if own and own not in files:
-            files.append(own)
         group = re.sub(r"^_+|_\d+$", "", key)
         total = first + sizes[split_js][1] + sum(sizes[f][1] for f in files)
         print(f"  {kb(total)}  {group} ({len(files)} chunks)")
