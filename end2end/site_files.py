@@ -29,6 +29,14 @@ def precompress(path: str) -> int:
     return os.path.getsize(out)
 
 
+# What no browser module may contain, and what it would mean.
+EMBEDDED_BY_MISTAKE = [
+    (b"TOML parse error at line", "a TOML parser"),
+    (b"Data for `app/src/domain/rubric.rs`", "the rubric's TOML file"),
+    (b"Data for `app/src/domain/negative_list.rs`", "the negative list's TOML file"),
+]
+
+
 def main() -> None:
     pkg, hash_file = sys.argv[1], sys.argv[2]
     hashes = {}
@@ -60,6 +68,15 @@ def main() -> None:
         if os.path.exists(os.path.join(pkg, manifest_name)):
             keep.append(manifest_name)
             manifest = json.load(open(os.path.join(pkg, manifest_name)))
+
+    # The browser gets the rubric and the negative list parsed, with the pages' data: neither
+    # the TOML files nor a TOML parser may come back into a module (issue 20).
+    for f in keep:
+        if f.endswith(".wasm"):
+            data = open(os.path.join(pkg, f), "rb").read()
+            for marker, what in EMBEDDED_BY_MISTAKE:
+                if marker in data:
+                    sys.exit(f"site_files: {f} contains {what} ({marker.decode()!r})")
 
     sizes = {f: (os.path.getsize(os.path.join(pkg, f)), precompress(os.path.join(pkg, f))) for f in keep}
 

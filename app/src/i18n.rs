@@ -1,8 +1,15 @@
 //! Translations. Every user-visible string comes from `app/locales/<lang>/*.txt` (one
 //! `key = text` a line, `#` comments, `{name}` placeholders). zh-CN is the default.
+//!
+//! The server embeds both languages. The browser embeds neither: the page names the active
+//! language's table (`/pkg/i18n/<lang>.<hash>.json`, served by the server from the embedded
+//! files, cached for good since its name changes with its content), the browser loads it before
+//! it hydrates ([`load`]), and loads the other one when the reader switches.
 
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use std::collections::HashMap;
+#[cfg(feature = "ssr")]
 use std::sync::OnceLock;
 
 pub const LOCALES: [&str; 2] = ["zh-CN", "en"];
@@ -10,6 +17,7 @@ pub const DEFAULT_LOCALE: &str = "zh-CN";
 /// Cookie that remembers the chosen language.
 pub const LOCALE_COOKIE: &str = "jd_lang";
 
+#[cfg(feature = "ssr")]
 const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/ui.txt"),
     include_str!("../locales/zh-CN/domain.txt"),
@@ -27,6 +35,7 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/notices.txt"),
     include_str!("../locales/zh-CN/audit.txt"),
 ];
+#[cfg(feature = "ssr")]
 const EN: &[&str] = &[
     include_str!("../locales/en/ui.txt"),
     include_str!("../locales/en/domain.txt"),
@@ -45,8 +54,10 @@ const EN: &[&str] = &[
     include_str!("../locales/en/audit.txt"),
 ];
 
+#[cfg(feature = "ssr")]
 type Table = HashMap<&'static str, &'static str>;
 
+#[cfg(feature = "ssr")]
 fn parse(files: &[&'static str]) -> Table {
     let mut t = HashMap::new();
     for f in files {
@@ -63,6 +74,7 @@ fn parse(files: &[&'static str]) -> Table {
     t
 }
 
+#[cfg(feature = "ssr")]
 fn table(locale: &str) -> &'static Table {
     static ZH_T: OnceLock<Table> = OnceLock::new();
     static EN_T: OnceLock<Table> = OnceLock::new();
@@ -70,6 +82,104 @@ fn table(locale: &str) -> &'static Table {
         EN_T.get_or_init(|| parse(EN))
     } else {
         ZH_T.get_or_init(|| parse(ZH))
+    }
+}
+
+/// A language's table as the browser loads it (JSON, keys in order) and the path it is served
+/// at, named by its content.
+#[cfg(feature = "ssr")]
+pub struct TableFile {
+    pub path: String,
+    pub json: String,
+}
+
+/// The table file of `locale` (one of [`LOCALES`]; anything else is Chinese).
+#[cfg(feature = "ssr")]
+pub fn table_file(locale: &str) -> &'static TableFile {
+    fn make(locale: &'static str) -> TableFile {
+        use base64::Engine;
+        use sha2::Digest;
+        let sorted: std::collections::BTreeMap<_, _> = table(locale).iter().collect();
+        let json = serde_json::to_string(&sorted).expect("a table of strings is JSON");
+        let hash = sha2::Sha256::digest(json.as_bytes());
+        let name = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&hash[..16]);
+        TableFile {
+            path: format!("/pkg/i18n/{locale}.{name}.json"),
+            json,
+        }
+    }
+    static ZH_F: OnceLock<TableFile> = OnceLock::new();
+    static EN_F: OnceLock<TableFile> = OnceLock::new();
+    if normalize(locale) == "en" {
+        EN_F.get_or_init(|| make("en"))
+    } else {
+        ZH_F.get_or_init(|| make(DEFAULT_LOCALE))
+    }
+}
+
+/// The tables the browser has loaded.
+#[cfg(not(feature = "ssr"))]
+mod browser {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    pub type Table = HashMap<String, String>;
+
+    static TABLES: Mutex<Vec<(&'static str, &'static Table)>> = Mutex::new(Vec::new());
+
+    pub fn table(locale: &str) -> Option<&'static Table> {
+        let all = TABLES.lock().unwrap_or_else(|e| e.into_inner());
+        all.iter().find(|(l, _)| *l == locale).map(|(_, t)| *t)
+    }
+
+    /// Keeps a loaded table for the life of the page (two at most).
+    pub fn install(locale: &'static str, t: Table) {
+        let mut all = TABLES.lock().unwrap_or_else(|e| e.into_inner());
+        if !all.iter().any(|(l, _)| *l == locale) {
+            all.push((locale, Box::leak(Box::new(t))));
+        }
+    }
+}
+
+/// Where the page says a language's table is (`<meta name="jd-i18n-<lang>">`).
+#[cfg(feature = "hydrate")]
+fn table_path(locale: &str) -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .query_selector(&format!("meta[name=\"jd-i18n-{locale}\"]"))
+        .ok()??
+        .get_attribute("content")
+}
+
+/// Loads a language's table into the browser (once); false when it could not be fetched (the
+/// keys show instead of the texts).
+#[cfg(feature = "hydrate")]
+pub async fn load(locale: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let locale = normalize(locale);
+    if browser::table(locale).is_some() {
+        return true;
+    }
+    let fetched = async {
+        let path = table_path(locale)?;
+        let res = JsFuture::from(web_sys::window()?.fetch_with_str(&path))
+            .await
+            .ok()?
+            .dyn_into::<web_sys::Response>()
+            .ok()?;
+        if !res.ok() {
+            return None;
+        }
+        let text = JsFuture::from(res.text().ok()?).await.ok()?.as_string()?;
+        serde_json::from_str::<browser::Table>(&text).ok()
+    };
+    match fetched.await {
+        Some(t) => {
+            browser::install(locale, t);
+            true
+        }
+        None => false,
     }
 }
 
@@ -85,10 +195,11 @@ pub fn normalize(locale: &str) -> &'static str {
 /// The text of `key` in `locale`; the key itself when missing (a test keeps both files
 /// complete).
 pub fn text(locale: &str, key: &str) -> String {
-    table(locale)
-        .get(key)
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| key.to_string())
+    #[cfg(feature = "ssr")]
+    let found = table(locale).get(key).map(|s| s.to_string());
+    #[cfg(not(feature = "ssr"))]
+    let found = browser::table(locale).and_then(|t| t.get(key).cloned());
+    found.unwrap_or_else(|| key.to_string())
 }
 
 /// The text with `{name}` placeholders filled.
@@ -140,6 +251,7 @@ pub fn notice_text(locale: &str, kind: &str, facts: &[(String, String)]) -> (Str
 }
 
 /// All keys of a locale (for tests).
+#[cfg(feature = "ssr")]
 pub fn keys(locale: &str) -> Vec<&'static str> {
     let mut v: Vec<_> = table(locale).keys().copied().collect();
     v.sort_unstable();
@@ -184,6 +296,25 @@ mod tests {
         let missing_zh: Vec<_> = en.iter().filter(|k| !zh.contains(k)).collect();
         assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");
         assert!(missing_zh.is_empty(), "missing in zh-CN: {missing_zh:?}");
+    }
+
+    #[test]
+    fn each_language_table_is_served_under_a_name_of_its_content() {
+        let zh = table_file("zh-CN");
+        let en = table_file("en");
+        assert_ne!(zh.path, en.path);
+        // Anything but English is the default language's table.
+        assert_eq!(table_file("fr").path, zh.path);
+        for (l, f) in [("zh-CN", zh), ("en", en)] {
+            assert!(f.path.starts_with(&format!("/pkg/i18n/{l}.")) && f.path.ends_with(".json"));
+            let back: std::collections::HashMap<String, String> =
+                serde_json::from_str(&f.json).unwrap();
+            assert_eq!(back.len(), keys(l).len());
+            assert_eq!(back["app.title"], text(l, "app.title"));
+            // The same content, the same name; the name is what the page links and caches.
+            let name = f.path.split('.').nth(1).unwrap();
+            assert!(name.len() >= 16, "{name}");
+        }
     }
 
     #[test]

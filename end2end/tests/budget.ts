@@ -2,16 +2,17 @@ import { Browser, expect } from "@playwright/test";
 import { hydrated } from "./helpers";
 import { apiAs } from "./setup";
 
-// The bytes a tablet fetches before a page is interactive (issue 20): the JS, WASM and CSS of
-// the first load in a browser with nothing cached, as the server sends them (brotli), counted
+// The bytes a tablet fetches before a page is interactive (issue 20): the JS, WASM, CSS and the
+// language's table of the first load in a browser with nothing cached, as the server sends them (brotli), counted
 // from the browser's own resource timings. Bytes, not time: a regression fails here on any
 // machine. The figures are ceilings a little above what the build measures now; lower them as
 // the budget is won, never raise them without saying why in the commit.
 // Measured at the split build (issue 20): login 330, sheet 589, dashboard 916 KB; one file of
-// 1,789 KB before it.
+// 1,789 KB before it. Sheet 508 KB once the rubric and the negative list came with the page's
+// data instead of the TOML files and a TOML parser in the module.
 export const BUDGET_KB: Record<string, number> = {
   login: 345,
-  sheet: 610,
+  sheet: 525,
   dashboard: 950,
 };
 
@@ -31,7 +32,8 @@ export async function firstLoad(browser: Browser, path: string, username?: strin
   await page.waitForLoadState("networkidle");
   const files: { name: string; bytes: number; encoded: number; decoded: number }[] = await page.evaluate(() =>
     (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
-      .filter((e) => /\.(js|wasm|css)$/.test(new URL(e.name).pathname))
+      // The language's table too: the page is not interactive before it has arrived.
+      .filter((e) => /\.(js|wasm|css)$/.test(new URL(e.name).pathname) || new URL(e.name).pathname.startsWith("/pkg/i18n/"))
       .map((e) => ({
         name: new URL(e.name).pathname,
         bytes: e.transferSize,

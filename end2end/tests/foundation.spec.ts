@@ -116,9 +116,12 @@ test("the site's files carry content hashes, are sent precompressed and kept by 
       .filter((u) => u.startsWith("/pkg/")),
   );
   const kinds = new Set(urls.map((u) => u.split(".").pop()));
-  expect(kinds).toEqual(new Set(["css", "js", "wasm"]));
+  // The stylesheet, the script, the module and the page's language table (preloaded).
+  expect(kinds).toEqual(new Set(["css", "js", "wasm", "json"]));
   for (const u of new Set(urls)) {
-    expect(u, "a content hash in the name").toMatch(/^\/pkg\/jianding\.[A-Za-z0-9_-]{16,}\.(css|js|wasm)$/);
+    expect(u, "a content hash in the name").toMatch(
+      /^\/pkg\/(jianding\.[A-Za-z0-9_-]{16,}\.(css|js|wasm)|i18n\/zh-CN\.[A-Za-z0-9_-]{16,}\.json)$/,
+    );
     const r = await request.get(u, { headers: { "Accept-Encoding": "br" } });
     expect(r.status()).toBe(200);
     expect(r.headers()["content-encoding"]).toBe("br");

@@ -167,9 +167,71 @@ macro_rules! route_group {
 }
 
 route_group! {
-    /// Health, for load balancers and operators.
+    /// Health, for load balancers and operators; the languages' tables for the browser.
     health_routes, HEALTH_ROUTES:
     get "/healthz" => healthz,
+    get "/pkg/i18n/{file}" => locale_table,
+}
+
+/// A language's table (`app::i18n::table_file`), by the content-named file the page links to:
+/// cached for good (the security layer marks a hashed `/pkg/` name immutable) and sent as brotli
+/// at quality 11, compressed once per process like the build's own files; any other name is not
+/// found.
+async fn locale_table(
+    axum::extract::Path(file): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    static BROTLI: std::sync::OnceLock<Vec<(&'static str, Vec<u8>)>> = std::sync::OnceLock::new();
+    let Some(locale) = app::i18n::LOCALES
+        .into_iter()
+        .find(|l| app::i18n::table_file(l).path.rsplit('/').next() == Some(file.as_str()))
+    else {
+        return (
+            axum::http::StatusCode::NOT_FOUND,
+            Json(app::api::AppError::NotFound),
+        )
+            .into_response();
+    };
+    let json = &app::i18n::table_file(locale).json;
+    let takes_br = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("br")));
+    let kind = (header::CONTENT_TYPE, "application/json; charset=utf-8");
+    if !takes_br {
+        return ([kind], json.clone()).into_response();
+    }
+    let all = BROTLI.get_or_init(|| {
+        app::i18n::LOCALES
+            .into_iter()
+            .map(|l| {
+                let mut out = Vec::new();
+                {
+                    use std::io::Write;
+                    let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+                    w.write_all(app::i18n::table_file(l).json.as_bytes())
+                        .expect("compressing into memory");
+                }
+                (l, out)
+            })
+            .collect()
+    });
+    let body = all
+        .iter()
+        .find(|(l, _)| *l == locale)
+        .map(|(_, b)| b.clone())
+        .unwrap_or_default();
+    (
+        [
+            kind,
+            (header::CONTENT_ENCODING, "br"),
+            (header::VARY, "accept-encoding"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 route_group! {

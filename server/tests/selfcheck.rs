@@ -79,7 +79,8 @@ async fn attached_on_case(s: &Srv, who: &str, case: i64) -> Option<i64> {
     v["self_check"]["attached"]["id"].as_i64()
 }
 
-#[tokio::test]
+// Renders the page: a multi-threaded runtime, as in pages.rs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_public_self_check_needs_no_account_and_stores_nothing() {
     for db in TestDb::all().await {
         let s = Srv::start(db).await;
@@ -176,6 +177,12 @@ async fn the_public_self_check_needs_no_account_and_stores_nothing() {
         assert_eq!(st, 200, "{v}");
         assert_eq!(v["can_save"], false);
         assert_eq!(v["signed_in"], false);
+        // So is the rubric it asks about, the version in force.
+        let (st, r) = s.form("", "self_check_rubric", &[]).await;
+        assert_eq!(st, 200, "{r}");
+        assert_eq!(r["version"], app::domain::rubric::current().version);
+        let back: app::domain::rubric::Rubric = serde_json::from_value(r).unwrap();
+        assert_eq!(&back, app::domain::rubric::current());
         let r = s
             .http
             .get(format!("{}/public/self-check", s.base))
@@ -328,6 +335,7 @@ async fn a_self_check_attached_to_a_draft_goes_with_the_application_to_the_panel
         let (_, v) = s.case(&inst, case).await;
         assert_eq!(v["self_check"]["can_attach"], true);
         assert!(v["self_check"]["attached"].is_null());
+        assert!(v["self_check"]["rubric"].is_null());
         assert_eq!(v["self_check"]["choices"].as_array().unwrap().len(), 2);
         // Another institution's self-check or case: not found; nothing changes.
         let before = counts(&s).await;
@@ -370,6 +378,11 @@ async fn a_self_check_attached_to_a_draft_goes_with_the_application_to_the_panel
         let sc = &v["self_check"]["attached"];
         assert_eq!(sc["outcome"]["verdict"], "subject");
         assert_eq!(sc["check"]["answers"]["content.syllabus"]["answer"], "s");
+        // With the rubric version it was answered under (the browser embeds none).
+        assert_eq!(
+            v["self_check"]["rubric"]["version"],
+            sc["outcome"]["rubric_version"]
+        );
         // Submitted: the bureau sees it; no one may attach any more.
         let ver = version_of(&s, &inst, case).await;
         let (st, v) = s

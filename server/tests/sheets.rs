@@ -107,6 +107,23 @@ async fn members_are_independent_until_everyone_has_submitted() {
             .await;
         assert_eq!(st, 200, "{p}");
         assert_eq!(p["panel"].as_array().unwrap().len(), 0);
+        // The sheet's rubric and negative-list versions come with it, parsed (the browser
+        // embeds neither).
+        assert_eq!(p["rubric"]["version"], p["sheet"]["rubric_version"]);
+        assert_eq!(
+            p["negative_list"]["version"],
+            p["sheet"]["negative_list_version"]
+        );
+        let indicators: usize = p["rubric"]["dimensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["indicators"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(
+            indicators,
+            app::domain::rubric::current().indicators().count()
+        );
         // A submits: still not found while others have not.
         assert_eq!(
             save(

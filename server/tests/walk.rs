@@ -535,6 +535,7 @@ fn table() -> Vec<Entry> {
             json!({ "check": serde_json::to_value(SelfCheck::default()).unwrap() })
         ))),
         public!("self_check_page", |_, _| form(&[])),
+        public!("self_check_rubric", |_, _| form(&[])),
         entry!("save_self_check", &[IN], None, |_, _| Some(Req::Json(
             json!({ "input": {
             "item_name": "", "check": serde_json::to_value(SelfCheck::default()).unwrap() } })
@@ -573,6 +574,11 @@ fn table() -> Vec<Entry> {
         public!("get /healthz", |_, _| Some(Req::Raw(
             "GET",
             "/healthz".into(),
+            vec![]
+        ))),
+        public!("get /pkg/i18n/{file}", |_, _| Some(Req::Raw(
+            "GET",
+            app::i18n::table_file("zh-CN").path.clone(),
             vec![]
         ))),
         entry!(

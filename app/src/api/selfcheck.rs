@@ -2,6 +2,7 @@
 //! self-checks, and the one attached to an application (beside the materials, never a score).
 
 use super::AppError;
+use crate::domain::rubric::Rubric;
 use crate::domain::selfcheck::{SelfCheck, SelfCheckOutcome};
 use crate::domain::sheet::ExpertVerdict;
 use leptos::prelude::*;
@@ -51,6 +52,8 @@ pub struct CaseSelfCheck {
     pub can_attach: bool,
     /// Its saved self-checks to choose from (only when it may attach).
     pub choices: Vec<SelfCheckSummary>,
+    /// The rubric version the attached self-check was answered under (the browser embeds none).
+    pub rubric: Option<Rubric>,
 }
 
 /// A self-check to save.
@@ -182,10 +185,15 @@ pub async fn case_self_check_for(
     } else {
         vec![]
     };
+    let rubric = attached
+        .as_ref()
+        .and_then(|v| crate::domain::rubric::rubric(v.outcome.rubric_version))
+        .cloned();
     Ok(Some(CaseSelfCheck {
         attached,
         can_attach,
         choices,
+        rubric,
     }))
 }
 
@@ -201,6 +209,13 @@ pub async fn evaluate_self_check(check: SelfCheck) -> Result<SelfCheckOutcome, A
         .into_result()
         .map_err(|e| fail(AppError::Validation(e)))?;
     Ok(outcome(rub, &check))
+}
+
+/// The rubric version in force, which the self-check asks about (anyone; the browser embeds no
+/// rubric).
+#[server(prefix = "/api", endpoint = "self_check_rubric")]
+pub async fn self_check_rubric() -> Result<Rubric, AppError> {
+    Ok(crate::domain::rubric::current().clone())
 }
 
 /// The page's data: whether the visitor may save (a signed-in institution user) and what they

@@ -6,6 +6,8 @@
 
 use super::AppError;
 use crate::domain::lifecycle::CaseState;
+use crate::domain::negative_list::NegativeList;
+use crate::domain::rubric::Rubric;
 use crate::domain::sheet::{ExpertVerdict, ScoreSheet};
 use crate::domain::terms::Stage;
 use crate::domain::validate::ItemDomain;
@@ -64,6 +66,10 @@ pub struct SheetPage {
     /// The member confirmed the policy briefing (政策培训): required to submit.
     #[serde(default)]
     pub briefing_confirmed: bool,
+    /// The sheet's rubric and negative-list versions (the browser embeds neither; none only
+    /// when the server does not have the version the sheet names).
+    pub rubric: Option<Rubric>,
+    pub negative_list: Option<NegativeList>,
 }
 
 /// A save or submission of the expert's own sheet.
@@ -196,7 +202,6 @@ mod ssr {
             stage: item.stage,
             state: facts.state,
             expert_id: expert,
-            sheet,
             version: row.as_ref().map_or(0, |s| s.version),
             submitted,
             can_edit: !submitted
@@ -218,6 +223,10 @@ mod ssr {
             briefing_confirmed: crate::store::meetings::confirmed(&st.db, case.id, expert)
                 .await?
                 .is_some(),
+            rubric: rubric(sheet.rubric_version).cloned(),
+            negative_list: crate::domain::negative_list::negative_list(sheet.negative_list_version)
+                .cloned(),
+            sheet,
         })
     }
 

@@ -14,9 +14,11 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+#[cfg(feature = "ssr")]
 use std::sync::OnceLock;
 
 /// The embedded holiday calendar file.
+#[cfg(feature = "ssr")]
 pub const HOLIDAYS_TOML: &str = include_str!("../../rubric/holidays.toml");
 
 /// Whether a year's entries come from the published notice or are provisional.
@@ -29,6 +31,7 @@ pub enum YearStatus {
     Provisional,
 }
 
+#[cfg(feature = "ssr")]
 #[derive(Debug, Deserialize)]
 struct CalendarFile {
     #[serde(default)]
@@ -37,6 +40,7 @@ struct CalendarFile {
     holiday: Vec<HolidayEntry>,
 }
 
+#[cfg(feature = "ssr")]
 #[derive(Debug, Deserialize)]
 struct YearEntry {
     year: i32,
@@ -45,6 +49,7 @@ struct YearEntry {
     source: String,
 }
 
+#[cfg(feature = "ssr")]
 #[derive(Debug, Deserialize)]
 struct HolidayEntry {
     name_zh: String,
@@ -91,11 +96,13 @@ pub enum CalendarError {
     UndeclaredYear(i32),
 }
 
+#[cfg(feature = "ssr")]
 fn parse_date(s: &str) -> Result<NaiveDate, CalendarError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| CalendarError::BadDate(s.into()))
 }
 
 impl HolidayCalendar {
+    #[cfg(feature = "ssr")]
     /// Parses a calendar in the format of `app/rubric/holidays.toml`.
     pub fn from_toml(text: &str) -> Result<HolidayCalendar, CalendarError> {
         let file: CalendarFile =
@@ -140,6 +147,7 @@ impl HolidayCalendar {
         Ok(cal)
     }
 
+    #[cfg(feature = "ssr")]
     /// The calendar embedded in the binary.
     pub fn embedded() -> &'static HolidayCalendar {
         static CAL: OnceLock<HolidayCalendar> = OnceLock::new();

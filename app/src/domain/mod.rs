@@ -3,8 +3,7 @@
 //! Compiled for the browser (wasm32, instant checks) and for the server (the real checks), so
 //! both sides run the very same code.
 //!
-//! Inside this module refer to sibling modules with `super::…`, never `crate::…`: the domain is
-//! also compiled on its own as a standalone crate for fast checks (see `domain-check/`).
+//! Inside this module refer to sibling modules with `super::…`, never `crate::…`.
 
 pub mod error;
 pub mod ids;
@@ -19,6 +18,7 @@ pub mod deadline;
 pub mod determination;
 pub mod draw;
 pub mod files;
+pub mod known;
 pub mod lifecycle;
 pub mod meeting;
 pub mod negative_list;

@@ -3,10 +3,13 @@
 //!
 //! A hit on an item forces the content dimension to S and raises a supervision flag
 //! (DOMAIN §5), so item ids are stable: score sheets and flags cite them. Each version is a TOML
-//! file under `app/rubric/`, embedded at compile time and checked when first used.
+//! file under `app/rubric/`, embedded in the server at compile time and checked when first used;
+//! the browser embeds no file: a page brings the version it shows ([`know`]).
 
+#[cfg(feature = "ssr")]
 use std::collections::HashSet;
 use std::fmt;
+#[cfg(feature = "ssr")]
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::terms::{Stage, Text};
 
 /// The embedded versions, oldest first: (version, TOML text).
+#[cfg(feature = "ssr")]
 const REGISTRY: &[(u32, &str)] = &[(1, include_str!("../../rubric/negative_list_v1.toml"))];
 
 /// Item wording follows the published document.
@@ -171,6 +175,7 @@ impl NegativeList {
 }
 
 /// Parse and check a negative-list document (for tests and versions not yet registered).
+#[cfg(feature = "ssr")]
 pub fn load(text: &str) -> Result<NegativeList, NegativeListError> {
     let l: NegativeList =
         toml::from_str(text).map_err(|e| NegativeListError::Parse(e.to_string()))?;
@@ -178,6 +183,7 @@ pub fn load(text: &str) -> Result<NegativeList, NegativeListError> {
     Ok(l)
 }
 
+#[cfg(feature = "ssr")]
 fn load_registered(version: u32, text: &str) -> Result<NegativeList, NegativeListError> {
     let l = load(text)?;
     if l.version != version {
@@ -189,6 +195,7 @@ fn load_registered(version: u32, text: &str) -> Result<NegativeList, NegativeLis
     Ok(l)
 }
 
+#[cfg(feature = "ssr")]
 fn registry() -> &'static [NegativeList] {
     static PARSED: OnceLock<Vec<NegativeList>> = OnceLock::new();
     PARSED.get_or_init(|| {
@@ -202,32 +209,68 @@ fn registry() -> &'static [NegativeList] {
     })
 }
 
-/// An embedded version, if there is one.
-pub fn negative_list(version: u32) -> Option<&'static NegativeList> {
-    registry().iter().find(|l| l.version == version)
+/// The versions the browser has been given.
+#[cfg(not(feature = "ssr"))]
+static KNOWN: super::known::Known<NegativeList> = super::known::Known::new();
+
+impl super::known::Versioned for NegativeList {
+    fn version(&self) -> u32 {
+        self.version
+    }
 }
 
-/// The version in force: the highest embedded version.
+/// An embedded version (on the server), or one a page's data brought (in the browser).
+pub fn negative_list(version: u32) -> Option<&'static NegativeList> {
+    #[cfg(feature = "ssr")]
+    {
+        registry().iter().find(|l| l.version == version)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        KNOWN.get(version)
+    }
+}
+
+/// A version that came with a page's data, as `negative_list(version)` will answer it from now
+/// on: the embedded one on the server (none when the server has no such version), the first
+/// copy given in the browser.
+pub fn know(l: &NegativeList) -> Option<&'static NegativeList> {
+    #[cfg(feature = "ssr")]
+    {
+        negative_list(l.version)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Some(KNOWN.know(l))
+    }
+}
+
+/// The version in force: the highest embedded version (on the server; in the browser, the
+/// highest one a page brought).
 pub fn current_negative_list() -> &'static NegativeList {
-    registry()
-        .iter()
-        .max_by_key(|l| l.version)
-        .expect("at least one negative list version is embedded")
+    #[cfg(feature = "ssr")]
+    let all = registry().iter().max_by_key(|l| l.version);
+    #[cfg(not(feature = "ssr"))]
+    let all = KNOWN.latest();
+    all.expect("at least one negative list version is embedded (or, in the browser, was given)")
 }
 
 /// The embedded version numbers, ascending.
+#[cfg(feature = "ssr")]
 pub fn negative_list_versions() -> Vec<u32> {
     let mut v: Vec<u32> = REGISTRY.iter().map(|(v, _)| *v).collect();
     v.sort_unstable();
     v
 }
 
+#[cfg(feature = "ssr")]
 fn valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+#[cfg(feature = "ssr")]
 fn check_text(t: &Text, field: impl Fn() -> String) -> Result<(), NegativeListError> {
     for (value, lang) in [(&t.zh, "zh"), (&t.en, "en")] {
         if value.trim().is_empty() {
@@ -240,6 +283,7 @@ fn check_text(t: &Text, field: impl Fn() -> String) -> Result<(), NegativeListEr
     Ok(())
 }
 
+#[cfg(feature = "ssr")]
 fn check_source(field: impl Fn() -> String, source: &str) -> Result<(), NegativeListError> {
     if source == SOURCE_TEXT || source == SOURCE_PARAPHRASE {
         Ok(())
@@ -251,6 +295,7 @@ fn check_source(field: impl Fn() -> String, source: &str) -> Result<(), Negative
     }
 }
 
+#[cfg(feature = "ssr")]
 fn check(l: &NegativeList) -> Result<(), NegativeListError> {
     if l.version == 0 {
         return Err(NegativeListError::Version {
@@ -305,6 +350,7 @@ fn check(l: &NegativeList) -> Result<(), NegativeListError> {
     Ok(())
 }
 
+#[cfg(feature = "ssr")]
 fn check_item(s: &NlSubject, i: &NlItem) -> Result<(), NegativeListError> {
     if !matches!(i.stage, Stage::Primary | Stage::Junior) {
         return Err(NegativeListError::BadStage { item: i.id.clone() });

@@ -1,11 +1,14 @@
 //! The identification indicators (鉴定指标) as versioned data (DOMAIN §5).
 //!
-//! Each version is a TOML file under `app/rubric/`, embedded at compile time and checked when it
-//! is first used. A case is scored against the version in force when its panel was drawn, so a
-//! published version is never edited: a change is a new file added to [`REGISTRY`].
+//! Each version is a TOML file under `app/rubric/`, embedded in the server at compile time and
+//! checked when it is first used. A case is scored against the version in force when its panel
+//! was drawn, so a published version is never edited: a change is a new file added to
+//! `REGISTRY`. The browser embeds no file: a page brings the version it shows ([`know`]).
 
+#[cfg(feature = "ssr")]
 use std::collections::HashSet;
 use std::fmt;
+#[cfg(feature = "ssr")]
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -13,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::terms::{Rating, Text};
 
 /// The embedded versions, oldest first: (version, TOML text).
+#[cfg(feature = "ssr")]
 const REGISTRY: &[(u32, &str)] = &[(1, include_str!("../../rubric/v1.toml"))];
 
 /// One version of the indicator set (鉴定指标体系).
@@ -208,12 +212,14 @@ impl Indicator {
 }
 
 /// Parse and check a rubric document (for tests and versions not yet registered).
+#[cfg(feature = "ssr")]
 pub fn load(text: &str) -> Result<Rubric, RubricError> {
     let r: Rubric = toml::from_str(text).map_err(|e| RubricError::Parse(e.to_string()))?;
     check(&r)?;
     Ok(r)
 }
 
+#[cfg(feature = "ssr")]
 fn load_registered(version: u32, text: &str) -> Result<Rubric, RubricError> {
     let r = load(text)?;
     if r.version != version {
@@ -225,6 +231,7 @@ fn load_registered(version: u32, text: &str) -> Result<Rubric, RubricError> {
     Ok(r)
 }
 
+#[cfg(feature = "ssr")]
 fn registry() -> &'static [Rubric] {
     static PARSED: OnceLock<Vec<Rubric>> = OnceLock::new();
     PARSED.get_or_init(|| {
@@ -238,32 +245,68 @@ fn registry() -> &'static [Rubric] {
     })
 }
 
-/// An embedded version, if there is one.
-pub fn rubric(version: u32) -> Option<&'static Rubric> {
-    registry().iter().find(|r| r.version == version)
+/// The versions the browser has been given.
+#[cfg(not(feature = "ssr"))]
+static KNOWN: super::known::Known<Rubric> = super::known::Known::new();
+
+impl super::known::Versioned for Rubric {
+    fn version(&self) -> u32 {
+        self.version
+    }
 }
 
-/// The version in force for new panels: the highest embedded version.
+/// An embedded version (on the server), or one a page's data brought (in the browser).
+pub fn rubric(version: u32) -> Option<&'static Rubric> {
+    #[cfg(feature = "ssr")]
+    {
+        registry().iter().find(|r| r.version == version)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        KNOWN.get(version)
+    }
+}
+
+/// A version that came with a page's data, as `rubric(version)` will answer it from now on:
+/// the embedded one on the server (none when the server has no such version), the first copy
+/// given in the browser.
+pub fn know(r: &Rubric) -> Option<&'static Rubric> {
+    #[cfg(feature = "ssr")]
+    {
+        rubric(r.version)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Some(KNOWN.know(r))
+    }
+}
+
+/// The version in force for new panels: the highest embedded version (on the server; in the
+/// browser, the highest one a page brought).
 pub fn current() -> &'static Rubric {
-    registry()
-        .iter()
-        .max_by_key(|r| r.version)
-        .expect("at least one rubric version is embedded")
+    #[cfg(feature = "ssr")]
+    let all = registry().iter().max_by_key(|r| r.version);
+    #[cfg(not(feature = "ssr"))]
+    let all = KNOWN.latest();
+    all.expect("at least one rubric version is embedded (or, in the browser, was given)")
 }
 
 /// The embedded version numbers, ascending.
+#[cfg(feature = "ssr")]
 pub fn versions() -> Vec<u32> {
     let mut v: Vec<u32> = REGISTRY.iter().map(|(v, _)| *v).collect();
     v.sort_unstable();
     v
 }
 
+#[cfg(feature = "ssr")]
 fn valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+#[cfg(feature = "ssr")]
 fn check_text(t: &Text, field: impl Fn() -> String) -> Result<(), RubricError> {
     if t.zh.trim().is_empty() {
         return Err(RubricError::EmptyText {
@@ -280,6 +323,7 @@ fn check_text(t: &Text, field: impl Fn() -> String) -> Result<(), RubricError> {
     Ok(())
 }
 
+#[cfg(feature = "ssr")]
 fn check(r: &Rubric) -> Result<(), RubricError> {
     if r.version == 0 {
         return Err(RubricError::Version {
@@ -345,6 +389,7 @@ fn check(r: &Rubric) -> Result<(), RubricError> {
     Ok(())
 }
 
+#[cfg(feature = "ssr")]
 fn check_indicator(d: &Dimension, i: &Indicator) -> Result<(), RubricError> {
     match i.id.split_once('.') {
         Some((dim, name)) if dim == d.id => {

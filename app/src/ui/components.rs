@@ -21,7 +21,15 @@ pub fn Header() -> impl IntoView {
     let switch_to = move || if locale.get() == "en" { "zh-CN" } else { "en" };
     Effect::new(move |_| {
         if let Some(Ok(l)) = set_lang.value().get() {
-            locale.0.set(crate::i18n::normalize(&l));
+            let l = crate::i18n::normalize(&l);
+            // The other language's table comes from the server the first time it is chosen.
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(async move {
+                crate::i18n::load(l).await;
+                locale.0.set(l);
+            });
+            #[cfg(not(feature = "hydrate"))]
+            locale.0.set(l);
         }
     });
     view! {

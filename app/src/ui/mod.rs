@@ -30,12 +30,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         }
     }
     let lang = initial_locale();
+    // Where each language's table is (the browser embeds none): the page's own is fetched at
+    // once, beside the module, and read before hydrating (`i18n::load`).
+    #[cfg(feature = "ssr")]
+    let tables = |l: &str| i18n::table_file(l).path.clone();
+    #[cfg(not(feature = "ssr"))]
+    let tables = |_: &str| String::new();
     view! {
         <!DOCTYPE html>
         <html lang=lang>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="jd-i18n-zh-CN" content=tables("zh-CN") />
+                <meta name="jd-i18n-en" content=tables("en") />
+                <link rel="preload" href=tables(lang) r#as="fetch" crossorigin="anonymous" />
                 <link rel="icon" href="/favicon.ico" />
                 // The stylesheet, script and module carry a content hash in their names when the
                 // build hashed them (served as immutable; `server::leptos_options`).

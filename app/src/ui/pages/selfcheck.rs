@@ -7,12 +7,12 @@
 //! stored.
 
 use crate::api::selfcheck::{
-    evaluate_self_check, save_self_check, self_check_page, verdict_code, SelfCheckPageData,
-    SelfCheckSummary, SelfCheckToSave,
+    evaluate_self_check, save_self_check, self_check_page, self_check_rubric, verdict_code,
+    SelfCheckPageData, SelfCheckSummary, SelfCheckToSave,
 };
 use crate::api::AppError;
 use crate::domain::error::FieldErrors;
-use crate::domain::rubric::{current, Dimension, Indicator, Rubric};
+use crate::domain::rubric::{Dimension, Indicator, Rubric};
 use crate::domain::selfcheck::{
     validate_answers, validate_for_save, Answer, IndicatorPointer, SelfCheck, SelfCheckOutcome,
 };
@@ -73,7 +73,22 @@ fn empty_page() -> SelfCheckPageData {
 #[component]
 pub fn SelfCheckPage() -> impl IntoView {
     let locale = use_locale();
-    let rub: &'static Rubric = current();
+    // The rubric in force comes from the server (the browser embeds none), once per visit.
+    let rubric = Resource::new_blocking(|| (), |_| self_check_rubric());
+    view! {
+        <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
+            {move || rubric.get().map(|r| match r.as_ref().map(crate::domain::rubric::know) {
+                Ok(Some(rub)) => view! { <SelfCheckForm rub /> }.into_any(),
+                Ok(None) => view! { <p class="error-message">{t("sheet.no_rubric")}</p> }.into_any(),
+                Err(e) => view! { <p class="error-message" role="alert">{e.message(locale.get())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SelfCheckForm(rub: &'static Rubric) -> impl IntoView {
+    let locale = use_locale();
     let check = RwSignal::new(SelfCheck::new(rub));
     let error = RwSignal::new(None::<AppError>);
     // The answers the result was worked out for, and the result.

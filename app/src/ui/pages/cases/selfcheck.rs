@@ -23,6 +23,10 @@ pub fn SelfCheckSection(
     done: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let locale = use_locale();
+    // The attached self-check's rubric version comes with the page (the browser embeds none).
+    if let Some(r) = &sc.rubric {
+        crate::domain::rubric::know(r);
+    }
     let attached = sc.attached.clone();
     view! {
         <section class="panel selfcheck-case" data-testid="case-selfcheck">

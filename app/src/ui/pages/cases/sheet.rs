@@ -8,8 +8,8 @@
 use crate::api::sheets::{my_sheet, save_sheet, RefOption, SheetPage as PageData, SheetSave};
 use crate::api::AppError;
 use crate::domain::error::FieldErrors;
-use crate::domain::negative_list::negative_list;
-use crate::domain::rubric::{rubric, Dimension, Indicator, Rubric};
+use crate::domain::negative_list::{self, negative_list};
+use crate::domain::rubric::{self, Dimension, Indicator, Rubric};
 use crate::domain::sheet::{evaluate, validate_sheet, EvidenceRef, Mode, ScoreSheet};
 use crate::domain::terms::{Rating, Stage};
 use crate::i18n::{text_with, use_locale};
@@ -122,7 +122,12 @@ const RETRY_MS: u64 = 10_000;
 fn SheetEditor(page: PageData) -> impl IntoView {
     let locale = use_locale();
     let p = page;
-    let Some(rub) = rubric(p.sheet.rubric_version) else {
+    // The versions come with the page's data (the browser embeds neither), and are made known to
+    // the domain's checks by version from here on.
+    if let Some(l) = &p.negative_list {
+        negative_list::know(l);
+    }
+    let Some(rub) = p.rubric.as_ref().and_then(rubric::know) else {
         return view! { <p class="error-message">{t("sheet.no_rubric")}</p> }.into_any();
     };
     let key = format!("{}{}.{}", offline::SHEET_PREFIX, p.case_id, p.expert_id);
