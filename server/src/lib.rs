@@ -260,6 +260,25 @@ pub fn plain_routes() -> Vec<(&'static str, &'static str)> {
     [HEALTH_ROUTES, FILE_ROUTES, VERIFY_ROUTES].concat()
 }
 
+/// A server function's call; a name (or method) that names none is not found, answered as every
+/// endpoint answers (`AppError` in JSON), not with the framework's words.
+async fn server_fn(st: AppState, req: axum::extract::Request) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    static KNOWN: std::sync::OnceLock<std::collections::HashSet<(&'static str, http::Method)>> =
+        std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(|| leptos::server_fn::axum::server_fn_paths().collect());
+    if !known.contains(&(req.uri().path(), req.method().clone())) {
+        return (
+            axum::http::StatusCode::NOT_FOUND,
+            Json(app::api::AppError::NotFound),
+        )
+            .into_response();
+    }
+    handle_server_fns_with_context(move || provide_context(st.clone()), req)
+        .await
+        .into_response()
+}
+
 /// The whole HTTP application.
 pub fn router(st: AppState) -> Router {
     router_with(st, Router::new())
@@ -295,11 +314,11 @@ pub fn router_with(st: AppState, extra: Router<AppState>) -> Router {
             "/api/{*fn_name}",
             axum::routing::post({
                 let s = sf_state.clone();
-                move |req| handle_server_fns_with_context(move || provide_context(s.clone()), req)
+                move |req| server_fn(s.clone(), req)
             })
             .get({
                 let s = sf_state.clone();
-                move |req| handle_server_fns_with_context(move || provide_context(s.clone()), req)
+                move |req| server_fn(s.clone(), req)
             }),
         )
         .leptos_routes_with_context(&st, routes, ctx.clone(), {

@@ -281,6 +281,34 @@ pub async fn security(
             )
         }
     };
+    // A request the framework refused before any handler ran (an extractor's rejection: a path
+    // id that is not a number, a query without a required field, a body past its limit) is
+    // answered as every endpoint answers, in JSON, never with the parser's words. So is a
+    // method a route does not take (the router's empty 405).
+    let plain_text = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if (plain_text && res.status().is_client_error())
+        || res.status() == StatusCode::METHOD_NOT_ALLOWED
+    {
+        let status = res.status();
+        let allow = res.headers().get(header::ALLOW).cloned();
+        res = refuse(
+            status,
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::Refused {
+                    key: "error.too_large".into(),
+                }
+            } else {
+                AppError::BadRequest
+            },
+        );
+        if let Some(a) = allow {
+            res.headers_mut().insert(header::ALLOW, a);
+        }
+    }
     let h = res.headers_mut();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \

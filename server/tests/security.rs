@@ -460,6 +460,60 @@ async fn hsts_host_and_malformed_requests() {
         let text = r.text().await.unwrap();
         assert_eq!(text, "\"BadRequest\"", "{ct}");
     }
+    // An upload the router's extractors refuse (a case id that is not a number, no `kind`):
+    // 400 in JSON too, not the extractor's plain text; nothing stored.
+    let inst = s.login("jigou").await;
+    for path in [
+        "/files/cases/abc/materials?kind=other&name=a.pdf",
+        "/files/cases/1/materials?name=a.pdf",
+    ] {
+        let r = s
+            .http
+            .post(format!("{}{path}", s.base))
+            .header(header::COOKIE, &inst)
+            .body(b"%PDF-1.4\n".to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(r.text().await.unwrap(), "\"BadRequest\"", "{path}");
+    }
+    // A server function that does not exist: not found, as every endpoint answers (not the
+    // framework's 400 with its own words); one called with a method it does not take: 405, in
+    // JSON too.
+    for (method, path, status, body) in [
+        (
+            reqwest::Method::POST,
+            "/api/no_such_function",
+            404,
+            "\"NotFound\"",
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/no_such_function",
+            404,
+            "\"NotFound\"",
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/disable_account",
+            405,
+            "\"BadRequest\"",
+        ),
+    ] {
+        let r = s
+            .http
+            .request(method.clone(), format!("{}{path}", s.base))
+            .header(header::COOKIE, &admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status, "{method} {path}");
+        if status == 405 {
+            assert_eq!(r.headers()[header::ALLOW], "POST", "{path}");
+        }
+        assert_eq!(r.text().await.unwrap(), body, "{method} {path}");
+    }
     s.stop().await;
 }
 
