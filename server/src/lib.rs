@@ -188,11 +188,10 @@ async fn locale_table(
         .into_iter()
         .find(|l| app::i18n::table_file(l).path.rsplit('/').next() == Some(file.as_str()))
     else {
-        return (
+        return middleware::refuse(
             axum::http::StatusCode::NOT_FOUND,
-            Json(app::api::AppError::NotFound),
-        )
-            .into_response();
+            app::api::AppError::NotFound,
+        );
     };
     let json = &app::i18n::table_file(locale).json;
     let takes_br = headers
@@ -268,11 +267,10 @@ async fn server_fn(st: AppState, req: axum::extract::Request) -> axum::response:
         std::sync::OnceLock::new();
     let known = KNOWN.get_or_init(|| leptos::server_fn::axum::server_fn_paths().collect());
     if !known.contains(&(req.uri().path(), req.method().clone())) {
-        return (
+        return middleware::refuse(
             axum::http::StatusCode::NOT_FOUND,
-            Json(app::api::AppError::NotFound),
-        )
-            .into_response();
+            app::api::AppError::NotFound,
+        );
     }
     handle_server_fns_with_context(move || provide_context(st.clone()), req)
         .await

@@ -138,7 +138,7 @@ fn new_nonce() -> String {
 }
 
 /// An error answered by the middleware itself, as every endpoint answers: `AppError` in JSON.
-fn refuse(status: StatusCode, e: AppError) -> Response {
+pub(crate) fn refuse(status: StatusCode, e: AppError) -> Response {
     (status, axum::Json(e)).into_response()
 }
 
