@@ -331,4 +331,161 @@ mod tests {
         assert_eq!(normalize("en-US"), "en");
         assert_eq!(normalize("fr"), "zh-CN");
     }
+
+    /// Every translation key the code names has a text in both languages, with the same
+    /// placeholders: the keys written literally anywhere in the app and the server, and the
+    /// keys built from codes (labels of coded values, notices, actions, exclusions).
+    #[test]
+    fn every_key_the_code_names_has_a_text_in_both_languages() {
+        use std::collections::BTreeSet;
+        let zh: BTreeSet<&str> = keys("zh-CN").into_iter().collect();
+        let en: BTreeSet<&str> = keys("en").into_iter().collect();
+        let prefixes: BTreeSet<&str> = zh.iter().filter_map(|k| k.split('.').next()).collect();
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("src"), root.join("../server/src")];
+        let mut files = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                files += 1;
+                let src = std::fs::read_to_string(&path).unwrap();
+                for piece in src.split('"').skip(1).step_by(2) {
+                    let looks_like_key = piece.contains('.')
+                        && !piece.ends_with('.')
+                        && piece.chars().all(|c| {
+                            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'
+                        })
+                        && piece
+                            .split('.')
+                            .next()
+                            .is_some_and(|p| prefixes.contains(p));
+                    if looks_like_key {
+                        used.insert(piece.to_string());
+                    }
+                }
+            }
+        }
+        assert!(files > 100, "{files} source files read");
+        // Codes that share a first part with translation keys but are not keys: audit action
+        // codes (the audit page shows and searches them as codes) and the field paths of field
+        // errors.
+        const NOT_KEYS: &[&str] = &[
+            "activity.add_file",
+            "activity.create",
+            "activity.update",
+            "case.accept",
+            "case.create",
+            "case.open_child",
+            "case.save_draft",
+            "case.set_lead",
+            "credit.file",
+            "determination.revoke",
+            "draw.commit",
+            "draw.loan_granted",
+            "draw.loan_requested",
+            "draw.settings",
+            "material.upload",
+            "meeting.waive",
+            "notice.resend",
+            "opinion.draft",
+            "opinion.seal",
+            "opinion.sign",
+            "sheet.save",
+            // field paths
+            "activity.held_on",
+            "activity.kind",
+            "opinion.finding.content",
+            "opinion.finding.purpose",
+            "selfcheck.answer",
+            "selfcheck.rubric_version",
+            "sheet.content.astrology",
+            "sheet.content.negative_list.rating",
+            "sheet.content.pacing.evidence",
+            "sheet.content.pacing.refs",
+            "sheet.content.syllabus.rating",
+            "sheet.negative_list_hits",
+            "sheet.negative_list_version",
+            "sheet.purpose.objectives.refs",
+            "sheet.rubric_version",
+            "sheet.save_id",
+        ];
+        for k in NOT_KEYS {
+            assert!(
+                used.remove(*k),
+                "{k} is no longer named in the code: drop it from NOT_KEYS"
+            );
+        }
+        // Keys built from codes.
+        macro_rules! labels {
+            ($($t:ty),+) => {$(
+                for v in <$t>::ALL {
+                    used.insert(v.label_key().to_string());
+                }
+            )+};
+        }
+        use crate::domain::*;
+        labels!(
+            terms::Stage,
+            terms::Category,
+            notice::DeliveryState,
+            determination::Basis,
+            role::Role,
+            validate::ItemDomain,
+            validate::SchoolSubject,
+            validate::DeliveryMode,
+            validate::ProfessionalTitle,
+            validate::ExpertKind,
+            validate::MaterialKind,
+            activity::ActivityKind,
+            lifecycle::CaseState,
+            lifecycle::CaseLevel,
+            lifecycle::SeatStatus,
+            lifecycle::ActionKind,
+            selfcheck::Answer,
+            credit::CreditKind,
+            credit::ExpertMeasure,
+            deadline::Clock
+        );
+        for k in notice::NoticeKind::ALL {
+            used.insert(format!("notice.{}", k.code()));
+            used.insert(format!("notice.{}.body", k.code()));
+        }
+        for e in [
+            draw::Exclusion::NotActive,
+            draw::Exclusion::OverWorkload {
+                active: 1,
+                limit: 1,
+            },
+        ] {
+            used.insert(e.label_key());
+        }
+        assert!(used.len() > 600, "{} keys found", used.len());
+        let missing: Vec<&String> = used
+            .iter()
+            .filter(|k| !zh.contains(k.as_str()) || !en.contains(k.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "keys without text: {missing:?}");
+        // The same placeholders in both languages.
+        let holes = |t: String| -> BTreeSet<String> {
+            t.split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .collect()
+        };
+        for k in &zh {
+            assert_eq!(
+                holes(text("zh-CN", k)),
+                holes(text("en", k)),
+                "placeholders of {k}"
+            );
+        }
+    }
 }

@@ -99,29 +99,32 @@ mod ssr {
             ActivityDetail::Outline { summary } => (false, summary),
         };
         let list = activities::list(c, case_id).await?;
-        Ok(list
-            .into_iter()
-            .map(|(a, files)| ActivityView {
-                id: a.id,
-                kind: ActivityKind::from_code(&a.kind).unwrap_or(ActivityKind::WrittenReview),
-                held_on: a.held_on,
-                place: a.place,
-                participants: if full { a.participants } else { String::new() },
-                notes: if summary { a.notes } else { String::new() },
-                version: a.version,
-                files: files
-                    .into_iter()
-                    .filter(|_| full)
-                    .map(|f| ActivityFileView {
-                        id: f.id,
-                        file_name: f.file_name,
-                        file_type: FileType::from_code(&f.file_type).unwrap_or(FileType::Pdf),
-                        size: f.size,
-                        uploaded_at: crate::api::cases::ssr_cst(f.uploaded_at),
-                    })
-                    .collect(),
+        list.into_iter()
+            .map(|(a, files)| {
+                Ok(ActivityView {
+                    id: a.id,
+                    kind: crate::store::decode(&a.kind)?,
+                    held_on: a.held_on,
+                    place: a.place,
+                    participants: if full { a.participants } else { String::new() },
+                    notes: if summary { a.notes } else { String::new() },
+                    version: a.version,
+                    files: files
+                        .into_iter()
+                        .filter(|_| full)
+                        .map(|f| {
+                            Ok(ActivityFileView {
+                                id: f.id,
+                                file_name: f.file_name,
+                                file_type: crate::store::decode(&f.file_type)?,
+                                size: f.size,
+                                uploaded_at: crate::api::cases::ssr_cst(f.uploaded_at),
+                            })
+                        })
+                        .collect::<Result<_, AppError>>()?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The activities of a case for the case page (empty unless the viewer may read the case

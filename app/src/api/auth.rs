@@ -214,7 +214,7 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
         sessions::ABSOLUTE.num_seconds(),
         true,
     );
-    let role = Role::from_code(&account.role).unwrap_or(Role::InstitutionUser);
+    let role = account.account_role()?;
     Ok(LoginOutcome {
         home: if account.must_change_password {
             "/account/password".into()

@@ -203,22 +203,23 @@ mod ssr {
         let counties = reference::county_names(db)
             .await
             .map_err(|e| fail(crate::api::server::db(e)))?;
-        Ok(list
-            .into_iter()
-            .map(|c| CaseRow {
-                id: c.id,
-                number: c.number.clone(),
-                item_name: cases::item_of(&c).name,
-                institution_name: insts.get(&c.institution_id).cloned().unwrap_or_default(),
-                county_name: counties.get(&c.county_id).cloned().unwrap_or_default(),
-                state: CaseState::from_code(&c.state).unwrap_or(CaseState::Draft),
-                submitted_at: c.submitted_at.map(cst),
-                updated_at: cst(c.updated_at),
-                due_on: c.due_on,
-                deadline: deadline(&c, now),
-                clock: cases::clock_of(&c),
+        list.into_iter()
+            .map(|c| {
+                Ok(CaseRow {
+                    id: c.id,
+                    number: c.number.clone(),
+                    item_name: cases::item_of(&c).name,
+                    institution_name: insts.get(&c.institution_id).cloned().unwrap_or_default(),
+                    county_name: counties.get(&c.county_id).cloned().unwrap_or_default(),
+                    state: c.case_state()?,
+                    submitted_at: c.submitted_at.map(cst),
+                    updated_at: cst(c.updated_at),
+                    due_on: c.due_on,
+                    deadline: deadline(&c, now),
+                    clock: cases::clock_of(&c),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The case if the actor may see it; otherwise not found.
@@ -284,15 +285,11 @@ mod ssr {
         let mut panel = crate::api::draws::ssr_seat_views(&st.db, id, experts.as_ref()).await?;
         let my_seat = match me.actor.expert() {
             Some(e) => {
-                let mine = crate::store::draws::seats(&st.db, id)
-                    .await?
+                let seats = crate::store::draws::seats(&st.db, id).await?;
+                let mine = crate::store::draws::active_seats(&seats)?
                     .into_iter()
-                    .filter(|s| s.expert_id == e.0)
-                    .filter(|s| {
-                        crate::domain::lifecycle::SeatStatus::from_code(&s.status).is_active()
-                    })
-                    .map(|s| s.id)
-                    .next();
+                    .find(|s| s.expert_id == e.0)
+                    .map(|s| s.id);
                 mine.and_then(|sid| panel.iter().find(|p| p.seat_id == sid).cloned())
             }
             None => None,
@@ -406,23 +403,25 @@ mod ssr {
             materials: mats
                 .into_iter()
                 .filter(|_| !invitation_only)
-                .map(|m| MaterialView {
-                    id: m.id,
-                    kind: MaterialKind::from_code(&m.kind).unwrap_or(MaterialKind::Other),
-                    file_name: m.file_name,
-                    file_type: FileType::from_code(&m.file_type).unwrap_or(FileType::Pdf),
-                    size: m.size,
-                    sha256: m.sha256,
-                    version: m.version,
-                    superseded: m.superseded,
-                    uploaded_at: cst(m.uploaded_at),
+                .map(|m| {
+                    Ok(MaterialView {
+                        id: m.id,
+                        kind: crate::store::decode(&m.kind)?,
+                        file_name: m.file_name,
+                        file_type: crate::store::decode(&m.file_type)?,
+                        size: m.size,
+                        sha256: m.sha256,
+                        version: m.version,
+                        superseded: m.superseded,
+                        uploaded_at: cst(m.uploaded_at),
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, AppError>>()?,
             events: evs
                 .into_iter()
                 .filter(|_| !invitation_only)
                 .filter(|e| e.action != "save")
-                .filter_map(|e| {
+                .map(|e| {
                     // The policy decides how each step reaches the viewer: the institution
                     // never learns its panel from the timeline (`access::timeline_entry`).
                     let view = crate::domain::access::timeline_entry(
@@ -432,7 +431,7 @@ mod ssr {
                         e.from_state == e.to_state,
                     );
                     let EntryView::Shown { name, reason } = view else {
-                        return None;
+                        return Ok(None);
                     };
                     let details: serde_json::Value =
                         serde_json::from_str(&e.details).unwrap_or_default();
@@ -452,7 +451,7 @@ mod ssr {
                         })
                         .filter_map(|v| v.as_str().map(str::to_string))
                         .collect();
-                    Some(EventView {
+                    Ok(Some(EventView {
                         at: cst(e.at),
                         actor_name: e
                             .actor_id
@@ -461,12 +460,15 @@ mod ssr {
                             .unwrap_or_default(),
                         actor_role: Role::from_code(&e.actor_role),
                         action: e.action,
-                        from: CaseState::from_code(&e.from_state).unwrap_or(CaseState::Draft),
-                        to: CaseState::from_code(&e.to_state).unwrap_or(CaseState::Draft),
+                        from: crate::store::decode(&e.from_state)?,
+                        to: crate::store::decode(&e.to_state)?,
                         reason: if reason { e.reason } else { String::new() },
                         deficiencies,
-                    })
+                    }))
                 })
+                .collect::<Result<Vec<_>, AppError>>()?
+                .into_iter()
+                .flatten()
                 .collect(),
             clock: cases::clock_of(&case),
             due_on: case.due_on,
@@ -803,7 +805,8 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     let after = cases::settle(&txn, case.id, now).await?;
     txn.commit().await?;
     let (version, state) = after
-        .map(|c| (c.version, CaseState::from_code(&c.state).unwrap_or(t.to)))
+        .map(|c| c.case_state().map(|s| (c.version, s)))
+        .transpose()?
         .unwrap_or((input.version + 1, t.to));
     Ok(Saved {
         id: case.id,

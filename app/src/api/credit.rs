@@ -333,13 +333,12 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
             }
             // The seats this filer may act on: a county director's only on that county's
             // county-level cases, the prefecture's anywhere.
-            let may_act_on = |case: &crate::store::cases::Case| {
-                let level = crate::store::cases::level_of(case);
+            let may_act_on = |case: &crate::store::cases::Case| -> Result<bool, AppError> {
                 let perm = Permission::CreditSeatsOf {
                     county: CountyId(case.county_id),
-                    level,
+                    level: case.case_level()?,
                 };
-                authorize(&me.actor, &perm, None).is_ok()
+                Ok(authorize(&me.actor, &perm, None).is_ok())
             };
             // Voiding a sheet needs the case, a seat on it, and no opinion drafted yet.
             let mut void_on = None;
@@ -352,7 +351,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 let case = cases::get(&st.db, cid)
                     .await?
                     .ok_or_else(|| fail(AppError::NotFound))?;
-                if !may_act_on(&case) {
+                if !may_act_on(&case)? {
                     return Err(fail(AppError::Forbidden));
                 }
                 let facts = cases::facts(&st.db, &case).await?;
@@ -422,7 +421,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 let Some(case) = cases::get(&txn, s.case_id).await? else {
                     continue;
                 };
-                if !may_act_on(&case) {
+                if !may_act_on(&case)? {
                     continue;
                 }
                 let state = CaseState::from_code(&case.state);

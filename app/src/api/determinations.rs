@@ -102,7 +102,7 @@ mod ssr {
         let basis = Basis::from_code(&d.basis).ok_or_else(|| {
             crate::api::server::internal(format!("determination {} basis {:?}", d.id, d.basis))
         })?;
-        let standing = determinations::standing_of(&d, case);
+        let standing = determinations::standing_of(&d, case)?;
         let can_revoke = standing.listed() && d.revoked_at.is_none() && may_revoke(me, &d, facts);
         let names = crate::store::reference::display_names(
             c,
@@ -158,7 +158,6 @@ mod ssr {
 pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
     use super::server::{client_addr, fail, require, state};
     use crate::domain::determination::validate_revocation;
-    use crate::domain::lifecycle::CaseState;
     use crate::store::{audit, cases, determinations, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
@@ -170,7 +169,7 @@ pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
     if !ssr::may_revoke(&me, &d, &facts) {
         return Err(fail(AppError::Forbidden));
     }
-    if d.revoked_at.is_some() || !determinations::standing_of(&d, &case).listed() {
+    if d.revoked_at.is_some() || !determinations::standing_of(&d, &case)?.listed() {
         return Err(fail(AppError::Refused {
             key: "err.revocation.not_in_force".into(),
         }));
@@ -201,7 +200,7 @@ pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
             key: "err.revocation.not_in_force".into(),
         }));
     }
-    let state = CaseState::from_code(&case.state).unwrap_or(CaseState::Determined);
+    let state = case.case_state()?;
     cases::note_event(
         &txn,
         &me.actor,

@@ -295,26 +295,27 @@ mod ssr {
             .into_iter()
             .map(|r| (r.id, r.seq))
             .collect();
-        Ok(rows
-            .into_iter()
-            .map(|s| SeatView {
-                seat_id: s.id,
-                expert_name: names.map(|n| n.name(s.expert_id)).unwrap_or_default(),
-                expert_id: names.map(|_| s.expert_id),
-                role: SeatRole::from_code(&s.role),
-                lead: s.lead,
-                status: SeatStatus::from_code(&s.status),
-                reason: if names.is_some() {
-                    s.answer_reason.clone()
-                } else {
-                    String::new()
-                },
-                invited_at: cst(s.invited_at),
-                respond_by: s.respond_by,
-                answered_at: s.answered_at.map(cst),
-                draw_seq: seqs.get(&s.draw_id).copied().unwrap_or(0),
+        rows.into_iter()
+            .map(|s| {
+                Ok(SeatView {
+                    seat_id: s.id,
+                    expert_name: names.map(|n| n.name(s.expert_id)).unwrap_or_default(),
+                    expert_id: names.map(|_| s.expert_id),
+                    role: s.seat_role()?,
+                    lead: s.lead,
+                    status: s.seat_status()?,
+                    reason: if names.is_some() {
+                        s.answer_reason.clone()
+                    } else {
+                        String::new()
+                    },
+                    invited_at: cst(s.invited_at),
+                    respond_by: s.respond_by,
+                    answered_at: s.answered_at.map(cst),
+                    draw_seq: seqs.get(&s.draw_id).copied().unwrap_or(0),
+                })
             })
-            .collect())
+            .collect()
     }
 
     pub async fn record_view<C: ConnectionTrait>(
@@ -443,7 +444,7 @@ pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
     let (case, facts) = ssr::draw_case(&me, id).await?;
     let names = ssr::names(&st.db).await?;
     let screened = draws::screen_case(&st.db, &case, now).await?;
-    let criteria = draws::default_criteria(&case);
+    let criteria = draws::default_criteria(&case)?;
     let vac = draws::vacancies(&st.db, &case).await?;
     let vacancies = (facts.state == CaseState::PanelDrawn && vac.panel_size > 0).then_some(vac);
     let check = vacancies.unwrap_or(criteria);
@@ -521,12 +522,12 @@ pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
             && facts.state == CaseState::Accepted,
         can_resume: actions.contains(&ActionKind::Resume),
         can_replace: actions.contains(&ActionKind::ReplaceSeat),
-        require_verified_titles: draws::settings(&st.db, draws::settings_scope(&case))
+        require_verified_titles: draws::settings(&st.db, draws::settings_scope(&case)?)
             .await?
             .is_some_and(|s| s.require_verified_titles),
         can_set_rules: crate::domain::access::authorize(
             &me.actor,
-            &crate::domain::access::Permission::SetDrawSettings(draws::settings_scope(&case)),
+            &crate::domain::access::Permission::SetDrawSettings(draws::settings_scope(&case)?),
             None,
         )
         .is_ok(),
@@ -547,7 +548,7 @@ pub async fn set_draw_settings(
     let me = require().await?;
     let st = state().map_err(fail)?;
     let (case, _) = ssr::draw_case(&me, case_id).await?;
-    let scope = draws::settings_scope(&case);
+    let scope = draws::settings_scope(&case)?;
     authorize(&me.actor, &Permission::SetDrawSettings(scope), None)
         .map_err(|d| fail(crate::api::denied(d)))?;
     let now = st.clock.now();
@@ -588,9 +589,10 @@ pub async fn set_draw_settings(
 #[server(prefix = "/api", endpoint = "run_draw", input = Json)]
 pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
     use super::server::{fail, require, state};
+    use crate::domain::draw::DrawKind;
     use crate::domain::error::FieldErrors;
     use crate::domain::lifecycle::TransitionError;
-    use crate::store::draws::{self, DrawKind, DrawRequest, Refused};
+    use crate::store::draws::{self, DrawRequest, Refused};
     use crate::store::tx;
     let me = require().await?;
     let st = state().map_err(fail)?;
@@ -842,7 +844,7 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
             continue;
         };
         let item = cases::item_of(&case);
-        let status = SeatStatus::from_code(&s.status);
+        let status = s.seat_status()?;
         let (meeting, briefing_confirmed) = if status == SeatStatus::Accepted {
             super::meetings::ssr::for_member(&st.db, case.id, expert)
                 .await
@@ -864,7 +866,7 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
             respond_by: s.respond_by,
             overdue: (status == SeatStatus::Invited && today > s.respond_by)
                 || (status == SeatStatus::Accepted && case.due_on.is_some_and(|d| today > d)),
-            case_state: CaseState::from_code(&case.state).unwrap_or(CaseState::Draft),
+            case_state: case.case_state()?,
             due_on: case.due_on,
         });
     }

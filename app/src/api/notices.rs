@@ -291,7 +291,7 @@ pub async fn ssr_record(
         let Some(channel) = crate::domain::notice::Channel::from_code(&d.channel) else {
             continue;
         };
-        let state = crate::domain::notice::DeliveryState::from_code(&d.state);
+        let state = crate::store::decode::<crate::domain::notice::DeliveryState>(&d.state)?;
         sent.entry(d.notice_id).or_default().push(DeliveryRow {
             id: d.id,
             can_resend: may_resend && state == crate::domain::notice::DeliveryState::Failed,

@@ -128,15 +128,19 @@ mod ssr {
         }
     }
 
-    fn linked(c: &Case) -> LinkedCase {
-        LinkedCase {
+    fn linked(c: &Case) -> Result<LinkedCase, AppError> {
+        Ok(LinkedCase {
             id: c.id,
             number: c.number.clone(),
-            level: CaseLevel::from_code(&c.level).unwrap_or(CaseLevel::County),
-            state: CaseState::from_code(&c.state).unwrap_or(CaseState::Draft),
-            category: c.category.as_deref().and_then(Category::from_code),
+            level: c.case_level()?,
+            state: c.case_state()?,
+            category: c
+                .category
+                .as_deref()
+                .map(crate::store::decode)
+                .transpose()?,
             determined_on: c.determined_on,
-        }
+        })
     }
 
     async fn round(
@@ -151,7 +155,7 @@ mod ssr {
             return Ok(None);
         }
         let content = opinions::content_of(&op)?;
-        let level = CaseLevel::from_code(&c.level).unwrap_or(CaseLevel::County);
+        let level = c.case_level()?;
         Ok(Some(RoundOpinion {
             case_id: c.id,
             number: c.number.clone(),
@@ -223,7 +227,7 @@ mod ssr {
                     received_at: kid
                         .as_ref()
                         .map(|k| crate::api::cases::ssr_cst(k.created_at)),
-                    child: kid.as_ref().map(linked),
+                    child: kid.as_ref().map(linked).transpose()?,
                 })
             }
             None => None,
@@ -264,8 +268,8 @@ mod ssr {
             can_upload_evidence: can_apply
                 && authorize(&me.actor, &Permission::UploadRereviewEvidence, Some(facts)).is_ok(),
             application,
-            parent: parent.as_ref().map(linked),
-            child: child.as_ref().map(linked),
+            parent: parent.as_ref().map(linked).transpose()?,
+            child: child.as_ref().map(linked).transpose()?,
             rounds,
         })
     }

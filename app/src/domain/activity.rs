@@ -22,48 +22,19 @@ pub mod limits {
     pub const NOTES_MAX: usize = 4000;
 }
 
-/// The kind of an activity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActivityKind {
-    /// 书面审查
-    WrittenReview,
-    /// 实地查看
-    SiteVisit,
-    /// 课堂观摩
-    ClassObservation,
-    /// 个别访谈
-    Interview,
-}
-
-impl ActivityKind {
-    pub const ALL: [ActivityKind; 4] = [
-        ActivityKind::WrittenReview,
-        ActivityKind::SiteVisit,
-        ActivityKind::ClassObservation,
-        ActivityKind::Interview,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ActivityKind::WrittenReview => "written_review",
-            ActivityKind::SiteVisit => "site_visit",
-            ActivityKind::ClassObservation => "class_observation",
-            ActivityKind::Interview => "interview",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<ActivityKind> {
-        ActivityKind::ALL.into_iter().find(|k| k.code() == s)
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            ActivityKind::WrittenReview => "activity.kind.written_review",
-            ActivityKind::SiteVisit => "activity.kind.site_visit",
-            ActivityKind::ClassObservation => "activity.kind.class_observation",
-            ActivityKind::Interview => "activity.kind.interview",
-        }
+coded! {
+    /// The kind of an activity.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ActivityKind("activity.kind") {
+        /// 书面审查
+        WrittenReview = "written_review",
+        /// 实地查看
+        SiteVisit = "site_visit",
+        /// 课堂观摩
+        ClassObservation = "class_observation",
+        /// 个别访谈
+        Interview = "interview",
     }
 }
 

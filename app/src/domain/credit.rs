@@ -27,61 +27,29 @@ impl CreditSubject {
     }
 }
 
-/// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CreditKind {
-    /// 隐瞒有关情况
-    Concealment,
-    /// 提供虚假材料
-    FalseMaterial,
-    /// 不履行职责
-    Neglect,
-    /// 滥用职权
-    Abuse,
-    /// 徇私舞弊
-    Favouritism,
-    /// 应回避未回避
-    UndeclaredConflict,
-    /// 泄露鉴定信息
-    Leak,
+coded! {
+    /// What happened.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum CreditKind("credit.kind") {
+        /// 隐瞒有关情况
+        Concealment = "concealment",
+        /// 提供虚假材料
+        FalseMaterial = "false_material",
+        /// 不履行职责
+        Neglect = "neglect",
+        /// 滥用职权
+        Abuse = "abuse",
+        /// 徇私舞弊
+        Favouritism = "favouritism",
+        /// 应回避未回避
+        UndeclaredConflict = "undeclared_conflict",
+        /// 泄露鉴定信息
+        Leak = "leak",
+    }
 }
 
 impl CreditKind {
-    pub const ALL: [CreditKind; 7] = [
-        CreditKind::Concealment,
-        CreditKind::FalseMaterial,
-        CreditKind::Neglect,
-        CreditKind::Abuse,
-        CreditKind::Favouritism,
-        CreditKind::UndeclaredConflict,
-        CreditKind::Leak,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            CreditKind::Concealment => "concealment",
-            CreditKind::FalseMaterial => "false_material",
-            CreditKind::Neglect => "neglect",
-            CreditKind::Abuse => "abuse",
-            CreditKind::Favouritism => "favouritism",
-            CreditKind::UndeclaredConflict => "undeclared_conflict",
-            CreditKind::Leak => "leak",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<CreditKind> {
-        CreditKind::ALL.into_iter().find(|k| k.code() == s)
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            CreditKind::Concealment => "credit.kind.concealment",
-            CreditKind::FalseMaterial => "credit.kind.false_material",
-            CreditKind::Neglect => "credit.kind.neglect",
-            CreditKind::Abuse => "credit.kind.abuse",
-            CreditKind::Favouritism => "credit.kind.favouritism",
-            CreditKind::UndeclaredConflict => "credit.kind.undeclared_conflict",
-            CreditKind::Leak => "credit.kind.leak",
-        }
-    }
     /// The kinds that concern this subject.
     pub fn subject(self) -> CreditSubject {
         match self {
@@ -97,34 +65,19 @@ impl CreditKind {
     }
 }
 
-/// What happens to an expert with a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExpertMeasure {
-    /// 暂停
-    Suspend,
-    /// 除名
-    Remove,
+coded! {
+    /// What happens to an expert with a record.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ExpertMeasure("credit.measure") {
+        /// 暂停
+        Suspend = "suspend",
+        /// 除名
+        Remove = "remove",
+    }
 }
 
 impl ExpertMeasure {
-    pub fn code(self) -> &'static str {
-        match self {
-            ExpertMeasure::Suspend => "suspend",
-            ExpertMeasure::Remove => "remove",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<ExpertMeasure> {
-        [ExpertMeasure::Suspend, ExpertMeasure::Remove]
-            .into_iter()
-            .find(|m| m.code() == s)
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            ExpertMeasure::Suspend => "credit.measure.suspend",
-            ExpertMeasure::Remove => "credit.measure.remove",
-        }
-    }
     /// The expert's status code afterwards.
     pub fn status_code(self) -> &'static str {
         match self {

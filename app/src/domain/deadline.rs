@@ -231,61 +231,29 @@ pub fn china_minute(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// The clocks a case runs (办理时限), each started by a lifecycle transition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Clock {
-    /// 受理: from submission to the intake decision.
-    Intake,
-    /// 抽取专家: from acceptance to the draw.
-    Draw,
-    /// 专家鉴定: from the start of the review to the drafted opinion.
-    PanelReview,
-    /// 签章: from the drafted opinion to the seal.
-    Sealing,
-    /// 复审申请期 (calendar days): from the determination notice.
-    RereviewRequest,
-    /// 县级复审转报决定: from the re-review request.
-    ForwardingDecision,
-    /// 州级复审鉴定结论: from forwarding to the prefecture's determination.
-    PrefectureDetermination,
+coded! {
+    /// The clocks a case runs (办理时限), each started by a lifecycle transition.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Clock("clock") {
+        /// 受理: from submission to the intake decision.
+        Intake = "intake",
+        /// 抽取专家: from acceptance to the draw.
+        Draw = "draw",
+        /// 专家鉴定: from the start of the review to the drafted opinion.
+        PanelReview = "panel_review",
+        /// 签章: from the drafted opinion to the seal.
+        Sealing = "sealing",
+        /// 复审申请期 (calendar days): from the determination notice.
+        RereviewRequest = "rereview_request",
+        /// 县级复审转报决定: from the re-review request.
+        ForwardingDecision = "forwarding_decision",
+        /// 州级复审鉴定结论: from forwarding to the prefecture's determination.
+        PrefectureDetermination = "prefecture_determination",
+    }
 }
 
 impl Clock {
-    pub const ALL: [Clock; 7] = [
-        Clock::Intake,
-        Clock::Draw,
-        Clock::PanelReview,
-        Clock::Sealing,
-        Clock::RereviewRequest,
-        Clock::ForwardingDecision,
-        Clock::PrefectureDetermination,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            Clock::Intake => "intake",
-            Clock::Draw => "draw",
-            Clock::PanelReview => "panel_review",
-            Clock::Sealing => "sealing",
-            Clock::RereviewRequest => "rereview_request",
-            Clock::ForwardingDecision => "forwarding_decision",
-            Clock::PrefectureDetermination => "prefecture_determination",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Clock> {
-        Clock::ALL.into_iter().find(|c| c.code() == s)
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Clock::Intake => "clock.intake",
-            Clock::Draw => "clock.draw",
-            Clock::PanelReview => "clock.panel_review",
-            Clock::Sealing => "clock.sealing",
-            Clock::RereviewRequest => "clock.rereview_request",
-            Clock::ForwardingDecision => "clock.forwarding_decision",
-            Clock::PrefectureDetermination => "clock.prefecture_determination",
-        }
-    }
     /// True for the clock counted in calendar days rather than working days.
     pub fn calendar_days(self) -> bool {
         self == Clock::RereviewRequest

@@ -15,47 +15,24 @@ use serde::{Deserialize, Serialize};
 pub const REVOKE_REASON_MIN: usize = 10;
 pub const REVOKE_REASON_MAX: usize = 2000;
 
-/// What a determination rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Basis {
-    /// The county bureau on the panel's sealed opinion (七(三)、七(四)).
-    PanelOpinion,
-    /// The county bureau directly, the item being clear without a panel (七(四); 教监管厅函
-    /// 〔2021〕16号: experts for the items that cannot be judged directly).
-    Direct,
-    /// The prefecture bureau ruling on an escalated case (提请上级裁决).
-    PrefectureRuling,
-    /// The prefecture bureau on its re-review panel's opinion (七(五)).
-    Rereview,
+coded! {
+    /// What a determination rests on.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Basis("determination.basis") {
+        /// The county bureau on the panel's sealed opinion (七(三)、七(四)).
+        PanelOpinion = "panel_opinion",
+        /// The county bureau directly, the item being clear without a panel (七(四); 教监管厅函
+        /// 〔2021〕16号: experts for the items that cannot be judged directly).
+        Direct = "direct",
+        /// The prefecture bureau ruling on an escalated case (提请上级裁决).
+        PrefectureRuling = "prefecture_ruling",
+        /// The prefecture bureau on its re-review panel's opinion (七(五)).
+        Rereview = "rereview",
+    }
 }
 
 impl Basis {
-    pub const ALL: [Basis; 4] = [
-        Basis::PanelOpinion,
-        Basis::Direct,
-        Basis::PrefectureRuling,
-        Basis::Rereview,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            Basis::PanelOpinion => "panel_opinion",
-            Basis::Direct => "direct",
-            Basis::PrefectureRuling => "prefecture_ruling",
-            Basis::Rereview => "rereview",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Basis> {
-        Basis::ALL.into_iter().find(|b| b.code() == s)
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Basis::PanelOpinion => "determination.basis.panel_opinion",
-            Basis::Direct => "determination.basis.direct",
-            Basis::PrefectureRuling => "determination.basis.prefecture_ruling",
-            Basis::Rereview => "determination.basis.rereview",
-        }
-    }
     /// The clause of the working guide (昌吉州工作指南) the determination is made under.
     pub fn clause(self) -> &'static str {
         match self {

@@ -475,32 +475,30 @@ impl DrawCriteria {
     }
 }
 
-/// The job of a seat on the drawn panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SeatRole {
-    /// The required 学科/教学 expert covering the item.
-    Subject,
-    /// The required legal expert.
-    Legal,
-    /// Any other member.
-    Member,
+coded! {
+    /// Why a draw record exists.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum DrawKind {
+        /// The case's first draw.
+        Initial = "initial",
+        /// 重新抽取: a new panel replaces the previous one (written reason).
+        Redraw = "redraw",
+        /// 补充抽取: vacant seats filled when no backup was left.
+        Supplementary = "supplementary",
+    }
 }
 
-impl SeatRole {
-    /// The role of a stored code; an unknown code reads as an ordinary member.
-    pub fn from_code(code: &str) -> SeatRole {
-        [SeatRole::Subject, SeatRole::Legal]
-            .into_iter()
-            .find(|r| r.code() == code)
-            .unwrap_or(SeatRole::Member)
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            SeatRole::Subject => "subject",
-            SeatRole::Legal => "legal",
-            SeatRole::Member => "member",
-        }
+coded! {
+    /// The job of a seat on the drawn panel.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum SeatRole {
+        /// The required 学科/教学 expert covering the item.
+        Subject = "subject",
+        /// The required legal expert.
+        Legal = "legal",
+        /// Any other member.
+        Member = "member",
     }
 }
 

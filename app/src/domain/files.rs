@@ -16,46 +16,22 @@ pub const MAX_NAME_BYTES: usize = 255;
 /// A zip with more entries than this is refused (zip bombs, malformed archives).
 pub const MAX_ZIP_ENTRIES: usize = 10_000;
 
-/// An accepted file type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FileType {
-    Pdf,
-    Docx,
-    Xlsx,
-    Pptx,
-    Jpeg,
-    Png,
-    Mp4,
+coded! {
+    /// An accepted file type.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum FileType {
+        Pdf = "pdf",
+        Docx = "docx",
+        Xlsx = "xlsx",
+        Pptx = "pptx",
+        Jpeg = "jpeg",
+        Png = "png",
+        Mp4 = "mp4",
+    }
 }
 
 impl FileType {
-    pub const ALL: [FileType; 7] = [
-        FileType::Pdf,
-        FileType::Docx,
-        FileType::Xlsx,
-        FileType::Pptx,
-        FileType::Jpeg,
-        FileType::Png,
-        FileType::Mp4,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            FileType::Pdf => "pdf",
-            FileType::Docx => "docx",
-            FileType::Xlsx => "xlsx",
-            FileType::Pptx => "pptx",
-            FileType::Jpeg => "jpeg",
-            FileType::Png => "png",
-            FileType::Mp4 => "mp4",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<FileType> {
-        FileType::ALL.into_iter().find(|t| t.code() == s)
-    }
-
     pub fn mime(self) -> &'static str {
         match self {
             FileType::Pdf => "application/pdf",

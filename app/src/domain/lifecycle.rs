@@ -40,127 +40,53 @@ use serde::{Deserialize, Serialize};
 // States
 // ---------------------------------------------------------------------------------------------
 
-/// State of an identification case (案件状态).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseState {
-    /// 草稿
-    Draft,
-    /// 已提交
-    Submitted,
-    /// 退回补正
-    Returned,
-    /// 已撤回
-    Withdrawn,
-    /// 不予受理
-    NotAccepted,
-    /// 已受理
-    Accepted,
-    /// 中止（专家不足）
-    Suspended,
-    /// 已抽取专家
-    PanelDrawn,
-    /// 鉴定中
-    UnderReview,
-    /// 待补充材料
-    AwaitingInfo,
-    /// 意见书已起草
-    OpinionDrafted,
-    /// 意见书已盖章
-    OpinionSealed,
-    /// 提请上级裁决
-    Escalated,
-    /// 已作出鉴定结论
-    Determined,
-    /// 已申请复审
-    RereviewRequested,
-    /// 不予转报复审
-    RereviewRefused,
-    /// 已转报州级复审
-    Forwarded,
-    /// 结论已生效
-    Final,
-    /// 已终止
-    Terminated,
+coded! {
+    /// State of an identification case (案件状态).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum CaseState("state") {
+        /// 草稿
+        Draft = "draft",
+        /// 已提交
+        Submitted = "submitted",
+        /// 退回补正
+        Returned = "returned",
+        /// 已撤回
+        Withdrawn = "withdrawn",
+        /// 不予受理
+        NotAccepted = "not_accepted",
+        /// 已受理
+        Accepted = "accepted",
+        /// 中止（专家不足）
+        Suspended = "suspended",
+        /// 已抽取专家
+        PanelDrawn = "panel_drawn",
+        /// 鉴定中
+        UnderReview = "under_review",
+        /// 待补充材料
+        AwaitingInfo = "awaiting_info",
+        /// 意见书已起草
+        OpinionDrafted = "opinion_drafted",
+        /// 意见书已盖章
+        OpinionSealed = "opinion_sealed",
+        /// 提请上级裁决
+        Escalated = "escalated",
+        /// 已作出鉴定结论
+        Determined = "determined",
+        /// 已申请复审
+        RereviewRequested = "rereview_requested",
+        /// 不予转报复审
+        RereviewRefused = "rereview_refused",
+        /// 已转报州级复审
+        Forwarded = "forwarded",
+        /// 结论已生效
+        Final = "final",
+        /// 已终止
+        Terminated = "terminated",
+    }
 }
 
 impl CaseState {
-    pub const ALL: [CaseState; 19] = [
-        CaseState::Draft,
-        CaseState::Submitted,
-        CaseState::Returned,
-        CaseState::Withdrawn,
-        CaseState::NotAccepted,
-        CaseState::Accepted,
-        CaseState::Suspended,
-        CaseState::PanelDrawn,
-        CaseState::UnderReview,
-        CaseState::AwaitingInfo,
-        CaseState::OpinionDrafted,
-        CaseState::OpinionSealed,
-        CaseState::Escalated,
-        CaseState::Determined,
-        CaseState::RereviewRequested,
-        CaseState::RereviewRefused,
-        CaseState::Forwarded,
-        CaseState::Final,
-        CaseState::Terminated,
-    ];
-
-    /// Stable code, as stored.
-    pub fn code(self) -> &'static str {
-        match self {
-            CaseState::Draft => "draft",
-            CaseState::Submitted => "submitted",
-            CaseState::Returned => "returned",
-            CaseState::Withdrawn => "withdrawn",
-            CaseState::NotAccepted => "not_accepted",
-            CaseState::Accepted => "accepted",
-            CaseState::Suspended => "suspended",
-            CaseState::PanelDrawn => "panel_drawn",
-            CaseState::UnderReview => "under_review",
-            CaseState::AwaitingInfo => "awaiting_info",
-            CaseState::OpinionDrafted => "opinion_drafted",
-            CaseState::OpinionSealed => "opinion_sealed",
-            CaseState::Escalated => "escalated",
-            CaseState::Determined => "determined",
-            CaseState::RereviewRequested => "rereview_requested",
-            CaseState::RereviewRefused => "rereview_refused",
-            CaseState::Forwarded => "forwarded",
-            CaseState::Final => "final",
-            CaseState::Terminated => "terminated",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<CaseState> {
-        CaseState::ALL.into_iter().find(|x| x.code() == s)
-    }
-
-    /// Translation key `state.<code>`.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            CaseState::Draft => "state.draft",
-            CaseState::Submitted => "state.submitted",
-            CaseState::Returned => "state.returned",
-            CaseState::Withdrawn => "state.withdrawn",
-            CaseState::NotAccepted => "state.not_accepted",
-            CaseState::Accepted => "state.accepted",
-            CaseState::Suspended => "state.suspended",
-            CaseState::PanelDrawn => "state.panel_drawn",
-            CaseState::UnderReview => "state.under_review",
-            CaseState::AwaitingInfo => "state.awaiting_info",
-            CaseState::OpinionDrafted => "state.opinion_drafted",
-            CaseState::OpinionSealed => "state.opinion_sealed",
-            CaseState::Escalated => "state.escalated",
-            CaseState::Determined => "state.determined",
-            CaseState::RereviewRequested => "state.rereview_requested",
-            CaseState::RereviewRefused => "state.rereview_refused",
-            CaseState::Forwarded => "state.forwarded",
-            CaseState::Final => "state.final",
-            CaseState::Terminated => "state.terminated",
-        }
-    }
-
     /// No transition leaves a terminal state.
     pub fn is_terminal(self) -> bool {
         matches!(
@@ -203,35 +129,15 @@ pub const INITIAL_STATE: CaseState = CaseState::Draft;
 /// The state a prefecture re-review case (州级复审子案件) is opened in.
 pub const CHILD_INITIAL_STATE: CaseState = CaseState::Accepted;
 
-/// Level of a case (案件层级).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseLevel {
-    /// 县（市）级鉴定
-    County,
-    /// 州级复审
-    Prefecture,
-}
-
-impl CaseLevel {
-    pub fn code(self) -> &'static str {
-        match self {
-            CaseLevel::County => "county",
-            CaseLevel::Prefecture => "prefecture",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<CaseLevel> {
-        match s {
-            "county" => Some(CaseLevel::County),
-            "prefecture" => Some(CaseLevel::Prefecture),
-            _ => None,
-        }
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            CaseLevel::County => "level.county",
-            CaseLevel::Prefecture => "level.prefecture",
-        }
+coded! {
+    /// Level of a case (案件层级).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum CaseLevel("level") {
+        /// 县（市）级鉴定
+        County = "county",
+        /// 州级复审
+        Prefecture = "prefecture",
     }
 }
 
@@ -239,53 +145,25 @@ impl CaseLevel {
 // Facts
 // ---------------------------------------------------------------------------------------------
 
-/// Status of a panel seat (专家席位状态).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SeatStatus {
-    /// 已邀请, not yet answered.
-    Invited,
-    /// 已接受.
-    Accepted,
-    /// 已谢绝.
-    Declined,
-    /// 申请回避 (declared a conflict).
-    Conflict,
-    /// 被替换 (by the clerk, e.g. after a credit record).
-    Replaced,
+coded! {
+    /// Status of a panel seat (专家席位状态).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum SeatStatus("seat") {
+        /// 已邀请, not yet answered.
+        Invited = "invited",
+        /// 已接受.
+        Accepted = "accepted",
+        /// 已谢绝.
+        Declined = "declined",
+        /// 申请回避 (declared a conflict).
+        Conflict = "conflict",
+        /// 被替换 (by the clerk, e.g. after a credit record).
+        Replaced = "replaced",
+    }
 }
 
 impl SeatStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            SeatStatus::Invited => "invited",
-            SeatStatus::Accepted => "accepted",
-            SeatStatus::Declined => "declined",
-            SeatStatus::Conflict => "conflict",
-            SeatStatus::Replaced => "replaced",
-        }
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            SeatStatus::Invited => "seat.invited",
-            SeatStatus::Accepted => "seat.accepted",
-            SeatStatus::Declined => "seat.declined",
-            SeatStatus::Conflict => "seat.conflict",
-            SeatStatus::Replaced => "seat.replaced",
-        }
-    }
-    /// The status of a stored code; an unknown code reads as invited.
-    pub fn from_code(code: &str) -> SeatStatus {
-        [
-            SeatStatus::Accepted,
-            SeatStatus::Declined,
-            SeatStatus::Conflict,
-            SeatStatus::Replaced,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
-        .unwrap_or(SeatStatus::Invited)
-    }
     /// The seat currently counts towards the panel.
     pub fn is_active(self) -> bool {
         matches!(self, SeatStatus::Invited | SeatStatus::Accepted)
@@ -468,119 +346,46 @@ pub enum Action {
     Terminate { reason: String },
 }
 
-/// The kind of an action, without its data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionKind {
-    Submit,
-    Withdraw,
-    Return,
-    NotAccept,
-    DetermineDirectly,
-    Accept,
-    RecordDraw,
-    Suspend,
-    Resume,
-    AcceptSeat,
-    DeclineSeat,
-    DeclareConflict,
-    ReplaceSeat,
-    Redraw,
-    DrawSupplement,
-    StartReview,
-    RequestInfo,
-    ProvideInfo,
-    ResumeReview,
-    DraftOpinion,
-    SignOpinion,
-    ReturnOpinion,
-    SealOpinion,
-    Escalate,
-    Determine,
-    RequestRereview,
-    RefuseRereview,
-    ForwardRereview,
-    OrderPrefecturePanel,
-    Finalize,
-    Terminate,
+coded! {
+    /// The kind of an action, without its data.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ActionKind {
+        Submit = "submit",
+        Withdraw = "withdraw",
+        Return = "return",
+        NotAccept = "not_accept",
+        DetermineDirectly = "determine_directly",
+        Accept = "accept",
+        RecordDraw = "record_draw",
+        Suspend = "suspend",
+        Resume = "resume",
+        AcceptSeat = "accept_seat",
+        DeclineSeat = "decline_seat",
+        DeclareConflict = "declare_conflict",
+        ReplaceSeat = "replace_seat",
+        Redraw = "redraw",
+        DrawSupplement = "draw_supplement",
+        StartReview = "start_review",
+        RequestInfo = "request_info",
+        ProvideInfo = "provide_info",
+        ResumeReview = "resume_review",
+        DraftOpinion = "draft_opinion",
+        SignOpinion = "sign_opinion",
+        ReturnOpinion = "return_opinion",
+        SealOpinion = "seal_opinion",
+        Escalate = "escalate",
+        Determine = "determine",
+        RequestRereview = "request_rereview",
+        RefuseRereview = "refuse_rereview",
+        ForwardRereview = "forward_rereview",
+        OrderPrefecturePanel = "order_prefecture_panel",
+        Finalize = "finalize",
+        Terminate = "terminate",
+    }
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 31] = [
-        ActionKind::Submit,
-        ActionKind::Withdraw,
-        ActionKind::Return,
-        ActionKind::NotAccept,
-        ActionKind::DetermineDirectly,
-        ActionKind::Accept,
-        ActionKind::RecordDraw,
-        ActionKind::Suspend,
-        ActionKind::Resume,
-        ActionKind::AcceptSeat,
-        ActionKind::DeclineSeat,
-        ActionKind::DeclareConflict,
-        ActionKind::ReplaceSeat,
-        ActionKind::Redraw,
-        ActionKind::DrawSupplement,
-        ActionKind::StartReview,
-        ActionKind::RequestInfo,
-        ActionKind::ProvideInfo,
-        ActionKind::ResumeReview,
-        ActionKind::DraftOpinion,
-        ActionKind::SignOpinion,
-        ActionKind::ReturnOpinion,
-        ActionKind::SealOpinion,
-        ActionKind::Escalate,
-        ActionKind::Determine,
-        ActionKind::RequestRereview,
-        ActionKind::RefuseRereview,
-        ActionKind::ForwardRereview,
-        ActionKind::OrderPrefecturePanel,
-        ActionKind::Finalize,
-        ActionKind::Terminate,
-    ];
-
-    /// Stable code, as stored in audit events.
-    pub fn code(self) -> &'static str {
-        match self {
-            ActionKind::Submit => "submit",
-            ActionKind::Withdraw => "withdraw",
-            ActionKind::Return => "return",
-            ActionKind::NotAccept => "not_accept",
-            ActionKind::DetermineDirectly => "determine_directly",
-            ActionKind::Accept => "accept",
-            ActionKind::RecordDraw => "record_draw",
-            ActionKind::Suspend => "suspend",
-            ActionKind::Resume => "resume",
-            ActionKind::AcceptSeat => "accept_seat",
-            ActionKind::DeclineSeat => "decline_seat",
-            ActionKind::DeclareConflict => "declare_conflict",
-            ActionKind::ReplaceSeat => "replace_seat",
-            ActionKind::Redraw => "redraw",
-            ActionKind::DrawSupplement => "draw_supplement",
-            ActionKind::StartReview => "start_review",
-            ActionKind::RequestInfo => "request_info",
-            ActionKind::ProvideInfo => "provide_info",
-            ActionKind::ResumeReview => "resume_review",
-            ActionKind::DraftOpinion => "draft_opinion",
-            ActionKind::SignOpinion => "sign_opinion",
-            ActionKind::ReturnOpinion => "return_opinion",
-            ActionKind::SealOpinion => "seal_opinion",
-            ActionKind::Escalate => "escalate",
-            ActionKind::Determine => "determine",
-            ActionKind::RequestRereview => "request_rereview",
-            ActionKind::RefuseRereview => "refuse_rereview",
-            ActionKind::ForwardRereview => "forward_rereview",
-            ActionKind::OrderPrefecturePanel => "order_prefecture_panel",
-            ActionKind::Finalize => "finalize",
-            ActionKind::Terminate => "terminate",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<ActionKind> {
-        ActionKind::ALL.into_iter().find(|k| k.code() == s)
-    }
-
     /// Translation key `action.<code>`.
     pub fn label_key(self) -> String {
         format!("action.{}", self.code())

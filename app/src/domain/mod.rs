@@ -5,6 +5,82 @@
 //!
 //! Inside this module refer to sibling modules with `super::…`, never `crate::…`.
 
+/// An enum of stored codes, one line a value: `Variant = "code"`. Declares the enum (with the
+/// attributes given) and `ALL` (declaration order), `code()` (as stored), `from_code()` (`None`
+/// for a code it does not know: the store treats that as an internal error, never as a default)
+/// and, with a prefix, `label_key()`: the translation key `<prefix>.<code>`. A new value is one
+/// line here plus its two translations.
+macro_rules! coded {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident ($prefix:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, )+
+        }
+    ) => {
+        coded! {
+            $(#[$meta])*
+            $vis enum $name {
+                $( $(#[$vmeta])* $variant = $code, )+
+            }
+        }
+
+        impl $name {
+            /// Translation key of the value's label: `<prefix>.<code>`.
+            pub fn label_key(self) -> &'static str {
+                match self {
+                    $($name::$variant => concat!($prefix, ".", $code),)+
+                }
+            }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: [$name; [$($code),+].len()] = [$($name::$variant),+];
+
+            /// The stable code, as stored.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code,)+
+                }
+            }
+
+            /// The value of a stored code, `None` for a code this build does not know.
+            pub fn from_code(s: &str) -> Option<$name> {
+                match s {
+                    $($code => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl $crate::domain::Coded for $name {
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn from_code(s: &str) -> Option<Self> {
+                $name::from_code(s)
+            }
+        }
+    };
+}
+
+/// A value stored as a code (see [`coded!`]): lets the store decode any of them in one place.
+pub trait Coded: Sized + Copy {
+    fn code(self) -> &'static str;
+    fn from_code(s: &str) -> Option<Self>;
+}
+
 pub mod error;
 pub mod ids;
 pub mod password;

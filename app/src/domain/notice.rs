@@ -49,173 +49,91 @@ impl Audience {
     }
 }
 
-/// What a notice says. Its text is `notice.<code>` in the recipient's language, filled with
-/// the notice's facts (case number, item, dates, reason).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoticeKind {
-    // -- to the institution
-    /// 已提交: the receipt.
-    Submitted,
-    /// 已受理.
-    Accepted,
-    /// 退回补正, with the deficiencies.
-    Returned,
-    /// 不予受理, with the reason.
-    NotAccepted,
-    /// 中止 / 恢复.
-    Suspended,
-    Resumed,
-    /// 要求补充材料.
-    InfoRequested,
-    /// 鉴定结论, with the re-review window.
-    Determined,
-    /// 复审: forwarded to the prefecture, or refused.
-    RereviewForwarded,
-    RereviewRefused,
-    /// 鉴定会 scheduled or moved: its date and place (not the experts' names).
-    IdentificationScheduled,
-    /// 结论生效.
-    Final,
-    /// 终止.
-    Terminated,
-    // -- to the bureau
-    /// A new application in the intake queue.
-    NewSubmission,
-    /// An application withdrawn after it was submitted.
-    Withdrawn,
-    /// A seat declined, or a conflict declared: a replacement is needed.
-    SeatDeclined,
-    /// An invitation left unanswered past its date: the clerk may draw a replacement.
-    SeatUnanswered,
-    /// Every seat accepted: the review has begun.
-    PanelComplete,
-    /// The institution supplied what was asked.
-    InfoProvided,
-    /// Every expert has signed: the opinion waits for the seal.
-    OpinionReadyToSeal,
-    /// A re-review application to decide on.
-    RereviewApplication,
-    /// A case referred to the prefecture (提请上级裁决).
-    Escalated,
-    /// A re-review forwarded to the prefecture.
-    RereviewArrived,
-    /// A county asks the prefecture to lend experts from its pool (借调).
-    LoanRequested,
-    /// The prefecture lent its pool: the county may resume and draw.
-    LoanGranted,
-    /// A bureau account's daily digest (每日汇总) of its notices, by e-mail in place of one
-    /// mail per notice.
-    Digest,
-    // -- to experts
-    /// 邀请: a seat to answer by its date (also a promoted backup's).
-    Invitation,
-    /// The seat was given to another expert.
-    SeatReplaced,
-    /// The panel may begin scoring.
-    ReviewStarted,
-    /// The lead drafted the opinion: it waits for each signature.
-    OpinionToSign,
-    /// The director returned the opinion to the panel.
-    OpinionReturned,
-    /// The panel's meeting (专家会商) was set or moved.
-    MeetingSet,
-    /// The signatures' time limit ends soon and the expert has not signed.
-    SignatureDue,
-    /// A credit record was filed about the recipient (an expert or an institution).
-    CreditFiled,
-    // -- deadlines (from the background job, to those whose clock runs)
-    /// A time limit ends within the due-soon threshold.
-    DueSoon,
-    /// A time limit has passed.
-    Overdue,
+coded! {
+    /// What a notice says. Its text is `notice.<code>` in the recipient's language, filled with
+    /// the notice's facts (case number, item, dates, reason).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum NoticeKind {
+        // -- to the institution
+        /// 已提交: the receipt.
+        Submitted = "submitted",
+        /// 已受理.
+        Accepted = "accepted",
+        /// 退回补正, with the deficiencies.
+        Returned = "returned",
+        /// 不予受理, with the reason.
+        NotAccepted = "not_accepted",
+        /// 中止 / 恢复.
+        Suspended = "suspended",
+        Resumed = "resumed",
+        /// 要求补充材料.
+        InfoRequested = "info_requested",
+        /// 鉴定结论, with the re-review window.
+        Determined = "determined",
+        /// 复审: forwarded to the prefecture, or refused.
+        RereviewForwarded = "rereview_forwarded",
+        RereviewRefused = "rereview_refused",
+        /// 鉴定会 scheduled or moved: its date and place (not the experts' names).
+        IdentificationScheduled = "identification_scheduled",
+        /// 结论生效.
+        Final = "final",
+        /// 终止.
+        Terminated = "terminated",
+        // -- to the bureau
+        /// A new application in the intake queue.
+        NewSubmission = "new_submission",
+        /// An application withdrawn after it was submitted.
+        Withdrawn = "withdrawn",
+        /// A seat declined, or a conflict declared: a replacement is needed.
+        SeatDeclined = "seat_declined",
+        /// An invitation left unanswered past its date: the clerk may draw a replacement.
+        SeatUnanswered = "seat_unanswered",
+        /// Every seat accepted: the review has begun.
+        PanelComplete = "panel_complete",
+        /// The institution supplied what was asked.
+        InfoProvided = "info_provided",
+        /// Every expert has signed: the opinion waits for the seal.
+        OpinionReadyToSeal = "opinion_ready_to_seal",
+        /// A re-review application to decide on.
+        RereviewApplication = "rereview_application",
+        /// A case referred to the prefecture (提请上级裁决).
+        Escalated = "escalated",
+        /// A re-review forwarded to the prefecture.
+        RereviewArrived = "rereview_arrived",
+        /// A county asks the prefecture to lend experts from its pool (借调).
+        LoanRequested = "loan_requested",
+        /// The prefecture lent its pool: the county may resume and draw.
+        LoanGranted = "loan_granted",
+        /// A bureau account's daily digest (每日汇总) of its notices, by e-mail in place of one
+        /// mail per notice.
+        Digest = "digest",
+        // -- to experts
+        /// 邀请: a seat to answer by its date (also a promoted backup's).
+        Invitation = "invitation",
+        /// The seat was given to another expert.
+        SeatReplaced = "seat_replaced",
+        /// The panel may begin scoring.
+        ReviewStarted = "review_started",
+        /// The lead drafted the opinion: it waits for each signature.
+        OpinionToSign = "opinion_to_sign",
+        /// The director returned the opinion to the panel.
+        OpinionReturned = "opinion_returned",
+        /// The panel's meeting (专家会商) was set or moved.
+        MeetingSet = "meeting_set",
+        /// The signatures' time limit ends soon and the expert has not signed.
+        SignatureDue = "signature_due",
+        /// A credit record was filed about the recipient (an expert or an institution).
+        CreditFiled = "credit_filed",
+        // -- deadlines (from the background job, to those whose clock runs)
+        /// A time limit ends within the due-soon threshold.
+        DueSoon = "due_soon",
+        /// A time limit has passed.
+        Overdue = "overdue",
+    }
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 36] = [
-        NoticeKind::Submitted,
-        NoticeKind::Accepted,
-        NoticeKind::Returned,
-        NoticeKind::NotAccepted,
-        NoticeKind::Suspended,
-        NoticeKind::Resumed,
-        NoticeKind::InfoRequested,
-        NoticeKind::Determined,
-        NoticeKind::RereviewForwarded,
-        NoticeKind::RereviewRefused,
-        NoticeKind::IdentificationScheduled,
-        NoticeKind::Final,
-        NoticeKind::Terminated,
-        NoticeKind::NewSubmission,
-        NoticeKind::Withdrawn,
-        NoticeKind::SeatDeclined,
-        NoticeKind::SeatUnanswered,
-        NoticeKind::PanelComplete,
-        NoticeKind::InfoProvided,
-        NoticeKind::OpinionReadyToSeal,
-        NoticeKind::RereviewApplication,
-        NoticeKind::Escalated,
-        NoticeKind::RereviewArrived,
-        NoticeKind::LoanRequested,
-        NoticeKind::LoanGranted,
-        NoticeKind::Digest,
-        NoticeKind::Invitation,
-        NoticeKind::SeatReplaced,
-        NoticeKind::ReviewStarted,
-        NoticeKind::OpinionToSign,
-        NoticeKind::OpinionReturned,
-        NoticeKind::MeetingSet,
-        NoticeKind::SignatureDue,
-        NoticeKind::CreditFiled,
-        NoticeKind::DueSoon,
-        NoticeKind::Overdue,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            NoticeKind::Submitted => "submitted",
-            NoticeKind::Accepted => "accepted",
-            NoticeKind::Returned => "returned",
-            NoticeKind::NotAccepted => "not_accepted",
-            NoticeKind::Suspended => "suspended",
-            NoticeKind::Resumed => "resumed",
-            NoticeKind::InfoRequested => "info_requested",
-            NoticeKind::Determined => "determined",
-            NoticeKind::RereviewForwarded => "rereview_forwarded",
-            NoticeKind::RereviewRefused => "rereview_refused",
-            NoticeKind::IdentificationScheduled => "identification_scheduled",
-            NoticeKind::Final => "final",
-            NoticeKind::Terminated => "terminated",
-            NoticeKind::NewSubmission => "new_submission",
-            NoticeKind::Withdrawn => "withdrawn",
-            NoticeKind::SeatDeclined => "seat_declined",
-            NoticeKind::SeatUnanswered => "seat_unanswered",
-            NoticeKind::PanelComplete => "panel_complete",
-            NoticeKind::InfoProvided => "info_provided",
-            NoticeKind::OpinionReadyToSeal => "opinion_ready_to_seal",
-            NoticeKind::RereviewApplication => "rereview_application",
-            NoticeKind::Escalated => "escalated",
-            NoticeKind::RereviewArrived => "rereview_arrived",
-            NoticeKind::LoanRequested => "loan_requested",
-            NoticeKind::LoanGranted => "loan_granted",
-            NoticeKind::Digest => "digest",
-            NoticeKind::Invitation => "invitation",
-            NoticeKind::SeatReplaced => "seat_replaced",
-            NoticeKind::ReviewStarted => "review_started",
-            NoticeKind::OpinionToSign => "opinion_to_sign",
-            NoticeKind::OpinionReturned => "opinion_returned",
-            NoticeKind::MeetingSet => "meeting_set",
-            NoticeKind::SignatureDue => "signature_due",
-            NoticeKind::CreditFiled => "credit_filed",
-            NoticeKind::DueSoon => "due_soon",
-            NoticeKind::Overdue => "overdue",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<NoticeKind> {
-        NoticeKind::ALL.into_iter().find(|k| k.code() == code)
-    }
-
     /// The translation key of its title; the body is `<key>.body`.
     pub fn title_key(self) -> String {
         format!("notice.{}", self.code())
@@ -357,63 +275,27 @@ pub fn seat_key(seat_id: i64, kind: NoticeKind) -> String {
 // Channels: the inbox always; e-mail and SMS when the account gives an address and asks for them
 // ---------------------------------------------------------------------------------------------
 
-/// A way a notice goes out besides the inbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Email,
-    Sms,
-}
-
-impl Channel {
-    pub fn code(self) -> &'static str {
-        match self {
-            Channel::Email => "email",
-            Channel::Sms => "sms",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Channel> {
-        match s {
-            "email" => Some(Channel::Email),
-            "sms" => Some(Channel::Sms),
-            _ => None,
-        }
+coded! {
+    /// A way a notice goes out besides the inbox.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Channel {
+        Email = "email",
+        Sms = "sms",
     }
 }
 
-/// Where a delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryState {
-    /// Waiting for its (next) attempt.
-    Pending,
-    /// Accepted by the mail server / SMS gateway.
-    Sent,
-    /// Given up after [`MAX_ATTEMPTS`].
-    Failed,
-}
-
-impl DeliveryState {
-    pub fn code(self) -> &'static str {
-        match self {
-            DeliveryState::Pending => "pending",
-            DeliveryState::Sent => "sent",
-            DeliveryState::Failed => "failed",
-        }
-    }
-    pub fn from_code(s: &str) -> DeliveryState {
-        match s {
-            "sent" => DeliveryState::Sent,
-            "failed" => DeliveryState::Failed,
-            _ => DeliveryState::Pending,
-        }
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            DeliveryState::Pending => "delivery.pending",
-            DeliveryState::Sent => "delivery.sent",
-            DeliveryState::Failed => "delivery.failed",
-        }
+coded! {
+    /// Where a delivery stands.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum DeliveryState("delivery") {
+        /// Waiting for its (next) attempt.
+        Pending = "pending",
+        /// Accepted by the mail server / SMS gateway.
+        Sent = "sent",
+        /// Given up after [`MAX_ATTEMPTS`].
+        Failed = "failed",
     }
 }
 

@@ -3,72 +3,31 @@
 use super::ids::{CountyId, ExpertId, InstitutionId, UserId};
 use serde::{Deserialize, Serialize};
 
-/// A role a user account holds. Exactly one per account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 培训机构 — own institution only.
-    InstitutionUser,
-    /// 鉴定专家 — only cases they are drawn for and accepted.
-    Expert,
-    /// 县（市）教育局经办人.
-    CountyClerk,
-    /// 县（市）教育局负责人.
-    CountyDirector,
-    /// 州教育局经办人.
-    PrefectureClerk,
-    /// 州教育局负责人.
-    PrefectureDirector,
-    /// 监督人员 — read-only witness, county or prefecture.
-    Observer,
-    /// 系统管理员 — accounts and settings; cannot score, seal or alter records.
-    Admin,
+coded! {
+    /// A role a user account holds. Exactly one per account.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Role("role") {
+        /// 培训机构 — own institution only.
+        InstitutionUser = "institution_user",
+        /// 鉴定专家 — only cases they are drawn for and accepted.
+        Expert = "expert",
+        /// 县（市）教育局经办人.
+        CountyClerk = "county_clerk",
+        /// 县（市）教育局负责人.
+        CountyDirector = "county_director",
+        /// 州教育局经办人.
+        PrefectureClerk = "prefecture_clerk",
+        /// 州教育局负责人.
+        PrefectureDirector = "prefecture_director",
+        /// 监督人员 — read-only witness, county or prefecture.
+        Observer = "observer",
+        /// 系统管理员 — accounts and settings; cannot score, seal or alter records.
+        Admin = "admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
-        Role::InstitutionUser,
-        Role::Expert,
-        Role::CountyClerk,
-        Role::CountyDirector,
-        Role::PrefectureClerk,
-        Role::PrefectureDirector,
-        Role::Observer,
-        Role::Admin,
-    ];
-
-    /// Stable text code, as stored in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::InstitutionUser => "institution_user",
-            Role::Expert => "expert",
-            Role::CountyClerk => "county_clerk",
-            Role::CountyDirector => "county_director",
-            Role::PrefectureClerk => "prefecture_clerk",
-            Role::PrefectureDirector => "prefecture_director",
-            Role::Observer => "observer",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code)
-    }
-
-    /// Translation key of the role's name.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Role::InstitutionUser => "role.institution_user",
-            Role::Expert => "role.expert",
-            Role::CountyClerk => "role.county_clerk",
-            Role::CountyDirector => "role.county_director",
-            Role::PrefectureClerk => "role.prefecture_clerk",
-            Role::PrefectureDirector => "role.prefecture_director",
-            Role::Observer => "role.observer",
-            Role::Admin => "role.admin",
-        }
-    }
-
     /// Which kind of scope an account of this role must be given.
     pub fn scope_kind(self) -> ScopeKind {
         match self {

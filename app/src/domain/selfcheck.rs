@@ -27,44 +27,27 @@ pub const NOTE_MAX_CHARS: usize = 500;
 pub const ITEM_NAME_MIN_CHARS: usize = 2;
 pub const ITEM_NAME_MAX_CHARS: usize = 200;
 
-/// One answer to one indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Answer {
-    /// 符合学科类特征
-    S,
-    /// 符合非学科类特征
-    N,
-    /// 不确定
-    Unsure,
+coded! {
+    /// One answer to one indicator.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Answer("selfcheck.answer") {
+        /// 符合学科类特征
+        S = "s",
+        /// 符合非学科类特征
+        N = "n",
+        /// 不确定
+        Unsure = "unsure",
+    }
 }
 
 impl Answer {
-    pub const ALL: [Answer; 3] = [Answer::S, Answer::N, Answer::Unsure];
-
     /// The rating an expert would give for this answer (unsure is U).
     pub fn rating(self) -> Rating {
         match self {
             Answer::S => Rating::S,
             Answer::N => Rating::N,
             Answer::Unsure => Rating::U,
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            Answer::S => "s",
-            Answer::N => "n",
-            Answer::Unsure => "unsure",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Answer> {
-        Answer::ALL.into_iter().find(|a| a.code() == s)
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Answer::S => "selfcheck.answer.s",
-            Answer::N => "selfcheck.answer.n",
-            Answer::Unsure => "selfcheck.answer.unsure",
         }
     }
 }

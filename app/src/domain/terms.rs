@@ -20,68 +20,29 @@ impl Text {
     }
 }
 
-/// Target stage of a training item (培训对象学段).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// 学前 (3–6 岁)
-    Preschool,
-    /// 小学
-    Primary,
-    /// 初中
-    Junior,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 3] = [Stage::Preschool, Stage::Primary, Stage::Junior];
-    pub fn code(self) -> &'static str {
-        match self {
-            Stage::Preschool => "preschool",
-            Stage::Primary => "primary",
-            Stage::Junior => "junior",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|x| x.code() == s)
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Stage::Preschool => "stage.preschool",
-            Stage::Primary => "stage.primary",
-            Stage::Junior => "stage.junior",
-        }
+coded! {
+    /// Target stage of a training item (培训对象学段).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Stage("stage") {
+        /// 学前 (3–6 岁)
+        Preschool = "preschool",
+        /// 小学
+        Primary = "primary",
+        /// 初中
+        Junior = "junior",
     }
 }
 
-/// The category a bureau determines (鉴定结论).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// 学科类
-    Subject,
-    /// 非学科类
-    NonSubject,
-}
-
-impl Category {
-    pub fn code(self) -> &'static str {
-        match self {
-            Category::Subject => "subject",
-            Category::NonSubject => "non_subject",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Category> {
-        match s {
-            "subject" => Some(Category::Subject),
-            "non_subject" => Some(Category::NonSubject),
-            _ => None,
-        }
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Category::Subject => "category.subject",
-            Category::NonSubject => "category.non_subject",
-        }
+coded! {
+    /// The category a bureau determines (鉴定结论).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Category("category") {
+        /// 学科类
+        Subject = "subject",
+        /// 非学科类
+        NonSubject = "non_subject",
     }
 }
 

@@ -418,161 +418,69 @@ pub fn validate_institution(input: &InstitutionInput) -> FieldErrors {
 // Training item (培训项目)
 // ---------------------------------------------------------------------------------------------
 
-/// The field a training item belongs to (培训领域).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemDomain {
-    /// 体育
-    Sports,
-    /// 艺术
-    Arts,
-    /// 科技
-    Technology,
-    /// 综合实践
-    Practice,
-    /// 语言
-    Language,
-    /// 思维
-    Thinking,
-    /// 其他
-    Other,
-}
-
-impl ItemDomain {
-    pub const ALL: [ItemDomain; 7] = [
-        ItemDomain::Sports,
-        ItemDomain::Arts,
-        ItemDomain::Technology,
-        ItemDomain::Practice,
-        ItemDomain::Language,
-        ItemDomain::Thinking,
-        ItemDomain::Other,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            ItemDomain::Sports => "sports",
-            ItemDomain::Arts => "arts",
-            ItemDomain::Technology => "technology",
-            ItemDomain::Practice => "practice",
-            ItemDomain::Language => "language",
-            ItemDomain::Thinking => "thinking",
-            ItemDomain::Other => "other",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<ItemDomain> {
-        ItemDomain::ALL.into_iter().find(|d| d.code() == s)
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            ItemDomain::Sports => "domain.sports",
-            ItemDomain::Arts => "domain.arts",
-            ItemDomain::Technology => "domain.technology",
-            ItemDomain::Practice => "domain.practice",
-            ItemDomain::Language => "domain.language",
-            ItemDomain::Thinking => "domain.thinking",
-            ItemDomain::Other => "domain.other",
-        }
+coded! {
+    /// The field a training item belongs to (培训领域).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ItemDomain("domain") {
+        /// 体育
+        Sports = "sports",
+        /// 艺术
+        Arts = "arts",
+        /// 科技
+        Technology = "technology",
+        /// 综合实践
+        Practice = "practice",
+        /// 语言
+        Language = "language",
+        /// 思维
+        Thinking = "thinking",
+        /// 其他
+        Other = "other",
     }
 }
 
-/// A subject of the national curriculum (国家课程科目, 义务教育课程方案（2022年版）): what an
-/// item's content is measured against, and what a 学科/教学 expert is qualified in. The subject
-/// seat of a panel is a "相应学科专家" (guide 四): an expert qualified in the item's subject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SchoolSubject {
-    /// 语文
-    Chinese,
-    /// 数学
-    Math,
-    /// 外语（英语）
-    English,
-    /// 道德与法治
-    Morality,
-    /// 历史
-    History,
-    /// 地理
-    Geography,
-    /// 物理
-    Physics,
-    /// 化学
-    Chemistry,
-    /// 生物学
-    Biology,
-    /// 科学
-    Science,
-    /// 信息科技
-    InformationTechnology,
-    /// 体育与健康
-    PhysicalEducation,
-    /// 艺术（音乐、美术等）
-    Art,
-    /// 劳动
-    Labour,
-    /// 综合实践活动
-    ComprehensivePractice,
+coded! {
+    /// A subject of the national curriculum (国家课程科目, 义务教育课程方案（2022年版）): what an
+    /// item's content is measured against, and what a 学科/教学 expert is qualified in. The subject
+    /// seat of a panel is a "相应学科专家" (guide 四): an expert qualified in the item's subject.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum SchoolSubject("subject") {
+        /// 语文
+        Chinese = "chinese",
+        /// 数学
+        Math = "math",
+        /// 外语（英语）
+        English = "english",
+        /// 道德与法治
+        Morality = "morality",
+        /// 历史
+        History = "history",
+        /// 地理
+        Geography = "geography",
+        /// 物理
+        Physics = "physics",
+        /// 化学
+        Chemistry = "chemistry",
+        /// 生物学
+        Biology = "biology",
+        /// 科学
+        Science = "science",
+        /// 信息科技
+        InformationTechnology = "information_technology",
+        /// 体育与健康
+        PhysicalEducation = "physical_education",
+        /// 艺术（音乐、美术等）
+        Art = "art",
+        /// 劳动
+        Labour = "labour",
+        /// 综合实践活动
+        ComprehensivePractice = "comprehensive_practice",
+    }
 }
 
 impl SchoolSubject {
-    pub const ALL: [SchoolSubject; 15] = [
-        SchoolSubject::Chinese,
-        SchoolSubject::Math,
-        SchoolSubject::English,
-        SchoolSubject::Morality,
-        SchoolSubject::History,
-        SchoolSubject::Geography,
-        SchoolSubject::Physics,
-        SchoolSubject::Chemistry,
-        SchoolSubject::Biology,
-        SchoolSubject::Science,
-        SchoolSubject::InformationTechnology,
-        SchoolSubject::PhysicalEducation,
-        SchoolSubject::Art,
-        SchoolSubject::Labour,
-        SchoolSubject::ComprehensivePractice,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            SchoolSubject::Chinese => "chinese",
-            SchoolSubject::Math => "math",
-            SchoolSubject::English => "english",
-            SchoolSubject::Morality => "morality",
-            SchoolSubject::History => "history",
-            SchoolSubject::Geography => "geography",
-            SchoolSubject::Physics => "physics",
-            SchoolSubject::Chemistry => "chemistry",
-            SchoolSubject::Biology => "biology",
-            SchoolSubject::Science => "science",
-            SchoolSubject::InformationTechnology => "information_technology",
-            SchoolSubject::PhysicalEducation => "physical_education",
-            SchoolSubject::Art => "art",
-            SchoolSubject::Labour => "labour",
-            SchoolSubject::ComprehensivePractice => "comprehensive_practice",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<SchoolSubject> {
-        SchoolSubject::ALL.into_iter().find(|d| d.code() == s)
-    }
-    /// `subject.<code>`.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            SchoolSubject::Chinese => "subject.chinese",
-            SchoolSubject::Math => "subject.math",
-            SchoolSubject::English => "subject.english",
-            SchoolSubject::Morality => "subject.morality",
-            SchoolSubject::History => "subject.history",
-            SchoolSubject::Geography => "subject.geography",
-            SchoolSubject::Physics => "subject.physics",
-            SchoolSubject::Chemistry => "subject.chemistry",
-            SchoolSubject::Biology => "subject.biology",
-            SchoolSubject::Science => "subject.science",
-            SchoolSubject::InformationTechnology => "subject.information_technology",
-            SchoolSubject::PhysicalEducation => "subject.physical_education",
-            SchoolSubject::Art => "subject.art",
-            SchoolSubject::Labour => "subject.labour",
-            SchoolSubject::ComprehensivePractice => "subject.comprehensive_practice",
-        }
-    }
     /// The name as the CSV import writes it (the zh-CN label without its parenthesis).
     pub fn zh(self) -> &'static str {
         match self {
@@ -595,32 +503,15 @@ impl SchoolSubject {
     }
 }
 
-/// How an item is delivered (培训形式).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryMode {
-    /// 线下
-    Offline,
-    /// 线上
-    Online,
-}
-
-impl DeliveryMode {
-    pub const ALL: [DeliveryMode; 2] = [DeliveryMode::Offline, DeliveryMode::Online];
-    pub fn code(self) -> &'static str {
-        match self {
-            DeliveryMode::Offline => "offline",
-            DeliveryMode::Online => "online",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<DeliveryMode> {
-        DeliveryMode::ALL.into_iter().find(|d| d.code() == s)
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            DeliveryMode::Offline => "delivery.offline",
-            DeliveryMode::Online => "delivery.online",
-        }
+coded! {
+    /// How an item is delivered (培训形式).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum DeliveryMode("delivery") {
+        /// 线下
+        Offline = "offline",
+        /// 线上
+        Online = "online",
     }
 }
 
@@ -803,81 +694,38 @@ pub fn validate_training_item(input: &TrainingItemInput) -> FieldErrors {
 // Expert (鉴定专家)
 // ---------------------------------------------------------------------------------------------
 
-/// Professional title (专业技术职称). The pool requires 中级 or above.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProfessionalTitle {
-    /// 初级 / 无职称
-    Junior,
-    /// 中级
-    Intermediate,
-    /// 副高级
-    AssociateSenior,
-    /// 正高级
-    Senior,
+coded! {
+    /// Professional title (专业技术职称). The pool requires 中级 or above.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ProfessionalTitle("title") {
+        /// 初级 / 无职称
+        Junior = "junior",
+        /// 中级
+        Intermediate = "intermediate",
+        /// 副高级
+        AssociateSenior = "associate_senior",
+        /// 正高级
+        Senior = "senior",
+    }
 }
 
 impl ProfessionalTitle {
-    pub const ALL: [ProfessionalTitle; 4] = [
-        ProfessionalTitle::Junior,
-        ProfessionalTitle::Intermediate,
-        ProfessionalTitle::AssociateSenior,
-        ProfessionalTitle::Senior,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            ProfessionalTitle::Junior => "junior",
-            ProfessionalTitle::Intermediate => "intermediate",
-            ProfessionalTitle::AssociateSenior => "associate_senior",
-            ProfessionalTitle::Senior => "senior",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<ProfessionalTitle> {
-        ProfessionalTitle::ALL.into_iter().find(|t| t.code() == s)
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            ProfessionalTitle::Junior => "title.junior",
-            ProfessionalTitle::Intermediate => "title.intermediate",
-            ProfessionalTitle::AssociateSenior => "title.associate_senior",
-            ProfessionalTitle::Senior => "title.senior",
-        }
-    }
     /// 中级 or above.
     pub fn qualifies(self) -> bool {
         self >= ProfessionalTitle::Intermediate
     }
 }
 
-/// Kind of expert (专家类别).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExpertKind {
-    /// 学科/教学专家
-    SubjectTeaching,
-    /// 法律专家
-    Legal,
-}
-
-impl ExpertKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            ExpertKind::SubjectTeaching => "subject_teaching",
-            ExpertKind::Legal => "legal",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<ExpertKind> {
-        match s {
-            "subject_teaching" => Some(ExpertKind::SubjectTeaching),
-            "legal" => Some(ExpertKind::Legal),
-            _ => None,
-        }
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            ExpertKind::SubjectTeaching => "expert_kind.subject_teaching",
-            ExpertKind::Legal => "expert_kind.legal",
-        }
+coded! {
+    /// Kind of expert (专家类别).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ExpertKind("expert_kind") {
+        /// 学科/教学专家
+        SubjectTeaching = "subject_teaching",
+        /// 法律专家
+        Legal = "legal",
     }
 }
 
@@ -989,32 +837,34 @@ pub fn validate_expert(input: &ExpertInput) -> FieldErrors {
 // Materials (申报材料)
 // ---------------------------------------------------------------------------------------------
 
-/// Type of an uploaded material (材料类型).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MaterialKind {
-    /// 培训课程方案
-    CoursePlan,
-    /// 教材
-    Textbook,
-    /// 教辅
-    Supplementary,
-    /// 教学大纲
-    Syllabus,
-    /// 教学计划
-    TeachingPlan,
-    /// 进度安排
-    Schedule,
-    /// 课时教案
-    LessonPlan,
-    /// 评价方案
-    EvaluationPlan,
-    /// 宣传材料
-    Promotional,
-    /// 其他
-    Other,
-    /// 复审新证据: filed with a re-review application (not part of the application's checklist).
-    RereviewEvidence,
+coded! {
+    /// Type of an uploaded material (材料类型).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum MaterialKind("material") {
+        /// 培训课程方案
+        CoursePlan = "course_plan",
+        /// 教材
+        Textbook = "textbook",
+        /// 教辅
+        Supplementary = "supplementary",
+        /// 教学大纲
+        Syllabus = "syllabus",
+        /// 教学计划
+        TeachingPlan = "teaching_plan",
+        /// 进度安排
+        Schedule = "schedule",
+        /// 课时教案
+        LessonPlan = "lesson_plan",
+        /// 评价方案
+        EvaluationPlan = "evaluation_plan",
+        /// 宣传材料
+        Promotional = "promotional",
+        /// 其他
+        Other = "other",
+        /// 复审新证据: filed with a re-review application (not part of the application's checklist).
+        RereviewEvidence = "rereview_evidence",
+    }
 }
 
 impl MaterialKind {
@@ -1031,52 +881,6 @@ impl MaterialKind {
         MaterialKind::Promotional,
         MaterialKind::Other,
     ];
-    pub const ALL: [MaterialKind; 11] = [
-        MaterialKind::CoursePlan,
-        MaterialKind::Textbook,
-        MaterialKind::Supplementary,
-        MaterialKind::Syllabus,
-        MaterialKind::TeachingPlan,
-        MaterialKind::Schedule,
-        MaterialKind::LessonPlan,
-        MaterialKind::EvaluationPlan,
-        MaterialKind::Promotional,
-        MaterialKind::Other,
-        MaterialKind::RereviewEvidence,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            MaterialKind::CoursePlan => "course_plan",
-            MaterialKind::Textbook => "textbook",
-            MaterialKind::Supplementary => "supplementary",
-            MaterialKind::Syllabus => "syllabus",
-            MaterialKind::TeachingPlan => "teaching_plan",
-            MaterialKind::Schedule => "schedule",
-            MaterialKind::LessonPlan => "lesson_plan",
-            MaterialKind::EvaluationPlan => "evaluation_plan",
-            MaterialKind::Promotional => "promotional",
-            MaterialKind::Other => "other",
-            MaterialKind::RereviewEvidence => "rereview_evidence",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<MaterialKind> {
-        MaterialKind::ALL.into_iter().find(|k| k.code() == s)
-    }
-    pub fn label_key(self) -> &'static str {
-        match self {
-            MaterialKind::CoursePlan => "material.course_plan",
-            MaterialKind::Textbook => "material.textbook",
-            MaterialKind::Supplementary => "material.supplementary",
-            MaterialKind::Syllabus => "material.syllabus",
-            MaterialKind::TeachingPlan => "material.teaching_plan",
-            MaterialKind::Schedule => "material.schedule",
-            MaterialKind::LessonPlan => "material.lesson_plan",
-            MaterialKind::EvaluationPlan => "material.evaluation_plan",
-            MaterialKind::Promotional => "material.promotional",
-            MaterialKind::Other => "material.other",
-            MaterialKind::RereviewEvidence => "material.rereview_evidence",
-        }
-    }
 }
 
 /// One line of the material checklist (材料清单): satisfied by a material of any of the kinds.
@@ -1544,136 +1348,5 @@ mod tests {
             DeliveryMode::from_code("online"),
             Some(DeliveryMode::Online)
         );
-    }
-
-    /// Every message key the domain uses has a text in both languages, with the same
-    /// placeholders.
-    #[test]
-    fn locale_keys_complete() {
-        use std::collections::{BTreeMap, BTreeSet};
-        fn parse(text: &str) -> BTreeMap<String, String> {
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .filter_map(|l| l.split_once('='))
-                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                .collect()
-        }
-        fn placeholders(t: &str) -> BTreeSet<String> {
-            t.split('{')
-                .skip(1)
-                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
-                .collect()
-        }
-        let zh = parse(include_str!("../../locales/zh-CN/domain.txt"));
-        let en = parse(include_str!("../../locales/en/domain.txt"));
-        assert_eq!(
-            zh.keys().collect::<Vec<_>>(),
-            en.keys().collect::<Vec<_>>(),
-            "zh-CN and en domain.txt differ in keys"
-        );
-        for (k, v) in &zh {
-            assert_eq!(placeholders(v), placeholders(&en[k]), "placeholders of {k}");
-        }
-        let mut ui = parse(include_str!("../../locales/zh-CN/ui.txt"));
-        ui.extend(zh.clone());
-        // The self-check's messages live with its page's texts.
-        let sc_zh = parse(include_str!("../../locales/zh-CN/selfcheck.txt"));
-        let sc_en = parse(include_str!("../../locales/en/selfcheck.txt"));
-        for (k, v) in &sc_zh {
-            let en = sc_en
-                .get(k)
-                .unwrap_or_else(|| panic!("{k} missing in en/selfcheck.txt"));
-            assert_eq!(placeholders(v), placeholders(en), "placeholders of {k}");
-        }
-        ui.extend(sc_zh);
-        // Keys written literally in the domain sources.
-        let sources = [
-            include_str!("validate.rs"),
-            include_str!("lifecycle.rs"),
-            include_str!("access.rs"),
-            include_str!("draw.rs"),
-            include_str!("deadline.rs"),
-            include_str!("sheet.rs"),
-            include_str!("password.rs"),
-            include_str!("role.rs"),
-            include_str!("terms.rs"),
-            include_str!("rereview.rs"),
-            include_str!("stats.rs"),
-            include_str!("rating.rs"),
-            include_str!("credit.rs"),
-            include_str!("meeting.rs"),
-            include_str!("selfcheck.rs"),
-            include_str!("determination.rs"),
-        ];
-        let prefixes = [
-            "err.",
-            "state.",
-            "material.",
-            "domain.",
-            "verdict.",
-            "stage.",
-            "category.",
-            "delivery.",
-            "title.",
-            "expert_kind.",
-            "level.",
-            "seat.",
-            "clock.",
-            "deadline.",
-            "role.",
-        ];
-        let mut used = BTreeSet::new();
-        for src in sources {
-            for piece in src.split('"').skip(1).step_by(2) {
-                let is_key = prefixes.iter().any(|p| piece.starts_with(p))
-                    && !piece.ends_with('.')
-                    && !piece.ends_with(".rs")
-                    && piece
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
-                if is_key {
-                    used.insert(piece.to_string());
-                }
-            }
-        }
-        // Keys built from codes.
-        for k in super::super::lifecycle::ActionKind::ALL {
-            used.insert(k.label_key());
-        }
-        for e in [
-            super::super::draw::Exclusion::NotActive,
-            super::super::draw::Exclusion::OverWorkload {
-                active: 1,
-                limit: 1,
-            },
-        ] {
-            used.insert(e.label_key());
-        }
-        assert!(used.len() > 150, "{} keys found", used.len());
-        let missing: Vec<&String> = used.iter().filter(|k| !ui.contains_key(*k)).collect();
-        assert!(missing.is_empty(), "keys without text: {missing:?}");
-        // Every exclusion code has a text.
-        for code in [
-            "not_active",
-            "term_not_started",
-            "term_expired",
-            "credit_barred",
-            "title_below_intermediate",
-            "works_for_applicant",
-            "relative_works_for_applicant",
-            "same_employer_as_principal",
-            "economic_interest",
-            "earlier_round",
-            "prepared_materials",
-            "over_workload",
-            "already_on_panel",
-            "declined_this_case",
-            "no_declaration",
-            "part_time_history",
-            "unavailable",
-        ] {
-            assert!(zh.contains_key(&format!("exclusion.{code}")), "{code}");
-        }
     }
 }

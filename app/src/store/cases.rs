@@ -288,12 +288,6 @@ pub async fn current_material_bytes<C: ConnectionTrait>(
     Ok(sizes.into_iter().map(|s| s.max(0) as u64).sum())
 }
 
-/// The case's level (county, or a prefecture re-review case). The column only ever holds
-/// `CaseLevel` codes (written by `create_draft` and `rereview::open_child`).
-pub fn level_of(case: &Case) -> CaseLevel {
-    CaseLevel::from_code(&case.level).unwrap_or(CaseLevel::County)
-}
-
 pub fn item_of(case: &Case) -> TrainingItemInput {
     serde_json::from_str(&case.item).unwrap_or_else(|_| empty_item())
 }
@@ -396,8 +390,8 @@ pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, 
     let mut present: Vec<MaterialKind> = mats
         .iter()
         .filter(|m| !m.superseded)
-        .filter_map(|m| MaterialKind::from_code(&m.kind))
-        .collect();
+        .map(|m| super::decode::<MaterialKind>(&m.kind))
+        .collect::<Result<_, _>>()?;
     present.sort();
     present.dedup();
     let item = item_of(case);
@@ -425,10 +419,10 @@ pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, 
     };
     Ok(CaseFacts {
         id: CaseId(case.id),
-        level: level_of(case),
+        level: case.case_level()?,
         county: CountyId(case.county_id),
         institution: InstitutionId(case.institution_id),
-        state: CaseState::from_code(&case.state).unwrap_or(CaseState::Draft),
+        state: case.case_state()?,
         parent: case.parent_id.map(CaseId),
         child: child.as_ref().map(|k| CaseId(k.id)),
         child_determined,
@@ -436,12 +430,12 @@ pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, 
         materials_present: present,
         undertaking_given: case.undertaking_given,
         draw_committed,
-        seats: super::draws::seat_facts(&seats),
+        seats: super::draws::seat_facts(&seats)?,
         review_started,
         determined_on,
         // The notice states the right to ask the prefecture within the window (county cases).
-        rereview_window_end: match (CaseLevel::from_code(&case.level), determined_on) {
-            (Some(CaseLevel::County), Some(on)) => Some(TimeLimits::default().due_date(
+        rereview_window_end: match (case.case_level()?, determined_on) {
+            (CaseLevel::County, Some(on)) => Some(TimeLimits::default().due_date(
                 DeadlineClock::RereviewRequest,
                 on,
                 HolidayCalendar::embedded(),

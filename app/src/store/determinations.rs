@@ -34,7 +34,7 @@ pub async fn record<C: ConnectionTrait>(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<i64, DbErr> {
-    let level = super::cases::level_of(case);
+    let level = case.case_level()?;
     let basis = Basis::of(direct, level == CaseLevel::Prefecture, t.from);
     let opinion_id = match basis {
         Basis::PanelOpinion | Basis::Rereview => sealed_opinion(c, case.id).await?,
@@ -97,9 +97,13 @@ pub async fn of_case<C: ConnectionTrait>(
 }
 
 /// Whether the determination stands, from the facts of its case.
-pub fn standing_of(d: &Determination, case: &Case) -> Standing {
-    let state = CaseState::from_code(&case.state).unwrap_or(CaseState::Determined);
-    crate::domain::determination::standing(state, d.revoked_at.is_some(), d.superseded_by.is_some())
+pub fn standing_of(d: &Determination, case: &Case) -> Result<Standing, DbErr> {
+    let state = case.case_state()?;
+    Ok(crate::domain::determination::standing(
+        state,
+        d.revoked_at.is_some(),
+        d.superseded_by.is_some(),
+    ))
 }
 
 /// Revokes a determination (九(二)): nothing is deleted; the record keeps who, when, why and

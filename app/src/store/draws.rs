@@ -14,6 +14,7 @@ use super::entities::{
 };
 use super::experts::model_facts;
 use crate::domain::deadline::{add_working_days, china_date, HolidayCalendar};
+use crate::domain::draw::DrawKind;
 use crate::domain::draw::{
     self, replace_seat, seed_from_hex, seed_to_hex, Candidate, DrawCaseFacts, DrawCriteria,
     DrawError, DrawResult, Exclusion, ExpertFacts, Replacement, Screening, SeatRole,
@@ -36,32 +37,6 @@ use std::collections::HashMap;
 pub const WORKLOAD_LIMIT: u32 = 5;
 /// Working days an invited expert has to answer.
 pub const RESPOND_WORKING_DAYS: i64 = 2;
-
-/// Why a draw record exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DrawKind {
-    /// The case's first draw.
-    Initial,
-    /// 重新抽取: a new panel replaces the previous one (written reason).
-    Redraw,
-    /// 补充抽取: vacant seats filled when no backup was left.
-    Supplementary,
-}
-
-impl DrawKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            DrawKind::Initial => "initial",
-            DrawKind::Redraw => "redraw",
-            DrawKind::Supplementary => "supplementary",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<DrawKind> {
-        [DrawKind::Initial, DrawKind::Redraw, DrawKind::Supplementary]
-            .into_iter()
-            .find(|k| k.code() == s)
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -102,17 +77,30 @@ pub async fn panel_members<C: ConnectionTrait>(
 }
 
 /// The seats as the lifecycle rules see them.
-pub fn seat_facts(rows: &[seat::Model]) -> Vec<SeatFacts> {
+pub fn seat_facts(rows: &[seat::Model]) -> Result<Vec<SeatFacts>, DbErr> {
     rows.iter()
-        .map(|s| SeatFacts {
-            expert: ExpertId(s.expert_id),
-            status: SeatStatus::from_code(&s.status),
-            lead: s.lead,
-            declaration_signed: s.declaration_signed,
-            sheet_submitted: s.sheet_submitted,
-            opinion_signed: s.opinion_signed,
+        .map(|s| {
+            Ok(SeatFacts {
+                expert: ExpertId(s.expert_id),
+                status: s.seat_status()?,
+                lead: s.lead,
+                declaration_signed: s.declaration_signed,
+                sheet_submitted: s.sheet_submitted,
+                opinion_signed: s.opinion_signed,
+            })
         })
         .collect()
+}
+
+/// The seats that count towards the panel (invited or accepted).
+pub fn active_seats(rows: &[seat::Model]) -> Result<Vec<&seat::Model>, DbErr> {
+    let mut out = Vec::new();
+    for s in rows {
+        if s.is_active()? {
+            out.push(s);
+        }
+    }
+    Ok(out)
 }
 
 /// The draw records of a case, first to last.
@@ -164,7 +152,7 @@ pub async fn loans<C: ConnectionTrait>(c: &C) -> Result<Vec<pool_loan::Model>, D
 /// once the prefecture has lent it); a prefecture case the whole pool.
 pub async fn pool<C: ConnectionTrait>(c: &C, case: &Case) -> Result<Vec<expert::Model>, DbErr> {
     let q = expert::Entity::find().order_by_asc(expert::Column::Id);
-    let q = match CaseLevel::from_code(&case.level).unwrap_or(CaseLevel::County) {
+    let q = match case.case_level()? {
         CaseLevel::Prefecture => q,
         CaseLevel::County => {
             let lent = loan(c, case.id)
@@ -238,11 +226,11 @@ async fn preparers<C: ConnectionTrait>(
 
 /// The draw rules' scope of a case: its county's for a county-level case, the prefecture's for
 /// a re-review.
-pub fn settings_scope(case: &Case) -> Option<crate::domain::ids::CountyId> {
-    match CaseLevel::from_code(&case.level).unwrap_or(CaseLevel::County) {
+pub fn settings_scope(case: &Case) -> Result<Option<crate::domain::ids::CountyId>, DbErr> {
+    Ok(match case.case_level()? {
         CaseLevel::County => Some(crate::domain::ids::CountyId(case.county_id)),
         CaseLevel::Prefecture => None,
-    }
+    })
 }
 
 fn scope_key(scope: Option<crate::domain::ids::CountyId>) -> String {
@@ -298,7 +286,6 @@ pub async fn case_facts<C: ConnectionTrait>(
     seats: &[seat::Model],
 ) -> Result<DrawCaseFacts, DbErr> {
     let item = cases::item_of(case);
-    let active = |s: &&seat::Model| SeatStatus::from_code(&s.status).is_active();
     let mut earlier = Vec::new();
     if let Some(parent) = case.parent_id {
         for s in self::seats(c, parent).await? {
@@ -317,9 +304,8 @@ pub async fn case_facts<C: ConnectionTrait>(
         stage: item.stage,
         earlier_round_experts: earlier,
         material_preparers: preparers(c, &item.preparers).await?,
-        current_panel: seats
+        current_panel: active_seats(seats)?
             .iter()
-            .filter(active)
             .map(|s| ExpertId(s.expert_id))
             .collect(),
         declined: seats
@@ -328,7 +314,7 @@ pub async fn case_facts<C: ConnectionTrait>(
             .map(|s| ExpertId(s.expert_id))
             .collect(),
         workload_limit: WORKLOAD_LIMIT,
-        require_verified_titles: settings(c, settings_scope(case))
+        require_verified_titles: settings(c, settings_scope(case)?)
             .await?
             .is_some_and(|s| s.require_verified_titles),
     })
@@ -371,18 +357,18 @@ pub async fn screen_case<C: ConnectionTrait>(
 
 /// The criteria a case's draw starts from (settings): 3 (county) or 5 (prefecture) experts,
 /// 2 backups, a covering 学科 expert and a legal one.
-pub fn default_criteria(case: &Case) -> DrawCriteria {
+pub fn default_criteria(case: &Case) -> Result<DrawCriteria, DbErr> {
     let item = cases::item_of(case);
-    match CaseLevel::from_code(&case.level).unwrap_or(CaseLevel::County) {
+    Ok(match case.case_level()? {
         CaseLevel::County => DrawCriteria::county(item.domain, item.stage),
         CaseLevel::Prefecture => DrawCriteria::prefecture_rereview(item.domain, item.stage),
     }
-    .with_subject(item.related_subject)
+    .with_subject(item.related_subject))
 }
 
 /// The seats a supplementary draw must fill: how many, and which special roles are missing.
 pub async fn vacancies<C: ConnectionTrait>(c: &C, case: &Case) -> Result<DrawCriteria, DbErr> {
-    let base = default_criteria(case);
+    let base = default_criteria(case)?;
     let target = match records(c, case.id)
         .await?
         .iter()
@@ -395,10 +381,7 @@ pub async fn vacancies<C: ConnectionTrait>(c: &C, case: &Case) -> Result<DrawCri
         None => base.panel_size,
     };
     let rows = seats(c, case.id).await?;
-    let active: Vec<&seat::Model> = rows
-        .iter()
-        .filter(|s| SeatStatus::from_code(&s.status).is_active())
-        .collect();
+    let active = active_seats(&rows)?;
     let has = |role: &str| active.iter().any(|s| s.role == role);
     Ok(DrawCriteria {
         panel_size: target.saturating_sub(active.len()),
@@ -482,7 +465,7 @@ pub async fn commit<C: ConnectionTrait>(
         _ => DrawCriteria {
             panel_size: req.panel_size,
             backups: req.backups,
-            ..default_criteria(&case)
+            ..default_criteria(&case)?
         },
     };
     let result = match draw::draw(&screened.screening.eligible, &criteria, seed) {
@@ -570,10 +553,9 @@ pub async fn commit<C: ConnectionTrait>(
     .last_insert_id;
 
     // A supplementary seat leads only if the lead's seat is among the vacant ones.
-    let lead_taken = seats(c, case.id)
-        .await?
+    let lead_taken = active_seats(&seats(c, case.id).await?)?
         .iter()
-        .any(|s| s.lead && SeatStatus::from_code(&s.status).is_active());
+        .any(|s| s.lead);
     for (i, s) in result.seats.iter().enumerate() {
         let lead = i == 0 && !lead_taken;
         insert_seat(c, case.id, draw_id, i, s.expert.0, s.role, lead, now).await?;

@@ -46,3 +46,15 @@ pub mod tx;
 mod tests;
 
 pub use sea_orm::DbErr;
+
+/// A stored code as its domain value. A code this build does not know is a broken record, an
+/// internal error (logged with an id), never a default: an unknown role must not become an
+/// institution user, an unknown seat status must not count as a seat.
+pub fn decode<T: crate::domain::Coded>(code: &str) -> Result<T, DbErr> {
+    T::from_code(code).ok_or_else(|| {
+        DbErr::Type(format!(
+            "unknown code {code:?} for {}",
+            std::any::type_name::<T>()
+        ))
+    })
+}

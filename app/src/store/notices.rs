@@ -64,7 +64,7 @@ pub async fn seats_changed<C: ConnectionTrait>(
         .all(c)
         .await?;
     for s in seats {
-        let kind = if SeatStatus::from_code(&s.status) == SeatStatus::Invited {
+        let kind = if s.seat_status()? == SeatStatus::Invited {
             NoticeKind::Invitation
         } else {
             NoticeKind::SeatReplaced
@@ -481,7 +481,7 @@ pub async fn digests<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<u3
         else {
             continue;
         };
-        let k = prefs_of(&t, &to);
+        let k = prefs_of(&t, &to)?;
         if !k.email_now(NoticeKind::Digest) {
             continue;
         }
@@ -571,10 +571,9 @@ fn codes_of(kinds: &[NoticeKind]) -> String {
 }
 
 /// A saved contact record as the account's choices (the role's defaults where it chose none).
-fn prefs_of(k: &notice_contact::Model, to: &user_account::Model) -> ContactInput {
-    let role = Role::from_code(&to.role).unwrap_or(Role::Admin);
-    let d = ContactInput::defaults(role);
-    ContactInput {
+fn prefs_of(k: &notice_contact::Model, to: &user_account::Model) -> Result<ContactInput, DbErr> {
+    let d = ContactInput::defaults(to.account_role()?);
+    Ok(ContactInput {
         email: k.email.clone(),
         phone: k.phone.clone(),
         by_email: k.by_email,
@@ -584,17 +583,17 @@ fn prefs_of(k: &notice_contact::Model, to: &user_account::Model) -> ContactInput
         quiet_from: k.quiet_from.clone(),
         quiet_to: k.quiet_to.clone(),
         digest: k.digest,
-    }
+    })
 }
 
 async fn saved_contact<C: ConnectionTrait>(
     c: &C,
     to: &user_account::Model,
 ) -> Result<Option<(ContactInput, i32)>, DbErr> {
-    Ok(notice_contact::Entity::find_by_id(to.id)
-        .one(c)
-        .await?
-        .map(|k| (prefs_of(&k, to), k.version)))
+    match notice_contact::Entity::find_by_id(to.id).one(c).await? {
+        Some(k) => Ok(Some((prefs_of(&k, to)?, k.version))),
+        None => Ok(None),
+    }
 }
 
 /// The account's addresses and choices with their version, or its role's defaults (no
@@ -603,10 +602,10 @@ pub async fn contact<C: ConnectionTrait>(
     c: &C,
     to: &user_account::Model,
 ) -> Result<(ContactInput, i32), DbErr> {
-    Ok(saved_contact(c, to).await?.unwrap_or_else(|| {
-        let role = Role::from_code(&to.role).unwrap_or(Role::Admin);
-        (ContactInput::defaults(role), 0)
-    }))
+    match saved_contact(c, to).await? {
+        Some(saved) => Ok(saved),
+        None => Ok((ContactInput::defaults(to.account_role()?), 0)),
+    }
 }
 
 /// Saves the account's choices if `version` is still current (0: none saved yet), keeping of
@@ -622,7 +621,7 @@ pub async fn save_contact<C: ConnectionTrait>(
     if current != version {
         return Ok(Updated::Stale);
     }
-    let role = Role::from_code(&to.role).unwrap_or(Role::Admin);
+    let role = to.account_role()?;
     let offered = kinds_for(role);
     let keep = |ks: &[NoticeKind]| -> Vec<NoticeKind> {
         offered
@@ -669,7 +668,7 @@ async fn recipients<C: ConnectionTrait>(
     case: &Case,
     audience: Audience,
 ) -> Result<Vec<user_account::Model>, DbErr> {
-    let level = CaseLevel::from_code(&case.level).unwrap_or(CaseLevel::County);
+    let level = case.case_level()?;
     let q = user_account::Entity::find().filter(user_account::Column::Disabled.eq(false));
     let staff = |county: Role, prefecture: Role| match level {
         CaseLevel::County => q

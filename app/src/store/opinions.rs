@@ -98,9 +98,14 @@ async fn panel_sheets<C: ConnectionTrait>(
 ) -> Result<Vec<(seat::Model, Option<ScoreSheet>)>, DbErr> {
     let seats = super::draws::seats(c, case.id).await?;
     let all = sheets::for_case(c, case.id).await?;
-    Ok(seats
+    let mut accepted = Vec::new();
+    for s in seats {
+        if s.seat_status()? == SeatStatus::Accepted {
+            accepted.push(s);
+        }
+    }
+    Ok(accepted
         .into_iter()
-        .filter(|s| SeatStatus::from_code(&s.status) == SeatStatus::Accepted)
         .map(|s| {
             let sheet = all
                 .iter()

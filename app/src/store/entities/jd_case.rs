@@ -42,3 +42,15 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The case's state (an unknown stored code is an error, see `store::decode`).
+    pub fn case_state(&self) -> Result<crate::domain::lifecycle::CaseState, DbErr> {
+        crate::store::decode(&self.state)
+    }
+
+    /// The case's level: county, or a prefecture re-review case.
+    pub fn case_level(&self) -> Result<crate::domain::lifecycle::CaseLevel, DbErr> {
+        crate::store::decode(&self.level)
+    }
+}

@@ -33,3 +33,20 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The seat's status (an unknown stored code is an error, see `store::decode`).
+    pub fn seat_status(&self) -> Result<crate::domain::lifecycle::SeatStatus, DbErr> {
+        crate::store::decode(&self.status)
+    }
+
+    /// The seat's role on the panel.
+    pub fn seat_role(&self) -> Result<crate::domain::draw::SeatRole, DbErr> {
+        crate::store::decode(&self.role)
+    }
+
+    /// The seat counts towards the panel (invited or accepted).
+    pub fn is_active(&self) -> Result<bool, DbErr> {
+        Ok(self.seat_status()?.is_active())
+    }
+}

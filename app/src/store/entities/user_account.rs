@@ -27,3 +27,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The account's role (an unknown stored code is an error, see `store::decode`).
+    pub fn account_role(&self) -> Result<crate::domain::role::Role, DbErr> {
+        crate::store::decode(&self.role)
+    }
+}
