@@ -224,7 +224,7 @@ pub fn notice_text(locale: &str, kind: &str, facts: &[(String, String)]) -> (Str
                 "clock" => crate::domain::deadline::Clock::from_code(v)
                     .map(|c| text(locale, c.label_key()))
                     .unwrap_or_else(|| v.clone()),
-                "level" => crate::domain::lifecycle::CaseLevel::from_code(v)
+                "level" => crate::domain::case::CaseLevel::from_code(v)
                     .map(|c| text(locale, c.label_key()))
                     .unwrap_or_else(|| v.clone()),
                 "domain" => crate::domain::validate::ItemDomain::from_code(v)
@@ -445,9 +445,9 @@ mod tests {
             validate::ExpertKind,
             validate::MaterialKind,
             activity::ActivityKind,
-            lifecycle::CaseState,
-            lifecycle::CaseLevel,
-            lifecycle::SeatStatus,
+            case::CaseState,
+            case::CaseLevel,
+            case::SeatStatus,
             lifecycle::ActionKind,
             selfcheck::Answer,
             credit::CreditKind,

@@ -79,8 +79,8 @@ mod ssr {
     use super::*;
     use crate::api::server::Me;
     use crate::domain::access::{activity_detail, authorize, ActivityDetail, Permission};
+    use crate::domain::case::CaseFacts;
     use crate::domain::deadline::china_date;
-    use crate::domain::lifecycle::CaseFacts;
     use crate::store::activities;
     use chrono::{DateTime, Utc};
     use sea_orm::ConnectionTrait;

@@ -1,9 +1,10 @@
 //! 鉴定案件: applications (drafts, materials, submission) and the county's intake.
 
 use super::AppError;
+use crate::domain::case::CaseState;
 use crate::domain::deadline::{Clock as DeadlineClock, DeadlineStatus};
 use crate::domain::files::FileType;
-use crate::domain::lifecycle::{Action, ActionKind, CaseState};
+use crate::domain::lifecycle::{Action, ActionKind};
 use crate::domain::role::Role;
 use crate::domain::terms::Category;
 use crate::domain::validate::{MaterialKind, TrainingItemInput};
@@ -226,7 +227,7 @@ mod ssr {
     pub async fn visible_case(
         me: &Me,
         id: i64,
-    ) -> Result<(Case, crate::domain::lifecycle::CaseFacts), AppError> {
+    ) -> Result<(Case, crate::domain::case::CaseFacts), AppError> {
         let st = state().map_err(fail)?;
         let case = cases::get(&st.db, id)
             .await?
@@ -544,7 +545,7 @@ pub async fn county_cases(view: String) -> Result<Vec<CaseRow>, AppError> {
 pub async fn my_work() -> Result<Vec<CaseRow>, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::access::{authorize, case_list_scope, Permission};
-    use crate::domain::lifecycle::CaseLevel;
+    use crate::domain::case::CaseLevel;
     let me = require().await?;
     authorize(&me.actor, &Permission::ViewWorkList, None).map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;

@@ -211,9 +211,10 @@ pub async fn records_for(
 pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
+    use crate::domain::case::CaseState;
     use crate::domain::credit::validate_credit;
     use crate::domain::ids::{CountyId, ExpertId};
-    use crate::domain::lifecycle::{apply, Action, CaseState, Initiator};
+    use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::store::accounts::Updated;
     use crate::store::credit::NewRecord;
     use crate::store::entities::seat;

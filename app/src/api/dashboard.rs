@@ -200,9 +200,9 @@ pub mod ssr {
     use super::*;
     use crate::api::server::db;
     use crate::domain::access::{authorize, Permission};
+    use crate::domain::case::{CaseLevel, CaseState};
     use crate::domain::deadline::{china_date, Clock, HolidayCalendar, TimeLimits};
     use crate::domain::error::FieldErrors;
-    use crate::domain::lifecycle::{CaseLevel, CaseState};
     use crate::domain::role::Actor;
     use crate::domain::role::Scope;
     use crate::domain::stats::{

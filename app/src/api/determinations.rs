@@ -46,8 +46,8 @@ mod ssr {
     use super::*;
     use crate::api::server::{db, Me};
     use crate::domain::access::{authorize, Permission};
+    use crate::domain::case::CaseFacts;
     use crate::domain::credit::{CreditKind, CreditSubject};
-    use crate::domain::lifecycle::CaseFacts;
     use crate::store::cases::Case;
     use crate::store::determinations::{self, Determination};
     use sea_orm::ConnectionTrait;

@@ -5,10 +5,10 @@
 //! decline, declare a conflict); the lifecycle's effects seat the next backup.
 
 use super::AppError;
+use crate::domain::case::{CaseLevel, CaseState, SeatStatus};
 use crate::domain::draw::{DrawCriteria, DrawError, Exclusion, SeatRole};
 #[cfg(feature = "ssr")]
 use crate::domain::ids::ExpertId;
-use crate::domain::lifecycle::{CaseLevel, CaseState, SeatStatus};
 use crate::domain::terms::Stage;
 use crate::domain::validate::{ExpertKind, ItemDomain};
 use chrono::NaiveDate;
@@ -277,7 +277,7 @@ mod ssr {
     pub async fn draw_case(
         me: &Me,
         id: i64,
-    ) -> Result<(cases::Case, crate::domain::lifecycle::CaseFacts), AppError> {
+    ) -> Result<(cases::Case, crate::domain::case::CaseFacts), AppError> {
         let (case, facts) = crate::api::cases::ssr_visible_case(me, id).await?;
         authorize(&me.actor, &Permission::ViewDrawRecord, Some(&facts))
             .map_err(|d| fail(crate::api::denied(d)))?;

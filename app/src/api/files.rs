@@ -205,7 +205,7 @@ async fn receive(
 fn may_upload(
     me: &Me,
     kind: MaterialKind,
-    facts: &crate::domain::lifecycle::CaseFacts,
+    facts: &crate::domain::case::CaseFacts,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
     if kind != MaterialKind::RereviewEvidence {

@@ -4,7 +4,7 @@
 //! score sheet can be submitted). The institution never sees any of it.
 
 use super::AppError;
-use crate::domain::lifecycle::CaseState;
+use crate::domain::case::CaseState;
 use crate::domain::meeting::{MeetingInput, MinutesInput};
 use crate::domain::rubric::{BasisDoc, Dimension};
 use crate::domain::terms::Text;
@@ -101,7 +101,7 @@ pub(crate) mod ssr {
     use crate::api::cases::ssr_cst as cst;
     use crate::api::server::{db, fail, Me};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::lifecycle::CaseFacts;
+    use crate::domain::case::CaseFacts;
     use crate::domain::meeting::cst_input;
     use crate::domain::rubric::rubric;
     use crate::store::cases::Case;

@@ -263,7 +263,7 @@ pub async fn resend_notice(case_id: i64, delivery_id: i64) -> Result<(), AppErro
 pub async fn ssr_record(
     db: &sea_orm::DatabaseConnection,
     me: &super::server::Me,
-    facts: &crate::domain::lifecycle::CaseFacts,
+    facts: &crate::domain::case::CaseFacts,
     case_id: i64,
 ) -> Result<Vec<CaseNoticeRow>, AppError> {
     use super::server::{db as dberr, fail};

@@ -10,7 +10,7 @@
 //! signature given is void and signing starts again.
 
 use super::AppError;
-use crate::domain::lifecycle::CaseState;
+use crate::domain::case::CaseState;
 use crate::domain::opinion::{Broken, Member, OpinionContent, OpinionDraft};
 use crate::domain::terms::Category;
 use chrono::NaiveDate;
@@ -144,7 +144,7 @@ mod ssr {
     /// The actor may take this action now (lifecycle, guards included).
     pub fn may(
         me: &Me,
-        facts: &crate::domain::lifecycle::CaseFacts,
+        facts: &crate::domain::case::CaseFacts,
         a: &Action,
         now: chrono::DateTime<chrono::Utc>,
     ) -> bool {
@@ -152,7 +152,7 @@ mod ssr {
     }
 
     /// The lead of the case's panel (accepted seat marked lead) is this user.
-    pub fn is_lead(me: &Me, facts: &crate::domain::lifecycle::CaseFacts) -> bool {
+    pub fn is_lead(me: &Me, facts: &crate::domain::case::CaseFacts) -> bool {
         me.actor.expert().is_some_and(|e| facts.is_lead(e))
     }
 
@@ -227,7 +227,8 @@ mod ssr {
 pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::lifecycle::{Action, CaseLevel};
+    use crate::domain::case::CaseLevel;
+    use crate::domain::lifecycle::Action;
     use crate::domain::opinion::Conclusion;
     use crate::store::opinions;
     let me = require().await?;

@@ -67,7 +67,7 @@ mod ssr {
     use super::*;
     use crate::api::server::{db, Me};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::lifecycle::CaseFacts;
+    use crate::domain::case::CaseFacts;
 
     /// The clerk of the case's level rates its panel (domain::access).
     pub fn is_rater(me: &Me, facts: &CaseFacts) -> bool {
@@ -106,7 +106,7 @@ pub async fn case_ratings_for(
     dbc: &sea_orm::DatabaseConnection,
     me: &super::server::Me,
     case: &crate::store::cases::Case,
-    facts: &crate::domain::lifecycle::CaseFacts,
+    facts: &crate::domain::case::CaseFacts,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<CaseRatings, AppError> {
     use super::server::db;

@@ -193,7 +193,7 @@ pub mod ssr {
                 Some(RegistryRow {
                     case_id: if full { h.case_id } else { 0 },
                     number: h.number.unwrap_or_default(),
-                    prefecture: h.level == crate::domain::lifecycle::CaseLevel::Prefecture.code(),
+                    prefecture: h.level == crate::domain::case::CaseLevel::Prefecture.code(),
                     institution: h.institution,
                     uscc: full.then_some(h.uscc),
                     county: name(h.county_id),
@@ -201,7 +201,7 @@ pub mod ssr {
                     category: Category::from_code(&h.category)?,
                     determined_on: h.determined_on.format("%Y-%m-%d").to_string(),
                     standing: crate::domain::determination::standing(
-                        crate::domain::lifecycle::CaseState::from_code(&h.state)?,
+                        crate::domain::case::CaseState::from_code(&h.state)?,
                         h.revoked,
                         false,
                     ),

@@ -3,7 +3,7 @@
 //! opinions side by side.
 
 use super::AppError;
-use crate::domain::lifecycle::{CaseLevel, CaseState};
+use crate::domain::case::{CaseLevel, CaseState};
 use crate::domain::rereview::RereviewApplication;
 use crate::domain::terms::Category;
 use chrono::NaiveDate;
@@ -105,8 +105,9 @@ mod ssr {
     use super::*;
     use crate::api::server::Me;
     use crate::domain::access::{authorize, Permission};
+    use crate::domain::case::CaseFacts;
     use crate::domain::deadline::china_date;
-    use crate::domain::lifecycle::{ActionKind, CaseFacts};
+    use crate::domain::lifecycle::ActionKind;
     use crate::store::cases::{self, Case};
     use crate::store::{opinions, reference, rereview, signing};
     use chrono::{DateTime, Utc};

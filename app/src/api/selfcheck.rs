@@ -85,7 +85,7 @@ mod ssr {
     use super::*;
     use crate::api::server::{db, fail, internal, Me};
     use crate::domain::access::{authorize, Denied, Permission};
-    use crate::domain::lifecycle::CaseFacts;
+    use crate::domain::case::CaseFacts;
     use crate::domain::rubric::rubric;
     use crate::domain::selfcheck::outcome;
     use crate::store::entities::jd_case;
@@ -164,7 +164,7 @@ mod ssr {
 pub async fn case_self_check_for(
     dbc: &sea_orm::DatabaseConnection,
     me: &super::server::Me,
-    facts: &crate::domain::lifecycle::CaseFacts,
+    facts: &crate::domain::case::CaseFacts,
 ) -> Result<Option<CaseSelfCheck>, AppError> {
     use super::server::db;
     use crate::domain::access::{authorize, Permission};

@@ -5,7 +5,7 @@
 //! sees another member's sheet only after every seat has submitted; before, it is not found.
 
 use super::AppError;
-use crate::domain::lifecycle::CaseState;
+use crate::domain::case::CaseState;
 use crate::domain::negative_list::NegativeList;
 use crate::domain::rubric::Rubric;
 use crate::domain::sheet::{ExpertVerdict, ScoreSheet};
@@ -100,7 +100,7 @@ mod ssr {
     use crate::api::cases::{ssr_cst as cst, ssr_visible_case};
     use crate::api::server::{fail, state, Me};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::lifecycle::CaseFacts;
+    use crate::domain::case::CaseFacts;
     use crate::domain::rubric::rubric;
     use crate::domain::sheet::evaluate;
     use crate::store::cases::Case;
@@ -112,9 +112,10 @@ mod ssr {
         let Some(expert) = me.actor.expert() else {
             return Err(fail(AppError::NotFound));
         };
-        let on_panel = facts.seats.iter().any(|s| {
-            s.expert == expert && s.status == crate::domain::lifecycle::SeatStatus::Accepted
-        });
+        let on_panel = facts
+            .seats
+            .iter()
+            .any(|s| s.expert == expert && s.status == crate::domain::case::SeatStatus::Accepted);
         if !on_panel {
             return Err(fail(AppError::NotFound));
         }

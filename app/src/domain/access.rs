@@ -17,8 +17,8 @@
 //!
 //! A draft (草稿) is the institution's own work until it is submitted: bureaus do not see it.
 
+use super::case::{CaseFacts, CaseLevel, CaseState, SeatStatus};
 use super::ids::{CountyId, ExpertId, InstitutionId, UserId};
-use super::lifecycle::{CaseFacts, CaseLevel, CaseState, SeatStatus};
 use super::role::{Actor, Role, Scope};
 use serde::{Deserialize, Serialize};
 
@@ -708,8 +708,8 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
 
 #[cfg(test)]
 mod tests {
+    use super::super::case::SeatFacts;
     use super::super::ids::{CaseId, UserId};
-    use super::super::lifecycle::SeatFacts;
     use super::super::terms::Stage;
     use super::*;
 

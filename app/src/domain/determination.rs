@@ -7,8 +7,8 @@
 //! a determination under re-review stands until the prefecture decides; a revoked one is kept,
 //! marked, with the reasons and the credit record it follows from.
 
+use super::case::CaseState;
 use super::error::FieldErrors;
-use super::lifecycle::CaseState;
 use super::terms::{Category, Stage};
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,8 @@
 //! Compiled for the browser (wasm32, instant checks) and for the server (the real checks), so
 //! both sides run the very same code.
 //!
-//! Inside this module refer to sibling modules with `super::…`, never `crate::…`.
+//! The domain imports nothing of the app's other rooms (api, store, ui, i18n) and no IO or
+//! framework crate: a test (`rooms_import_only_what_they_may`) holds it.
 
 /// An enum of stored codes, one line a value: `Variant = "code"`. Declares the enum (with the
 /// attributes given) and `ALL` (declaration order), `code()` (as stored), `from_code()` (`None`
@@ -89,6 +90,7 @@ pub mod terms;
 
 pub mod access;
 pub mod activity;
+pub mod case;
 pub mod credit;
 pub mod deadline;
 pub mod determination;

@@ -8,8 +8,9 @@
 //! promoted backup and a supplementary draw all invite): the store sweeps the case's seats
 //! after each move, and each seat is told once.
 
+use super::case::CaseState;
 use super::deadline::Clock;
-use super::lifecycle::{ActionKind, CaseState};
+use super::lifecycle::ActionKind;
 use super::role::Role;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -12,8 +12,8 @@
 //! Field paths of the errors: `selfcheck.rubric_version`, `answers.<indicator id>` (the answer),
 //! `answers.<indicator id>.note`, `item_name`.
 
+use super::case::CaseState;
 use super::error::{FieldError, FieldErrors};
-use super::lifecycle::CaseState;
 use super::negative_list::current_negative_list;
 use super::rubric::Rubric;
 use super::sheet::{evaluate, ExpertVerdict, IndicatorScore, ScoreSheet};

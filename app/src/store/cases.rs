@@ -3,11 +3,11 @@
 use super::accounts::Updated;
 use super::audit::{self, Entry};
 use super::entities::{case_counter, case_event, draw_record, jd_case, material};
+use crate::domain::case::{CaseFacts, CaseLevel, CaseState};
 use crate::domain::deadline::{china_date, Clock as DeadlineClock, HolidayCalendar, TimeLimits};
 use crate::domain::ids::{CaseId, CountyId, InstitutionId};
 use crate::domain::lifecycle::{
-    apply, due_system_action, ActionKind, CaseFacts, CaseLevel, CaseState, Effect, Initiator,
-    Transition,
+    apply, due_system_action, ActionKind, Effect, Initiator, Transition,
 };
 use crate::domain::role::Actor;
 use crate::domain::terms::Stage;

@@ -2,8 +2,8 @@
 //! in SQL (grouped counts, never one query a case), and the stage spans the medians are made of.
 
 use super::entities::{case_event, jd_case, state_span};
+use crate::domain::case::{CaseLevel, CaseState};
 use crate::domain::deadline::{china_date, working_days_between, HolidayCalendar};
-use crate::domain::lifecycle::{CaseLevel, CaseState};
 use crate::domain::stats::Period;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use sea_orm::sea_query::{
@@ -590,9 +590,7 @@ fn registry_query(f: &RegistryFilter) -> SelectStatement {
             col("jd_case", "id").equals((a("determination"), a("case_id"))),
         )
         .and_where(col("determination", "superseded_by").is_null())
-        .and_where(
-            col("jd_case", "state").ne(crate::domain::lifecycle::CaseState::Terminated.code()),
-        );
+        .and_where(col("jd_case", "state").ne(crate::domain::case::CaseState::Terminated.code()));
     let mut inst = Query::select();
     inst.column(a("id")).from(a("institution"));
     let mut by_institution = false;

@@ -8,8 +8,9 @@
 
 use super::cases::Case;
 use super::entities::{case_event, determination, jd_case, opinion};
+use crate::domain::case::{CaseLevel, CaseState};
 use crate::domain::determination::{Basis, Standing};
-use crate::domain::lifecycle::{CaseLevel, CaseState, Transition};
+use crate::domain::lifecycle::Transition;
 use crate::domain::role::Actor;
 use crate::domain::terms::Category;
 use chrono::{DateTime, NaiveDate, Utc};

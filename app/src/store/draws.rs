@@ -13,6 +13,7 @@ use super::entities::{
     audit_event, draw_record, draw_replacement, draw_setting, expert, jd_case, pool_loan, seat,
 };
 use super::experts::model_facts;
+use crate::domain::case::{CaseLevel, CaseState, SeatFacts, SeatStatus};
 use crate::domain::deadline::{add_working_days, china_date, HolidayCalendar};
 use crate::domain::draw::DrawKind;
 use crate::domain::draw::{
@@ -20,9 +21,7 @@ use crate::domain::draw::{
     DrawError, DrawResult, Exclusion, ExpertFacts, Replacement, Screening, SeatRole,
 };
 use crate::domain::ids::{ExpertId, UserId};
-use crate::domain::lifecycle::{
-    apply, Action, CaseLevel, CaseState, Initiator, SeatFacts, SeatStatus, TransitionError, Vacancy,
-};
+use crate::domain::lifecycle::{apply, Action, Initiator, TransitionError, Vacancy};
 use crate::domain::role::Actor;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;

@@ -7,8 +7,9 @@
 use super::accounts::Updated;
 use super::cases::{self, Case};
 use super::entities::{county, notice, notice_contact, notice_delivery, seat, user_account};
+use crate::domain::case::{CaseLevel, SeatStatus};
 use crate::domain::deadline::Clock as DeadlineClock;
-use crate::domain::lifecycle::{CaseLevel, SeatStatus, Transition};
+use crate::domain::lifecycle::Transition;
 use crate::domain::notice::{
     for_move, kinds_for, move_key, seat_key, Audience, Channel, Condition, ContactInput,
     DeliveryState, NoticeKind, DIGEST_HOUR,

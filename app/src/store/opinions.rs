@@ -10,8 +10,8 @@ use super::entities::{activity, opinion, opinion_signature, seat};
 use super::signing::{self, Signer};
 use super::{reference, sheets};
 use crate::domain::activity::ActivityKind;
+use crate::domain::case::{CaseLevel, SeatStatus};
 use crate::domain::ids::ExpertId;
-use crate::domain::lifecycle::{CaseLevel, SeatStatus};
 use crate::domain::negative_list;
 use crate::domain::opinion::{
     canonical, check_bundle, seal_message, sign_message, ActivityLine, Broken, Conclusion,

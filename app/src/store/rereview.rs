@@ -6,8 +6,9 @@
 
 use super::cases::{self, Case};
 use super::entities::{jd_case, material, rereview_application};
+use crate::domain::case::{CaseLevel, CaseState};
 use crate::domain::deadline::{china_date, Clock as DeadlineClock, HolidayCalendar, TimeLimits};
-use crate::domain::lifecycle::{ActionKind, CaseLevel, CaseState, Effect, Transition};
+use crate::domain::lifecycle::{ActionKind, Effect, Transition};
 use crate::domain::rereview::RereviewApplication;
 use crate::domain::role::Actor;
 use chrono::{DateTime, Datelike, Utc};

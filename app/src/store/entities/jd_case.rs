@@ -45,12 +45,12 @@ impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
     /// The case's state (an unknown stored code is an error, see `store::decode`).
-    pub fn case_state(&self) -> Result<crate::domain::lifecycle::CaseState, DbErr> {
+    pub fn case_state(&self) -> Result<crate::domain::case::CaseState, DbErr> {
         crate::store::decode(&self.state)
     }
 
     /// The case's level: county, or a prefecture re-review case.
-    pub fn case_level(&self) -> Result<crate::domain::lifecycle::CaseLevel, DbErr> {
+    pub fn case_level(&self) -> Result<crate::domain::case::CaseLevel, DbErr> {
         crate::store::decode(&self.level)
     }
 }

@@ -36,7 +36,7 @@ impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
     /// The seat's status (an unknown stored code is an error, see `store::decode`).
-    pub fn seat_status(&self) -> Result<crate::domain::lifecycle::SeatStatus, DbErr> {
+    pub fn seat_status(&self) -> Result<crate::domain::case::SeatStatus, DbErr> {
         crate::store::decode(&self.status)
     }
 

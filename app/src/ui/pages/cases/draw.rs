@@ -10,7 +10,8 @@ use crate::api::draws::{
     ExpertBrief, RunDrawInput, VerifyView,
 };
 use crate::api::AppError;
-use crate::domain::lifecycle::{Action as CaseAction, CaseState};
+use crate::domain::case::CaseState;
+use crate::domain::lifecycle::Action as CaseAction;
 use crate::domain::validate::ExpertKind;
 use crate::i18n::{text_with, use_locale};
 use crate::ui::components::ErrorSummary;
@@ -464,7 +465,7 @@ fn ReplaceSeatForm(
         .filter(|s| s.status.is_active())
         .filter_map(|s| {
             s.expert_id.map(|e| {
-                let late = s.status == crate::domain::lifecycle::SeatStatus::Invited;
+                let late = s.status == crate::domain::case::SeatStatus::Invited;
                 (e, s.expert_name.clone(), late)
             })
         })

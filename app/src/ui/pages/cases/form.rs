@@ -7,11 +7,12 @@ use crate::api::cases::{
     case_action, get_case, save_draft, ActionInput, CaseDetail, DraftInput, MaterialView,
 };
 use crate::api::AppError;
+use crate::domain::case::CaseState;
 use crate::domain::error::FieldErrors;
 use crate::domain::files::FileType;
 #[cfg(feature = "hydrate")]
 use crate::domain::files::{check_file_name, MAX_FILE_BYTES};
-use crate::domain::lifecycle::{Action as CaseAction, CaseState};
+use crate::domain::lifecycle::Action as CaseAction;
 use crate::domain::terms::{Category, Stage};
 use crate::domain::validate::{
     grades_of, missing_materials, required_materials, validate_training_item, DeliveryMode,

@@ -2,8 +2,8 @@
 
 use super::{DeadlineTag, StateTag};
 use crate::api::cases::{county_cases, my_cases, my_work, CaseRow};
+use crate::domain::case::CaseState;
 use crate::domain::deadline::Clock;
-use crate::domain::lifecycle::CaseState;
 use crate::i18n::use_locale;
 use crate::ui::t;
 use leptos::prelude::*;

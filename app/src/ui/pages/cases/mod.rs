@@ -15,8 +15,8 @@ pub mod selfcheck;
 pub mod sheet;
 pub mod work;
 
+use crate::domain::case::CaseState;
 use crate::domain::deadline::DeadlineStatus;
-use crate::domain::lifecycle::CaseState;
 use crate::i18n::use_locale;
 use leptos::prelude::*;
 

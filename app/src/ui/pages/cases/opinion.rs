@@ -10,7 +10,8 @@ use crate::api::opinions::{
     opinion_page, save_opinion, seal_opinion, sign_opinion, OpinionSave, OpinionSign, OpinionView,
 };
 use crate::api::AppError;
-use crate::domain::lifecycle::{Action as CaseAction, CaseState};
+use crate::domain::case::CaseState;
+use crate::domain::lifecycle::Action as CaseAction;
 use crate::domain::opinion::{Conclusion, OpinionDraft};
 use crate::domain::terms::Category;
 use crate::i18n::use_locale;

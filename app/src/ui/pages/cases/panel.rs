@@ -5,8 +5,9 @@
 use crate::api::cases::{case_action, ActionInput, CaseDetail};
 use crate::api::draws::SeatView;
 use crate::api::AppError;
+use crate::domain::case::{CaseState, SeatStatus};
 use crate::domain::draw::SeatRole;
-use crate::domain::lifecycle::{Action as CaseAction, CaseState, SeatStatus};
+use crate::domain::lifecycle::Action as CaseAction;
 use crate::i18n::use_locale;
 use crate::ui::components::ErrorSummary;
 use crate::ui::t;

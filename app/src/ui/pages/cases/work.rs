@@ -33,11 +33,11 @@ pub fn MyInvitations() -> impl IntoView {
                                     <p>
                                         <SeatTag status=r.status />" "
                                         {r.lead.then(|| view! { <span class="tag tag--blue">{t("panel.lead")}</span> " " })}
-                                        {(r.status == crate::domain::lifecycle::SeatStatus::Invited).then(|| {
+                                        {(r.status == crate::domain::case::SeatStatus::Invited).then(|| {
                                             let due = due.clone();
                                             view! { {move || locale.tr_with("invite.answer_by", &[("date".into(), due.clone())])} }
                                         })}
-                                        {(r.status == crate::domain::lifecycle::SeatStatus::Accepted).then(|| r.due_on.map(|d| {
+                                        {(r.status == crate::domain::case::SeatStatus::Accepted).then(|| r.due_on.map(|d| {
                                             let d = d.format("%Y-%m-%d").to_string();
                                             view! { {move || locale.tr_with("invite.review_by", &[("date".into(), d.clone())])} }
                                         })).flatten()}
@@ -49,7 +49,7 @@ pub fn MyInvitations() -> impl IntoView {
                                             <strong>{t("meeting.home")}</strong>" "{m}
                                         </p>
                                     })}
-                                    {(r.status == crate::domain::lifecycle::SeatStatus::Accepted).then(|| {
+                                    {(r.status == crate::domain::case::SeatStatus::Accepted).then(|| {
                                         let href = format!("/cases/{}/meeting#briefing", r.case_id);
                                         if r.briefing_confirmed {
                                             view! { <p><span class="tag tag--green">{t("briefing.confirmed_tag")}</span></p> }.into_any()
