@@ -227,7 +227,7 @@ pub fn notice_text(locale: &str, kind: &str, facts: &[(String, String)]) -> (Str
                 "level" => crate::domain::case::CaseLevel::from_code(v)
                     .map(|c| text(locale, c.label_key()))
                     .unwrap_or_else(|| v.clone()),
-                "domain" => crate::domain::validate::ItemDomain::from_code(v)
+                "domain" => crate::domain::item::ItemDomain::from_code(v)
                     .map(|c| text(locale, c.label_key()))
                     .unwrap_or_else(|| v.clone()),
                 "stage" => crate::domain::terms::Stage::from_code(v)
@@ -438,12 +438,12 @@ mod tests {
             notice::DeliveryState,
             determination::Basis,
             role::Role,
-            validate::ItemDomain,
-            validate::SchoolSubject,
-            validate::DeliveryMode,
-            validate::ProfessionalTitle,
-            validate::ExpertKind,
-            validate::MaterialKind,
+            item::ItemDomain,
+            item::SchoolSubject,
+            item::DeliveryMode,
+            expert::ProfessionalTitle,
+            expert::ExpertKind,
+            material::MaterialKind,
             activity::ActivityKind,
             case::CaseState,
             case::CaseLevel,

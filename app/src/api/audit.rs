@@ -174,7 +174,7 @@ pub mod ssr {
     ) -> Result<(Filter, u64), AppError> {
         let mut e = FieldErrors::new();
         let (from, to) = crate::domain::stats::parse_open_period(&mut e, &q.from, &q.to);
-        let page = crate::domain::validate::parse_page(&mut e, &q.page);
+        let page = crate::domain::formats::parse_page(&mut e, &q.page);
         for (field, v) in [
             ("actor", &q.actor),
             ("case", &q.case),

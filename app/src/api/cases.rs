@@ -4,10 +4,11 @@ use super::AppError;
 use crate::domain::case::CaseState;
 use crate::domain::deadline::{Clock as DeadlineClock, DeadlineStatus};
 use crate::domain::files::FileType;
+use crate::domain::item::TrainingItemInput;
 use crate::domain::lifecycle::{Action, ActionKind};
+use crate::domain::material::MaterialKind;
 use crate::domain::role::Role;
 use crate::domain::terms::Category;
-use crate::domain::validate::{MaterialKind, TrainingItemInput};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -599,7 +600,7 @@ pub async fn get_case(id: i64) -> Result<CaseDetail, AppError> {
 pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::validate::limits;
+    use crate::domain::formats::limits;
     use crate::store::accounts::Updated;
     use crate::store::{cases, reference, tx};
     let me = require().await?;
@@ -692,8 +693,8 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
 #[server(prefix = "/api", endpoint = "case_action", input = Json)]
 pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     use super::server::{fail, require, state};
+    use crate::domain::item::validate_training_item;
     use crate::domain::lifecycle::{apply, Initiator, TransitionError};
-    use crate::domain::validate::validate_training_item;
     use crate::store::accounts::Updated;
     use crate::store::{cases, tx};
     let me = require().await?;
@@ -877,7 +878,7 @@ pub fn case_filter(
         },
     };
     let (from, to) = crate::domain::stats::parse_open_period(&mut e, &q.from, &q.to);
-    let page = crate::domain::validate::parse_page(&mut e, &q.page);
+    let page = crate::domain::formats::parse_page(&mut e, &q.page);
     e.into_result()?;
     Ok((
         crate::store::cases::CaseFilter {

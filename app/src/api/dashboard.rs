@@ -203,6 +203,7 @@ pub mod ssr {
     use crate::domain::case::{CaseLevel, CaseState};
     use crate::domain::deadline::{china_date, Clock, HolidayCalendar, TimeLimits};
     use crate::domain::error::FieldErrors;
+    use crate::domain::item::ItemDomain;
     use crate::domain::role::Actor;
     use crate::domain::role::Scope;
     use crate::domain::stats::{
@@ -210,7 +211,6 @@ pub mod ssr {
         POOL_TERM_WARNING_DAYS,
     };
     use crate::domain::terms::Category;
-    use crate::domain::validate::ItemDomain;
     use crate::store::dashboard::{self as dash, Filter};
     use crate::store::reference;
     use chrono::{DateTime, Duration, Utc};

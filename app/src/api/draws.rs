@@ -7,10 +7,11 @@
 use super::AppError;
 use crate::domain::case::{CaseLevel, CaseState, SeatStatus};
 use crate::domain::draw::{DrawCriteria, DrawError, Exclusion, SeatRole};
+use crate::domain::expert::ExpertKind;
 #[cfg(feature = "ssr")]
 use crate::domain::ids::ExpertId;
+use crate::domain::item::ItemDomain;
 use crate::domain::terms::Stage;
-use crate::domain::validate::{ExpertKind, ItemDomain};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;

@@ -17,7 +17,8 @@
 
 use super::AppError;
 use crate::domain::draw::{ExpertStatus, Ties};
-use crate::domain::validate::{ExpertInput, ExpertKind, ItemDomain};
+use crate::domain::expert::{ExpertInput, ExpertKind};
+use crate::domain::item::ItemDomain;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -66,7 +67,7 @@ pub struct ExpertRow {
     pub id: i64,
     pub name: String,
     pub employer: String,
-    pub input_title: crate::domain::validate::ProfessionalTitle,
+    pub input_title: crate::domain::expert::ProfessionalTitle,
     pub kind: ExpertKind,
     pub domains: Vec<ItemDomain>,
     pub stages: Vec<crate::domain::terms::Stage>,
@@ -264,11 +265,10 @@ pub mod import {
     //! [`ExpertInput`], each problem reported by line and column.
 
     use super::{RowError, IMPORT_COLUMNS};
+    use crate::domain::expert::{validate_expert, ExpertInput, ExpertKind, ProfessionalTitle};
     use crate::domain::ids::CountyId;
+    use crate::domain::item::{ItemDomain, SchoolSubject};
     use crate::domain::terms::Stage;
-    use crate::domain::validate::{
-        validate_expert, ExpertInput, ExpertKind, ItemDomain, ProfessionalTitle, SchoolSubject,
-    };
     use chrono::NaiveDate;
 
     /// Records with the line each starts on; blank lines are skipped. `Err(line)`: a quote
@@ -785,7 +785,7 @@ mod ssr {
 
     /// Domain validation plus the region being a county of the prefecture.
     pub async fn check(st: &AppState, input: &ExpertInput) -> Result<(), AppError> {
-        let mut errs = crate::domain::validate::validate_expert(input);
+        let mut errs = crate::domain::expert::validate_expert(input);
         if let Some(r) = input.region {
             if !county_names(st).await?.iter().any(|(c, _)| *c == r.0) {
                 errs.add("expert.region", "err.county_invalid");
@@ -903,7 +903,7 @@ mod ssr {
     pub fn title_check(me: &Me, m: &expert::Model) -> TitleCheck {
         let has = m.title_cert_sha256.is_some();
         let checkable =
-            crate::domain::validate::title_check_refusal(has, m.title_verified_at.is_some())
+            crate::domain::expert::title_check_refusal(has, m.title_verified_at.is_some())
                 .is_none();
         TitleCheck {
             certificate: has.then(|| {
@@ -1535,7 +1535,7 @@ pub async fn verify_expert_title(id: i64, version: i32) -> Result<i32, AppError>
     if m.version != version {
         return Err(fail(AppError::Stale));
     }
-    if let Some(key) = crate::domain::validate::title_check_refusal(
+    if let Some(key) = crate::domain::expert::title_check_refusal(
         m.title_cert_sha256.is_some(),
         m.title_verified_at.is_some(),
     ) {

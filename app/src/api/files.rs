@@ -25,7 +25,7 @@ use crate::domain::access::{authorize, Permission};
 use crate::domain::error::FieldErrors;
 use crate::domain::files::{check_file_name, check_size, FileType};
 use crate::domain::ids::ExpertId;
-use crate::domain::validate::MaterialKind;
+use crate::domain::material::MaterialKind;
 use crate::store::activities::{self, NewActivityFile};
 use crate::store::audit::{self, Entry};
 use crate::store::cases::NewMaterial;

@@ -1,7 +1,7 @@
 //! 机构信息: the institution profile, kept by its own users.
 
 use super::AppError;
-use crate::domain::validate::InstitutionInput;
+use crate::domain::institution::InstitutionInput;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -83,8 +83,9 @@ pub async fn my_institution() -> Result<InstitutionProfile, AppError> {
 #[server(prefix = "/api", endpoint = "save_my_institution", input = Json)]
 pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Result<i32, AppError> {
     use super::server::{client_addr, fail, state};
+    use crate::domain::formats::normalize_uscc;
     use crate::domain::ids::CountyId;
-    use crate::domain::validate::{normalize_uscc, validate_institution};
+    use crate::domain::institution::validate_institution;
     use crate::store::audit::{self, Entry};
     use crate::store::tx;
     let (me, current) = own().await?;

@@ -148,7 +148,7 @@ pub mod ssr {
             },
         };
         let (from, to) = crate::domain::stats::parse_open_period(&mut e, &q.from, &q.to);
-        let page = crate::domain::validate::parse_page(&mut e, &q.page);
+        let page = crate::domain::formats::parse_page(&mut e, &q.page);
         e.into_result()?;
         Ok((
             RegistryFilter {

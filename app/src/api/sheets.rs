@@ -6,11 +6,11 @@
 
 use super::AppError;
 use crate::domain::case::CaseState;
+use crate::domain::item::ItemDomain;
 use crate::domain::negative_list::NegativeList;
 use crate::domain::rubric::Rubric;
 use crate::domain::sheet::{ExpertVerdict, ScoreSheet};
 use crate::domain::terms::Stage;
-use crate::domain::validate::ItemDomain;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};

@@ -3,8 +3,8 @@
 //! access policy decides who sees a case from them.
 
 use super::ids::{CaseId, CountyId, ExpertId, InstitutionId};
+use super::material::MaterialKind;
 use super::terms::Stage;
-use super::validate::MaterialKind;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,7 @@
 //! and the seats not yet scored are redrawn).
 
 use super::error::FieldErrors;
-use super::validate::check_text;
+use super::formats::check_text;
 use serde::{Deserialize, Serialize};
 
 pub const REASON_MIN: usize = 10;

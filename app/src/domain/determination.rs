@@ -140,7 +140,7 @@ pub struct RevocationInput {
 /// Checks the form; the credit record's existence and kind are the store's to check.
 pub fn validate_revocation(input: &RevocationInput) -> FieldErrors {
     let mut e = FieldErrors::new();
-    super::validate::check_text(
+    super::formats::check_text(
         &mut e,
         "revocation.reason",
         &input.reason,

@@ -36,9 +36,10 @@
 //! that a crate update cannot change a panel; the only outside piece is the ChaCha20 key
 //! stream, pinned by a known-answer test.
 
+use super::expert::{ExpertKind, ProfessionalTitle};
 use super::ids::{CaseId, ExpertId, InstitutionId};
+use super::item::{ItemDomain, SchoolSubject};
 use super::terms::Stage;
-use super::validate::{ExpertKind, ItemDomain, ProfessionalTitle, SchoolSubject};
 use chrono::{Months, NaiveDate};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -233,7 +234,7 @@ fn same_employer(a: &str, b: &str) -> bool {
 pub fn prepared_by(
     expert_name: &str,
     expert_employer: &str,
-    preparer: &super::validate::Preparer,
+    preparer: &super::item::Preparer,
 ) -> bool {
     let norm = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
     let name = norm(&preparer.name);

@@ -5,8 +5,8 @@
 //! the opinion (鉴定意见书) then states: "鉴定会时间、地点、参加人员".
 
 use super::error::FieldErrors;
+use super::formats::check_text;
 use super::ids::ExpertId;
-use super::validate::check_text;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -260,7 +260,7 @@ pub fn ready_for_opinion(scheduled: bool, held: bool, waived: bool) -> Result<()
 /// Checks the reasons for waiving the meeting.
 pub fn validate_waiver(reason: &str) -> FieldErrors {
     let mut e = FieldErrors::new();
-    super::validate::check_text(&mut e, "waiver.reason", reason, WAIVER_MIN, WAIVER_MAX);
+    super::formats::check_text(&mut e, "waiver.reason", reason, WAIVER_MIN, WAIVER_MAX);
     e
 }
 

@@ -95,9 +95,14 @@ pub mod credit;
 pub mod deadline;
 pub mod determination;
 pub mod draw;
+pub mod expert;
 pub mod files;
+pub mod formats;
+pub mod institution;
+pub mod item;
 pub mod known;
 pub mod lifecycle;
+pub mod material;
 pub mod meeting;
 pub mod negative_list;
 pub mod notice;
@@ -108,4 +113,47 @@ pub mod rubric;
 pub mod selfcheck;
 pub mod sheet;
 pub mod stats;
-pub mod validate;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every coded value reads back from its code, codes are unique, and an unknown code is
+    /// no value at all.
+    #[test]
+    fn coded_values_read_back_from_their_codes() {
+        fn check<T: Coded + PartialEq + std::fmt::Debug>(all: &[T]) {
+            let mut codes = std::collections::BTreeSet::new();
+            for v in all {
+                assert_eq!(T::from_code(v.code()), Some(*v));
+                assert!(codes.insert(v.code()), "{} twice", v.code());
+            }
+            assert_eq!(T::from_code("no-such-code"), None);
+        }
+        check(&terms::Stage::ALL);
+        check(&terms::Category::ALL);
+        check(&role::Role::ALL);
+        check(&case::CaseState::ALL);
+        check(&case::CaseLevel::ALL);
+        check(&case::SeatStatus::ALL);
+        check(&lifecycle::ActionKind::ALL);
+        check(&item::ItemDomain::ALL);
+        check(&item::SchoolSubject::ALL);
+        check(&item::DeliveryMode::ALL);
+        check(&expert::ProfessionalTitle::ALL);
+        check(&expert::ExpertKind::ALL);
+        check(&material::MaterialKind::ALL);
+        check(&files::FileType::ALL);
+        check(&activity::ActivityKind::ALL);
+        check(&draw::SeatRole::ALL);
+        check(&draw::DrawKind::ALL);
+        check(&notice::NoticeKind::ALL);
+        check(&notice::Channel::ALL);
+        check(&notice::DeliveryState::ALL);
+        check(&determination::Basis::ALL);
+        check(&selfcheck::Answer::ALL);
+        check(&credit::CreditKind::ALL);
+        check(&credit::ExpertMeasure::ALL);
+        check(&deadline::Clock::ALL);
+    }
+}

@@ -4,7 +4,7 @@
 
 use super::deadline::{add_working_days, HolidayCalendar};
 use super::error::FieldErrors;
-use super::validate::check_text;
+use super::formats::check_text;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

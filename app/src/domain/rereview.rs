@@ -5,7 +5,7 @@
 //! `ForwardRereview`, `RefuseRereview`); this module checks the forms' text.
 
 use super::error::FieldErrors;
-use super::validate::check_text;
+use super::formats::check_text;
 use serde::{Deserialize, Serialize};
 
 /// 复审理由: at least a sentence.

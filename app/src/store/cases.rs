@@ -6,12 +6,13 @@ use super::entities::{case_counter, case_event, draw_record, jd_case, material};
 use crate::domain::case::{CaseFacts, CaseLevel, CaseState};
 use crate::domain::deadline::{china_date, Clock as DeadlineClock, HolidayCalendar, TimeLimits};
 use crate::domain::ids::{CaseId, CountyId, InstitutionId};
+use crate::domain::item::TrainingItemInput;
 use crate::domain::lifecycle::{
     apply, due_system_action, ActionKind, Effect, Initiator, Transition,
 };
+use crate::domain::material::MaterialKind;
 use crate::domain::role::Actor;
 use crate::domain::terms::Stage;
-use crate::domain::validate::{MaterialKind, TrainingItemInput};
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -297,10 +298,10 @@ pub fn empty_item() -> TrainingItemInput {
     TrainingItemInput {
         name: String::new(),
         declared_category: crate::domain::terms::Category::NonSubject,
-        domain: crate::domain::validate::ItemDomain::Sports,
+        domain: crate::domain::item::ItemDomain::Sports,
         stage: Stage::Primary,
         grades: vec![],
-        delivery: crate::domain::validate::DeliveryMode::Offline,
+        delivery: crate::domain::item::DeliveryMode::Offline,
         hours: 0,
         class_size: 0,
         fee_fen: 0,

@@ -203,7 +203,7 @@ pub async fn workloads<C: ConnectionTrait>(c: &C) -> Result<HashMap<i64, u32>, D
 /// The pool's experts the application names as having prepared its materials.
 async fn preparers<C: ConnectionTrait>(
     c: &C,
-    named: &[crate::domain::validate::Preparer],
+    named: &[crate::domain::item::Preparer],
 ) -> Result<Vec<ExpertId>, DbErr> {
     if named.is_empty() {
         return Ok(vec![]);

@@ -8,11 +8,10 @@
 use super::accounts::Updated;
 use super::entities::{audit_event, expert, expert_proposal};
 use crate::domain::draw::{ExpertFacts, ExpertStatus, Ties};
+use crate::domain::expert::{ExpertInput, ExpertKind, ProfessionalTitle};
 use crate::domain::ids::ExpertId;
+use crate::domain::item::{ItemDomain, SchoolSubject};
 use crate::domain::terms::Stage;
-use crate::domain::validate::{
-    ExpertInput, ExpertKind, ItemDomain, ProfessionalTitle, SchoolSubject,
-};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{

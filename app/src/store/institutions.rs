@@ -2,7 +2,7 @@
 
 use super::accounts::Updated;
 use super::entities::institution;
-use crate::domain::validate::InstitutionInput;
+use crate::domain::institution::InstitutionInput;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};

@@ -12,6 +12,7 @@ use super::{reference, sheets};
 use crate::domain::activity::ActivityKind;
 use crate::domain::case::{CaseLevel, SeatStatus};
 use crate::domain::ids::ExpertId;
+use crate::domain::material::MaterialKind;
 use crate::domain::negative_list;
 use crate::domain::opinion::{
     canonical, check_bundle, seal_message, sign_message, ActivityLine, Broken, Conclusion,
@@ -23,7 +24,6 @@ use crate::domain::sheet::{
     evaluate, panel_verdict, MemberVerdict, PanelMode, PanelOutcome, ScoreSheet,
 };
 use crate::domain::terms::Rating;
-use crate::domain::validate::MaterialKind;
 use crate::i18n;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;

@@ -171,7 +171,7 @@ pub fn carried_materials(
     all: Vec<material::Model>,
     decided: DateTime<Utc>,
 ) -> Vec<material::Model> {
-    use crate::domain::validate::MaterialKind;
+    use crate::domain::material::MaterialKind;
     let evidence = MaterialKind::RereviewEvidence.code();
     let replaced_by_then: std::collections::HashSet<i64> = all
         .iter()

@@ -6,9 +6,9 @@ use super::entities::{county, expert, institution};
 use super::reference::COUNTIES;
 use super::{passwords, tx};
 use crate::domain::draw::{Affiliation, Relation, Ties};
+use crate::domain::formats::uscc_check_char;
 use crate::domain::ids::{CountyId, ExpertId, InstitutionId};
 use crate::domain::role::{Role, Scope};
-use crate::domain::validate::uscc_check_char;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
 

@@ -779,7 +779,7 @@ async fn throttle_refusals_are_counted_in_one_row_a_run() {
 #[tokio::test]
 async fn seed_demo_loads_once_with_valid_data() {
     use super::reference;
-    use crate::domain::validate::uscc_is_valid;
+    use crate::domain::formats::uscc_is_valid;
     for t in TestDb::all().await {
         let now = t0();
         assert!(seed::seed_demo(&t.db, now).await.unwrap(), "{}", t.kind);

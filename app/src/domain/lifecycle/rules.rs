@@ -4,7 +4,7 @@
 use super::{Action, ActionKind, Initiator, Who};
 use crate::domain::case::{CaseFacts, CaseLevel, CaseState};
 use crate::domain::ids::ExpertId;
-use crate::domain::validate::missing_materials;
+use crate::domain::material::missing_materials;
 use chrono::NaiveDate;
 
 // ---------------------------------------------------------------------------------------------

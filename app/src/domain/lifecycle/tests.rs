@@ -4,9 +4,9 @@ use crate::domain::access::{case_view, CaseView};
 use crate::domain::case::*;
 use crate::domain::deadline::{china_date, Clock};
 use crate::domain::ids::*;
+use crate::domain::material::MaterialKind;
 use crate::domain::role::Scope;
 use crate::domain::terms::{Category, Stage};
-use crate::domain::validate::MaterialKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use proptest::prelude::*;
 

@@ -15,7 +15,7 @@ pub struct Model {
     pub parent_id: Option<i64>,
     /// `CaseState` code
     pub state: String,
-    /// JSON of `domain::validate::TrainingItemInput`
+    /// JSON of `domain::item::TrainingItemInput`
     pub item: String,
     /// The training item's name (also inside `item`), for searching the registry.
     pub item_name: String,

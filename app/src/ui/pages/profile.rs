@@ -3,7 +3,7 @@
 use crate::api::institutions::{my_institution, save_my_institution, InstitutionProfile};
 use crate::api::AppError;
 use crate::domain::error::FieldErrors;
-use crate::domain::validate::{validate_institution, InstitutionInput};
+use crate::domain::institution::{validate_institution, InstitutionInput};
 use crate::i18n::use_locale;
 use crate::ui::components::{ErrorSummary, TextField};
 use crate::ui::t;

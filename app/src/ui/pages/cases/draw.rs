@@ -11,8 +11,8 @@ use crate::api::draws::{
 };
 use crate::api::AppError;
 use crate::domain::case::CaseState;
+use crate::domain::expert::ExpertKind;
 use crate::domain::lifecycle::Action as CaseAction;
-use crate::domain::validate::ExpertKind;
 use crate::i18n::{text_with, use_locale};
 use crate::ui::components::ErrorSummary;
 use crate::ui::t;

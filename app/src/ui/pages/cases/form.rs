@@ -12,12 +12,12 @@ use crate::domain::error::FieldErrors;
 use crate::domain::files::FileType;
 #[cfg(feature = "hydrate")]
 use crate::domain::files::{check_file_name, MAX_FILE_BYTES};
-use crate::domain::lifecycle::Action as CaseAction;
-use crate::domain::terms::{Category, Stage};
-use crate::domain::validate::{
-    grades_of, missing_materials, required_materials, validate_training_item, DeliveryMode,
-    ItemDomain, MaterialKind, TrainingItemInput,
+use crate::domain::item::{
+    grades_of, validate_training_item, DeliveryMode, ItemDomain, TrainingItemInput,
 };
+use crate::domain::lifecycle::Action as CaseAction;
+use crate::domain::material::{missing_materials, required_materials, MaterialKind};
+use crate::domain::terms::{Category, Stage};
 use crate::i18n::{text_with, use_locale};
 use crate::ui::components::{field_messages, ErrorSummary};
 use crate::ui::{go, t};
@@ -181,7 +181,7 @@ pub fn ApplicationForm(initial: Option<CaseDetail>) -> impl IntoView {
     let dispute_reason = text_of(|i| i.dispute_reason.clone());
     let licence_application = text_of(|i| i.licence_application.clone());
     let principal_employer = text_of(|i| i.principal_employer.clone());
-    let preparers = text_of(|i| crate::domain::validate::preparers_text(&i.preparers));
+    let preparers = text_of(|i| crate::domain::item::preparers_text(&i.preparers));
     let undertaking = RwSignal::new(
         initial
             .as_ref()
@@ -204,7 +204,7 @@ pub fn ApplicationForm(initial: Option<CaseDetail>) -> impl IntoView {
         dispute_reason: dispute_reason.get(),
         licence_application: licence_application.get(),
         principal_employer: principal_employer.get(),
-        preparers: crate::domain::validate::parse_preparers(&preparers.get()),
+        preparers: crate::domain::item::parse_preparers(&preparers.get()),
         related_subject: related_subject.get(),
     };
     // The same validation the server runs on submit, plus number formats.
@@ -374,9 +374,9 @@ pub fn ApplicationForm(initial: Option<CaseDetail>) -> impl IntoView {
                 <div class="form-group">
                     <label class="label" for="item-related_subject">{t("form.item.related_subject")}</label>
                     <div class="hint">{t("form.item.related_subject_hint")}</div>
-                    <select class="select" id="item-related_subject" on:change=move |ev| related_subject.set(crate::domain::validate::SchoolSubject::from_code(&event_target_value(&ev)))>
+                    <select class="select" id="item-related_subject" on:change=move |ev| related_subject.set(crate::domain::item::SchoolSubject::from_code(&event_target_value(&ev)))>
                         <option value="" selected=move || related_subject.get().is_none()>{move || locale.tr("form.item.related_subject_none")}</option>
-                        {crate::domain::validate::SchoolSubject::ALL.into_iter().map(|x| {
+                        {crate::domain::item::SchoolSubject::ALL.into_iter().map(|x| {
                             let key = x.label_key();
                             view! { <option value=x.code() selected=move || related_subject.get() == Some(x)>{move || locale.tr(key)}</option> }
                         }).collect_view()}

@@ -10,8 +10,8 @@ use crate::api::experts::{
 use crate::api::AppError;
 use crate::domain::draw::{Affiliation, ExpertStatus, Relation, Ties};
 use crate::domain::ids::InstitutionId;
+use crate::domain::item::{ItemDomain, SchoolSubject};
 use crate::domain::terms::Stage;
-use crate::domain::validate::{ItemDomain, SchoolSubject};
 use crate::i18n::use_locale;
 use crate::ui::components::{field_messages, ErrorSummary};
 use crate::ui::t;
@@ -180,7 +180,7 @@ fn EditRecord(
         })
     });
     let (id, version) = (e.id, e.version);
-    let save = Action::new(move |i: &crate::domain::validate::ExpertInput| {
+    let save = Action::new(move |i: &crate::domain::expert::ExpertInput| {
         let i = i.clone();
         async move {
             match update_expert(id, version, i).await {

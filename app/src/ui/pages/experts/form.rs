@@ -4,11 +4,10 @@
 use crate::api::experts::{create_expert, expert_pool_meta, propose_expert, PoolMeta};
 use crate::api::AppError;
 use crate::domain::error::FieldErrors;
+use crate::domain::expert::{validate_expert, ExpertInput, ExpertKind, ProfessionalTitle};
 use crate::domain::ids::CountyId;
+use crate::domain::item::{ItemDomain, SchoolSubject};
 use crate::domain::terms::Stage;
-use crate::domain::validate::{
-    validate_expert, ExpertInput, ExpertKind, ItemDomain, ProfessionalTitle, SchoolSubject,
-};
 use crate::i18n::use_locale;
 use crate::ui::components::{field_messages, ErrorSummary, TextField};
 use crate::ui::t;

@@ -4,8 +4,9 @@
 use super::{labels, status_code, status_key, StatusTag};
 use crate::api::experts::{expert_pool_meta, search_experts, ExpertRow, PoolMeta, PoolQuery};
 use crate::domain::draw::ExpertStatus;
+use crate::domain::expert::ExpertKind;
+use crate::domain::item::ItemDomain;
 use crate::domain::terms::Stage;
-use crate::domain::validate::{ExpertKind, ItemDomain};
 use crate::i18n::use_locale;
 use crate::ui::t;
 use leptos::prelude::*;

@@ -4,8 +4,8 @@
 use super::{labels, proposal_status_key};
 use crate::api::experts::{decide_proposal, expert_pool_meta, expert_proposals, ProposalView};
 use crate::api::AppError;
+use crate::domain::item::ItemDomain;
 use crate::domain::terms::Stage;
-use crate::domain::validate::ItemDomain;
 use crate::i18n::use_locale;
 use crate::ui::components::{field_messages, ErrorSummary};
 use crate::ui::t;
