@@ -100,7 +100,6 @@ pub mod files;
 pub mod formats;
 pub mod institution;
 pub mod item;
-pub mod known;
 pub mod lifecycle;
 pub mod material;
 pub mod meeting;
@@ -113,6 +112,7 @@ pub mod rubric;
 pub mod selfcheck;
 pub mod sheet;
 pub mod stats;
+pub mod versioned;
 
 #[cfg(test)]
 mod tests {

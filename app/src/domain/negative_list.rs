@@ -9,16 +9,19 @@
 #[cfg(feature = "ssr")]
 use std::collections::HashSet;
 use std::fmt;
-#[cfg(feature = "ssr")]
-use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 use super::terms::{Stage, Text};
+use super::versioned::{Files, Registry, Versioned};
 
 /// The embedded versions, oldest first: (version, TOML text).
 #[cfg(feature = "ssr")]
-const REGISTRY: &[(u32, &str)] = &[(1, include_str!("../../rubric/negative_list_v1.toml"))];
+const FILES: Files = &[(1, include_str!("../../rubric/negative_list_v1.toml"))];
+#[cfg(not(feature = "ssr"))]
+const FILES: Files = &[];
+
+static VERSIONS: Registry<NegativeList> = Registry::new(FILES);
 
 /// Item wording follows the published document.
 pub const SOURCE_TEXT: &str = "text";
@@ -174,93 +177,47 @@ impl NegativeList {
     }
 }
 
-/// Parse and check a negative-list document (for tests and versions not yet registered).
-#[cfg(feature = "ssr")]
-pub fn load(text: &str) -> Result<NegativeList, NegativeListError> {
-    let l: NegativeList =
-        toml::from_str(text).map_err(|e| NegativeListError::Parse(e.to_string()))?;
-    check(&l)?;
-    Ok(l)
-}
-
-#[cfg(feature = "ssr")]
-fn load_registered(version: u32, text: &str) -> Result<NegativeList, NegativeListError> {
-    let l = load(text)?;
-    if l.version != version {
-        return Err(NegativeListError::Version {
-            expected: Some(version),
-            found: l.version,
-        });
-    }
-    Ok(l)
-}
-
-#[cfg(feature = "ssr")]
-fn registry() -> &'static [NegativeList] {
-    static PARSED: OnceLock<Vec<NegativeList>> = OnceLock::new();
-    PARSED.get_or_init(|| {
-        REGISTRY
-            .iter()
-            .map(|(v, text)| {
-                load_registered(*v, text)
-                    .unwrap_or_else(|e| panic!("embedded negative list v{v} is invalid: {e}"))
-            })
-            .collect()
-    })
-}
-
-/// The versions the browser has been given.
-#[cfg(not(feature = "ssr"))]
-static KNOWN: super::known::Known<NegativeList> = super::known::Known::new();
-
-impl super::known::Versioned for NegativeList {
+impl Versioned for NegativeList {
+    const NAME: &'static str = "negative list";
+    type Error = NegativeListError;
     fn version(&self) -> u32 {
         self.version
+    }
+    #[cfg(feature = "ssr")]
+    fn check(&self) -> Result<(), NegativeListError> {
+        check(self)
+    }
+    fn parse_error(message: String) -> NegativeListError {
+        NegativeListError::Parse(message)
+    }
+    fn wrong_version(expected: u32, found: u32) -> NegativeListError {
+        NegativeListError::Version {
+            expected: Some(expected),
+            found,
+        }
     }
 }
 
 /// An embedded version (on the server), or one a page's data brought (in the browser).
 pub fn negative_list(version: u32) -> Option<&'static NegativeList> {
-    #[cfg(feature = "ssr")]
-    {
-        registry().iter().find(|l| l.version == version)
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        KNOWN.get(version)
-    }
+    VERSIONS.get(version)
 }
 
 /// A version that came with a page's data, as `negative_list(version)` will answer it from now
-/// on: the embedded one on the server (none when the server has no such version), the first
-/// copy given in the browser.
+/// on.
 pub fn know(l: &NegativeList) -> Option<&'static NegativeList> {
-    #[cfg(feature = "ssr")]
-    {
-        negative_list(l.version)
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        Some(KNOWN.know(l))
-    }
+    VERSIONS.know(l)
 }
 
-/// The version in force: the highest embedded version (on the server; in the browser, the
-/// highest one a page brought).
+/// The version in force.
 pub fn current_negative_list() -> &'static NegativeList {
-    #[cfg(feature = "ssr")]
-    let all = registry().iter().max_by_key(|l| l.version);
-    #[cfg(not(feature = "ssr"))]
-    let all = KNOWN.latest();
-    all.expect("at least one negative list version is embedded (or, in the browser, was given)")
+    VERSIONS.current()
 }
 
 /// The embedded version numbers, ascending.
 #[cfg(feature = "ssr")]
 pub fn negative_list_versions() -> Vec<u32> {
-    let mut v: Vec<u32> = REGISTRY.iter().map(|(v, _)| *v).collect();
-    v.sort_unstable();
-    v
+    VERSIONS.versions()
 }
 
 #[cfg(feature = "ssr")]
@@ -372,6 +329,10 @@ fn check_item(s: &NlSubject, i: &NlItem) -> Result<(), NegativeListError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn load(text: &str) -> Result<NegativeList, NegativeListError> {
+        crate::domain::versioned::load(text)
+    }
 
     const V1: &str = include_str!("../../rubric/negative_list_v1.toml");
 
@@ -567,7 +528,7 @@ mod tests {
         );
         let v3 = V1.replacen("version = 1", "version = 3", 1);
         assert_eq!(
-            load_registered(1, &v3),
+            Registry::<NegativeList>::load_registered(1, &v3),
             Err(NegativeListError::Version {
                 expected: Some(1),
                 found: 3

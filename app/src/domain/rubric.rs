@@ -3,21 +3,24 @@
 //! Each version is a TOML file under `app/rubric/`, embedded in the server at compile time and
 //! checked when it is first used. A case is scored against the version in force when its panel
 //! was drawn, so a published version is never edited: a change is a new file added to
-//! `REGISTRY`. The browser embeds no file: a page brings the version it shows ([`know`]).
+//! `FILES`. The browser embeds no file: a page brings the version it shows ([`know`]).
 
 #[cfg(feature = "ssr")]
 use std::collections::HashSet;
 use std::fmt;
-#[cfg(feature = "ssr")]
-use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 use super::terms::{Rating, Text};
+use super::versioned::{Files, Registry, Versioned};
 
 /// The embedded versions, oldest first: (version, TOML text).
 #[cfg(feature = "ssr")]
-const REGISTRY: &[(u32, &str)] = &[(1, include_str!("../../rubric/v1.toml"))];
+const FILES: Files = &[(1, include_str!("../../rubric/v1.toml"))];
+#[cfg(not(feature = "ssr"))]
+const FILES: Files = &[];
+
+static VERSIONS: Registry<Rubric> = Registry::new(FILES);
 
 /// One version of the indicator set (鉴定指标体系).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -211,92 +214,46 @@ impl Indicator {
     }
 }
 
-/// Parse and check a rubric document (for tests and versions not yet registered).
-#[cfg(feature = "ssr")]
-pub fn load(text: &str) -> Result<Rubric, RubricError> {
-    let r: Rubric = toml::from_str(text).map_err(|e| RubricError::Parse(e.to_string()))?;
-    check(&r)?;
-    Ok(r)
-}
-
-#[cfg(feature = "ssr")]
-fn load_registered(version: u32, text: &str) -> Result<Rubric, RubricError> {
-    let r = load(text)?;
-    if r.version != version {
-        return Err(RubricError::Version {
-            expected: Some(version),
-            found: r.version,
-        });
-    }
-    Ok(r)
-}
-
-#[cfg(feature = "ssr")]
-fn registry() -> &'static [Rubric] {
-    static PARSED: OnceLock<Vec<Rubric>> = OnceLock::new();
-    PARSED.get_or_init(|| {
-        REGISTRY
-            .iter()
-            .map(|(v, text)| {
-                load_registered(*v, text)
-                    .unwrap_or_else(|e| panic!("embedded rubric v{v} is invalid: {e}"))
-            })
-            .collect()
-    })
-}
-
-/// The versions the browser has been given.
-#[cfg(not(feature = "ssr"))]
-static KNOWN: super::known::Known<Rubric> = super::known::Known::new();
-
-impl super::known::Versioned for Rubric {
+impl Versioned for Rubric {
+    const NAME: &'static str = "rubric";
+    type Error = RubricError;
     fn version(&self) -> u32 {
         self.version
+    }
+    #[cfg(feature = "ssr")]
+    fn check(&self) -> Result<(), RubricError> {
+        check(self)
+    }
+    fn parse_error(message: String) -> RubricError {
+        RubricError::Parse(message)
+    }
+    fn wrong_version(expected: u32, found: u32) -> RubricError {
+        RubricError::Version {
+            expected: Some(expected),
+            found,
+        }
     }
 }
 
 /// An embedded version (on the server), or one a page's data brought (in the browser).
 pub fn rubric(version: u32) -> Option<&'static Rubric> {
-    #[cfg(feature = "ssr")]
-    {
-        registry().iter().find(|r| r.version == version)
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        KNOWN.get(version)
-    }
+    VERSIONS.get(version)
 }
 
-/// A version that came with a page's data, as `rubric(version)` will answer it from now on:
-/// the embedded one on the server (none when the server has no such version), the first copy
-/// given in the browser.
+/// A version that came with a page's data, as `rubric(version)` will answer it from now on.
 pub fn know(r: &Rubric) -> Option<&'static Rubric> {
-    #[cfg(feature = "ssr")]
-    {
-        rubric(r.version)
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        Some(KNOWN.know(r))
-    }
+    VERSIONS.know(r)
 }
 
-/// The version in force for new panels: the highest embedded version (on the server; in the
-/// browser, the highest one a page brought).
+/// The version in force for new panels.
 pub fn current() -> &'static Rubric {
-    #[cfg(feature = "ssr")]
-    let all = registry().iter().max_by_key(|r| r.version);
-    #[cfg(not(feature = "ssr"))]
-    let all = KNOWN.latest();
-    all.expect("at least one rubric version is embedded (or, in the browser, was given)")
+    VERSIONS.current()
 }
 
 /// The embedded version numbers, ascending.
 #[cfg(feature = "ssr")]
 pub fn versions() -> Vec<u32> {
-    let mut v: Vec<u32> = REGISTRY.iter().map(|(v, _)| *v).collect();
-    v.sort_unstable();
-    v
+    VERSIONS.versions()
 }
 
 #[cfg(feature = "ssr")]
@@ -430,6 +387,10 @@ fn check_indicator(d: &Dimension, i: &Indicator) -> Result<(), RubricError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn load(text: &str) -> Result<Rubric, RubricError> {
+        crate::domain::versioned::load(text)
+    }
 
     const V1: &str = include_str!("../../rubric/v1.toml");
 
@@ -701,7 +662,7 @@ mod tests {
         let v2 = V1.replacen("version = 1", "version = 2", 1);
         assert!(load(&v2).is_ok());
         assert_eq!(
-            load_registered(1, &v2),
+            Registry::<Rubric>::load_registered(1, &v2),
             Err(RubricError::Version {
                 expected: Some(1),
                 found: 2
