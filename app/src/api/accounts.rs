@@ -150,7 +150,7 @@ pub async fn post_changes() -> Result<Vec<PostChangeRow>, AppError> {
         .filter_map(|c| {
             let actor = accounts::actor_of(&c.account)?;
             Some(PostChangeRow {
-                at: crate::domain::deadline::china_minute(c.at),
+                at: crate::domain::china_time::china_minute(c.at),
                 action: c.action,
                 username: c.account.username,
                 display_name: c.account.display_name,

@@ -80,7 +80,7 @@ mod ssr {
     use crate::api::server::Me;
     use crate::domain::access::{activity_detail, authorize, ActivityDetail, Permission};
     use crate::domain::case::CaseFacts;
-    use crate::domain::deadline::china_date;
+    use crate::domain::china_time::china_date;
     use crate::store::activities;
     use chrono::{DateTime, Utc};
     use sea_orm::ConnectionTrait;
@@ -176,7 +176,7 @@ pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppErr
     use super::server::{client_addr, fail, internal, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::activity::{parse_date, validate_activity};
-    use crate::domain::deadline::china_date;
+    use crate::domain::china_time::china_date;
     use crate::store::accounts::Updated;
     use crate::store::activities::{self, ActivityFields};
     use crate::store::{cases, tx};

@@ -159,7 +159,7 @@ pub mod ssr {
     use crate::domain::role::Actor;
     use crate::store::audit::Filter;
     use crate::store::entities::audit_event;
-    use chrono::{Duration, NaiveDate};
+    use chrono::NaiveDate;
     use sea_orm::DatabaseConnection;
 
     /// The longest text of a search field.
@@ -217,10 +217,7 @@ pub mod ssr {
             }
         }
         e.into_result().map_err(AppError::Validation)?;
-        let start = |d: NaiveDate| {
-            d.and_hms_opt(0, 0, 0)
-                .map(|t| t.and_utc() - Duration::hours(8))
-        };
+        let start = |d: NaiveDate| Some(crate::domain::china_time::day_start(d));
         Ok((
             Filter {
                 from: from.and_then(start),
@@ -246,9 +243,7 @@ pub mod ssr {
             .into_iter()
             .map(|e| AuditRow {
                 seq: e.seq,
-                at: (e.at + Duration::hours(8))
-                    .format("%Y-%m-%d %H:%M:%S")
-                    .to_string(),
+                at: crate::domain::china_time::china_second(e.at),
                 actor: e
                     .actor_id
                     .and_then(|id| people.get(&id).cloned())

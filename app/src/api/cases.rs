@@ -177,7 +177,8 @@ mod ssr {
     use super::*;
     use crate::api::server::{fail, internal, state, Me};
     use crate::domain::access::{authorize, EntryView, Permission};
-    use crate::domain::deadline::{china_date, HolidayCalendar, TimeLimits};
+    use crate::domain::china_time::china_date;
+    use crate::domain::deadline::{HolidayCalendar, TimeLimits};
     use crate::domain::lifecycle::{available_actions, Initiator};
     use crate::store::cases::{self, Case};
     use crate::store::reference;
@@ -185,7 +186,7 @@ mod ssr {
     use sea_orm::DatabaseConnection;
 
     pub fn cst(t: DateTime<Utc>) -> String {
-        crate::domain::deadline::china_minute(t)
+        crate::domain::china_time::china_minute(t)
     }
 
     pub fn deadline(case: &Case, now: DateTime<Utc>) -> Option<DeadlineStatus> {

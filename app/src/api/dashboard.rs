@@ -201,7 +201,8 @@ pub mod ssr {
     use crate::api::server::db;
     use crate::domain::access::{authorize, Permission};
     use crate::domain::case::{CaseLevel, CaseState};
-    use crate::domain::deadline::{china_date, Clock, HolidayCalendar, TimeLimits};
+    use crate::domain::china_time::china_date;
+    use crate::domain::deadline::{Clock, HolidayCalendar, TimeLimits};
     use crate::domain::error::FieldErrors;
     use crate::domain::item::ItemDomain;
     use crate::domain::role::Actor;

@@ -122,7 +122,7 @@ mod ssr {
                         r.id,
                         format!(
                             "{kind} · {}",
-                            crate::domain::deadline::china_minute(r.filed_at)
+                            crate::domain::china_time::china_minute(r.filed_at)
                         ),
                     )
                 })
@@ -142,7 +142,7 @@ mod ssr {
             reasons: d.reasons.clone(),
             preschool_prohibited: d.preschool_prohibited,
             standing,
-            revoked_at: d.revoked_at.map(crate::domain::deadline::china_minute),
+            revoked_at: d.revoked_at.map(crate::domain::china_time::china_minute),
             revoke_reason: d.revoke_reason.clone(),
             revoke_credit_record: d.revoke_credit_record,
             can_revoke,

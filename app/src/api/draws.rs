@@ -816,7 +816,7 @@ pub async fn verify_draws(id: i64) -> Result<Vec<VerifyView>, AppError> {
 #[server(prefix = "/api", endpoint = "my_invitations")]
 pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
     use super::server::{fail, require, state};
-    use crate::domain::deadline::china_date;
+    use crate::domain::china_time::china_date;
     use crate::store::entities::seat;
     use crate::store::{cases, reference};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};

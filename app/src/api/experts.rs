@@ -724,13 +724,8 @@ mod ssr {
     use crate::store::audit::Entry;
     use crate::store::entities::{expert, expert_proposal};
     use crate::store::experts as store;
-    use chrono::{DateTime, Utc};
 
-    pub fn cst(t: DateTime<Utc>) -> String {
-        (t + chrono::Duration::hours(8))
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    }
+    pub use crate::domain::china_time::china_minute as cst;
 
     /// The signed-in user, if the policy allows `perm`.
     pub async fn allowed(perm: Permission) -> Result<(Me, AppState), AppError> {
@@ -985,7 +980,7 @@ pub async fn search_experts(query: PoolQuery) -> Result<Vec<ExpertRow>, AppError
     use self::ssr::*;
 
     use crate::domain::access::Permission;
-    use crate::domain::deadline::china_date;
+    use crate::domain::china_time::china_date;
     use crate::store::experts::{self as store, Filter, RegionFilter};
     let (me, st) = allowed(Permission::ViewExpertPool).await?;
     let mask = !can(&me, Permission::EditExpertPool);

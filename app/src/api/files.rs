@@ -842,7 +842,7 @@ async fn audit_csv(
     let name = format!(
         "{}-{}.csv",
         crate::i18n::text(locale, "audit.title"),
-        crate::domain::deadline::china_date(st.clock.now()).format("%Y%m%d")
+        crate::domain::china_time::china_date(st.clock.now()).format("%Y%m%d")
     );
     Ok(csv_response(ssr::csv(&rows, locale), &name))
 }

@@ -102,7 +102,7 @@ pub(crate) mod ssr {
     use crate::api::server::{db, fail, Me};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::case::CaseFacts;
-    use crate::domain::meeting::cst_input;
+    use crate::domain::china_time::input_value;
     use crate::domain::rubric::rubric;
     use crate::store::cases::Case;
     use crate::store::meetings::{self, Meeting};
@@ -113,7 +113,7 @@ pub(crate) mod ssr {
         MeetingView {
             version: m.version,
             starts_at: cst(m.starts_at),
-            starts_input: cst_input(m.starts_at),
+            starts_input: input_value(m.starts_at),
             online: m.online,
             place: m.place.clone(),
             agenda: m.agenda.clone(),

@@ -85,7 +85,7 @@ fn view(n: crate::store::entities::notice::Model) -> NoticeView {
         facts,
         link: n.link,
         case_id: n.case_id,
-        at: crate::domain::deadline::china_minute(n.created_at),
+        at: crate::domain::china_time::china_minute(n.created_at),
         read: n.read_at.is_some(),
     }
 }
@@ -268,7 +268,7 @@ pub async fn ssr_record(
 ) -> Result<Vec<CaseNoticeRow>, AppError> {
     use super::server::{db as dberr, fail};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::deadline::china_minute;
+    use crate::domain::china_time::china_minute;
     let rows = crate::store::notices::of_case(db, case_id)
         .await
         .map_err(|e| fail(dberr(e)))?;

@@ -110,7 +110,8 @@ pub async fn case_ratings_for(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<CaseRatings, AppError> {
     use super::server::db;
-    use crate::domain::deadline::{china_date, HolidayCalendar};
+    use crate::domain::china_time::china_date;
+    use crate::domain::deadline::HolidayCalendar;
     use crate::domain::rating::rating_due;
     let open = facts.state.is_determined();
     let members = ssr::members(dbc, case.id).await?;

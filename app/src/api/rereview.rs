@@ -106,7 +106,7 @@ mod ssr {
     use crate::api::server::Me;
     use crate::domain::access::{authorize, Permission};
     use crate::domain::case::CaseFacts;
-    use crate::domain::deadline::china_date;
+    use crate::domain::china_time::china_date;
     use crate::domain::lifecycle::ActionKind;
     use crate::store::cases::{self, Case};
     use crate::store::{opinions, reference, rereview, signing};

@@ -11,7 +11,7 @@
 //! deadline is met on its due date. The re-review request limit counts calendar days.
 //! Dates are China Standard Time dates; [`china_date`] turns a UTC instant into one.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 #[cfg(feature = "ssr")]
@@ -217,18 +217,6 @@ pub fn working_days_between(from: NaiveDate, to: NaiveDate, cal: &HolidayCalenda
         }
     }
     n
-}
-
-/// The China Standard Time (UTC+8) date of an instant.
-pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
-    (at + Duration::hours(8)).date_naive()
-}
-
-/// An instant as China Standard Time to the minute, "2026-11-28 14:05".
-pub fn china_minute(at: DateTime<Utc>) -> String {
-    (at + Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 coded! {
@@ -490,10 +478,10 @@ mod tests {
 
     #[test]
     fn china_dates() {
-        let at = DateTime::parse_from_rfc3339("2026-03-01T17:00:00Z")
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T17:00:00Z")
             .expect("time")
-            .with_timezone(&Utc);
-        assert_eq!(china_date(at), d(2026, 3, 2));
+            .with_timezone(&chrono::Utc);
+        assert_eq!(crate::domain::china_time::china_date(at), d(2026, 3, 2));
     }
 
     proptest! {

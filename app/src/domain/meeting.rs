@@ -4,10 +4,11 @@
 //! submit a score sheet; after the meeting the clerk records who attended and the minutes, which
 //! the opinion (鉴定意见书) then states: "鉴定会时间、地点、参加人员".
 
+use super::china_time::parse_input;
 use super::error::FieldErrors;
 use super::formats::check_text;
 use super::ids::ExpertId;
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 pub const PLACE_MIN: usize = 2;
@@ -43,23 +44,6 @@ pub struct ValidMeeting {
     pub agenda: String,
 }
 
-/// Reads a China Standard Time `datetime-local` value (seconds optional).
-pub fn parse_cst(text: &str) -> Option<DateTime<Utc>> {
-    let t = text.trim();
-    let naive = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
-        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M"))
-        .ok()?;
-    Some(DateTime::<Utc>::from_naive_utc_and_offset(naive, Utc) - Duration::hours(8))
-}
-
-/// The `datetime-local` value of an instant (China Standard Time).
-pub fn cst_input(at: DateTime<Utc>) -> String {
-    (at + Duration::hours(8))
-        .format("%Y-%m-%dT%H:%M")
-        .to_string()
-}
-
 /// Checks the meeting; fields `starts_at`, `place`, `agenda`.
 pub fn validate_meeting(m: &MeetingInput, now: DateTime<Utc>) -> Result<ValidMeeting, FieldErrors> {
     let mut errs = FieldErrors::new();
@@ -67,7 +51,7 @@ pub fn validate_meeting(m: &MeetingInput, now: DateTime<Utc>) -> Result<ValidMee
         errs.add("starts_at", "err.required");
         None
     } else {
-        match parse_cst(&m.starts_at) {
+        match parse_input(&m.starts_at) {
             None => {
                 errs.add("starts_at", "err.meeting.time");
                 None
@@ -160,7 +144,10 @@ mod tests {
             Utc.with_ymd_and_hms(2026, 4, 8, 6, 30, 0).unwrap()
         );
         assert_eq!(v.place, "昌吉市教育局三楼会议室");
-        assert_eq!(cst_input(v.starts_at), "2026-04-08T14:30");
+        assert_eq!(
+            crate::domain::china_time::input_value(v.starts_at),
+            "2026-04-08T14:30"
+        );
     }
 
     #[test]

@@ -91,6 +91,7 @@ pub mod terms;
 pub mod access;
 pub mod activity;
 pub mod case;
+pub mod china_time;
 pub mod credit;
 pub mod deadline;
 pub mod determination;

@@ -9,6 +9,7 @@
 //! after each move, and each seat is told once.
 
 use super::case::CaseState;
+use super::china_time::{from_local, local};
 use super::deadline::Clock;
 use super::lifecycle::ActionKind;
 use super::role::Role;
@@ -503,16 +504,16 @@ impl QuietHours {
 
     /// `now` if it is outside the window, else the window's end.
     pub fn next_allowed(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        let china = now + Duration::hours(8);
+        let china = local(now);
         let t = china.time();
         if !self.contains(t) {
             return now;
         }
-        let mut end = china.date_naive().and_time(self.to);
+        let mut end = china.date().and_time(self.to);
         if t >= self.to {
             end += Duration::days(1);
         }
-        end.and_utc() - Duration::hours(8)
+        from_local(end)
     }
 }
 
@@ -618,10 +619,7 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         // China Standard Time in, UTC out.
-        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
-            .unwrap()
-            .and_utc()
-            - Duration::hours(8)
+        from_local(chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap())
     }
 
     #[test]
@@ -674,11 +672,11 @@ mod tests {
             let next = q.next_allowed(now);
             proptest::prop_assert!(next >= now);
             proptest::prop_assert!(next - now < Duration::hours(24));
-            proptest::prop_assert!(!q.contains((next + Duration::hours(8)).time()));
+            proptest::prop_assert!(!q.contains(local(next).time()));
             // Every minute before it is quiet.
             if next > now {
                 let before = next - Duration::minutes(1);
-                proptest::prop_assert!(q.contains((before + Duration::hours(8)).time()));
+                proptest::prop_assert!(q.contains(local(before).time()));
             }
         }
     }

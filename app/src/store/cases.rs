@@ -4,7 +4,8 @@ use super::accounts::Updated;
 use super::audit::{self, Entry};
 use super::entities::{case_counter, case_event, draw_record, jd_case, material};
 use crate::domain::case::{CaseFacts, CaseLevel, CaseState};
-use crate::domain::deadline::{china_date, Clock as DeadlineClock, HolidayCalendar, TimeLimits};
+use crate::domain::china_time::china_date;
+use crate::domain::deadline::{Clock as DeadlineClock, HolidayCalendar, TimeLimits};
 use crate::domain::ids::{CaseId, CountyId, InstitutionId};
 use crate::domain::item::TrainingItemInput;
 use crate::domain::lifecycle::{
@@ -751,11 +752,11 @@ pub async fn search<C: ConnectionTrait>(
         q = q.filter(jd_case::Column::State.eq(s.as_str()));
     }
     if let Some(d) = f.from {
-        q = q.filter(jd_case::Column::SubmittedAt.gte(super::dashboard::cst_start(d)));
+        q = q.filter(jd_case::Column::SubmittedAt.gte(crate::domain::china_time::day_start(d)));
     }
     if let Some(d) = f.to {
         let next = d.succ_opt().unwrap_or(d);
-        q = q.filter(jd_case::Column::SubmittedAt.lt(super::dashboard::cst_start(next)));
+        q = q.filter(jd_case::Column::SubmittedAt.lt(crate::domain::china_time::day_start(next)));
     }
     let total = q.clone().count(c).await?;
     let rows = q

@@ -3,9 +3,10 @@
 
 use super::entities::{case_event, jd_case, state_span};
 use crate::domain::case::{CaseLevel, CaseState};
-use crate::domain::deadline::{china_date, working_days_between, HolidayCalendar};
+use crate::domain::china_time::{china_date, day_start};
+use crate::domain::deadline::{working_days_between, HolidayCalendar};
 use crate::domain::stats::Period;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{
     Alias, Expr, Func, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
 };
@@ -21,11 +22,6 @@ fn a(s: &str) -> Alias {
 
 fn col(table: &str, c: &str) -> Expr {
     Expr::col((a(table), a(c)))
-}
-
-/// The first instant of a China Standard Time date, in UTC.
-pub fn cst_start(d: NaiveDate) -> DateTime<Utc> {
-    DateTime::<Utc>::from_naive_utc_and_offset(d.and_time(NaiveTime::MIN), Utc) - Duration::hours(8)
 }
 
 async fn rows<C: ConnectionTrait>(c: &C, q: &SelectStatement) -> Result<Vec<QueryResult>, DbErr> {
@@ -412,8 +408,8 @@ pub async fn workload<C: ConnectionTrait>(
             .expr(Func::count(col("seat", "id")))
             .from(a("seat"))
             .and_where(col("seat", "status").eq("accepted"))
-            .and_where(col("seat", "invited_at").gte(cst_start(from)))
-            .and_where(col("seat", "invited_at").lt(cst_start(until)))
+            .and_where(col("seat", "invited_at").gte(day_start(from)))
+            .and_where(col("seat", "invited_at").lt(day_start(until)))
             .group_by_col((a("seat"), a("expert_id")));
         if f.county.is_some() {
             q.inner_join(
@@ -456,8 +452,8 @@ pub async fn escalations<C: ConnectionTrait>(c: &C, f: &Filter) -> Result<Vec<(i
         )
         .and_where(col("case_event", "to_state").eq(CaseState::Escalated.code()))
         .and_where(col("case_event", "from_state").ne(CaseState::Escalated.code()))
-        .and_where(col("case_event", "at").gte(cst_start(f.period.from)))
-        .and_where(col("case_event", "at").lt(cst_start(f.period.end_exclusive())))
+        .and_where(col("case_event", "at").gte(day_start(f.period.from)))
+        .and_where(col("case_event", "at").lt(day_start(f.period.end_exclusive())))
         .group_by_col((a("jd_case"), a("county_id")));
     f.county_cond("jd_case", &mut q);
     rows(c, &q)
@@ -499,8 +495,8 @@ pub async fn rereview_outcomes<C: ConnectionTrait>(
             a("ch"),
             col("ch", "id").equals((a("r"), a("child_case_id"))),
         )
-        .and_where(col("r", "filed_at").gte(cst_start(f.period.from)))
-        .and_where(col("r", "filed_at").lt(cst_start(f.period.end_exclusive())));
+        .and_where(col("r", "filed_at").gte(day_start(f.period.from)))
+        .and_where(col("r", "filed_at").lt(day_start(f.period.end_exclusive())));
     if let Some(cid) = f.county {
         q.and_where(col("p", "county_id").eq(cid));
     }
@@ -722,7 +718,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            cst_start(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()),
+            day_start(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()),
             t(1, 16)
         );
     }

@@ -14,7 +14,8 @@ use super::entities::{
 };
 use super::experts::model_facts;
 use crate::domain::case::{CaseLevel, CaseState, SeatFacts, SeatStatus};
-use crate::domain::deadline::{add_working_days, china_date, HolidayCalendar};
+use crate::domain::china_time::china_date;
+use crate::domain::deadline::{add_working_days, HolidayCalendar};
 use crate::domain::draw::DrawKind;
 use crate::domain::draw::{
     self, replace_seat, seed_from_hex, seed_to_hex, Candidate, DrawCaseFacts, DrawCriteria,

@@ -8,7 +8,8 @@ use super::cases;
 use super::entities::jd_case;
 use super::tx;
 use crate::domain::case::CaseState;
-use crate::domain::deadline::{china_date, TimeLimits};
+use crate::domain::china_time::china_date;
+use crate::domain::deadline::TimeLimits;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,

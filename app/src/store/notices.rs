@@ -103,7 +103,8 @@ pub async fn seats_changed<C: ConnectionTrait>(
 /// with the injected clock; in one write transaction.
 pub async fn deadlines<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<u32, DbErr> {
     use super::entities::jd_case;
-    use crate::domain::deadline::{china_date, DeadlineStatus, HolidayCalendar, TimeLimits};
+    use crate::domain::china_time::china_date;
+    use crate::domain::deadline::{DeadlineStatus, HolidayCalendar, TimeLimits};
     use crate::domain::notice::{deadline_key, deadline_notices};
     let today = china_date(now);
     let limits = TimeLimits::default();
@@ -181,7 +182,7 @@ pub async fn meeting_set<C: ConnectionTrait>(
     let mut facts = facts_of(&case, kind, None);
     facts.insert(
         "starts_at".into(),
-        crate::domain::deadline::china_minute(starts_at).into(),
+        crate::domain::china_time::china_minute(starts_at).into(),
     );
     facts.insert("place".into(), place.trim().into());
     for to in recipients(c, &case, Audience::Panel).await? {
@@ -203,7 +204,7 @@ pub async fn meeting_set<C: ConnectionTrait>(
     let mut facts = facts_of(&case, kind, None);
     facts.insert(
         "starts_at".into(),
-        crate::domain::deadline::china_minute(starts_at).into(),
+        crate::domain::china_time::china_minute(starts_at).into(),
     );
     facts.insert("place".into(), place.trim().into());
     for to in recipients(c, &case, Audience::Institution).await? {
@@ -463,11 +464,11 @@ async fn queue<C: ConnectionTrait>(
 /// servers run the job.
 pub async fn digests<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<u32, DbErr> {
     use chrono::Timelike;
-    let china = now + chrono::Duration::hours(8);
+    let china = crate::domain::china_time::local(now);
     if china.hour() < DIGEST_HOUR {
         return Ok(0);
     }
-    let day = china.date_naive();
+    let day = china.date();
     let takers = notice_contact::Entity::find()
         .filter(notice_contact::Column::Digest.eq(true))
         .filter(notice_contact::Column::ByEmail.eq(true))
@@ -494,7 +495,7 @@ pub async fn digests<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<u3
             .await?;
         if last
             .as_ref()
-            .is_some_and(|l| crate::domain::deadline::china_date(l.created_at) == day)
+            .is_some_and(|l| crate::domain::china_time::china_date(l.created_at) == day)
         {
             continue;
         }

@@ -326,7 +326,7 @@ pub async fn compose<C: ConnectionTrait>(
         .map(|m| {
             let present = super::meetings::attended(&m);
             MeetingLine {
-                time: crate::domain::deadline::china_minute(m.starts_at),
+                time: crate::domain::china_time::china_minute(m.starts_at),
                 place: m.place.clone(),
                 online: m.online,
                 attendees: members

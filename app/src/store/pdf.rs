@@ -39,7 +39,7 @@
 
 use crate::domain::opinion::{Conclusion, SealedOpinion};
 use crate::domain::sheet::ExpertVerdict;
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use krilla::blend::BlendMode;
 use krilla::color::rgb;
 use krilla::geom::{Path, PathBuilder, Point, Rect, Transform};
@@ -530,13 +530,9 @@ fn clean(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Texts.
 
-fn china(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset"))
-}
-
 /// `2026年11月29日 16:05`, China time.
 fn zh_time(t: DateTime<Utc>) -> String {
-    let c = china(t);
+    let c = crate::domain::china_time::local(t);
     format!(
         "{}年{}月{}日 {:02}:{:02}",
         c.year(),
@@ -630,7 +626,7 @@ pub fn render_opinion(
 }
 
 fn metadata(o: &SealedOpinion) -> Metadata {
-    let t = china(o.seal.sealed_at);
+    let t = crate::domain::china_time::local(o.seal.sealed_at);
     let tag = format!("{VERIFY_PREFIX}{}", o.verify_code);
     let date = PdfDateTime::new(u16::try_from(t.year()).unwrap_or(2000))
         .month(t.month() as u8)

@@ -7,7 +7,8 @@
 use super::cases::{self, Case};
 use super::entities::{jd_case, material, rereview_application};
 use crate::domain::case::{CaseLevel, CaseState};
-use crate::domain::deadline::{china_date, Clock as DeadlineClock, HolidayCalendar, TimeLimits};
+use crate::domain::china_time::china_date;
+use crate::domain::deadline::{Clock as DeadlineClock, HolidayCalendar, TimeLimits};
 use crate::domain::lifecycle::{ActionKind, Effect, Transition};
 use crate::domain::rereview::RereviewApplication;
 use crate::domain::role::Actor;

@@ -14,7 +14,8 @@ use super::entities::{
 use super::reference::COUNTIES;
 use super::seed::{person, uscc};
 use crate::domain::case::{CaseLevel, CaseState};
-use crate::domain::deadline::{add_working_days, china_date, Clock, HolidayCalendar, TimeLimits};
+use crate::domain::china_time::china_date;
+use crate::domain::deadline::{add_working_days, Clock, HolidayCalendar, TimeLimits};
 use crate::domain::sheet::{IndicatorScore, ScoreSheet};
 use crate::domain::terms::Rating;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};

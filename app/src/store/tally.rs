@@ -15,7 +15,7 @@
 use super::dashboard::chunks;
 use super::entities::jd_case;
 use crate::domain::case::{CaseLevel, SeatStatus};
-use crate::domain::deadline::china_date;
+use crate::domain::china_time::china_date;
 use crate::domain::stats::month_start;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query, SimpleExpr};

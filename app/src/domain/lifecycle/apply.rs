@@ -5,7 +5,7 @@ use super::rules::{rule_for, rules, GuardInput};
 use super::{admits, role_fits, Action, ActionKind, Initiator, Who};
 use crate::domain::access::{case_view, CaseView};
 use crate::domain::case::{CaseFacts, CaseLevel, CaseState};
-use crate::domain::deadline::china_date;
+use crate::domain::china_time::china_date;
 use crate::domain::ids::{CaseId, UserId};
 use crate::domain::role::Role;
 use chrono::{DateTime, Utc};
