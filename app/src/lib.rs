@@ -4,6 +4,8 @@
 #![recursion_limit = "512"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod document;
 pub mod domain;
 pub mod i18n;
 #[cfg(feature = "ssr")]

@@ -129,7 +129,7 @@ pub async fn state(
         verify_slots: Arc::new(tokio::sync::Semaphore::new(
             app::api::files::VERIFY_PDF_SLOTS,
         )),
-        pdf_font: match app::store::pdf::PdfFont::from_env_or_default() {
+        pdf_font: match app::document::PdfFont::from_env_or_default() {
             Ok(f) => Some(Arc::new(f)),
             Err(e) => {
                 tracing::warn!(error = %e, "no font for the opinion PDF (install fonts-noto-cjk or set JIANDING_PDF_FONT): sealing is refused until there is one");

@@ -720,7 +720,7 @@ pub async fn verify_pdf(State(st): State<AppState>, body: Body) -> Response {
             .await
             .map_err(internal)?
             .and_then(|o| o.verify_code);
-        let code = by_hash.or_else(|| crate::store::pdf::find_verify_code(&body));
+        let code = by_hash.or_else(|| crate::document::find_verify_code(&body));
         match code {
             Some(code) => super::opinions::verify_by(&st.db, &code, Some(&sha))
                 .await

@@ -171,7 +171,7 @@ mod ssr {
             bureau_name: b.seal.bureau_name.clone(),
             sealed_by: b.seal.sealed_by.clone(),
             sealed_at: crate::api::cases::ssr_cst(b.seal.sealed_at),
-            qr_svg: crate::store::pdf::qr_svg(&verify_url, &b.verify_code),
+            qr_svg: crate::document::qr_svg(&verify_url, &b.verify_code),
             verify_code: b.verify_code.clone(),
             verify_url,
             pdf_url: op
@@ -628,12 +628,11 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
     .await?;
     // The PDF is made once, now, and kept: a download is always these very bytes.
     let url = ssr::verify_url(&st.settings.public_url, &bundle.verify_code);
-    let pdf = tokio::task::spawn_blocking(move || {
-        crate::store::pdf::render_opinion(&bundle, &url, &font)
-    })
-    .await
-    .map_err(|e| fail(internal(e)))?
-    .map_err(|e| fail(internal(e)))?;
+    let pdf =
+        tokio::task::spawn_blocking(move || crate::document::render_opinion(&bundle, &url, &font))
+            .await
+            .map_err(|e| fail(internal(e)))?
+            .map_err(|e| fail(internal(e)))?;
     let sha = crate::store::signing::sha256_hex(&pdf);
     crate::store::files::put_bytes(
         &txn,

@@ -71,7 +71,7 @@ pub struct AppState {
     /// Places for the public PDF verification (`api::files::VERIFY_PDF_SLOTS`).
     pub verify_slots: Arc<tokio::sync::Semaphore>,
     /// The font of the opinion's PDF; `None` when missing (sealing then says so).
-    pub pdf_font: Option<Arc<crate::store::pdf::PdfFont>>,
+    pub pdf_font: Option<Arc<crate::document::PdfFont>>,
     pub leptos_options: LeptosOptions,
 }
 

@@ -26,7 +26,6 @@ pub mod notices;
 pub mod opinions;
 pub mod outbox;
 pub mod passwords;
-pub mod pdf;
 pub mod ratings;
 pub mod reference;
 pub mod rereview;

@@ -11,6 +11,7 @@ use crate::domain::role::Role;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// An accepted transition: what to write and what to record in the audit event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transition {
     pub case: CaseId,

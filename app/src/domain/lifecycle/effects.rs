@@ -86,8 +86,7 @@ pub enum Effect {
     CreditRecordInstitution { institution: InstitutionId },
 }
 
-/// An accepted transition: what to write and what to record in the audit event.
-
+/// The effects of an accepted action, for the store to carry out with the audit event.
 pub(super) fn effects(facts: &CaseFacts, action: &Action, by: &Initiator) -> Vec<Effect> {
     use Effect as E;
     let me = match by {
