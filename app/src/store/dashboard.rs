@@ -136,22 +136,12 @@ pub async fn insert_spans<C: ConnectionTrait>(
     c: &C,
     spans: Vec<state_span::ActiveModel>,
 ) -> Result<(), DbErr> {
-    for chunk in chunks(spans, 500) {
+    for chunk in super::batches(spans, 500) {
         state_span::Entity::insert_many(chunk)
             .exec_without_returning(c)
             .await?;
     }
     Ok(())
-}
-
-/// Splits rows into batches for bulk inserts (SQLite limits the variables of a statement).
-pub fn chunks<T>(v: Vec<T>, size: usize) -> Vec<Vec<T>> {
-    let mut out = Vec::new();
-    let mut it = v.into_iter().peekable();
-    while it.peek().is_some() {
-        out.push(it.by_ref().take(size).collect());
-    }
-    out
 }
 
 /// The spans of a case's history (its timeline entries in order), for history recorded before

@@ -223,7 +223,7 @@ pub async fn backfill<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
             })
         })
         .collect();
-    for chunk in super::dashboard::chunks(rows, 500) {
+    for chunk in super::batches(rows, 500) {
         determination::Entity::insert_many(chunk)
             .exec_without_returning(c)
             .await?;

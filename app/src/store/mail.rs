@@ -6,7 +6,7 @@
 //! This build speaks plain SMTP to the relay (lettre without a TLS feature keeps the tree free
 //! of a second TLS stack); a relay across an untrusted network needs one (README).
 
-use super::outbox::Claimed;
+use super::message::Claimed;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

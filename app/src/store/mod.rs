@@ -21,6 +21,7 @@ pub mod institutions;
 pub mod jobs;
 pub mod mail;
 pub mod meetings;
+pub mod message;
 pub mod migration;
 pub mod notices;
 pub mod opinions;
@@ -45,6 +46,16 @@ pub mod tx;
 mod tests;
 
 pub use sea_orm::DbErr;
+
+/// Splits rows into batches for bulk inserts (SQLite limits the variables of a statement).
+pub fn batches<T>(v: Vec<T>, size: usize) -> Vec<Vec<T>> {
+    let mut out = Vec::new();
+    let mut it = v.into_iter().peekable();
+    while it.peek().is_some() {
+        out.push(it.by_ref().take(size).collect());
+    }
+    out
+}
 
 /// A stored code as its domain value. A code this build does not know is a broken record, an
 /// internal error (logged with an id), never a default: an unknown role must not become an

@@ -10,6 +10,7 @@
 //! A failing channel only delays its own rows: the procedure never waits for it.
 
 use super::entities::{notice, notice_attempt, notice_delivery, user_account};
+use super::message::Claimed;
 use super::tx;
 use crate::domain::notice::{backoff_secs, Channel, DeliveryState, MAX_ATTEMPTS};
 use chrono::{DateTime, Duration, Utc};
@@ -25,17 +26,6 @@ pub const LEASE_SECS: i64 = 120;
 pub const BATCH: u64 = 50;
 /// Messages in flight at once.
 pub const SENDING_AT_ONCE: usize = 8;
-
-/// A claimed delivery with what its message is made of.
-#[derive(Debug, Clone)]
-pub struct Claimed {
-    pub delivery: notice_delivery::Model,
-    pub notice: notice::Model,
-    /// The recipient's language.
-    pub locale: String,
-    /// A digest's notices (empty for any other kind).
-    pub items: Vec<notice::Model>,
-}
 
 /// Claims up to `limit` due rows of `channel`.
 pub async fn claim(

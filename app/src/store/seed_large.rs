@@ -7,7 +7,8 @@
 //! not through `record_transition`: it has no audit events, no materials and no draw records
 //! (its seats name the experts directly). It is benchmark data, never production data.
 
-use super::dashboard::{chunks, insert_spans, spans_of};
+use super::batches;
+use super::dashboard::{insert_spans, spans_of};
 use super::entities::{
     case_counter, case_event, expert, institution, jd_case, rereview_application, score_sheet, seat,
 };
@@ -693,28 +694,28 @@ pub async fn seed_large(
         report.seats += seats.len();
         report.sheets += sheets.len();
         report.rereviews += apps.len();
-        for chunk in chunks(cases, 400) {
+        for chunk in batches(cases, 400) {
             jd_case::Entity::insert_many(chunk)
                 .exec_without_returning(&txn)
                 .await?;
         }
-        for chunk in chunks(events, 1_000) {
+        for chunk in batches(events, 1_000) {
             case_event::Entity::insert_many(chunk)
                 .exec_without_returning(&txn)
                 .await?;
         }
         insert_spans(&txn, spans).await?;
-        for chunk in chunks(seats, 1_000) {
+        for chunk in batches(seats, 1_000) {
             seat::Entity::insert_many(chunk)
                 .exec_without_returning(&txn)
                 .await?;
         }
-        for chunk in chunks(sheets, 1_000) {
+        for chunk in batches(sheets, 1_000) {
             score_sheet::Entity::insert_many(chunk)
                 .exec_without_returning(&txn)
                 .await?;
         }
-        for chunk in chunks(apps, 500) {
+        for chunk in batches(apps, 500) {
             rereview_application::Entity::insert_many(chunk)
                 .exec_without_returning(&txn)
                 .await?;

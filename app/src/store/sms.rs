@@ -8,7 +8,7 @@
 //! This build has no TLS client stack: the gateway URL is an `http://` address on the bureau's
 //! network (a relay or the provider's SDK bridge), which carries the request on over HTTPS.
 
-use super::outbox::Claimed;
+use super::message::Claimed;
 use crate::domain::notice::sms_segments;
 use std::collections::HashMap;
 use std::future::Future;

@@ -12,7 +12,7 @@
 //! Each tally can be counted afresh from the records ([`rebuild_all`]): the migrations that
 //! add them, the large demo data and the tests (which compare the kept tally with a fresh one).
 
-use super::dashboard::chunks;
+use super::batches;
 use super::entities::jd_case;
 use crate::domain::case::{CaseLevel, SeatStatus};
 use crate::domain::china_time::china_date;
@@ -62,7 +62,7 @@ impl Tally {
     ) -> Result<(), DbErr> {
         let mut cols: Vec<Alias> = self.key.iter().map(|k| a(k)).collect();
         cols.push(a("n"));
-        for batch in chunks(rows, 400) {
+        for batch in batches(rows, 400) {
             let mut q = Query::insert();
             q.into_table(a(self.table)).columns(cols.clone());
             for (key, n) in batch {
