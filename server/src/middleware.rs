@@ -156,7 +156,7 @@ async fn check_token(req: Request<Body>, session: &str) -> Result<Request<Body>,
         refuse(
             StatusCode::FORBIDDEN,
             AppError::Refused {
-                key: "error.csrf".into(),
+                key: "err.csrf".into(),
             },
         )
     };
@@ -238,7 +238,7 @@ pub async fn security(
                 return refuse(
                     StatusCode::FORBIDDEN,
                     AppError::Refused {
-                        key: "error.csrf".into(),
+                        key: "err.csrf".into(),
                     },
                 );
             }
@@ -276,7 +276,7 @@ pub async fn security(
             refuse(
                 StatusCode::SERVICE_UNAVAILABLE,
                 AppError::Refused {
-                    key: "error.timeout".into(),
+                    key: "err.timeout".into(),
                 },
             )
         }
@@ -299,7 +299,7 @@ pub async fn security(
             status,
             if status == StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::Refused {
-                    key: "error.too_large".into(),
+                    key: "err.too_large".into(),
                 }
             } else {
                 AppError::BadRequest

@@ -545,7 +545,7 @@ async fn one_time_password_must_be_changed_first() {
         for name in ["list_accounts", "account_scope_choices"] {
             let (st, v) = s.post_json(name, &[], &tok).await;
             assert_eq!(st, 409, "{name}: {v}");
-            assert_eq!(v["Refused"]["key"], "error.must_change_password", "{v}");
+            assert_eq!(v["Refused"]["key"], "err.must_change_password", "{v}");
         }
         // A weak or mismatched new password is refused.
         let (st, _) = s

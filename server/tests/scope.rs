@@ -750,7 +750,7 @@ async fn downloads_and_exports_keep_the_one_time_password_rule() {
     };
     let (st, v) = get(format!("/files/materials/{}", mats[0]), fresh.clone()).await;
     assert_eq!(st, 409, "{v}");
-    assert_eq!(v["Refused"]["key"], "error.must_change_password");
+    assert_eq!(v["Refused"]["key"], "err.must_change_password");
     let (st, _) = get(format!("/files/materials/{}", mats[0]), String::new()).await;
     assert_eq!(st, 401);
     // A county user who must change the password cannot export either.

@@ -56,7 +56,7 @@ async fn a_post_without_origin_needs_the_sessions_token() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let v: Value = r.json().await.unwrap();
-    assert_eq!(v["Refused"]["key"], "error.csrf");
+    assert_eq!(v["Refused"]["key"], "err.csrf");
     let r = http
         .post(format!("{}/api/set_locale", s.base))
         .header(header::COOKIE, &clerk)
@@ -613,7 +613,7 @@ async fn slow_requests_are_bounded() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     let v: Value = r.json().await.unwrap();
-    assert_eq!(v["Refused"]["key"], "error.busy");
+    assert_eq!(v["Refused"]["key"], "err.busy");
     // Each stalled one is answered when its time is up, and frees its place.
     for c in &mut held {
         assert_eq!(status_of(c).await, 503);

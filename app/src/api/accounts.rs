@@ -333,7 +333,7 @@ async fn change_account(
         .ok_or_else(|| fail(AppError::NotFound))?;
     if target.id == me.user.id && what == "disable" {
         return Err(fail(AppError::Refused {
-            key: "error.cannot_disable_self".into(),
+            key: "err.cannot_disable_self".into(),
         }));
     }
     let mut otp = None;

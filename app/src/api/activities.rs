@@ -118,7 +118,7 @@ mod ssr {
                                 file_name: f.file_name,
                                 file_type: crate::store::decode(&f.file_type)?,
                                 size: f.size,
-                                uploaded_at: crate::api::cases::ssr_cst(f.uploaded_at),
+                                uploaded_at: crate::domain::china_time::china_minute(f.uploaded_at),
                             })
                         })
                         .collect::<Result<_, AppError>>()?,
@@ -162,7 +162,7 @@ pub async fn case_activities(case_id: i64) -> Result<Vec<ActivityView>, AppError
     use crate::domain::access::{authorize, Permission};
     let me = require().await?;
     let st = state().map_err(fail)?;
-    let (_, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    let (_, facts) = crate::api::server::visible_case(&me, case_id).await?;
     authorize(&me.actor, &Permission::ViewCaseFile, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
     let detail = crate::domain::access::activity_detail(&me.actor, &facts);
@@ -183,7 +183,7 @@ pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppErr
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (_, facts) = super::cases::ssr_visible_case(&me, input.case_id).await?;
+    let (_, facts) = crate::api::server::visible_case(&me, input.case_id).await?;
     authorize(&me.actor, &Permission::RecordActivity, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
     let existing = match input.id {
@@ -228,7 +228,7 @@ pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppErr
     let case = cases::get(&txn, input.case_id)
         .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
-    let facts = cases::facts(&txn, &case).await?;
+    let facts = crate::store::facts::of_case(&txn, &case).await?;
     authorize(&me.actor, &Permission::RecordActivity, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
     let saved = match existing {

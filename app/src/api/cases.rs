@@ -141,13 +141,7 @@ pub struct OpinionSummary {
     pub verify_code: Option<String>,
 }
 
-/// A saved draft or a transition: the case and its new version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Saved {
-    pub id: i64,
-    pub version: i32,
-    pub state: CaseState,
-}
+pub use super::Saved;
 
 /// A draft to save. `id` None creates one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,8 +164,6 @@ pub struct ActionInput {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) use ssr::{cst as ssr_cst, visible_case as ssr_visible_case};
-
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
@@ -211,7 +203,7 @@ mod ssr {
                 Ok(CaseRow {
                     id: c.id,
                     number: c.number.clone(),
-                    item_name: cases::item_of(&c).name,
+                    item_name: cases::item_of(&c)?.name,
                     institution_name: insts.get(&c.institution_id).cloned().unwrap_or_default(),
                     county_name: counties.get(&c.county_id).cloned().unwrap_or_default(),
                     state: c.case_state()?,
@@ -219,25 +211,10 @@ mod ssr {
                     updated_at: cst(c.updated_at),
                     due_on: c.due_on,
                     deadline: deadline(&c, now),
-                    clock: cases::clock_of(&c),
+                    clock: cases::clock_of(&c)?,
                 })
             })
             .collect()
-    }
-
-    /// The case if the actor may see it; otherwise not found.
-    pub async fn visible_case(
-        me: &Me,
-        id: i64,
-    ) -> Result<(Case, crate::domain::case::CaseFacts), AppError> {
-        let st = state().map_err(fail)?;
-        let case = cases::get(&st.db, id)
-            .await?
-            .ok_or_else(|| fail(AppError::NotFound))?;
-        let facts = cases::facts(&st.db, &case).await?;
-        authorize(&me.actor, &Permission::ViewCase, Some(&facts))
-            .map_err(|_| fail(AppError::NotFound))?;
-        Ok((case, facts))
     }
 
     pub fn mask_phone(p: &str) -> String {
@@ -261,7 +238,7 @@ mod ssr {
     pub async fn detail(me: &Me, id: i64) -> Result<CaseDetail, AppError> {
         let st = state().map_err(fail)?;
         let now = st.clock.now();
-        let (case, facts) = visible_case(me, id).await?;
+        let (case, facts) = crate::api::server::visible_case(me, id).await?;
         let inst = reference::institution(&st.db, case.institution_id)
             .await?
             .ok_or_else(|| fail(internal("case without institution")))?;
@@ -383,7 +360,7 @@ mod ssr {
             number: case.number.clone(),
             state: facts.state,
             version: case.version,
-            item: cases::item_of(&case),
+            item: cases::item_of(&case)?,
             institution: InstitutionView {
                 id: inst.id,
                 name: inst.name,
@@ -473,10 +450,10 @@ mod ssr {
                 .into_iter()
                 .flatten()
                 .collect(),
-            clock: cases::clock_of(&case),
+            clock: cases::clock_of(&case)?,
             due_on: case.due_on,
             deadline: deadline(&case, now),
-            category: case.category.as_deref().and_then(Category::from_code),
+            category: case.category()?,
             determined_on: case.determined_on,
             actions,
             can_edit: authorize(&me.actor, &Permission::EditApplication, Some(&facts)).is_ok(),
@@ -601,7 +578,6 @@ pub async fn get_case(id: i64) -> Result<CaseDetail, AppError> {
 pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::formats::limits;
     use crate::store::accounts::Updated;
     use crate::store::{cases, reference, tx};
     let me = require().await?;
@@ -609,16 +585,7 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
     let now = st.clock.now();
     // Drafts may be incomplete, but never oversized.
     let item = input.item;
-    let mut e = crate::domain::error::FieldErrors::new();
-    if item.name.chars().count() > limits::NAME_MAX {
-        e.add("item.name", "err.text_too_long");
-    }
-    if item.description.chars().count() > limits::DESCRIPTION_MAX {
-        e.add("item.description", "err.text_too_long");
-    }
-    if item.grades.len() > 12 {
-        e.add("item.grades", "err.text_too_long");
-    }
+    let e = crate::domain::item::check_draft_size(&item);
     if !e.is_empty() {
         return Err(fail(AppError::Validation(e)));
     }
@@ -660,7 +627,7 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
             })
         }
         Some(id) => {
-            let (case, facts) = ssr::visible_case(&me, id).await?;
+            let (case, facts) = crate::api::server::visible_case(&me, id).await?;
             authorize(&me.actor, &Permission::EditApplication, Some(&facts))
                 .map_err(|d| fail(super::denied(d)))?;
             let txn = tx::begin_write(&st.db, now).await?;
@@ -696,12 +663,11 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::item::validate_training_item;
     use crate::domain::lifecycle::{apply, Initiator, TransitionError};
-    use crate::store::accounts::Updated;
     use crate::store::{cases, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (case, facts) = ssr::visible_case(&me, input.id).await?;
+    let (case, facts) = crate::api::server::visible_case(&me, input.id).await?;
     // The panel is chosen by the server's draw only (`run_draw`), never sent by a client.
     if matches!(
         input.action.kind(),
@@ -775,7 +741,7 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     }
     // Submitting needs a complete application: the same checks the form shows live.
     if matches!(input.action, Action::Submit) {
-        let errs = validate_training_item(&cases::item_of(&case));
+        let errs = validate_training_item(&cases::item_of(&case)?);
         if !errs.is_empty() {
             return Err(fail(AppError::Validation(errs)));
         }
@@ -784,28 +750,12 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     let txn = tx::begin_write(&st.db, now).await?;
     let note: String = input.note.trim().chars().take(2000).collect();
     let details = serde_json::json!({ "action": input.action, "note": note });
-    if cases::record_transition(
-        &txn,
-        Some(&me.actor),
-        &case,
-        input.version,
-        &t,
-        details,
-        now,
-    )
-    .await?
-        == Updated::Stale
-    {
+    let Ok(after) =
+        crate::store::transition::take(&txn, &me.actor, &case, input.version, &t, details, now)
+            .await?
+    else {
         return Err(fail(AppError::Stale));
-    }
-    // Forwarding opens the prefecture case; the prefecture's determination closes the parent.
-    crate::store::rereview::after_transition(&txn, Some(&me.actor), &case, &t, now).await?;
-    // A returned opinion is void with its signatures: the lead drafts it again.
-    if t.action == ActionKind::ReturnOpinion {
-        crate::store::opinions::void_drafts(&txn, case.id).await?;
-    }
-    // Whatever became due (every seat accepted → UNDER_REVIEW) happens in the same transaction.
-    let after = cases::settle(&txn, case.id, now).await?;
+    };
     txn.commit().await?;
     let (version, state) = after
         .map(|c| c.case_state().map(|s| (c.version, s)))

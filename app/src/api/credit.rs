@@ -115,9 +115,7 @@ mod ssr {
                 .map_err(db)?;
         let mut out = Vec::new();
         for r in list {
-            let Some(kind) = crate::domain::credit::CreditKind::from_code(&r.kind) else {
-                continue;
-            };
+            let kind: crate::domain::credit::CreditKind = crate::store::decode(&r.kind)?;
             let county = r.county_id.map(CountyId);
             // The institution reads what was filed against it in full.
             let details = me.actor.institution().is_some()
@@ -142,7 +140,7 @@ mod ssr {
                 } else {
                     String::new()
                 },
-                filed_at: crate::api::cases::ssr_cst(r.filed_at),
+                filed_at: crate::domain::china_time::china_minute(r.filed_at),
                 other_county: !details,
                 county_record: county.is_some(),
             });
@@ -242,7 +240,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
             // The case it happened on is terminated (any active state).
             let case = match input.case_id {
                 Some(cid) => {
-                    let (case, facts) = super::cases::ssr_visible_case(&me, cid).await?;
+                    let (case, facts) = crate::api::server::visible_case(&me, cid).await?;
                     if case.institution_id != inst.id {
                         return Err(fail(AppError::NotFound));
                     }
@@ -279,7 +277,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
             if let Some((case, t)) = &case {
                 let details =
                     serde_json::json!({ "credit_record": record_id, "kind": kind.code() });
-                if cases::record_transition(
+                if crate::store::transition::record(
                     &txn,
                     Some(&me.actor),
                     case,
@@ -315,7 +313,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                     .one(&st.db)
                     .await?;
                 let visible = match found {
-                    Some(c) => super::cases::ssr_visible_case(&me, c.id).await.ok(),
+                    Some(c) => crate::api::server::visible_case(&me, c.id).await.ok(),
                     None => None,
                 };
                 match visible {
@@ -330,7 +328,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 input.case_id
             };
             if let Some(cid) = case_id {
-                super::cases::ssr_visible_case(&me, cid).await?;
+                crate::api::server::visible_case(&me, cid).await?;
             }
             // The seats this filer may act on: a county director's only on that county's
             // county-level cases, the prefecture's anywhere.
@@ -355,7 +353,7 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 if !may_act_on(&case)? {
                     return Err(fail(AppError::Forbidden));
                 }
-                let facts = cases::facts(&st.db, &case).await?;
+                let facts = crate::store::facts::of_case(&st.db, &case).await?;
                 let action = Action::ReplaceSeat {
                     expert: ExpertId(expert.id),
                     reason: reason.clone(),
@@ -425,11 +423,11 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                 if !may_act_on(&case)? {
                     continue;
                 }
-                let state = CaseState::from_code(&case.state);
-                if !matches!(state, Some(CaseState::PanelDrawn | CaseState::UnderReview)) {
+                let state = case.case_state()?;
+                if !matches!(state, CaseState::PanelDrawn | CaseState::UnderReview) {
                     continue;
                 }
-                let facts = cases::facts(&txn, &case).await?;
+                let facts = crate::store::facts::of_case(&txn, &case).await?;
                 let action = Action::ReplaceSeat {
                     expert: ExpertId(expert.id),
                     reason: reason.clone(),
@@ -438,8 +436,16 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
                     continue;
                 };
                 let details = serde_json::json!({ "credit_record": record_id, "action": action });
-                if cases::record_transition(&txn, None, &case, case.version, &t, details, now)
-                    .await?
+                if crate::store::transition::record(
+                    &txn,
+                    None,
+                    &case,
+                    case.version,
+                    &t,
+                    details,
+                    now,
+                )
+                .await?
                     == Updated::Stale
                 {
                     return Err(fail(AppError::Stale));

@@ -162,7 +162,7 @@ pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (case, facts) = super::cases::ssr_visible_case(&me, input.case_id).await?;
+    let (case, facts) = crate::api::server::visible_case(&me, input.case_id).await?;
     let d = determinations::of_case(&st.db, case.id)
         .await?
         .ok_or_else(|| fail(AppError::Forbidden))?;

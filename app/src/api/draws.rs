@@ -214,9 +214,9 @@ pub(crate) use ssr::{names as ssr_names, seat_views as ssr_seat_views};
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::cases::ssr_cst as cst;
     use crate::api::server::{fail, internal, Me};
     use crate::domain::access::{authorize, Permission};
+    use crate::domain::china_time::china_minute as cst;
     use crate::store::draws;
     use crate::store::entities::{draw_record, expert};
     use crate::store::{cases, reference};
@@ -279,7 +279,7 @@ mod ssr {
         me: &Me,
         id: i64,
     ) -> Result<(cases::Case, crate::domain::case::CaseFacts), AppError> {
-        let (case, facts) = crate::api::cases::ssr_visible_case(me, id).await?;
+        let (case, facts) = crate::api::server::visible_case(me, id).await?;
         authorize(&me.actor, &Permission::ViewDrawRecord, Some(&facts))
             .map_err(|d| fail(crate::api::denied(d)))?;
         Ok((case, facts))
@@ -380,11 +380,11 @@ mod ssr {
         case: &cases::Case,
         counties: &HashMap<i64, String>,
         users: &HashMap<i64, String>,
-    ) -> LoanView {
-        LoanView {
+    ) -> Result<LoanView, AppError> {
+        Ok(LoanView {
             case_id: l.case_id,
             number: case.number.clone(),
-            item_name: cases::item_of(case).name,
+            item_name: cases::item_of(case)?.name,
             county_name: counties.get(&case.county_id).cloned().unwrap_or_default(),
             reason: l.reason,
             requested_by: users.get(&l.requested_by).cloned().unwrap_or_default(),
@@ -392,7 +392,7 @@ mod ssr {
             granted_by: l.granted_by.and_then(|g| users.get(&g).cloned()),
             granted_at: l.granted_at.map(cst),
             note: l.note,
-        }
+        })
     }
 
     pub fn difference_message(
@@ -466,7 +466,7 @@ pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
         records.push(ssr::record_view(&st.db, r, &names, &users).await?);
     }
     let actions = available_actions(&facts, &Initiator::User(me.actor));
-    let item = cases::item_of(&case);
+    let item = cases::item_of(&case)?;
     let institution_name = reference::institution(&st.db, case.institution_id)
         .await?
         .map(|i| i.name)
@@ -515,7 +515,9 @@ pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
         },
         seats: ssr::seat_views(&st.db, id, Some(&names)).await?,
         records,
-        loan: loan.map(|l| ssr::loan_view(l, &case, &names.counties, &users)),
+        loan: loan
+            .map(|l| ssr::loan_view(l, &case, &names.counties, &users))
+            .transpose()?,
         can_draw: actions.contains(&ActionKind::RecordDraw),
         can_redraw: actions.contains(&ActionKind::Redraw),
         can_supplement: actions.contains(&ActionKind::DrawSupplement) && vacancies.is_some(),
@@ -644,7 +646,9 @@ pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
         observer: input.observer,
     };
     let txn = tx::begin_write(&st.db, now).await?;
-    let out = draws::commit(&txn, &me.actor, input.id, input.version, &req, seed, now).await?;
+    let out =
+        crate::store::transition::draw(&txn, &me.actor, input.id, input.version, &req, seed, now)
+            .await?;
     match out {
         Ok(done) => {
             txn.commit().await?;
@@ -687,7 +691,7 @@ pub async fn request_experts(id: i64, version: i32, reason: String) -> Result<i3
     use super::server::{fail, require, state};
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::store::accounts::Updated;
-    use crate::store::{cases, draws, tx};
+    use crate::store::{draws, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -714,7 +718,8 @@ pub async fn request_experts(id: i64, version: i32, reason: String) -> Result<i3
         .map_err(|e| fail(super::transition_refused(e)))?;
     let txn = tx::begin_write(&st.db, now).await?;
     let details = serde_json::json!({ "action": action, "note": "" });
-    if cases::record_transition(&txn, Some(&me.actor), &case, version, &t, details, now).await?
+    if crate::store::transition::record(&txn, Some(&me.actor), &case, version, &t, details, now)
+        .await?
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
@@ -745,7 +750,7 @@ pub async fn loan_requests() -> Result<Vec<LoanView>, AppError> {
     let mut out = Vec::new();
     for l in loans {
         if let Some(case) = cases::get(&st.db, l.case_id).await? {
-            out.push(ssr::loan_view(l, &case, &counties, &users));
+            out.push(ssr::loan_view(l, &case, &counties, &users)?);
         }
     }
     Ok(out)
@@ -844,7 +849,7 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
         let Some(case) = cases::get(&st.db, s.case_id).await? else {
             continue;
         };
-        let item = cases::item_of(&case);
+        let item = cases::item_of(&case)?;
         let status = s.seat_status()?;
         let (meeting, briefing_confirmed) = if status == SeatStatus::Accepted {
             super::meetings::ssr::for_member(&st.db, case.id, expert)
@@ -901,7 +906,7 @@ pub async fn witnessed_draws() -> Result<Vec<WitnessedRow>, AppError> {
             case_id: r.case_id,
             number,
             seq: r.seq,
-            at: crate::api::cases::ssr_cst(r.created_at),
+            at: crate::domain::china_time::china_minute(r.created_at),
             operator: users.get(&r.operator_id).cloned().unwrap_or_default(),
         });
     }

@@ -85,17 +85,17 @@ impl AppError {
     /// Translation key of the message shown to the user.
     pub fn key(&self) -> &str {
         match self {
-            AppError::NotSignedIn => "error.not_signed_in",
-            AppError::NotFound => "error.not_found",
-            AppError::Forbidden => "error.forbidden",
-            AppError::BadCredentials => "error.bad_credentials",
-            AppError::Throttled { .. } => "error.throttled",
-            AppError::Stale => "error.stale",
+            AppError::NotSignedIn => "err.not_signed_in",
+            AppError::NotFound => "err.not_found",
+            AppError::Forbidden => "err.forbidden",
+            AppError::BadCredentials => "err.bad_credentials",
+            AppError::Throttled { .. } => "err.throttled",
+            AppError::Stale => "err.stale",
             AppError::Refused { key } | AppError::RefusedWith { key, .. } => key,
-            AppError::Validation(_) => "error.validation",
-            AppError::BadRequest => "error.bad_request",
-            AppError::Internal { .. } => "error.internal",
-            AppError::Transport(_) => "error.transport",
+            AppError::Validation(_) => "err.validation",
+            AppError::BadRequest => "err.bad_request",
+            AppError::Internal { .. } => "err.internal",
+            AppError::Transport(_) => "err.transport",
         }
     }
 

@@ -230,7 +230,9 @@ async fn upload(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    let facts = cases::facts(&st.db, &case).await.map_err(internal)?;
+    let facts = crate::store::facts::of_case(&st.db, &case)
+        .await
+        .map_err(internal)?;
     let Some(kind) = MaterialKind::from_code(&q.kind) else {
         authorize(&me.actor, &Permission::UploadMaterial, Some(&facts)).map_err(super::denied)?;
         let mut e = FieldErrors::new();
@@ -302,7 +304,9 @@ async fn upload(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    let facts = cases::facts(&txn, &case).await.map_err(internal)?;
+    let facts = crate::store::facts::of_case(&txn, &case)
+        .await
+        .map_err(internal)?;
     may_upload(&me, kind, &facts, now)?;
     // The limits again under the write lock: uploads in parallel cannot pass them together.
     let freed = replaced.as_ref().map_or(0, |m| m.size.max(0) as u64);
@@ -412,7 +416,9 @@ async fn recordable_activity<C: sea_orm::ConnectionTrait>(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    let facts = cases::facts(c, &case).await.map_err(internal)?;
+    let facts = crate::store::facts::of_case(c, &case)
+        .await
+        .map_err(internal)?;
     authorize(&me.actor, &Permission::RecordActivity, Some(&facts)).map_err(super::denied)?;
     Ok(a)
 }
@@ -532,7 +538,9 @@ async fn readable_case(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    let facts = cases::facts(&st.db, &case).await.map_err(internal)?;
+    let facts = crate::store::facts::of_case(&st.db, &case)
+        .await
+        .map_err(internal)?;
     authorize(&me.actor, &perm, Some(&facts)).map_err(|_| AppError::NotFound)?;
     Ok((me, case))
 }
@@ -699,7 +707,7 @@ pub async fn verify_pdf(State(st): State<AppState>, body: Body) -> Response {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             axum::Json(AppError::Refused {
-                key: "error.busy".into(),
+                key: "err.busy".into(),
             }),
         )
             .into_response();

@@ -98,10 +98,10 @@ pub struct MinutesSave {
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::*;
-    use crate::api::cases::ssr_cst as cst;
     use crate::api::server::{db, fail, Me};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::case::CaseFacts;
+    use crate::domain::china_time::china_minute as cst;
     use crate::domain::china_time::input_value;
     use crate::domain::rubric::rubric;
     use crate::store::cases::Case;
@@ -132,7 +132,7 @@ pub(crate) mod ssr {
         case_id: i64,
         perm: Permission,
     ) -> Result<(Case, CaseFacts), AppError> {
-        let (case, facts) = crate::api::cases::ssr_visible_case(me, case_id).await?;
+        let (case, facts) = crate::api::server::visible_case(me, case_id).await?;
         authorize(&me.actor, &perm, Some(&facts)).map_err(|d| fail(crate::api::denied(d)))?;
         Ok((case, facts))
     }
@@ -166,7 +166,7 @@ pub(crate) mod ssr {
                 .find(|m| m.expert_id == e)
                 .and_then(|m| m.confirmed_at.clone())
         });
-        let item = crate::store::cases::item_of(case);
+        let item = crate::store::cases::item_of(case)?;
         let waiver = match meetings::waiver(dbc, case.id).await? {
             Some(w) => {
                 let by = crate::store::reference::display_names(dbc, vec![w.waived_by]).await?;
@@ -325,7 +325,7 @@ pub async fn confirm_briefing(case_id: i64) -> Result<String, AppError> {
     let at =
         meetings::confirm(&txn, &me.actor, case.id, expert.0, case.rubric_version, now).await?;
     txn.commit().await?;
-    Ok(crate::api::cases::ssr_cst(at))
+    Ok(crate::domain::china_time::china_minute(at))
 }
 
 /// The director waives the identification meeting, with reasons (guide 七(三) otherwise

@@ -28,6 +28,14 @@ pub mod sheets;
 
 pub use error::AppError;
 
+/// A saved draft or a transition: the case and its new version.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Saved {
+    pub id: i64,
+    pub version: i32,
+    pub state: crate::domain::case::CaseState,
+}
+
 /// The lifecycle's refusal, as the error the user sees: out of scope is not found, a role that
 /// may not act is forbidden, anything else (wrong state, a failed guard) is refused with its key.
 #[cfg(feature = "ssr")]

@@ -124,7 +124,7 @@ pub async fn case_notices(case_id: i64) -> Result<Vec<CaseNoticeRow>, AppError> 
     use crate::domain::access::{authorize, Permission};
     let me = require().await?;
     let st = state().map_err(fail)?;
-    let (_, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    let (_, facts) = crate::api::server::visible_case(&me, case_id).await?;
     authorize(&me.actor, &Permission::ViewCaseNotices, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
     ssr_record(&st.db, &me, &facts, case_id).await
@@ -232,7 +232,7 @@ pub async fn resend_notice(case_id: i64, delivery_id: i64) -> Result<(), AppErro
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (_, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    let (_, facts) = crate::api::server::visible_case(&me, case_id).await?;
     authorize(&me.actor, &Permission::ResendNotice, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
     let txn = tx::begin_write(&st.db, now).await?;

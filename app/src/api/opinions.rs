@@ -170,7 +170,7 @@ mod ssr {
         Ok(Some(SealView {
             bureau_name: b.seal.bureau_name.clone(),
             sealed_by: b.seal.sealed_by.clone(),
-            sealed_at: crate::api::cases::ssr_cst(b.seal.sealed_at),
+            sealed_at: crate::domain::china_time::china_minute(b.seal.sealed_at),
             qr_svg: crate::document::qr_svg(&verify_url, &b.verify_code),
             verify_code: b.verify_code.clone(),
             verify_url,
@@ -192,16 +192,8 @@ mod ssr {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), AppError> {
         use crate::store::accounts::Updated;
-        match crate::store::cases::record_transition(
-            txn,
-            Some(&me.actor),
-            case,
-            version,
-            t,
-            details,
-            now,
-        )
-        .await?
+        match crate::store::transition::record(txn, Some(&me.actor), case, version, t, details, now)
+            .await?
         {
             Updated::Stale => Err(fail(AppError::Stale)),
             _ => Ok(()),
@@ -234,7 +226,7 @@ pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (case, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    let (case, facts) = crate::api::server::visible_case(&me, case_id).await?;
     let lead_drafting = ssr::is_lead(&me, &facts)
         && matches!(
             facts.state,
@@ -263,7 +255,7 @@ pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
         .map(|s| SignatureView {
             expert: s.expert_id,
             expert_name: name_of(s.expert_id),
-            signed_at: super::cases::ssr_cst(s.signed_at),
+            signed_at: crate::domain::china_time::china_minute(s.signed_at),
             dissent: s.dissent.clone(),
             key_id: s.key_id.clone(),
         })
@@ -297,7 +289,12 @@ pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
         None
     };
     let dimensions = crate::domain::rubric::rubric(case.rubric_version as u32)
-        .unwrap_or_else(crate::domain::rubric::current)
+        .ok_or_else(|| {
+            crate::api::server::internal(format!(
+                "case {} has rubric version {}, which this build does not have",
+                case.id, case.rubric_version
+            ))
+        })?
         .dimensions
         .iter()
         .map(|d| DimensionView {
@@ -344,10 +341,7 @@ pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
             },
             now,
         );
-    let determined = match (
-        case.category.as_deref().and_then(Category::from_code),
-        case.determined_on,
-    ) {
+    let determined = match (case.category()?, case.determined_on) {
         (Some(category), Some(on)) => Some(DeterminationView {
             category,
             on,
@@ -360,7 +354,7 @@ pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
     Ok(OpinionView {
         case_id: case.id,
         number: case.number.clone().unwrap_or_default(),
-        item_name: crate::store::cases::item_of(&case).name,
+        item_name: crate::store::cases::item_of(&case)?.name,
         state: facts.state,
         version: case.version,
         digest: current.as_ref().map(|o| o.digest.clone()),
@@ -414,11 +408,11 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (case, facts) = super::cases::ssr_visible_case(&me, input.case_id).await?;
+    let (case, facts) = crate::api::server::visible_case(&me, input.case_id).await?;
     if !ssr::is_lead(&me, &facts) {
         return Err(fail(AppError::Forbidden));
     }
-    let errs = validate_draft(&input.draft, &opinions::dimension_ids(&case));
+    let errs = validate_draft(&input.draft, &opinions::dimension_ids(&case)?);
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
@@ -514,7 +508,7 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (case, facts) = super::cases::ssr_visible_case(&me, input.case_id).await?;
+    let (case, facts) = crate::api::server::visible_case(&me, input.case_id).await?;
     let Some(expert) = me.actor.expert() else {
         return Err(fail(AppError::Forbidden));
     };
@@ -587,7 +581,7 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (case, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    let (case, facts) = crate::api::server::visible_case(&me, case_id).await?;
     let t = apply(
         &facts,
         &Action::SealOpinion,
@@ -721,11 +715,11 @@ pub async fn verify_by<C: sea_orm::ConnectionTrait>(
                     } else {
                         format!("专家 {}", i + 1)
                     };
-                    (who, crate::api::cases::ssr_cst(s.signed_at))
+                    (who, crate::domain::china_time::china_minute(s.signed_at))
                 })
                 .collect();
             r.bureau_name = b.seal.bureau_name.clone();
-            r.sealed_at = crate::api::cases::ssr_cst(b.seal.sealed_at);
+            r.sealed_at = crate::domain::china_time::china_minute(b.seal.sealed_at);
             r.digest = b.digest.clone();
         }
         Err(broken) => r.broken = Some(broken),
@@ -757,7 +751,7 @@ pub async fn set_panel_lead(
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (case, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    let (case, facts) = crate::api::server::visible_case(&me, case_id).await?;
     crate::domain::access::authorize(
         &me.actor,
         &crate::domain::access::Permission::ManageDraw,

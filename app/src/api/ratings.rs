@@ -92,7 +92,7 @@ pub async fn get_case_ratings(case_id: i64) -> Result<CaseRatings, AppError> {
     use crate::domain::access::{authorize, Permission};
     let me = require().await?;
     let st = state().map_err(fail)?;
-    let (case, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    let (case, facts) = crate::api::server::visible_case(&me, case_id).await?;
     authorize(&me.actor, &Permission::ViewCaseRatings, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
     case_ratings_for(&st.db, &me, &case, &facts, st.clock.now())
@@ -135,7 +135,7 @@ pub async fn case_ratings_for(
                 name,
                 score: r.map(|r| r.score),
                 comment: r.map(|r| r.comment.clone()).unwrap_or_default(),
-                rated_at: r.map(|r| super::cases::ssr_cst(r.rated_at)),
+                rated_at: r.map(|r| crate::domain::china_time::china_minute(r.rated_at)),
                 rated_by: r
                     .and_then(|r| names.get(&r.rated_by).cloned())
                     .unwrap_or_default(),
@@ -161,7 +161,7 @@ pub async fn rate_expert(input: RateInput) -> Result<(), AppError> {
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (case, facts) = super::cases::ssr_visible_case(&me, input.case_id).await?;
+    let (case, facts) = crate::api::server::visible_case(&me, input.case_id).await?;
     if !ssr::is_rater(&me, &facts) {
         return Err(fail(AppError::Forbidden));
     }
@@ -240,7 +240,7 @@ pub async fn expert_ratings_for(
                 case_number: n.unwrap_or_else(|| format!("#{}", r.case_id)),
                 score: r.score,
                 comment: r.comment,
-                rated_at: super::cases::ssr_cst(r.rated_at),
+                rated_at: crate::domain::china_time::china_minute(r.rated_at),
             })
             .collect(),
     })

@@ -166,7 +166,7 @@ mod ssr {
                 CaseLevel::County => format!("{}教育局", content.county),
             },
             conclusion: content.conclusion.category(),
-            category: c.category.as_deref().and_then(Category::from_code),
+            category: c.category()?,
             determined_on: c.determined_on,
             verify_code: op.verify_code.clone(),
             reasons: content.reasons.clone(),
@@ -216,18 +216,18 @@ mod ssr {
                     grounds: a.grounds.clone(),
                     request: a.request.clone(),
                     undertaking: a.undertaking,
-                    filed_at: crate::api::cases::ssr_cst(a.filed_at),
+                    filed_at: crate::domain::china_time::china_minute(a.filed_at),
                     filed_by: names.get(&a.filed_by).cloned().unwrap_or_default(),
                     decision: a.decision.clone(),
                     decision_text: a.decision_text.clone(),
-                    decided_at: a.decided_at.map(crate::api::cases::ssr_cst),
+                    decided_at: a.decided_at.map(crate::domain::china_time::china_minute),
                     decided_by: a
                         .decided_by
                         .and_then(|d| names.get(&d).cloned())
                         .unwrap_or_default(),
                     received_at: kid
                         .as_ref()
-                        .map(|k| crate::api::cases::ssr_cst(k.created_at)),
+                        .map(|k| crate::domain::china_time::china_minute(k.created_at)),
                     child: kid.as_ref().map(linked).transpose()?,
                 })
             }
@@ -237,7 +237,7 @@ mod ssr {
         // also part of the prefecture case's file.
         let mut rounds = Vec::new();
         let first = parent.as_ref().unwrap_or(case);
-        let first_facts = cases::facts(dbc, first).await?;
+        let first_facts = crate::store::facts::of_case(dbc, first).await?;
         let first_pdf = authorize(&me.actor, &Permission::ViewOpinion, Some(&first_facts)).is_ok();
         if first_pdf || parent.is_some() {
             if let Some(r) = round(dbc, first, first_pdf).await? {
@@ -250,7 +250,7 @@ mod ssr {
             child.clone()
         };
         if let Some(s) = second {
-            let sf = cases::facts(dbc, &s).await?;
+            let sf = crate::store::facts::of_case(dbc, &s).await?;
             let ok = authorize(&me.actor, &Permission::ViewOpinion, Some(&sf)).is_ok();
             if ok {
                 if let Some(r) = round(dbc, &s, ok).await? {
@@ -279,16 +279,16 @@ mod ssr {
 /// 申请复审: the institution files the re-review application (复审申请书) within the window.
 /// After the window it is refused with the date the window closed.
 #[server(prefix = "/api", endpoint = "request_rereview", input = Json)]
-pub async fn request_rereview(input: RereviewInput) -> Result<super::cases::Saved, AppError> {
+pub async fn request_rereview(input: RereviewInput) -> Result<super::Saved, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::domain::rereview::validate_application;
     use crate::store::accounts::Updated;
-    use crate::store::{cases, rereview, tx};
+    use crate::store::{rereview, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (case, facts) = super::cases::ssr_visible_case(&me, input.id).await?;
+    let (case, facts) = crate::api::server::visible_case(&me, input.id).await?;
     if me.actor.institution() != Some(facts.institution) {
         return Err(fail(AppError::Forbidden));
     }
@@ -309,7 +309,7 @@ pub async fn request_rereview(input: RereviewInput) -> Result<super::cases::Save
         .map_err(|e| fail(super::transition_refused(e)))?;
     let txn = tx::begin_write(&st.db, now).await?;
     let details = serde_json::json!({ "action": action, "request": input.application.request });
-    if cases::record_transition(
+    if crate::store::transition::record(
         &txn,
         Some(&me.actor),
         &case,
@@ -325,7 +325,7 @@ pub async fn request_rereview(input: RereviewInput) -> Result<super::cases::Save
     }
     rereview::file(&txn, case.id, &input.application, me.user.id, now).await?;
     txn.commit().await?;
-    Ok(super::cases::Saved {
+    Ok(super::Saved {
         id: case.id,
         version: input.version + 1,
         state: t.to,

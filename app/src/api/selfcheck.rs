@@ -72,11 +72,16 @@ pub fn verdict_code(v: ExpertVerdict) -> &'static str {
     }
 }
 
-pub fn verdict_from_code(s: &str) -> ExpertVerdict {
+/// A stored verdict; a code this build does not know is an internal error, never "undetermined".
+#[cfg(feature = "ssr")]
+pub fn verdict_from_code(s: &str) -> Result<ExpertVerdict, AppError> {
     match s {
-        "subject" => ExpertVerdict::Subject,
-        "non_subject" => ExpertVerdict::NonSubject,
-        _ => ExpertVerdict::Undetermined,
+        "subject" => Ok(ExpertVerdict::Subject),
+        "non_subject" => Ok(ExpertVerdict::NonSubject),
+        "undetermined" => Ok(ExpertVerdict::Undetermined),
+        other => Err(crate::api::server::internal(format!(
+            "unknown stored verdict {other:?}"
+        ))),
     }
 }
 
@@ -103,7 +108,7 @@ mod ssr {
         Ok(SelfCheckView {
             id: s.id,
             item_name: s.item_name,
-            created_at: crate::api::cases::ssr_cst(s.created_at),
+            created_at: crate::domain::china_time::china_minute(s.created_at),
             outcome: outcome(rub, &check),
             check,
             case_id: s.case_id,
@@ -131,17 +136,18 @@ mod ssr {
                 .into_iter()
                 .collect()
         };
-        Ok(list
-            .into_iter()
-            .map(|s| SelfCheckSummary {
-                id: s.id,
-                verdict: verdict_from_code(&s.verdict),
-                created_at: crate::api::cases::ssr_cst(s.created_at),
-                case_item: s.case_id.and_then(|c| items.get(&c).cloned()),
-                case_id: s.case_id,
-                item_name: s.item_name,
+        list.into_iter()
+            .map(|s| {
+                Ok(SelfCheckSummary {
+                    id: s.id,
+                    verdict: verdict_from_code(&s.verdict)?,
+                    created_at: crate::domain::china_time::china_minute(s.created_at),
+                    case_item: s.case_id.and_then(|c| items.get(&c).cloned()),
+                    case_id: s.case_id,
+                    item_name: s.item_name,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// May this user attach a self-check to this case now? A role that may not is forbidden; the
@@ -350,7 +356,7 @@ pub async fn attach_self_check(case_id: i64, self_check_id: i64) -> Result<(), A
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let (_, facts) = super::cases::ssr_visible_case(&me, case_id).await?;
+    let (_, facts) = crate::api::server::visible_case(&me, case_id).await?;
     ssr::may_attach(&me, &facts)?;
     // Checked again inside the write lock below: the case may be submitted, the self-check
     // attached elsewhere, in the meantime.
@@ -358,7 +364,7 @@ pub async fn attach_self_check(case_id: i64, self_check_id: i64) -> Result<(), A
     let case = cases::get(&txn, case_id)
         .await?
         .ok_or_else(|| fail(AppError::NotFound))?;
-    let facts = cases::facts(&txn, &case).await?;
+    let facts = crate::store::facts::of_case(&txn, &case).await?;
     ssr::may_attach(&me, &facts)?;
     let s = selfchecks::get(&txn, self_check_id)
         .await?

@@ -261,7 +261,7 @@ pub async fn signed_in(
 
 fn must_change_password() -> AppError {
     AppError::Refused {
-        key: "error.must_change_password".into(),
+        key: "err.must_change_password".into(),
     }
 }
 
@@ -325,4 +325,21 @@ pub async fn reauthenticate(me: &Me, password: &str, purpose: &str) -> Result<bo
     }
     txn.commit().await?;
     Ok(ok)
+}
+
+/// The case if the actor may see it (`ViewCase` in the policy), with its facts; otherwise not
+/// found: a case outside the actor's scope and a case that does not exist answer alike.
+pub async fn visible_case(
+    me: &Me,
+    id: i64,
+) -> Result<(crate::store::cases::Case, crate::domain::case::CaseFacts), AppError> {
+    use crate::domain::access::{authorize, Permission};
+    let st = state().map_err(fail)?;
+    let case = crate::store::cases::get(&st.db, id)
+        .await?
+        .ok_or_else(|| fail(AppError::NotFound))?;
+    let facts = crate::store::facts::of_case(&st.db, &case).await?;
+    authorize(&me.actor, &Permission::ViewCase, Some(&facts))
+        .map_err(|_| fail(AppError::NotFound))?;
+    Ok((case, facts))
 }

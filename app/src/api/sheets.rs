@@ -97,28 +97,23 @@ pub struct SheetSaved {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::cases::{ssr_cst as cst, ssr_visible_case};
+    use crate::api::server::visible_case as ssr_visible_case;
     use crate::api::server::{fail, state, Me};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::case::CaseFacts;
+    use crate::domain::china_time::china_minute as cst;
     use crate::domain::rubric::rubric;
     use crate::domain::sheet::evaluate;
     use crate::store::cases::Case;
     use crate::store::{cases, reference, sheets};
 
-    /// The signed-in expert's own seat on the case (accepted), or not found.
+    /// The case, its facts and the expert, when the policy opens the signed-in expert's own
+    /// sheet on it (`OpenOwnSheet`); otherwise not found.
     pub async fn own(me: &Me, case_id: i64) -> Result<(Case, CaseFacts, i64), AppError> {
         let (case, facts) = ssr_visible_case(me, case_id).await?;
-        let Some(expert) = me.actor.expert() else {
-            return Err(fail(AppError::NotFound));
-        };
-        let on_panel = facts
-            .seats
-            .iter()
-            .any(|s| s.expert == expert && s.status == crate::domain::case::SeatStatus::Accepted);
-        if !on_panel {
-            return Err(fail(AppError::NotFound));
-        }
+        authorize(&me.actor, &Permission::OpenOwnSheet, Some(&facts))
+            .map_err(|_| fail(AppError::NotFound))?;
+        let expert = me.actor.expert().ok_or_else(|| fail(AppError::NotFound))?;
         Ok((case, facts, expert.0))
     }
 
@@ -194,7 +189,7 @@ mod ssr {
             })
             .collect();
         refs.extend(activity_refs(case.id).await?);
-        let item = cases::item_of(&case);
+        let item = cases::item_of(&case)?;
         Ok(SheetPage {
             case_id: case.id,
             number: case.number.clone(),
@@ -233,13 +228,8 @@ mod ssr {
 
     /// The case's activities as evidence targets.
     pub async fn activity_refs(case_id: i64) -> Result<Vec<RefOption>, AppError> {
-        use crate::store::entities::activity;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
         let st = state().map_err(fail)?;
-        Ok(activity::Entity::find()
-            .filter(activity::Column::CaseId.eq(case_id))
-            .order_by_asc(activity::Column::Id)
-            .all(&st.db)
+        Ok(sheets::citable_activities(&st.db, case_id)
             .await?
             .into_iter()
             .map(|a| RefOption {
@@ -263,75 +253,54 @@ pub async fn my_sheet(case_id: i64) -> Result<SheetPage, AppError> {
 pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::error::FieldErrors;
     use crate::domain::ids::MaterialId;
-    use crate::domain::rubric::rubric;
-    use crate::domain::sheet::{check_refs, validate_sheet, Mode};
-    use crate::store::sheets::{self, Refused};
-    use crate::store::{cases, tx};
+    use crate::domain::sheet::{check_save, check_save_id, check_submit, Mode};
+    use crate::store::sheets::{self, Refused, Stored};
+    use crate::store::{cases, meetings, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let (case, facts, expert) = ssr::own(&me, input.case_id).await?;
-    let save_id: String = input.save_id.trim().to_string();
-    if save_id.is_empty() || save_id.len() > 64 || !save_id.is_ascii() {
-        let mut e = FieldErrors::new();
-        e.add("sheet.save_id", "err.sheet.save_id");
-        return Err(fail(AppError::Validation(e)));
-    }
+    let save_id = check_save_id(&input.save_id).map_err(|e| fail(AppError::Validation(e)))?;
+    let answer = |out: Result<Stored, Refused>| match out {
+        Ok(s) => Ok(SheetSaved {
+            version: s.version,
+            submitted: s.submitted,
+            duplicate: s.duplicate,
+        }),
+        Err(Refused::Stale { .. }) => Err(fail(AppError::Stale)),
+        Err(Refused::Submitted) => Err(fail(AppError::Refused {
+            key: "err.sheet.submitted".into(),
+        })),
+    };
     // A resend of a save that was stored already: answer as then, whatever happened since.
-    if let Some(s) = sheets::get(&st.db, case.id, expert).await? {
-        let done = sheets::versions(&st.db, s.id)
-            .await?
-            .into_iter()
-            .find(|v| v.save_id == save_id);
-        if let Some(v) = done {
-            return Ok(SheetSaved {
-                version: v.version,
-                submitted: s.submitted,
-                duplicate: true,
-            });
-        }
-        if s.submitted {
-            return Err(fail(AppError::Refused {
-                key: "err.sheet.submitted".into(),
-            }));
-        }
+    if let Some(out) = sheets::replay(&st.db, case.id, expert, save_id).await? {
+        return answer(out);
     }
     authorize(&me.actor, &Permission::EditOwnSheet, Some(&facts))
         .map_err(|d| fail(super::denied(d)))?;
-    // 政策培训: a member submits only after confirming the briefing (saving drafts is free).
-    if input.submit
-        && crate::store::meetings::confirmed(&st.db, case.id, expert)
-            .await?
-            .is_none()
-    {
-        return Err(fail(AppError::Refused {
-            key: "err.sheet.briefing".into(),
-        }));
-    }
-    let Some(r) = rubric(case.rubric_version as u32) else {
-        return Err(fail(super::server::internal("rubric version missing")));
-    };
     let mode = if input.submit {
         Mode::Submit
     } else {
         Mode::Save
     };
-    let mut errs = validate_sheet(r, &input.sheet, mode);
+    let briefed = meetings::confirmed(&st.db, case.id, expert)
+        .await?
+        .is_some();
+    check_submit(mode, briefed).map_err(|key| fail(AppError::Refused { key: key.into() }))?;
+    let rubric = crate::domain::rubric::rubric(case.rubric_version as u32)
+        .ok_or_else(|| fail(super::server::internal("rubric version missing")))?;
     let materials: Vec<MaterialId> = cases::materials(&st.db, case.id)
         .await?
         .into_iter()
         .map(|m| MaterialId(m.id))
         .collect();
-    let activities: Vec<i64> = ssr::activity_refs(case.id)
+    let activities: Vec<i64> = sheets::citable_activities(&st.db, case.id)
         .await?
         .into_iter()
         .map(|a| a.id)
         .collect();
-    for e in check_refs(&input.sheet, &materials, &activities).0 {
-        errs.push(e);
-    }
+    let mut errs = check_save(rubric, &input.sheet, mode, &materials, &activities);
     if input.submit && !super::server::reauthenticate(&me, &input.password, "submit_sheet").await? {
         errs.add("sheet.password", "err.sheet.password");
     }
@@ -346,25 +315,15 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
         expert,
         input.base_version,
         &input.sheet,
-        &save_id,
+        save_id,
         input.submit,
         now,
     )
     .await?;
-    match out {
-        Ok(s) => {
-            txn.commit().await?;
-            Ok(SheetSaved {
-                version: s.version,
-                submitted: s.submitted,
-                duplicate: s.duplicate,
-            })
-        }
-        Err(Refused::Stale { .. }) => Err(fail(AppError::Stale)),
-        Err(Refused::Submitted) => Err(fail(AppError::Refused {
-            key: "err.sheet.submitted".into(),
-        })),
+    if out.is_ok() {
+        txn.commit().await?;
     }
+    answer(out)
 }
 
 /// One member's sheet: the owner always; another member only after every seat has submitted
@@ -374,7 +333,7 @@ pub async fn get_sheet(case_id: i64, expert_id: i64) -> Result<MemberSheet, AppE
     use super::server::{fail, require};
     use crate::domain::access::{authorize, Permission};
     let me = require().await?;
-    let (case, facts) = crate::api::cases::ssr_visible_case(&me, case_id).await?;
+    let (case, facts) = crate::api::server::visible_case(&me, case_id).await?;
     let own = me.actor.expert().is_some_and(|e| e.0 == expert_id);
     let perm = Permission::ViewMemberSheet(crate::domain::ids::ExpertId(expert_id));
     authorize(&me.actor, &perm, Some(&facts)).map_err(|d| fail(super::denied(d)))?;

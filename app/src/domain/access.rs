@@ -155,6 +155,9 @@ pub enum Permission {
     /// Run the draw (initial, redraw, supplementary), ask the prefecture to lend experts, name
     /// the panel lead: the clerk of the case's level (the lifecycle decides when).
     ManageDraw,
+    /// Open one's own score sheet (to read it at any stage): an expert holding an accepted seat
+    /// on the case; for anyone else the sheet does not exist.
+    OpenOwnSheet,
     /// Edit and submit one's own score sheet — UNDER_REVIEW or AWAITING_INFO.
     EditOwnSheet,
     /// Read every member's score sheet.
@@ -290,6 +293,7 @@ impl Permission {
                 | Permission::ViewDrawRecord
                 | Permission::WitnessDraw
                 | Permission::ManageDraw
+                | Permission::OpenOwnSheet
                 | Permission::EditOwnSheet
                 | Permission::ViewAllSheets
                 | Permission::RecordActivity
@@ -602,17 +606,24 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
     if perm == Permission::ViewCase {
         return Ok(());
     }
+    let seated = actor.role == Role::Expert
+        && actor
+            .expert()
+            .and_then(|e| f.active_seat(e))
+            .is_some_and(|s| s.status == SeatStatus::Accepted);
+    if perm == Permission::OpenOwnSheet {
+        return if seated {
+            Ok(())
+        } else {
+            Err(Denied::NotFound)
+        };
+    }
     // Everything else needs the full view: an invited expert sees only the invitation.
     if view != CaseView::Full {
         return Err(Denied::Forbidden);
     }
     let role = actor.role;
     let own_institution = role == Role::InstitutionUser;
-    let seated = role == Role::Expert
-        && actor
-            .expert()
-            .and_then(|e| f.active_seat(e))
-            .is_some_and(|s| s.status == SeatStatus::Accepted);
     let was_on_panel = role == Role::Expert; // full view ⇒ accepted a seat at some point
     let st = f.state;
     match perm {
@@ -998,7 +1009,21 @@ mod tests {
             authorize(&inst, &Permission::UploadRereviewEvidence, Some(&child)),
             Err(Denied::Forbidden)
         );
-        // Sheets.
+        // Sheets. One's own opens at any stage, for a seated expert only.
+        for f in [&under, &det] {
+            assert_eq!(
+                authorize(&seated, &Permission::OpenOwnSheet, Some(f)),
+                Ok(())
+            );
+            assert_eq!(
+                authorize(&clerk, &Permission::OpenOwnSheet, Some(f)),
+                Err(Denied::NotFound)
+            );
+            assert_eq!(
+                authorize(&obs, &Permission::OpenOwnSheet, Some(f)),
+                Err(Denied::NotFound)
+            );
+        }
         assert_eq!(
             authorize(&seated, &Permission::EditOwnSheet, Some(&under)),
             Ok(())

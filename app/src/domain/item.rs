@@ -203,6 +203,23 @@ pub fn preparers_text(list: &[Preparer]) -> String {
         .join("\n")
 }
 
+/// The limits a draft must keep even while incomplete (a draft may be saved half filled, but
+/// never oversized): the name and description lengths, at most twelve grades.
+pub fn check_draft_size(input: &TrainingItemInput) -> FieldErrors {
+    use super::formats::limits;
+    let mut e = FieldErrors::new();
+    if input.name.chars().count() > limits::NAME_MAX {
+        e.add("item.name", "err.text_too_long");
+    }
+    if input.description.chars().count() > limits::DESCRIPTION_MAX {
+        e.add("item.description", "err.text_too_long");
+    }
+    if input.grades.len() > 12 {
+        e.add("item.grades", "err.text_too_long");
+    }
+    e
+}
+
 /// Checks a training item's fields. Paths: `item.<field>`.
 pub fn validate_training_item(input: &TrainingItemInput) -> FieldErrors {
     let mut errs = FieldErrors::new();
@@ -288,6 +305,30 @@ pub fn validate_training_item(input: &TrainingItemInput) -> FieldErrors {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draft_is_refused_only_when_oversized_and_each_field_says_so() {
+        let mut draft = TrainingItemInput {
+            name: String::new(),
+            description: String::new(),
+            grades: Vec::new(),
+            ..good_item()
+        };
+        assert!(
+            check_draft_size(&draft).is_empty(),
+            "an empty draft is fine"
+        );
+        draft.description = "描".repeat(limits::DESCRIPTION_MAX + 1);
+        draft.grades = vec![1; 13];
+        let e = check_draft_size(&draft);
+        assert_eq!(e.for_field("item.description").count(), 1);
+        assert_eq!(e.for_field("item.grades").count(), 1);
+        assert_eq!(
+            e.for_field("item.name").count(),
+            0,
+            "the name was not the long one"
+        );
+    }
 
     fn good_item() -> TrainingItemInput {
         TrainingItemInput {

@@ -436,6 +436,47 @@ pub fn panel_verdict(members: &[MemberVerdict], mode: PanelMode, stage: Stage) -
     }
 }
 
+/// The longest save id a tablet may give (its id for one save, which makes a resend harmless).
+pub const SAVE_ID_MAX: usize = 64;
+
+/// A save's id as it is stored: trimmed, 1 to [`SAVE_ID_MAX`] ASCII characters (path
+/// `sheet.save_id`).
+pub fn check_save_id(raw: &str) -> Result<&str, FieldErrors> {
+    let id = raw.trim();
+    if id.is_empty() || id.len() > SAVE_ID_MAX || !id.is_ascii() {
+        let mut e = FieldErrors::new();
+        e.add("sheet.save_id", "err.sheet.save_id");
+        return Err(e);
+    }
+    Ok(id)
+}
+
+/// 政策培训: a member submits only after confirming the briefing; saving a draft is free.
+/// The refusal's key otherwise.
+pub fn check_submit(mode: Mode, briefing_confirmed: bool) -> Result<(), &'static str> {
+    if mode == Mode::Submit && !briefing_confirmed {
+        Err("err.sheet.briefing")
+    } else {
+        Ok(())
+    }
+}
+
+/// Everything a save of `sheet` is checked against: its rubric ([`validate_sheet`]) and the
+/// case's materials and activities its evidence may cite ([`check_refs`]).
+pub fn check_save(
+    rubric: &Rubric,
+    sheet: &ScoreSheet,
+    mode: Mode,
+    materials: &[MaterialId],
+    activities: &[i64],
+) -> FieldErrors {
+    let mut errs = validate_sheet(rubric, sheet, mode);
+    for e in check_refs(sheet, materials, activities).0 {
+        errs.push(e);
+    }
+    errs
+}
+
 /// Checks that every reference of a sheet names a material or activity of this case (the
 /// server knows them; paths `sheet.<indicator id>.refs`).
 pub fn check_refs(sheet: &ScoreSheet, materials: &[MaterialId], activities: &[i64]) -> FieldErrors {
@@ -460,6 +501,23 @@ mod tests {
     use super::super::rubric::rubric;
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_save_id_is_short_ascii_and_trimmed() {
+        assert_eq!(check_save_id("  tab-1:42 "), Ok("tab-1:42"));
+        for bad in ["", "   ", "保存", &"x".repeat(SAVE_ID_MAX + 1)] {
+            let e = check_save_id(bad).unwrap_err();
+            assert_eq!(e.for_field("sheet.save_id").count(), 1, "{bad:?}");
+        }
+        assert!(check_save_id(&"x".repeat(SAVE_ID_MAX)).is_ok());
+    }
+
+    #[test]
+    fn only_a_submit_needs_the_briefing() {
+        assert_eq!(check_submit(Mode::Save, false), Ok(()));
+        assert_eq!(check_submit(Mode::Submit, true), Ok(()));
+        assert_eq!(check_submit(Mode::Submit, false), Err("err.sheet.briefing"));
+    }
 
     fn v1() -> &'static Rubric {
         rubric(1).expect("rubric v1 is embedded")

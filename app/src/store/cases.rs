@@ -1,24 +1,21 @@
-//! 鉴定案件: drafts, transitions with their timeline and audit event, case numbers, lists.
+//! 鉴定案件: drafts, materials, the timeline, case numbers, lists. A move of a case is written by
+//! `store::transition`; the facts the rules need are gathered by `store::facts`.
 
 use super::accounts::Updated;
 use super::audit::{self, Entry};
-use super::entities::{case_counter, case_event, draw_record, jd_case, material};
-use crate::domain::case::{CaseFacts, CaseLevel, CaseState};
-use crate::domain::china_time::china_date;
-use crate::domain::deadline::{Clock as DeadlineClock, HolidayCalendar, TimeLimits};
-use crate::domain::ids::{CaseId, CountyId, InstitutionId};
+use super::entities::{case_counter, case_event, jd_case, material};
+use crate::domain::case::{CaseLevel, CaseState};
+use crate::domain::deadline::Clock as DeadlineClock;
+use crate::domain::ids::{CountyId, InstitutionId};
 use crate::domain::item::TrainingItemInput;
-use crate::domain::lifecycle::{
-    apply, due_system_action, ActionKind, Effect, Initiator, Transition,
-};
 use crate::domain::material::MaterialKind;
 use crate::domain::role::Actor;
 use crate::domain::terms::Stage;
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 pub use jd_case::Model as Case;
@@ -141,7 +138,7 @@ pub(crate) fn entry(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn event<C: ConnectionTrait>(
+pub(crate) async fn event<C: ConnectionTrait>(
     c: &C,
     case_id: i64,
     actor: Option<&Actor>,
@@ -290,8 +287,10 @@ pub async fn current_material_bytes<C: ConnectionTrait>(
     Ok(sizes.into_iter().map(|s| s.max(0) as u64).sum())
 }
 
-pub fn item_of(case: &Case) -> TrainingItemInput {
-    serde_json::from_str(&case.item).unwrap_or_else(|_| empty_item())
+/// The case's training item; a stored item that does not read back is an internal error,
+/// never an empty item.
+pub fn item_of(case: &Case) -> Result<TrainingItemInput, DbErr> {
+    serde_json::from_str(&case.item).map_err(|e| DbErr::Json(format!("case {} item: {e}", case.id)))
 }
 
 /// The item of a new application before anything is typed.
@@ -386,67 +385,6 @@ pub async fn add_material<C: ConnectionTrait>(
     Ok(Some(id))
 }
 
-/// What the domain needs to know about a case.
-pub async fn facts<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts, DbErr> {
-    let mats = materials(c, case.id).await?;
-    let mut present: Vec<MaterialKind> = mats
-        .iter()
-        .filter(|m| !m.superseded)
-        .map(|m| super::decode::<MaterialKind>(&m.kind))
-        .collect::<Result<_, _>>()?;
-    present.sort();
-    present.dedup();
-    let item = item_of(case);
-    let seats = super::draws::seats(c, case.id).await?;
-    let draw_committed = draw_record::Entity::find()
-        .filter(draw_record::Column::CaseId.eq(case.id))
-        .count(c)
-        .await?
-        > 0;
-    let review_started = case_event::Entity::find()
-        .filter(case_event::Column::CaseId.eq(case.id))
-        .filter(case_event::Column::Action.eq(ActionKind::StartReview.code()))
-        .count(c)
-        .await?
-        > 0;
-    let child = super::rereview::child_of(c, case.id).await?;
-    // Whether and when the case (and its re-review) was determined comes from the
-    // determination records, not from the case's cached columns.
-    let determined_on = super::determinations::of_case(c, case.id)
-        .await?
-        .map(|d| d.determined_on);
-    let child_determined = match &child {
-        Some(k) => super::determinations::of_case(c, k.id).await?.is_some(),
-        None => false,
-    };
-    Ok(CaseFacts {
-        id: CaseId(case.id),
-        level: case.case_level()?,
-        county: CountyId(case.county_id),
-        institution: InstitutionId(case.institution_id),
-        state: case.case_state()?,
-        parent: case.parent_id.map(CaseId),
-        child: child.as_ref().map(|k| CaseId(k.id)),
-        child_determined,
-        stage: item.stage,
-        materials_present: present,
-        undertaking_given: case.undertaking_given,
-        draw_committed,
-        seats: super::draws::seat_facts(&seats)?,
-        review_started,
-        determined_on,
-        // The notice states the right to ask the prefecture within the window (county cases).
-        rereview_window_end: match (case.case_level()?, determined_on) {
-            (CaseLevel::County, Some(on)) => Some(TimeLimits::default().due_date(
-                DeadlineClock::RereviewRequest,
-                on,
-                HolidayCalendar::embedded(),
-            )),
-            _ => None,
-        },
-    })
-}
-
 /// The next case number of a year: CJ-2026-0001, CJ-2026-0002, …
 pub async fn next_number<C: ConnectionTrait>(c: &C, year: i32) -> Result<String, DbErr> {
     let last = match case_counter::Entity::find_by_id(year).one(c).await? {
@@ -469,173 +407,6 @@ pub async fn next_number<C: ConnectionTrait>(c: &C, year: i32) -> Result<String,
         }
     };
     Ok(format!("CJ-{year}-{last:04}"))
-}
-
-/// Writes an accepted transition: the new state (if the version still matches), its effects,
-/// the timeline entry and the audit event. `actor` is `None` for the system. Call inside
-/// `tx::begin_write`. A draw's own effects (recording the panel) are written by
-/// [`super::draws::commit`], which calls this first.
-pub async fn record_transition<C: ConnectionTrait>(
-    c: &C,
-    actor: Option<&Actor>,
-    case: &Case,
-    version: i32,
-    t: &Transition,
-    details: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<Updated, DbErr> {
-    let today = china_date(now);
-    let cal = HolidayCalendar::embedded();
-    let limits = TimeLimits::default();
-    let mut q = jd_case::Entity::update_many()
-        .col_expr(jd_case::Column::State, Expr::value(t.to.code()))
-        .col_expr(jd_case::Column::Version, Expr::value(version + 1))
-        .col_expr(jd_case::Column::UpdatedAt, Expr::value(now));
-    let mut clock = case.clock.clone();
-    let mut due = case.due_on;
-    for e in &t.effects {
-        match e {
-            Effect::StartClock { clock: k } => {
-                clock = Some(k.code().to_string());
-                due = Some(limits.due_date(*k, today, cal));
-            }
-            Effect::StopClock { clock: k } if clock.as_deref() == Some(k.code()) => {
-                clock = None;
-                due = None;
-            }
-            Effect::StopAllClocks => {
-                clock = None;
-                due = None;
-            }
-            Effect::RecordDeficiencies { items } => {
-                q = q.col_expr(
-                    jd_case::Column::Deficiencies,
-                    Expr::value(serde_json::json!(items).to_string()),
-                );
-            }
-            Effect::RecordDetermination { category, .. } => {
-                q = q
-                    .col_expr(jd_case::Column::Category, Expr::value(category.code()))
-                    .col_expr(jd_case::Column::DeterminedOn, Expr::value(today));
-            }
-            _ => {}
-        }
-    }
-    q = q
-        .col_expr(jd_case::Column::Clock, Expr::value(clock))
-        .col_expr(jd_case::Column::DueOn, Expr::value(due));
-    if t.to == CaseState::Submitted {
-        q = q.col_expr(jd_case::Column::SubmittedAt, Expr::value(now));
-    }
-    if t.to == CaseState::Accepted && case.number.is_none() {
-        let number = next_number(c, now.year()).await?;
-        q = q.col_expr(jd_case::Column::Number, Expr::value(number));
-    }
-    let r = q
-        .filter(jd_case::Column::Id.eq(case.id))
-        .filter(jd_case::Column::Version.eq(version))
-        .exec(c)
-        .await?;
-    if r.rows_affected != 1 {
-        return Ok(Updated::Stale);
-    }
-    // The dashboards' case tally follows the case (submission date and state, determination).
-    let (mut category, mut determined_on) = (case.category.clone(), case.determined_on);
-    for e in &t.effects {
-        if let Effect::RecordDetermination { category: k, .. } = e {
-            category = Some(k.code().to_string());
-            determined_on = Some(today);
-        }
-    }
-    let after = super::tally::CaseFacts {
-        state: t.to.code(),
-        submitted_at: if t.to == CaseState::Submitted {
-            Some(now)
-        } else {
-            case.submitted_at
-        },
-        category: category.as_deref(),
-        determined_on,
-        ..super::tally::CaseFacts::of(case)
-    };
-    super::tally::case_changed(c, &super::tally::CaseFacts::of(case), &after).await?;
-    // The determination is a record of its own, written with the move that makes it.
-    for e in &t.effects {
-        if let Effect::RecordDetermination {
-            category,
-            direct,
-            preschool_prohibited,
-            ..
-        } = e
-        {
-            super::determinations::record(
-                c,
-                case,
-                t,
-                *category,
-                *direct,
-                *preschool_prohibited,
-                today,
-                now,
-            )
-            .await?;
-        }
-    }
-    if t.from != t.to {
-        super::dashboard::record_span(c, case, t.from, now).await?;
-    }
-    for e in &t.effects {
-        match e {
-            Effect::SeatAccepted { expert } => {
-                super::draws::accept_seat(c, case, expert.0, now).await?;
-            }
-            Effect::SeatVacated { expert, cause } => {
-                let why = t.reason.clone().unwrap_or_default();
-                super::draws::vacate_seat(c, case, expert.0, *cause, &why, now).await?;
-            }
-            Effect::VoidPanel => super::draws::void_panel(c, case, now).await?,
-            _ => {}
-        }
-    }
-    let note = details
-        .get("note")
-        .and_then(|n| n.as_str())
-        .unwrap_or_default()
-        .to_string();
-    let reason = t.reason.clone().filter(|r| !r.is_empty()).unwrap_or(note);
-    let mut d = details;
-    if let Some(obj) = d.as_object_mut() {
-        obj.insert(
-            "effects".into(),
-            serde_json::to_value(&t.effects).unwrap_or_default(),
-        );
-    }
-    event(
-        c,
-        case.id,
-        actor,
-        &t.action_code,
-        t.from,
-        t.to,
-        &reason,
-        d.clone(),
-        now,
-    )
-    .await?;
-    audit::append(
-        c,
-        entry(
-            actor,
-            &format!("case.{}", t.action_code),
-            case.id,
-            serde_json::json!({ "from": t.from.code(), "to": t.to.code(), "reason": reason }),
-        ),
-        now,
-    )
-    .await?;
-    // Who must be told, in the same transaction: the move and its notices stand or fall together.
-    super::notices::case_moved(c, case, version, t, now).await?;
-    Ok(Updated::Yes)
 }
 
 pub async fn events<C: ConnectionTrait>(
@@ -799,36 +570,8 @@ pub async fn work<C: ConnectionTrait>(
         .await
 }
 
-/// The clock a case's deadline belongs to.
-pub fn clock_of(case: &Case) -> Option<DeadlineClock> {
-    case.clock.as_deref().and_then(DeadlineClock::from_code)
-}
-
-/// Takes the system's transitions that have become due (every seat accepted → UNDER_REVIEW;
-/// the re-review window passed → FINAL), in the same transaction as the change that made them
-/// due. Returns the case as it is afterwards.
-pub async fn settle<C: ConnectionTrait>(
-    c: &C,
-    case_id: i64,
-    now: DateTime<Utc>,
-) -> Result<Option<Case>, DbErr> {
-    for _ in 0..4 {
-        let Some(case) = get(c, case_id).await? else {
-            return Ok(None);
-        };
-        let facts = facts(c, &case).await?;
-        let Some(action) = due_system_action(&facts, now) else {
-            return Ok(Some(case));
-        };
-        let Ok(t) = apply(&facts, &action, &Initiator::System, now) else {
-            return Ok(Some(case));
-        };
-        let details = serde_json::json!({ "action": action, "note": "" });
-        if record_transition(c, None, &case, case.version, &t, details, now).await?
-            == Updated::Stale
-        {
-            return Ok(Some(case));
-        }
-    }
-    get(c, case_id).await
+/// The time limit running for a case, if any; a code this build does not know is an internal
+/// error, never "no clock".
+pub fn clock_of(case: &Case) -> Result<Option<DeadlineClock>, DbErr> {
+    case.clock.as_deref().map(super::decode).transpose()
 }

@@ -182,6 +182,10 @@ pub async fn backfill<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
     {
         sealed.insert(o.case_id, o.id);
     }
+    let stages = cases
+        .iter()
+        .map(|k| Ok((k.id, super::cases::item_of(k)?.stage)))
+        .collect::<Result<HashMap<_, _>, DbErr>>()?;
     let rows: Vec<determination::ActiveModel> = cases
         .iter()
         .filter_map(|k| {
@@ -194,7 +198,7 @@ pub async fn backfill<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
             let direct = step.is_some_and(|e| e.action == "determine_directly");
             let prefecture = k.level == CaseLevel::Prefecture.code();
             let basis = Basis::of(direct, prefecture, from);
-            let stage = super::cases::item_of(k).stage;
+            let stage = *stages.get(&k.id)?;
             let noon = day.and_hms_opt(4, 0, 0)?.and_utc();
             Some(determination::ActiveModel {
                 case_id: Set(k.id),

@@ -22,9 +22,9 @@ use crate::domain::draw::{
     DrawError, DrawResult, Exclusion, ExpertFacts, Replacement, Screening, SeatRole,
 };
 use crate::domain::ids::{ExpertId, UserId};
-use crate::domain::lifecycle::{apply, Action, Initiator, TransitionError, Vacancy};
+use crate::domain::lifecycle::{apply, Action, Initiator, Transition, TransitionError, Vacancy};
 use crate::domain::role::Actor;
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
@@ -285,7 +285,7 @@ pub async fn case_facts<C: ConnectionTrait>(
     case: &Case,
     seats: &[seat::Model],
 ) -> Result<DrawCaseFacts, DbErr> {
-    let item = cases::item_of(case);
+    let item = cases::item_of(case)?;
     let mut earlier = Vec::new();
     if let Some(parent) = case.parent_id {
         for s in self::seats(c, parent).await? {
@@ -358,7 +358,7 @@ pub async fn screen_case<C: ConnectionTrait>(
 /// The criteria a case's draw starts from (settings): 3 (county) or 5 (prefecture) experts,
 /// 2 backups, a covering 学科 expert and a legal one.
 pub fn default_criteria(case: &Case) -> Result<DrawCriteria, DbErr> {
-    let item = cases::item_of(case);
+    let item = cases::item_of(case)?;
     Ok(match case.case_level()? {
         CaseLevel::County => DrawCriteria::county(item.domain, item.stage),
         CaseLevel::Prefecture => DrawCriteria::prefecture_rereview(item.domain, item.stage),
@@ -432,40 +432,48 @@ pub enum Refused {
     Draw(DrawError),
 }
 
-/// Runs and commits a draw in the caller's write transaction: re-reads the case, screens the
-/// pool, draws with `seed` (from the OS's CSPRNG, see [`fresh_seed`]), takes the lifecycle
-/// transition, writes the immutable record, the seats and the audit event.
-pub async fn commit<C: ConnectionTrait>(
+/// A draw decided but not yet written: what was screened and drawn, and the move it makes.
+pub struct Drawn {
+    pub criteria: DrawCriteria,
+    pub screened: Screened,
+    pub result: DrawResult,
+    pub action: Action,
+    pub transition: Transition,
+    /// The draw record's number on the case.
+    pub seq: i32,
+}
+
+impl Drawn {
+    /// The timeline's details of the move.
+    pub fn details(&self, req: &DrawRequest) -> serde_json::Value {
+        serde_json::json!({
+            "action": self.action, "note": req.reason, "draw_seq": self.seq,
+            "draw_kind": req.kind.code(),
+        })
+    }
+}
+
+/// Screens the pool and draws with `seed`, and asks the lifecycle whether the draw may be taken
+/// (`store::transition::draw` records it). Writes nothing.
+pub async fn prepare<C: ConnectionTrait>(
     c: &C,
     actor: &Actor,
-    case_id: i64,
-    version: i32,
+    case: &Case,
+    facts: &crate::domain::case::CaseFacts,
     req: &DrawRequest,
     seed: [u8; 32],
     now: DateTime<Utc>,
-) -> Result<Result<Committed, Refused>, DbErr> {
-    let now = now.trunc_subsecs(6);
-    let Some(case) = cases::get(c, case_id).await? else {
-        return Ok(Err(Refused::NotFound));
-    };
-    let facts = cases::facts(c, &case).await?;
-    // Seeing the case comes first: a foreign case is not found, whatever its version.
-    if !crate::domain::access::can_see_case(actor, &facts) {
-        return Ok(Err(Refused::NotFound));
-    }
-    if case.version != version {
-        return Ok(Err(Refused::Stale));
-    }
-    let screened = screen_case(c, &case, now).await?;
+) -> Result<Result<Drawn, Refused>, DbErr> {
+    let screened = screen_case(c, case, now).await?;
     let criteria = match req.kind {
         DrawKind::Supplementary => DrawCriteria {
             backups: req.backups,
-            ..vacancies(c, &case).await?
+            ..vacancies(c, case).await?
         },
         _ => DrawCriteria {
             panel_size: req.panel_size,
             backups: req.backups,
-            ..default_criteria(&case)?
+            ..default_criteria(case)?
         },
     };
     let result = match draw::draw(&screened.screening.eligible, &criteria, seed) {
@@ -486,20 +494,42 @@ pub async fn commit<C: ConnectionTrait>(
             backups: result.backup_ids(),
         },
     };
-    let t = match apply(&facts, &action, &Initiator::User(*actor), now) {
+    let transition = match apply(facts, &action, &Initiator::User(*actor), now) {
         Ok(t) => t,
         Err(e) => return Ok(Err(Refused::Transition(e))),
     };
     let seq = records(c, case.id).await?.last().map_or(1, |r| r.seq + 1);
-    let details = serde_json::json!({
-        "action": action, "note": req.reason, "draw_seq": seq, "draw_kind": req.kind.code(),
-    });
-    if cases::record_transition(c, Some(actor), &case, version, &t, details, now).await?
-        == Updated::Stale
-    {
-        return Ok(Err(Refused::Stale));
-    }
+    Ok(Ok(Drawn {
+        criteria,
+        screened,
+        result,
+        action,
+        transition,
+        seq,
+    }))
+}
 
+/// Writes a drawn panel after its move was recorded: the rubric version it judges under, the
+/// immutable draw record, the seats (each drawn expert invited and told once) and the audit
+/// event.
+#[allow(clippy::too_many_arguments)]
+pub async fn write_panel<C: ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    case: &Case,
+    version: i32,
+    req: &DrawRequest,
+    seed: [u8; 32],
+    drawn: Drawn,
+    now: DateTime<Utc>,
+) -> Result<Committed, DbErr> {
+    let Drawn {
+        criteria,
+        screened,
+        result,
+        seq,
+        ..
+    } = drawn;
     // The panel judges under the rubric version current at its draw.
     if req.kind != DrawKind::Supplementary {
         jd_case::Entity::update_many()
@@ -561,7 +591,7 @@ pub async fn commit<C: ConnectionTrait>(
         insert_seat(c, case.id, draw_id, i, s.expert.0, s.role, lead, now).await?;
     }
     // The drawn experts are invited now: each is told once.
-    super::notices::seats_changed(c, &case, now).await?;
+    super::notices::seats_changed(c, case, now).await?;
     audit::append(
         c,
         entry(
@@ -577,13 +607,13 @@ pub async fn commit<C: ConnectionTrait>(
         now,
     )
     .await?;
-    Ok(Ok(Committed {
+    Ok(Committed {
         draw_id,
         seq,
         result,
         version: version + 1,
         digest: rec.digest,
-    }))
+    })
 }
 
 /// 32 bytes from the operating system's CSPRNG.
@@ -670,7 +700,7 @@ pub fn respond_by(now: DateTime<Utc>) -> NaiveDate {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Seats: answers and vacancies (called by `cases::record_transition` for the effects)
+// Seats: answers and vacancies (called by `store::transition::record` for the effects)
 // ---------------------------------------------------------------------------------------------
 
 async fn active_seat<C: ConnectionTrait>(

@@ -49,7 +49,9 @@ pub async fn settle_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u
     for id in candidates(db, now).await? {
         let txn = tx::begin_write(db, now).await?;
         let before = cases::get(&txn, id).await?.map(|c| c.state);
-        let after = cases::settle(&txn, id, now).await?.map(|c| c.state);
+        let after = crate::store::transition::settle(&txn, id, now)
+            .await?
+            .map(|c| c.state);
         txn.commit().await?;
         if before != after {
             changed += 1;

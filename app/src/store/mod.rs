@@ -16,6 +16,7 @@ pub mod determinations;
 pub mod draws;
 pub mod entities;
 pub mod experts;
+pub mod facts;
 pub mod files;
 pub mod institutions;
 pub mod jobs;
@@ -40,6 +41,7 @@ pub mod sms;
 pub mod tally;
 pub mod testing;
 pub mod throttle;
+pub mod transition;
 pub mod tx;
 
 #[cfg(test)]

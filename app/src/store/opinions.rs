@@ -116,24 +116,31 @@ async fn panel_sheets<C: ConnectionTrait>(
         .collect())
 }
 
-fn rubric_of(case: &Case) -> &'static rubric::Rubric {
-    rubric::rubric(case.rubric_version as u32).unwrap_or_else(rubric::current)
+/// The rubric version fixed for the case; one this build does not have is an internal error,
+/// never the current one in its place.
+fn rubric_of(case: &Case) -> Result<&'static rubric::Rubric, DbErr> {
+    rubric::rubric(case.rubric_version as u32).ok_or_else(|| {
+        DbErr::Custom(format!(
+            "case {} has rubric version {}, which this build does not have",
+            case.id, case.rubric_version
+        ))
+    })
 }
 
 /// The dimensions of the case's rubric, in order, with whether each is optional (the findings
 /// the lead writes).
-pub fn dimension_ids(case: &Case) -> Vec<(String, bool)> {
-    rubric_of(case)
+pub fn dimension_ids(case: &Case) -> Result<Vec<(String, bool)>, DbErr> {
+    Ok(rubric_of(case)?
         .dimensions
         .iter()
         .map(|d| (d.id.clone(), d.optional))
-        .collect()
+        .collect())
 }
 
 /// What the lead sees first: a finding per dimension from the members' rated indicators with
 /// their evidence, and a standard sentence of reasons naming the panel's conclusion.
 pub async fn prefill<C: ConnectionTrait>(c: &C, case: &Case) -> Result<OpinionDraft, DbErr> {
-    let r = rubric_of(case);
+    let r = rubric_of(case)?;
     let panel = panel_sheets(c, case).await?;
     let mut findings = Vec::new();
     for d in &r.dimensions {
@@ -172,8 +179,8 @@ pub async fn compose<C: ConnectionTrait>(
     draft: &OpinionDraft,
     revision: u32,
 ) -> Result<OpinionContent, DbErr> {
-    let r = rubric_of(case);
-    let item = cases::item_of(case);
+    let r = rubric_of(case)?;
+    let item = cases::item_of(case)?;
     let panel = panel_sheets(c, case).await?;
     let names = reference::experts(c).await?;
     let name_of = |id: i64| {

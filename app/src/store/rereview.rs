@@ -191,9 +191,9 @@ pub fn carried_materials(
 }
 
 /// What a transition means for re-review records, in its transaction, after
-/// `cases::record_transition`: the county's decision is written on the application, forwarding
-/// (or an ordered prefecture panel) opens the child case, and a determined child closes its
-/// parent. Returns the child case opened, if any.
+/// `store::transition::record`: the county's decision is written on the application, and
+/// forwarding (or an ordered prefecture panel) opens the child case. Returns the child case
+/// opened, if any.
 pub async fn after_transition<C: ConnectionTrait>(
     c: &C,
     actor: Option<&Actor>,
@@ -203,14 +203,8 @@ pub async fn after_transition<C: ConnectionTrait>(
 ) -> Result<Option<i64>, DbErr> {
     let mut child = None;
     for e in &t.effects {
-        match e {
-            Effect::OpenPrefectureChildCase { .. } => {
-                child = Some(open_child(c, actor, case, now).await?);
-            }
-            Effect::ResolveParentCase { parent, .. } => {
-                cases::settle(c, parent.0, now).await?;
-            }
-            _ => {}
+        if let Effect::OpenPrefectureChildCase { .. } = e {
+            child = Some(open_child(c, actor, case, now).await?);
         }
     }
     let decision = match t.action {

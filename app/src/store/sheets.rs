@@ -68,6 +68,47 @@ pub enum Refused {
     Submitted,
 }
 
+/// The answer already given to a save with this `save_id` (a resend: the same answer,
+/// whatever happened since), or the refusal of any new save once the sheet is submitted;
+/// `None` when the save is new.
+pub async fn replay<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+    expert_id: i64,
+    save_id: &str,
+) -> Result<Option<Result<Stored, Refused>>, DbErr> {
+    let Some(s) = get(c, case_id, expert_id).await? else {
+        return Ok(None);
+    };
+    let earlier = score_sheet_version::Entity::find()
+        .filter(score_sheet_version::Column::SheetId.eq(s.id))
+        .filter(score_sheet_version::Column::SaveId.eq(save_id))
+        .one(c)
+        .await?;
+    Ok(match earlier {
+        Some(v) => Some(Ok(Stored {
+            version: v.version,
+            submitted: s.submitted,
+            duplicate: true,
+        })),
+        None if s.submitted => Some(Err(Refused::Submitted)),
+        None => None,
+    })
+}
+
+/// The case's activities a sheet may cite as evidence, in the order they were recorded.
+pub async fn citable_activities<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+) -> Result<Vec<super::entities::activity::Model>, DbErr> {
+    use super::entities::activity;
+    activity::Entity::find()
+        .filter(activity::Column::CaseId.eq(case_id))
+        .order_by_asc(activity::Column::Id)
+        .all(c)
+        .await
+}
+
 /// Stores a version of the expert's sheet in the caller's write transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn save<C: ConnectionTrait>(
@@ -81,24 +122,10 @@ pub async fn save<C: ConnectionTrait>(
     submit: bool,
     now: DateTime<Utc>,
 ) -> Result<Result<Stored, Refused>, DbErr> {
-    let existing = get(c, case_id, expert_id).await?;
-    if let Some(s) = &existing {
-        if let Some(v) = score_sheet_version::Entity::find()
-            .filter(score_sheet_version::Column::SheetId.eq(s.id))
-            .filter(score_sheet_version::Column::SaveId.eq(save_id))
-            .one(c)
-            .await?
-        {
-            return Ok(Ok(Stored {
-                version: v.version,
-                submitted: s.submitted,
-                duplicate: true,
-            }));
-        }
-        if s.submitted {
-            return Ok(Err(Refused::Submitted));
-        }
+    if let Some(answer) = replay(c, case_id, expert_id, save_id).await? {
+        return Ok(answer);
     }
+    let existing = get(c, case_id, expert_id).await?;
     let current = existing.as_ref().map_or(0, |s| s.version);
     if base_version != current {
         return Ok(Err(Refused::Stale { current }));

@@ -53,4 +53,12 @@ impl Model {
     pub fn case_level(&self) -> Result<crate::domain::case::CaseLevel, DbErr> {
         crate::store::decode(&self.level)
     }
+
+    /// The category determined for the case, once there is one.
+    pub fn category(&self) -> Result<Option<crate::domain::terms::Category>, DbErr> {
+        self.category
+            .as_deref()
+            .map(crate::store::decode)
+            .transpose()
+    }
 }
