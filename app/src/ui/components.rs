@@ -445,3 +445,29 @@ where
             .unwrap_or_default()
     })
 }
+
+/// The page's answer when its record cannot be shown (not found, not signed in, refused): the
+/// status on the server-rendered response, the title, the message, and the way home.
+#[component]
+pub fn PageError(error: AppError, testid: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    #[cfg(feature = "ssr")]
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(
+            http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::NOT_FOUND),
+        );
+    }
+    view! {
+        <leptos_meta::Title text=t("notfound.title") />
+        <h1>{t("notfound.title")}</h1>
+        <p data-testid=testid>{move || error.message(locale.get())}</p>
+        <p><a href="/">{t("notfound.home")}</a></p>
+    }
+}
+
+/// The page's `:id` route parameter; a missing or non-numeric one reads as 0, which no record
+/// has, so the page answers not found.
+pub fn use_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0))
+}

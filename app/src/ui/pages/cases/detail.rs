@@ -10,17 +10,15 @@ use crate::domain::lifecycle::{Action as CaseAction, ActionKind};
 use crate::domain::role::Role;
 use crate::domain::terms::Category;
 use crate::i18n::{text_with, use_locale};
-use crate::ui::components::ErrorSummary;
+use crate::ui::components::{use_id_param, ErrorSummary, PageError};
 use crate::ui::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
-    let locale = use_locale();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = use_id_param();
     let reload = RwSignal::new(0u32);
     // The action just taken, above the page's data: the reload after it re-renders the page.
     let done = RwSignal::new(None::<String>);
@@ -29,18 +27,7 @@ pub fn CasePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || case.get().map(|r| match r {
                 Ok(c) => view! { <CaseView case=c reload done /> }.into_any(),
-                Err(e) => {
-                    #[cfg(feature = "ssr")]
-                    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                        r.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::NOT_FOUND));
-                    }
-                    view! {
-                        <Title text=t("notfound.title") />
-                        <h1>{t("notfound.title")}</h1>
-                        <p data-testid="case-error">{e.message(locale.get())}</p>
-                        <p><a href="/">{t("notfound.home")}</a></p>
-                    }.into_any()
-                }
+                Err(e) => view! { <PageError error=e testid="case-error" /> }.into_any()
             })}
         </Suspense>
     }

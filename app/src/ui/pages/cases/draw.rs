@@ -14,17 +14,14 @@ use crate::domain::case::CaseState;
 use crate::domain::expert::ExpertKind;
 use crate::domain::lifecycle::Action as CaseAction;
 use crate::i18n::{text_with, use_locale};
-use crate::ui::components::ErrorSummary;
+use crate::ui::components::{use_id_param, ErrorSummary, PageError};
 use crate::ui::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn DrawPage() -> impl IntoView {
-    let locale = use_locale();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = use_id_param();
     let reload = RwSignal::new(0u32);
     // The outcome of a draw lives here, above the page's data: reloading the page after the draw
     // re-renders the body (and the form may go), the notice stays.
@@ -34,18 +31,7 @@ pub fn DrawPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="hint">"…"</p> }>
             {move || page.get().map(|r| match r {
                 Ok(p) => view! { <DrawBody page=p reload done /> }.into_any(),
-                Err(e) => {
-                    #[cfg(feature = "ssr")]
-                    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                        r.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::NOT_FOUND));
-                    }
-                    view! {
-                        <Title text=t("notfound.title") />
-                        <h1>{t("notfound.title")}</h1>
-                        <p data-testid="case-error">{e.message(locale.get())}</p>
-                        <p><a href="/">{t("notfound.home")}</a></p>
-                    }.into_any()
-                }
+                Err(e) => view! { <PageError error=e testid="case-error" /> }.into_any()
             })}
         </Transition>
     }

@@ -19,11 +19,10 @@ use crate::domain::lifecycle::Action as CaseAction;
 use crate::domain::material::{missing_materials, required_materials, MaterialKind};
 use crate::domain::terms::{Category, Stage};
 use crate::i18n::{text_with, use_locale};
-use crate::ui::components::{field_messages, ErrorSummary};
+use crate::ui::components::{field_messages, use_id_param, ErrorSummary};
 use crate::ui::{go, t};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn NewApplicationPage() -> impl IntoView {
@@ -37,8 +36,7 @@ pub fn NewApplicationPage() -> impl IntoView {
 #[component]
 pub fn EditApplicationPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = use_id_param();
     let case = Resource::new_blocking(id, get_case);
     view! {
         <Title text=t("case.edit") />

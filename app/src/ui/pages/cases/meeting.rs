@@ -11,17 +11,14 @@ use crate::api::AppError;
 use crate::domain::error::FieldErrors;
 use crate::domain::meeting::{MeetingInput, MinutesInput};
 use crate::i18n::use_locale;
-use crate::ui::components::{ErrorSummary, FieldErrorMessages};
+use crate::ui::components::{use_id_param, ErrorSummary, FieldErrorMessages, PageError};
 use crate::ui::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn MeetingPage() -> impl IntoView {
-    let locale = use_locale();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = use_id_param();
     let reload = RwSignal::new(0u32);
     let page = Resource::new_blocking(move || (id(), reload.get()), |(id, _)| get_meeting_page(id));
     view! {
@@ -29,17 +26,7 @@ pub fn MeetingPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || page.get().map(|r| match r {
                 Ok(p) => view! { <MeetingView p reload /> }.into_any(),
-                Err(e) => {
-                    #[cfg(feature = "ssr")]
-                    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                        r.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::NOT_FOUND));
-                    }
-                    view! {
-                        <h1>{t("notfound.title")}</h1>
-                        <p data-testid="meeting-error">{e.message(locale.get())}</p>
-                        <p><a href="/">{t("notfound.home")}</a></p>
-                    }.into_any()
-                }
+                Err(e) => view! { <PageError error=e testid="meeting-error" /> }.into_any()
             })}
         </Suspense>
     }

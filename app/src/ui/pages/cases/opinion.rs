@@ -15,17 +15,15 @@ use crate::domain::lifecycle::Action as CaseAction;
 use crate::domain::opinion::{Conclusion, OpinionDraft};
 use crate::domain::terms::Category;
 use crate::i18n::use_locale;
-use crate::ui::components::{field_messages, ErrorSummary, TextField};
+use crate::ui::components::{field_messages, use_id_param, ErrorSummary, PageError, TextField};
 use crate::ui::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn OpinionPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = use_id_param();
     let reload = RwSignal::new(0u32);
     // What was just done lives above the page's data: the reload after an action re-renders the
     // body, the notice stays.
@@ -36,17 +34,7 @@ pub fn OpinionPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || page.get().map(|r| match r {
                 Ok(v) => view! { <OpinionBody view=v reload done /> }.into_any(),
-                Err(e) => {
-                    #[cfg(feature = "ssr")]
-                    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                        r.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::NOT_FOUND));
-                    }
-                    view! {
-                        <h1>{t("notfound.title")}</h1>
-                        <p data-testid="opinion-error">{e.message(locale.get())}</p>
-                        <p><a href="/">{t("notfound.home")}</a></p>
-                    }.into_any()
-                }
+                Err(e) => view! { <PageError error=e testid="opinion-error" /> }.into_any()
             })}
         </Suspense>
     }

@@ -13,38 +13,24 @@ use crate::domain::rubric::{self, Dimension, Indicator, Rubric};
 use crate::domain::sheet::{evaluate, validate_sheet, EvidenceRef, Mode, ScoreSheet};
 use crate::domain::terms::{Rating, Stage};
 use crate::i18n::{text_with, use_locale};
-use crate::ui::components::ErrorSummary;
+use crate::ui::components::{use_id_param, ErrorSummary, PageError};
 use crate::ui::offline;
 use crate::ui::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 #[component]
 pub fn SheetPage() -> impl IntoView {
-    let locale = use_locale();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = use_id_param();
     let page = Resource::new_blocking(id, my_sheet);
     view! {
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || page.get().map(|r| match r {
                 Ok(p) => view! { <SheetEditor page=p /> }.into_any(),
-                Err(e) => {
-                    #[cfg(feature = "ssr")]
-                    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                        r.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::NOT_FOUND));
-                    }
-                    view! {
-                        <Title text=t("notfound.title") />
-                        <h1>{t("notfound.title")}</h1>
-                        <p data-testid="case-error">{e.message(locale.get())}</p>
-                        <p><a href="/">{t("notfound.home")}</a></p>
-                    }.into_any()
-                }
+                Err(e) => view! { <PageError error=e testid="case-error" /> }.into_any()
             })}
         </Suspense>
     }

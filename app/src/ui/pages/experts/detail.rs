@@ -13,18 +13,15 @@ use crate::domain::ids::InstitutionId;
 use crate::domain::item::{ItemDomain, SchoolSubject};
 use crate::domain::terms::Stage;
 use crate::i18n::use_locale;
-use crate::ui::components::{field_messages, ErrorSummary};
+use crate::ui::components::{field_messages, use_id_param, ErrorSummary, PageError};
 use crate::ui::t;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ExpertPage() -> impl IntoView {
-    let locale = use_locale();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = use_id_param();
     let reload = RwSignal::new(0u32);
     let notice = RwSignal::new(None::<&'static str>);
     let expert = Resource::new_blocking(move || (id(), reload.get()), |(id, _)| get_expert(id));
@@ -35,15 +32,7 @@ pub fn ExpertPage() -> impl IntoView {
             {move || match (expert.get(), meta.get()) {
                 (Some(Ok(e)), Some(Ok(m))) => Some(view! { <ExpertView e m reload notice /> }.into_any()),
                 (Some(Err(e)), _) | (_, Some(Err(e))) => {
-                    #[cfg(feature = "ssr")]
-                    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                        r.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::NOT_FOUND));
-                    }
-                    Some(view! {
-                        <Title text=t("notfound.title") />
-                        <h1>{t("notfound.title")}</h1>
-                        <p data-testid="expert-error">{e.message(locale.get())}</p>
-                    }.into_any())
+                    Some(view! { <PageError error=e testid="expert-error" /> }.into_any())
                 }
                 _ => None,
             }}
