@@ -217,24 +217,6 @@ mod ssr {
             .collect()
     }
 
-    pub fn mask_phone(p: &str) -> String {
-        let chars: Vec<char> = p.chars().collect();
-        if chars.len() < 7 {
-            return "****".into();
-        }
-        chars
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i >= 3 && i < chars.len() - 4 {
-                    '*'
-                } else {
-                    *c
-                }
-            })
-            .collect()
-    }
-
     pub async fn detail(me: &Me, id: i64) -> Result<CaseDetail, AppError> {
         let st = state().map_err(fail)?;
         let now = st.clock.now();
@@ -373,7 +355,7 @@ mod ssr {
                 contact_phone: if sees_phone {
                     inst.contact_phone
                 } else {
-                    mask_phone(&inst.contact_phone)
+                    crate::domain::formats::mask_phone(&inst.contact_phone)
                 },
                 for_profit: inst.for_profit,
             },

@@ -484,6 +484,87 @@ pub fn case_list_scope(actor: &Actor) -> Option<CountyId> {
     }
 }
 
+/// One entry of the site's navigation (shown on every page): a page, and the permission its
+/// server functions ask, so that the menu a user sees and what the server allows come from
+/// this one policy.
+#[derive(Debug, Clone, Copy)]
+pub struct NavEntry {
+    /// Translation key of the link text.
+    pub label: &'static str,
+    pub href: &'static str,
+    /// The link's `data-testid`.
+    pub testid: &'static str,
+    /// The permission that opens the page for this actor (`None`: never).
+    permission: fn(&Actor) -> Option<Permission>,
+}
+
+/// The site's navigation, in the order shown.
+const NAVIGATION: [NavEntry; 9] = [
+    NavEntry {
+        label: "nav.cases",
+        href: "/cases",
+        testid: "nav-cases",
+        permission: |_| Some(Permission::ViewCaseLists),
+    },
+    NavEntry {
+        label: "nav.dashboard",
+        href: "/dashboard",
+        testid: "nav-dashboard",
+        permission: |_| Some(Permission::ViewDashboard),
+    },
+    NavEntry {
+        label: "nav.registry",
+        href: "/registry",
+        testid: "nav-registry",
+        permission: |_| Some(Permission::ViewRegistry),
+    },
+    NavEntry {
+        label: "nav.experts",
+        href: "/experts",
+        testid: "nav-experts",
+        permission: |_| Some(Permission::ViewExpertPool),
+    },
+    NavEntry {
+        label: "nav.audit",
+        href: "/audit",
+        testid: "nav-audit",
+        permission: |_| Some(Permission::ViewAuditLog),
+    },
+    NavEntry {
+        label: "admin.accounts.title",
+        href: "/admin/accounts",
+        testid: "nav-accounts",
+        permission: |_| Some(Permission::ManageAccounts),
+    },
+    NavEntry {
+        label: "nav.expert_profile",
+        href: "/expert/profile",
+        testid: "nav-expert-profile",
+        permission: |a| a.expert().map(Permission::EditOwnExpertProfile),
+    },
+    NavEntry {
+        label: "profile.title",
+        href: "/institution/profile",
+        testid: "nav-profile",
+        permission: |a| a.institution().map(Permission::EditOwnInstitution),
+    },
+    NavEntry {
+        label: "nav.selfcheck",
+        href: "/public/self-check",
+        testid: "nav-selfcheck",
+        permission: |a| a.institution().map(Permission::SaveSelfCheck),
+    },
+];
+
+/// The navigation entries this actor may open.
+pub fn navigation(actor: &Actor) -> Vec<NavEntry> {
+    NAVIGATION
+        .iter()
+        .filter(|e| (e.permission)(actor).is_some_and(|p| authorize(actor, &p, None).is_ok()))
+        .copied()
+        .collect()
+}
+
 /// Who reads the audit log (the home page links there for them).
 pub fn reads_audit_log(role: Role) -> bool {
     matches!(
@@ -729,6 +810,42 @@ mod tests {
 
     fn a(role: Role, scope: Scope) -> Actor {
         Actor::new(UserId(7), role, scope).expect("fits")
+    }
+
+    #[test]
+    fn each_role_is_shown_the_pages_the_policy_opens_for_it() {
+        let nav = |actor: Actor| -> Vec<&'static str> {
+            navigation(&actor).iter().map(|e| e.testid).collect()
+        };
+        let bureau = ["nav-cases", "nav-dashboard", "nav-registry", "nav-experts"];
+        assert_eq!(nav(a(Role::CountyClerk, Scope::County(C1))), bureau);
+        let mut with_audit = bureau.to_vec();
+        with_audit.push("nav-audit");
+        assert_eq!(nav(a(Role::CountyDirector, Scope::County(C1))), with_audit);
+        assert_eq!(nav(a(Role::PrefectureClerk, Scope::Prefecture)), with_audit);
+        assert_eq!(
+            nav(a(Role::PrefectureDirector, Scope::Prefecture)),
+            with_audit
+        );
+        assert_eq!(
+            nav(a(Role::Observer, Scope::Prefecture)),
+            ["nav-cases", "nav-audit"]
+        );
+        assert_eq!(
+            nav(a(Role::Admin, Scope::System)),
+            ["nav-audit", "nav-accounts"]
+        );
+        assert_eq!(
+            nav(a(Role::Expert, Scope::Expert(ExpertId(1)))),
+            ["nav-expert-profile"]
+        );
+        assert_eq!(
+            nav(a(
+                Role::InstitutionUser,
+                Scope::Institution(InstitutionId(10))
+            )),
+            ["nav-profile", "nav-selfcheck"]
+        );
     }
 
     fn case(state: CaseState, level: CaseLevel) -> CaseFacts {

@@ -164,9 +164,70 @@ pub fn title_check_refusal(has_certificate: bool, verified: bool) -> Option<&'st
     }
 }
 
+/// Longest status reason, proposal note or availability note (characters).
+pub const REASON_MAX: usize = 200;
+
+/// A reason, note or comment the pool's keepers must give (a status change, a proposal's
+/// decision): present, and at most [`REASON_MAX`] characters. Path `field`.
+pub fn check_reason(reason: &str, field: &str) -> Result<(), FieldErrors> {
+    let n = reason.trim().chars().count();
+    let mut errs = FieldErrors::new();
+    if n == 0 {
+        errs.add(field, "err.required");
+    } else if n > REASON_MAX {
+        errs.push(FieldError::new(field, "err.text_too_long").arg("max", REASON_MAX));
+    }
+    errs.into_result()
+}
+
+/// The expert's own declarations and availability, as sent by `/expert/profile`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclarationsInput {
+    pub declares_no_post: bool,
+    pub declares_relatives_no_post: bool,
+    /// 本人从未在校外培训机构兼职 (guide 五(五)).
+    #[serde(default)]
+    pub declares_no_part_time_history: bool,
+    pub unavailable_from: Option<NaiveDate>,
+    pub unavailable_until: Option<NaiveDate>,
+    #[serde(default)]
+    pub availability_note: String,
+}
+
+/// Checks the availability part (declarations themselves may be given or withdrawn).
+/// Paths: `availability.<field>`.
+pub fn validate_declarations(d: &DeclarationsInput) -> FieldErrors {
+    let mut errs = FieldErrors::new();
+    match (d.unavailable_from, d.unavailable_until) {
+        (Some(_), None) => errs.add("availability.unavailable_until", "experts.err.dates_both"),
+        (None, Some(_)) => errs.add("availability.unavailable_from", "experts.err.dates_both"),
+        (Some(f), Some(u)) if u < f => {
+            errs.add("availability.unavailable_until", "experts.err.dates_order")
+        }
+        _ => {}
+    }
+    if d.availability_note.trim().chars().count() > REASON_MAX {
+        errs.push(
+            FieldError::new("availability.availability_note", "err.text_too_long")
+                .arg("max", REASON_MAX),
+        );
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reason_is_required_and_bounded() {
+        assert!(check_reason("材料不实", "reason").is_ok());
+        let e = check_reason("  ", "reason").unwrap_err();
+        assert_eq!(e.0[0].key, "err.required");
+        let e = check_reason(&"长".repeat(REASON_MAX + 1), "reason").unwrap_err();
+        assert_eq!(e.0[0].key, "err.text_too_long");
+        assert!(check_reason(&"长".repeat(REASON_MAX), "reason").is_ok());
+    }
 
     #[test]
     fn a_title_is_checked_once_against_a_certificate() {

@@ -340,9 +340,30 @@ pub fn parse_page(errors: &mut FieldErrors, text: &str) -> u64 {
     }
 }
 
+/// A phone number as shown to those who may not read it whole: 139****1234, the first three and
+/// the last four characters (trimmed), four stars between, whatever the length; "****" when
+/// shorter than eight.
+pub fn mask_phone(p: &str) -> String {
+    let c: Vec<char> = p.trim().chars().collect();
+    if c.len() < 8 {
+        return "****".into();
+    }
+    let head: String = c[..3].iter().collect();
+    let tail: String = c[c.len() - 4..].iter().collect();
+    format!("{head}****{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_masked_phone_keeps_three_and_four_and_hides_the_length() {
+        assert_eq!(mask_phone(" 13912345678 "), "139****5678");
+        assert_eq!(mask_phone("0994-2345678"), "099****5678");
+        assert_eq!(mask_phone("1234567"), "****");
+        assert_eq!(mask_phone(""), "****");
+    }
 
     fn make_uscc(prefix17: &str) -> String {
         let c = uscc_check_char(prefix17).expect("valid prefix");

@@ -97,6 +97,7 @@ pub mod deadline;
 pub mod determination;
 pub mod draw;
 pub mod expert;
+pub mod expert_import;
 pub mod files;
 pub mod formats;
 pub mod institution;

@@ -244,15 +244,27 @@ pub async fn create<C: ConnectionTrait>(
 }
 
 /// Adds every row, or none: call inside one transaction; the first failure is returned and the
-/// caller drops the transaction.
+/// caller drops the transaction. Each expert added is audited (`expert.create`, via import) as
+/// done by `by` from `address`.
 pub async fn import_rows<C: ConnectionTrait>(
     c: &C,
     rows: &[ExpertInput],
+    by: &crate::domain::role::Actor,
+    address: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, DbErr> {
     let mut ids = Vec::with_capacity(rows.len());
     for r in rows {
-        ids.push(create(c, r, now).await?);
+        let id = create(c, r, now).await?;
+        super::audit::append(
+            c,
+            super::audit::Entry::new("expert.create", format!("expert:{id}"))
+                .by(Some(by.user_id.0), by.role.code(), address)
+                .details(serde_json::json!({ "via": "import" })),
+            now,
+        )
+        .await?;
+        ids.push(id);
     }
     Ok(ids)
 }

@@ -86,8 +86,50 @@ pub fn Header() -> impl IntoView {
                     </ActionForm>
                 </div>
             </div>
+            <Transition>
+                {move || me.get().and_then(|r| r.ok()).flatten().map(|m| view! { <SiteNav me=m /> })}
+            </Transition>
         </header>
     }
+}
+
+/// The navigation on every page: the pages the access policy opens for the signed-in user
+/// (`domain::access::navigation`, the same permissions the pages' server functions ask), the
+/// current one marked. Nothing until a one-time password is changed.
+#[component]
+fn SiteNav(me: crate::api::auth::MeView) -> impl IntoView {
+    use crate::domain::ids::UserId;
+    use crate::domain::role::Actor;
+    let path = leptos_router::hooks::use_location().pathname;
+    let entries = Actor::new(UserId(me.user_id), me.role, me.scope)
+        .filter(|_| !me.must_change_password)
+        .map(|a| crate::domain::access::navigation(&a))
+        .unwrap_or_default();
+    (!entries.is_empty()).then(|| {
+        view! {
+            <nav class="site-nav" aria-label=t("nav.label") data-testid="site-nav">
+                <ul class="site-nav__list">
+                    {entries
+                        .into_iter()
+                        .map(|e| {
+                            let href = e.href;
+                            let current = move || {
+                                let p = path.get();
+                                (p == href || p.starts_with(&format!("{href}/"))).then_some("page")
+                            };
+                            view! {
+                                <li>
+                                    <a class="site-nav__link" href=href data-testid=e.testid aria-current=current>
+                                        {t(e.label)}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        }
+    })
 }
 
 /// The session's anti-forgery token as a hidden field, for forms a browser posts natively when

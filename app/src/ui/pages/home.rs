@@ -58,7 +58,6 @@ pub fn ObserverHome() -> impl IntoView {
 }
 
 fn role_home(role: Role) -> impl IntoView {
-    let me = use_me();
     let (title, lead, empty, testid) = match role {
         Role::InstitutionUser => (
             "home.institution.title",
@@ -115,23 +114,6 @@ fn role_home(role: Role) -> impl IntoView {
                 }
                 _ => view! { <div class="panel panel--empty"><p>{t(empty)}</p></div> }.into_any(),
             }}
-            {(role == Role::Admin).then(|| view! { <p><a class="button" href="/admin/accounts">{t("admin.accounts.title")}</a></p> })}
-            {role.is_bureau().then(|| view! {
-                <p class="button-group">
-                    <a class="button button--secondary" href="/dashboard" data-testid="nav-dashboard">{t("nav.dashboard")}</a>
-                    <a class="button button--secondary" href="/registry" data-testid="nav-registry">{t("nav.registry")}</a>
-                    <a class="button button--secondary" href="/cases" data-testid="nav-cases">{t("nav.cases")}</a>
-                    <a class="button button--secondary" href="/experts">{t("nav.experts")}</a>
-                </p>
-            })}
-            // By the reader's own role: a home serves clerks and directors alike.
-            <Suspense fallback=|| ()>
-                {move || me.get().and_then(|r| r.ok().flatten()).filter(|m| crate::domain::access::reads_audit_log(m.role)).map(|_| view! {
-                    <p><a class="button button--secondary" href="/audit" data-testid="nav-audit">{t("nav.audit")}</a></p>
-                })}
-            </Suspense>
-            {(role == Role::Expert).then(|| view! { <p><a class="button button--secondary" href="/expert/profile">{t("nav.expert_profile")}</a></p> })}
-            {(role == Role::InstitutionUser).then(|| view! { <p><a class="button button--secondary" href="/public/self-check" data-testid="nav-selfcheck">{t("home.institution.selfcheck")}</a></p> })}
         </section>
     }
 }
