@@ -404,7 +404,7 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::domain::opinion::validate_draft;
-    use crate::store::{audit, cases, opinions, tx};
+    use crate::store::{cases, opinions, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -481,18 +481,7 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
             )))
         }
     }
-    let op = opinions::write_revision(&txn, &case, &content, me.user.id, now).await?;
-    audit::append(
-        &txn,
-        cases::entry(
-            Some(&me.actor),
-            "opinion.draft",
-            case.id,
-            serde_json::json!({ "opinion": op.id, "revision": revision, "digest": op.digest }),
-        ),
-        now,
-    )
-    .await?;
+    opinions::write_revision(&txn, &me.actor, &case, &content, now).await?;
     txn.commit().await?;
     Ok(input.version + 1)
 }
@@ -504,7 +493,7 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
     use crate::domain::error::FieldErrors;
     use crate::domain::lifecycle::{apply, Action, Initiator};
     use crate::domain::opinion::validate_dissent;
-    use crate::store::{audit, cases, opinions, tx};
+    use crate::store::{opinions, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -540,32 +529,18 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
     let txn = tx::begin_write(&st.db, now).await?;
     let details = serde_json::json!({ "revision": op.revision, "digest": op.digest });
     ssr::record(&txn, &me, &case, input.version, &t, details, now).await?;
-    let sig = opinions::record_signature(
+    opinions::record_signature(
         &txn,
         st.signer.as_ref(),
+        &me.actor,
         &op,
         expert.0,
-        me.user.id,
         dissent.as_deref(),
         now,
     )
     .await?;
     // The signature is on the seat only now: the last one tells the director to seal.
     crate::store::notices::case_moved(&txn, &case, input.version, &t, now).await?;
-    audit::append(
-        &txn,
-        cases::entry(
-            Some(&me.actor),
-            "opinion.sign",
-            case.id,
-            serde_json::json!({
-                "opinion": op.id, "revision": op.revision, "key_id": sig.key_id,
-                "signature": sig.signature, "dissent": dissent.is_some(),
-            }),
-        ),
-        now,
-    )
-    .await?;
     txn.commit().await?;
     Ok(input.version + 1)
 }
@@ -577,7 +552,7 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
     use super::server::{fail, internal, require, state};
     use crate::domain::error::FieldErrors;
     use crate::domain::lifecycle::{apply, Action, Initiator};
-    use crate::store::{audit, cases, opinions, tx};
+    use crate::store::{opinions, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -627,28 +602,7 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
             .await
             .map_err(|e| fail(internal(e)))?
             .map_err(|e| fail(internal(e)))?;
-    let sha = crate::store::signing::sha256_hex(&pdf);
-    crate::store::files::put_bytes(
-        &txn,
-        st.files.as_ref(),
-        &pdf,
-        &sha,
-        crate::domain::files::FileType::Pdf,
-        now,
-    )
-    .await?;
-    opinions::set_pdf_hash(&txn, op.id, &sha).await?;
-    audit::append(
-        &txn,
-        cases::entry(
-            Some(&me.actor),
-            "opinion.seal",
-            case.id,
-            serde_json::json!({ "opinion": op.id, "revision": op.revision, "pdf_sha256": sha }),
-        ),
-        now,
-    )
-    .await?;
+    opinions::keep_pdf(&txn, st.files.as_ref(), &me.actor, &op, &pdf, now).await?;
     txn.commit().await?;
     Ok(version + 1)
 }
@@ -747,7 +701,7 @@ pub async fn set_panel_lead(
     use super::server::{fail, require, state};
     use crate::domain::ids::ExpertId;
     use crate::domain::lifecycle::Action;
-    use crate::store::{audit, cases, draws, tx};
+    use crate::store::{draws, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -779,31 +733,20 @@ pub async fn set_panel_lead(
         return Err(fail(AppError::Stale));
     }
     let txn = tx::begin_write(&st.db, now).await?;
-    if !draws::set_lead(&txn, &case, version, seat.id, now).await? {
-        return Err(fail(AppError::Stale));
-    }
-    cases::note_event(
+    if !draws::set_lead(
         &txn,
         &me.actor,
         &case,
-        "set_lead",
         facts.state,
+        version,
+        &seat,
         reason.trim(),
         now,
     )
-    .await?;
-    audit::append(
-        &txn,
-        cases::entry(
-            Some(&me.actor),
-            "case.set_lead",
-            case.id,
-            serde_json::json!({ "seat": seat.id, "expert": seat.expert_id, "reason": reason.trim() }),
-        ),
-        now,
-    )
-    .await
-    ?;
+    .await?
+    {
+        return Err(fail(AppError::Stale));
+    }
     txn.commit().await?;
     Ok(version + 1)
 }

@@ -1079,16 +1079,33 @@ async fn read_record<C: ConnectionTrait>(
 
 /// Makes one active seat the panel lead (组长) and moves the case's version on; `false` when
 /// the version no longer matches.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_lead<C: ConnectionTrait>(
     c: &C,
+    by: &Actor,
     case: &Case,
+    state: CaseState,
     version: i32,
-    seat_id: i64,
+    seat: &seat::Model,
+    reason: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     if !cases::bump_version(c, case.id, version, now).await? {
         return Ok(false);
     }
+    let seat_id = seat.id;
+    cases::note_event(c, by, case, "set_lead", state, reason, now).await?;
+    audit::append(
+        c,
+        entry(
+            Some(by),
+            "case.set_lead",
+            case.id,
+            serde_json::json!({ "seat": seat.id, "expert": seat.expert_id, "reason": reason }),
+        ),
+        now,
+    )
+    .await?;
     seat::Entity::update_many()
         .col_expr(seat::Column::Lead, Expr::value(false))
         .filter(seat::Column::CaseId.eq(case.id))

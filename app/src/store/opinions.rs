@@ -5,6 +5,7 @@
 //! Call the writing functions inside `tx::begin_write`, after the lifecycle transition they
 //! belong to has been recorded (`cases::record_transition`).
 
+use super::audit;
 use super::cases::{self, Case};
 use super::entities::{activity, opinion, opinion_signature, seat};
 use super::signing::{self, Signer};
@@ -19,6 +20,7 @@ use crate::domain::opinion::{
     ExpertSignature, Finding, MeetingLine, Member, OpinionContent, OpinionDraft, Seal,
     SealedOpinion, FORMAT,
 };
+use crate::domain::role::Actor;
 use crate::domain::rubric;
 use crate::domain::sheet::{
     evaluate, panel_verdict, MemberVerdict, PanelMode, PanelOutcome, ScoreSheet,
@@ -405,24 +407,36 @@ pub async fn void_drafts<C: ConnectionTrait>(c: &C, case_id: i64) -> Result<(), 
 /// Stores a new revision of the opinion; the earlier draft and its signatures become void.
 pub async fn write_revision<C: ConnectionTrait>(
     c: &C,
+    by: &Actor,
     case: &Case,
     content: &OpinionContent,
-    by_user: i64,
     now: DateTime<Utc>,
 ) -> Result<opinion::Model, DbErr> {
     void_drafts(c, case.id).await?;
-    opinion::ActiveModel {
+    let op = opinion::ActiveModel {
         case_id: Set(case.id),
         revision: Set(content.revision as i32),
         content: Set(serde_json::to_string(content).unwrap_or_default()),
         digest: Set(signing::sha256_hex(canonical(content).as_bytes())),
         status: Set(DRAFT.into()),
-        drafted_by: Set(by_user),
+        drafted_by: Set(by.user_id.0),
         drafted_at: Set(now),
         ..Default::default()
     }
     .insert(c)
-    .await
+    .await?;
+    audit::append(
+        c,
+        cases::entry(
+            Some(by),
+            "opinion.draft",
+            case.id,
+            serde_json::json!({ "opinion": op.id, "revision": content.revision, "digest": op.digest }),
+        ),
+        now,
+    )
+    .await?;
+    Ok(op)
 }
 
 /// The next revision number of a case's opinion.
@@ -440,12 +454,13 @@ pub async fn next_revision<C: ConnectionTrait>(c: &C, case_id: i64) -> Result<u3
 pub async fn record_signature<C: ConnectionTrait>(
     c: &C,
     signer: &dyn Signer,
+    by: &Actor,
     op: &opinion::Model,
     expert: i64,
-    user: i64,
     dissent: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<opinion_signature::Model, DbErr> {
+    let user = by.user_id.0;
     let msg = sign_message(&op.digest, ExpertId(expert), dissent);
     let (key, sig) = signing::sign_as(
         c,
@@ -476,6 +491,20 @@ pub async fn record_signature<C: ConnectionTrait>(
         .filter(seat::Column::Status.eq(SeatStatus::Accepted.code()))
         .exec(c)
         .await?;
+    audit::append(
+        c,
+        cases::entry(
+            Some(by),
+            "opinion.sign",
+            op.case_id,
+            serde_json::json!({
+                "opinion": op.id, "revision": op.revision, "key_id": row.key_id,
+                "signature": row.signature, "dissent": dissent.is_some(),
+            }),
+        ),
+        now,
+    )
+    .await?;
     Ok(row)
 }
 
@@ -580,17 +609,43 @@ pub async fn seal<C: ConnectionTrait>(
 }
 
 /// Records the SHA-256 of the PDF made at sealing.
-pub async fn set_pdf_hash<C: ConnectionTrait>(
+/// Keeps the sealed opinion's PDF (made once, at sealing: a download is always these bytes):
+/// the file, its hash on the opinion, and the audit event of the seal. Returns the SHA-256.
+pub async fn keep_pdf<C: ConnectionTrait>(
     c: &C,
-    opinion_id: i64,
-    sha256: &str,
-) -> Result<(), DbErr> {
+    files: &dyn super::files::FileStore,
+    by: &Actor,
+    op: &opinion::Model,
+    pdf: &[u8],
+    now: DateTime<Utc>,
+) -> Result<String, DbErr> {
+    let sha = signing::sha256_hex(pdf);
+    super::files::put_bytes(
+        c,
+        files,
+        pdf,
+        &sha,
+        crate::domain::files::FileType::Pdf,
+        now,
+    )
+    .await?;
     opinion::Entity::update_many()
-        .col_expr(opinion::Column::PdfSha256, Expr::value(sha256))
-        .filter(opinion::Column::Id.eq(opinion_id))
+        .col_expr(opinion::Column::PdfSha256, Expr::value(sha.as_str()))
+        .filter(opinion::Column::Id.eq(op.id))
         .exec(c)
         .await?;
-    Ok(())
+    audit::append(
+        c,
+        cases::entry(
+            Some(by),
+            "opinion.seal",
+            op.case_id,
+            serde_json::json!({ "opinion": op.id, "revision": op.revision, "pdf_sha256": sha }),
+        ),
+        now,
+    )
+    .await?;
+    Ok(sha)
 }
 
 /// Checks a sealed opinion: the stored bundle verifies by itself (`check_bundle`), every key is
