@@ -388,10 +388,18 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
             .await?;
             if keeps_pool {
                 let status = crate::store::experts::status_from_db(measure.status_code());
+                let addr = crate::api::server::client_addr();
+                let by = crate::store::audit::By {
+                    actor: &me.actor,
+                    address: &addr,
+                };
+                let from = crate::store::experts::status_from_db(&expert.status);
                 if crate::store::experts::set_status(
                     &txn,
+                    &by,
                     expert.id,
                     expert.version,
+                    from,
                     status,
                     &reason,
                     now,

@@ -739,7 +739,7 @@ pub async fn set_panel_lead(
         &case,
         facts.state,
         version,
-        &seat,
+        seat,
         reason.trim(),
         now,
     )

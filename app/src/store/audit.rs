@@ -44,6 +44,25 @@ impl Entry {
     }
 }
 
+/// Who makes a change and from where: what a store operation needs to audit the change it
+/// makes in the same transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct By<'a> {
+    pub actor: &'a crate::domain::role::Actor,
+    pub address: &'a str,
+}
+
+impl By<'_> {
+    /// An event by this actor from this address.
+    pub fn entry(&self, action: &str, object: impl Into<String>) -> Entry {
+        Entry::new(action, object).by(
+            Some(self.actor.user_id.0),
+            self.actor.role.code(),
+            self.address,
+        )
+    }
+}
+
 fn field(out: &mut String, v: &str) {
     out.push_str(&v.len().to_string());
     out.push(':');

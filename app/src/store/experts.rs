@@ -6,6 +6,7 @@
 //! [`title_to_db`], [`title_from_db`], [`kind_to_db`] and [`kind_from_db`] translate.
 
 use super::accounts::Updated;
+use super::audit::By;
 use super::entities::{audit_event, expert, expert_proposal};
 use crate::domain::draw::{ExpertFacts, ExpertStatus, Ties};
 use crate::domain::expert::{ExpertInput, ExpertKind, ProfessionalTitle};
@@ -208,7 +209,9 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<expert::Mo
 /// paper at admission) and no ties yet. Returns the new id.
 pub async fn create<C: ConnectionTrait>(
     c: &C,
+    by: &By<'_>,
     input: &ExpertInput,
+    how: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<i64, DbErr> {
     let am = expert::ActiveModel {
@@ -240,31 +243,25 @@ pub async fn create<C: ConnectionTrait>(
         updated_at: Set(now),
         ..Default::default()
     };
-    Ok(expert::Entity::insert(am).exec(c).await?.last_insert_id)
+    let id = expert::Entity::insert(am).exec(c).await?.last_insert_id;
+    let event = by
+        .entry("expert.create", format!("expert:{id}"))
+        .details(how);
+    super::audit::append(c, event, now).await?;
+    Ok(id)
 }
 
 /// Adds every row, or none: call inside one transaction; the first failure is returned and the
-/// caller drops the transaction. Each expert added is audited (`expert.create`, via import) as
-/// done by `by` from `address`.
+/// caller drops the transaction. Each expert added is audited (`expert.create`, via import).
 pub async fn import_rows<C: ConnectionTrait>(
     c: &C,
+    by: &By<'_>,
     rows: &[ExpertInput],
-    by: &crate::domain::role::Actor,
-    address: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, DbErr> {
     let mut ids = Vec::with_capacity(rows.len());
     for r in rows {
-        let id = create(c, r, now).await?;
-        super::audit::append(
-            c,
-            super::audit::Entry::new("expert.create", format!("expert:{id}"))
-                .by(Some(by.user_id.0), by.role.code(), address)
-                .details(serde_json::json!({ "via": "import" })),
-            now,
-        )
-        .await?;
-        ids.push(id);
+        ids.push(create(c, by, r, serde_json::json!({ "via": "import" }), now).await?);
     }
     Ok(ids)
 }
@@ -281,6 +278,7 @@ fn updated(rows: u64) -> Updated {
 /// expert's own declarations and availability are not touched here.
 pub async fn update<C: ConnectionTrait>(
     c: &C,
+    by: &By<'_>,
     id: i64,
     version: i32,
     input: &ExpertInput,
@@ -320,14 +318,25 @@ pub async fn update<C: ConnectionTrait>(
         .filter(Col::Version.eq(version))
         .exec(c)
         .await?;
-    Ok(updated(r.rows_affected))
+    let done = updated(r.rows_affected);
+    if done == Updated::Yes {
+        let details = serde_json::json!({});
+        let event = by
+            .entry("expert.update", format!("expert:{id}"))
+            .details(details);
+        super::audit::append(c, event, now).await?;
+    }
+    Ok(done)
 }
 
 /// Changes the status (with its reason) if the version still matches.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_status<C: ConnectionTrait>(
     c: &C,
+    by: &By<'_>,
     id: i64,
     version: i32,
+    from: ExpertStatus,
     status: ExpertStatus,
     reason: &str,
     now: DateTime<Utc>,
@@ -342,12 +351,25 @@ pub async fn set_status<C: ConnectionTrait>(
         .filter(Col::Version.eq(version))
         .exec(c)
         .await?;
-    Ok(updated(r.rows_affected))
+    let done = updated(r.rows_affected);
+    if done == Updated::Yes {
+        let details = serde_json::json!({
+            "from": status_to_db(from),
+            "to": status_to_db(status),
+            "reason": reason.trim(),
+        });
+        let event = by
+            .entry("expert.status", format!("expert:{id}"))
+            .details(details);
+        super::audit::append(c, event, now).await?;
+    }
+    Ok(done)
 }
 
 /// Replaces the ties kept for recusal if the version still matches.
 pub async fn set_ties<C: ConnectionTrait>(
     c: &C,
+    by: &By<'_>,
     id: i64,
     version: i32,
     ties: &Ties,
@@ -365,7 +387,18 @@ pub async fn set_ties<C: ConnectionTrait>(
         .filter(Col::Version.eq(version))
         .exec(c)
         .await?;
-    Ok(updated(r.rows_affected))
+    let done = updated(r.rows_affected);
+    if done == Updated::Yes {
+        let details = serde_json::json!({
+            "affiliations": ties.affiliations.len(),
+            "economic_interests": ties.economic_interests.len(),
+        });
+        let event = by
+            .entry("expert.ties", format!("expert:{id}"))
+            .details(details);
+        super::audit::append(c, event, now).await?;
+    }
+    Ok(done)
 }
 
 /// A title certificate as stored.
@@ -405,18 +438,19 @@ pub async fn set_title_certificate<C: ConnectionTrait>(
 }
 
 /// The pool manager's check of the title against the current certificate, if the version
-/// still matches and a certificate is there (`by`: the manager's name, as shown).
+/// still matches and a certificate is there (`name`: the manager's name, as shown).
 pub async fn verify_title<C: ConnectionTrait>(
     c: &C,
+    by: &By<'_>,
     id: i64,
     version: i32,
-    by: &str,
+    name: &str,
     now: DateTime<Utc>,
 ) -> Result<Updated, DbErr> {
     use expert::Column as Col;
     let r = expert::Entity::update_many()
         .col_expr(Col::TitleVerifiedAt, Expr::value(Some(now)))
-        .col_expr(Col::TitleVerifiedBy, Expr::value(by))
+        .col_expr(Col::TitleVerifiedBy, Expr::value(name))
         .col_expr(Col::Version, Expr::value(version + 1))
         .col_expr(Col::UpdatedAt, Expr::value(now))
         .filter(Col::Id.eq(id))
@@ -424,7 +458,19 @@ pub async fn verify_title<C: ConnectionTrait>(
         .filter(Col::TitleCertSha256.is_not_null())
         .exec(c)
         .await?;
-    Ok(updated(r.rows_affected))
+    let done = updated(r.rows_affected);
+    if done == Updated::Yes {
+        let m = expert::Entity::find_by_id(id)
+            .one(c)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound(format!("expert {id}")))?;
+        let details = serde_json::json!({ "title": m.title, "certificate": m.title_cert_sha256 });
+        let event = by
+            .entry("expert.title_verified", format!("expert:{id}"))
+            .details(details);
+        super::audit::append(c, event, now).await?;
+    }
+    Ok(done)
 }
 
 /// The expert's own declarations and availability.
@@ -441,6 +487,7 @@ pub struct OwnDeclarations {
 /// Saves the expert's own declarations (stamped now) if the version still matches.
 pub async fn save_declarations<C: ConnectionTrait>(
     c: &C,
+    by: &By<'_>,
     id: i64,
     version: i32,
     d: &OwnDeclarations,
@@ -470,21 +517,35 @@ pub async fn save_declarations<C: ConnectionTrait>(
         .filter(Col::Version.eq(version))
         .exec(c)
         .await?;
-    Ok(updated(r.rows_affected))
+    let done = updated(r.rows_affected);
+    if done == Updated::Yes {
+        let details = serde_json::json!({
+            "declares_no_post": d.declares_no_post,
+            "declares_relatives_no_post": d.declares_relatives_no_post,
+            "declares_no_part_time_history": d.declares_no_part_time_history,
+            "unavailable_from": d.unavailable_from,
+            "unavailable_until": d.unavailable_until,
+        });
+        let event = by
+            .entry("expert.declarations", format!("expert:{id}"))
+            .details(details);
+        super::audit::append(c, event, now).await?;
+    }
+    Ok(done)
 }
 
 /// Records a county's proposal (pending). Returns its id.
 pub async fn propose<C: ConnectionTrait>(
     c: &C,
+    by: &By<'_>,
     county: Option<i64>,
-    by: i64,
     input: &ExpertInput,
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, DbErr> {
     let am = expert_proposal::ActiveModel {
         county_id: Set(county),
-        proposed_by: Set(by),
+        proposed_by: Set(by.actor.user_id.0),
         input: Set(serde_json::to_string(input).map_err(json_err)?),
         note: Set(note.trim().into()),
         status: Set("pending".into()),
@@ -496,10 +557,13 @@ pub async fn propose<C: ConnectionTrait>(
         created_at: Set(now),
         ..Default::default()
     };
-    Ok(expert_proposal::Entity::insert(am)
+    let id = expert_proposal::Entity::insert(am)
         .exec(c)
         .await?
-        .last_insert_id)
+        .last_insert_id;
+    let event = by.entry("expert_proposal.create", format!("expert_proposal:{id}"));
+    super::audit::append(c, event, now).await?;
+    Ok(id)
 }
 
 /// The input a proposal carries.
@@ -530,11 +594,11 @@ pub async fn proposal<C: ConnectionTrait>(
 /// for it) or rejected.
 pub async fn decide_proposal<C: ConnectionTrait>(
     c: &C,
+    by: &By<'_>,
     id: i64,
     version: i32,
     expert_id: Option<i64>,
     reason: &str,
-    by: i64,
     now: DateTime<Utc>,
 ) -> Result<Updated, DbErr> {
     use expert_proposal::Column as Col;
@@ -546,7 +610,7 @@ pub async fn decide_proposal<C: ConnectionTrait>(
     let r = expert_proposal::Entity::update_many()
         .col_expr(Col::Status, Expr::value(status))
         .col_expr(Col::DecisionReason, Expr::value(reason.trim()))
-        .col_expr(Col::DecidedBy, Expr::value(Some(by)))
+        .col_expr(Col::DecidedBy, Expr::value(Some(by.actor.user_id.0)))
         .col_expr(Col::DecidedAt, Expr::value(Some(now)))
         .col_expr(Col::ExpertId, Expr::value(expert_id))
         .col_expr(Col::Version, Expr::value(version + 1))
@@ -555,7 +619,20 @@ pub async fn decide_proposal<C: ConnectionTrait>(
         .filter(Col::Status.eq("pending"))
         .exec(c)
         .await?;
-    Ok(updated(r.rows_affected))
+    let done = updated(r.rows_affected);
+    if done == Updated::Yes {
+        let action = if expert_id.is_some() {
+            "expert_proposal.approve"
+        } else {
+            "expert_proposal.reject"
+        };
+        let details = serde_json::json!({ "reason": reason.trim(), "expert": expert_id });
+        let event = by
+            .entry(action, format!("expert_proposal:{id}"))
+            .details(details);
+        super::audit::append(c, event, now).await?;
+    }
+    Ok(done)
 }
 
 /// The latest audit events about one expert, newest first.

@@ -41,14 +41,12 @@ pub async fn import_experts(csv: String) -> Result<ImportReport, AppError> {
     }
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let ids = crate::store::experts::import_rows(
-        &txn,
-        &inputs,
-        &me.actor,
-        &crate::api::server::client_addr(),
-        now,
-    )
-    .await?;
+    let addr = crate::api::server::client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    let ids = crate::store::experts::import_rows(&txn, &by, &inputs, now).await?;
     txn.commit().await?;
     Ok(ImportReport {
         imported: ids.len(),

@@ -146,7 +146,6 @@ mod ssr {
     use crate::api::server::{fail, require, state, AppState, Me};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::ids::CountyId;
-    use crate::store::audit::Entry;
     use crate::store::entities::{expert, expert_proposal};
     use crate::store::experts as store;
 
@@ -221,16 +220,6 @@ mod ssr {
     pub fn reason_ok(reason: &str, field: &str) -> Result<(), AppError> {
         crate::domain::expert::check_reason(reason, field)
             .map_err(|e| fail(AppError::Validation(e)))
-    }
-
-    pub fn entry(me: &Me, action: &str, object: String, details: serde_json::Value) -> Entry {
-        Entry::new(action, object)
-            .by(
-                Some(me.user.id),
-                me.actor.role.code(),
-                &crate::api::server::client_addr(),
-            )
-            .details(details)
     }
 
     pub async fn detail(
@@ -474,18 +463,12 @@ pub async fn create_expert(input: ExpertInput) -> Result<i64, AppError> {
     check(&st, &input).await?;
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let id = crate::store::experts::create(&txn, &input, now).await?;
-    crate::store::audit::append(
-        &txn,
-        entry(
-            &me,
-            "expert.create",
-            format!("expert:{id}"),
-            serde_json::json!({}),
-        ),
-        now,
-    )
-    .await?;
+    let addr = crate::api::server::client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    let id = crate::store::experts::create(&txn, &by, &input, serde_json::json!({}), now).await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -514,20 +497,14 @@ pub async fn update_expert(id: i64, version: i32, input: ExpertInput) -> Result<
     input.declares_no_part_time_history = current.declares_no_part_time_history;
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    if crate::store::experts::update(&txn, id, version, &input, now).await? == Updated::Stale {
+    let addr = crate::api::server::client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    if crate::store::experts::update(&txn, &by, id, version, &input, now).await? == Updated::Stale {
         return Err(fail(AppError::Stale));
     }
-    crate::store::audit::append(
-        &txn,
-        entry(
-            &me,
-            "expert.update",
-            format!("expert:{id}"),
-            serde_json::json!({}),
-        ),
-        now,
-    )
-    .await?;
     txn.commit().await?;
     Ok(version + 1)
 }
@@ -557,26 +534,16 @@ pub async fn set_expert_status(
     }
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    if crate::store::experts::set_status(&txn, id, version, status, &reason, now).await?
+    let addr = crate::api::server::client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    if crate::store::experts::set_status(&txn, &by, id, version, from, status, &reason, now).await?
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
     }
-    crate::store::audit::append(
-        &txn,
-        entry(
-            &me,
-            "expert.status",
-            format!("expert:{id}"),
-            serde_json::json!({
-                "from": crate::store::experts::status_to_db(from),
-                "to": crate::store::experts::status_to_db(status),
-                "reason": reason.trim(),
-            }),
-        ),
-        now,
-    )
-    .await?;
     txn.commit().await?;
     Ok(version + 1)
 }
@@ -621,23 +588,15 @@ pub async fn set_expert_ties(id: i64, version: i32, ties: Ties) -> Result<i32, A
     ties.affiliations.dedup();
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    if crate::store::experts::set_ties(&txn, id, version, &ties, now).await? == Updated::Stale {
+    let addr = crate::api::server::client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    if crate::store::experts::set_ties(&txn, &by, id, version, &ties, now).await? == Updated::Stale
+    {
         return Err(fail(AppError::Stale));
     }
-    crate::store::audit::append(
-        &txn,
-        entry(
-            &me,
-            "expert.ties",
-            format!("expert:{id}"),
-            serde_json::json!({
-                "affiliations": ties.affiliations.len(),
-                "economic_interests": ties.economic_interests.len(),
-            }),
-        ),
-        now,
-    )
-    .await?;
     txn.commit().await?;
     Ok(version + 1)
 }
@@ -666,22 +625,17 @@ pub async fn verify_expert_title(id: i64, version: i32) -> Result<i32, AppError>
     ) {
         return Err(fail(AppError::Refused { key: key.into() }));
     }
-    if crate::store::experts::verify_title(&txn, id, version, &me.user.display_name, now).await?
+    let addr = crate::api::server::client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    if crate::store::experts::verify_title(&txn, &by, id, version, &me.user.display_name, now)
+        .await?
         == Updated::Stale
     {
         return Err(fail(AppError::Stale));
     }
-    crate::store::audit::append(
-        &txn,
-        entry(
-            &me,
-            "expert.title_verified",
-            format!("expert:{id}"),
-            serde_json::json!({ "title": m.title, "certificate": m.title_cert_sha256 }),
-        ),
-        now,
-    )
-    .await?;
     txn.commit().await?;
     Ok(version + 1)
 }

@@ -27,7 +27,6 @@ pub async fn save_expert_declarations(
     version: i32,
     input: DeclarationsInput,
 ) -> Result<i32, AppError> {
-    use super::ssr::*;
     use crate::api::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::domain::ids::ExpertId;
@@ -55,27 +54,16 @@ pub async fn save_expert_declarations(
     };
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    if crate::store::experts::save_declarations(&txn, id, version, &d, now).await? == Updated::Stale
+    let addr = crate::api::server::client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    if crate::store::experts::save_declarations(&txn, &by, id, version, &d, now).await?
+        == Updated::Stale
     {
         return Err(fail(AppError::Stale));
     }
-    crate::store::audit::append(
-        &txn,
-        entry(
-            &me,
-            "expert.declarations",
-            format!("expert:{id}"),
-            serde_json::json!({
-                "declares_no_post": d.declares_no_post,
-                "declares_relatives_no_post": d.declares_relatives_no_post,
-                "declares_no_part_time_history": d.declares_no_part_time_history,
-                "unavailable_from": d.unavailable_from,
-                "unavailable_until": d.unavailable_until,
-            }),
-        ),
-        now,
-    )
-    .await?;
     txn.commit().await?;
     Ok(version + 1)
 }

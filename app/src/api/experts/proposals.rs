@@ -41,26 +41,13 @@ pub async fn propose_expert(input: ExpertInput, note: String) -> Result<i64, App
     }
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let id = crate::store::experts::propose(
-        &txn,
-        me.actor.county().map(|c| c.0),
-        me.user.id,
-        &input,
-        &note,
-        now,
-    )
-    .await?;
-    crate::store::audit::append(
-        &txn,
-        entry(
-            &me,
-            "expert_proposal.create",
-            format!("expert_proposal:{id}"),
-            serde_json::json!({}),
-        ),
-        now,
-    )
-    .await?;
+    let addr = crate::api::server::client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    let county = me.actor.county().map(|c| c.0);
+    let id = crate::store::experts::propose(&txn, &by, county, &input, &note, now).await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -125,48 +112,23 @@ pub async fn decide_proposal(
     }
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
+    let addr = crate::api::server::client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
     let expert_id = if approve {
-        Some(crate::store::experts::create(&txn, &input, now).await?)
+        let how = serde_json::json!({ "proposal": id });
+        Some(crate::store::experts::create(&txn, &by, &input, how, now).await?)
     } else {
         None
     };
-    if crate::store::experts::decide_proposal(
-        &txn, id, version, expert_id, &reason, me.user.id, now,
-    )
-    .await?
+    if crate::store::experts::decide_proposal(&txn, &by, id, version, expert_id, &reason, now)
+        .await?
         == Updated::Stale
     {
         // Dropping the transaction undoes the expert created above.
         return Err(fail(AppError::Stale));
-    }
-    let action = if approve {
-        "expert_proposal.approve"
-    } else {
-        "expert_proposal.reject"
-    };
-    crate::store::audit::append(
-        &txn,
-        entry(
-            &me,
-            action,
-            format!("expert_proposal:{id}"),
-            serde_json::json!({ "reason": reason.trim(), "expert": expert_id }),
-        ),
-        now,
-    )
-    .await?;
-    if let Some(e) = expert_id {
-        crate::store::audit::append(
-            &txn,
-            entry(
-                &me,
-                "expert.create",
-                format!("expert:{e}"),
-                serde_json::json!({ "proposal": id }),
-            ),
-            now,
-        )
-        .await?;
     }
     txn.commit().await?;
     Ok(expert_id)
