@@ -556,32 +556,12 @@ pub async fn set_draw_settings(
         .map_err(|d| fail(crate::api::denied(d)))?;
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    draws::set_settings(
-        &txn,
-        scope,
-        require_verified_titles,
-        crate::domain::ids::UserId(me.user.id),
-        now,
-    )
-    .await?;
-    crate::store::audit::append(
-        &txn,
-        crate::store::audit::Entry::new(
-            "draw.settings",
-            match scope {
-                Some(c) => format!("county:{}", c.0),
-                None => "prefecture".into(),
-            },
-        )
-        .by(
-            Some(me.user.id),
-            me.actor.role.code(),
-            &super::server::client_addr(),
-        )
-        .details(serde_json::json!({ "require_verified_titles": require_verified_titles })),
-        now,
-    )
-    .await?;
+    let addr = crate::api::server::client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    draws::set_settings(&txn, &by, scope, require_verified_titles, now).await?;
     txn.commit().await?;
     Ok(())
 }

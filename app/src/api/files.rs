@@ -27,7 +27,6 @@ use crate::domain::files::{check_file_name, check_size, FileType};
 use crate::domain::ids::ExpertId;
 use crate::domain::material::MaterialKind;
 use crate::store::activities::{self, NewActivityFile};
-use crate::store::audit::{self, Entry};
 use crate::store::cases::NewMaterial;
 use crate::store::files::{record_blob, type_of, HashingWriter, Received};
 use crate::store::{cases, tx};
@@ -349,22 +348,14 @@ async fn upload(
         sha256: received.sha256.clone(),
         uploaded_by: me.user.id,
     };
-    let id = cases::add_material(&txn, new, replaced.as_ref(), now)
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    let id = cases::add_material(&txn, &by, new, replaced.as_ref(), now)
         .await
         .map_err(internal)?
         .ok_or(AppError::Stale)?;
-    audit::append(
-        &txn,
-        Entry::new("material.upload", format!("case:{case_id}"))
-            .by(Some(me.user.id), me.actor.role.code(), &addr)
-            .details(serde_json::json!({
-                "material": id, "kind": kind.code(), "name": name, "sha256": received.sha256,
-                "size": received.size, "replaces": replaced.as_ref().map(|m| m.id)
-            })),
-        now,
-    )
-    .await
-    .map_err(internal)?;
     txn.commit().await.map_err(internal)?;
     Ok(id)
 }
@@ -931,21 +922,21 @@ async fn upload_certificate(
         file_name: name.clone(),
         file_type: file_type.code().to_string(),
     };
-    let version = crate::store::experts::set_title_certificate(&txn, expert_id, &cert, now)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    audit::append(
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    let version = crate::store::experts::set_title_certificate(
         &txn,
-        Entry::new("expert.title_certificate", format!("expert:{expert_id}"))
-            .by(Some(me.user.id), me.actor.role.code(), &addr)
-            .details(serde_json::json!({
-                "name": name, "sha256": received.sha256, "size": received.size
-            })),
+        &by,
+        expert_id,
+        &cert,
+        received.size,
         now,
     )
     .await
-    .map_err(internal)?;
+    .map_err(internal)?
+    .ok_or(AppError::NotFound)?;
     txn.commit().await.map_err(internal)?;
     Ok(version)
 }

@@ -82,11 +82,10 @@ pub async fn my_institution() -> Result<InstitutionProfile, AppError> {
 /// institution's to change: the stored one is kept whatever is sent.
 #[server(prefix = "/api", endpoint = "save_my_institution", input = Json)]
 pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Result<i32, AppError> {
-    use super::server::{client_addr, fail, state};
+    use super::server::{fail, state};
     use crate::domain::formats::normalize_uscc;
     use crate::domain::ids::CountyId;
     use crate::domain::institution::validate_institution;
-    use crate::store::audit::{self, Entry};
     use crate::store::tx;
     let (me, current) = own().await?;
     let st = state().map_err(fail)?;
@@ -105,21 +104,17 @@ pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Resul
         return Err(fail(AppError::Validation(errs)));
     }
     let txn = tx::begin_write(&st.db, now).await?;
-    if crate::store::institutions::update_profile(&txn, current.id, version, &input, now).await?
+    let addr = crate::api::server::client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    if crate::store::institutions::update_profile(&txn, &by, current.id, version, &input, now)
+        .await?
         == crate::store::accounts::Updated::Stale
     {
         return Err(fail(AppError::Stale));
     }
-    audit::append(
-        &txn,
-        Entry::new("institution.update", format!("institution:{}", current.id)).by(
-            Some(me.user.id),
-            me.actor.role.code(),
-            &client_addr(),
-        ),
-        now,
-    )
-    .await?;
     txn.commit().await?;
     Ok(version + 1)
 }

@@ -350,10 +350,21 @@ pub struct NewMaterial {
 /// superseded). `None` when `replaces` was superseded meanwhile (a stale replacement).
 pub async fn add_material<C: ConnectionTrait>(
     c: &C,
+    by: &super::audit::By<'_>,
     m: NewMaterial,
     replaces: Option<&material::Model>,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, DbErr> {
+    let details = |id: i64| {
+        serde_json::json!({
+            "material": id, "kind": m.kind.code(), "name": m.file_name, "sha256": m.sha256,
+            "size": m.size, "replaces": replaces.map(|o| o.id)
+        })
+    };
+    let event = |id: i64| {
+        by.entry("material.upload", format!("case:{}", m.case_id))
+            .details(details(id))
+    };
     if let Some(old) = replaces {
         let r = material::Entity::update_many()
             .col_expr(material::Column::Superseded, Expr::value(true))
@@ -368,10 +379,10 @@ pub async fn add_material<C: ConnectionTrait>(
     let id = material::Entity::insert(material::ActiveModel {
         case_id: Set(m.case_id),
         kind: Set(m.kind.code().into()),
-        file_name: Set(m.file_name),
+        file_name: Set(m.file_name.clone()),
         file_type: Set(m.file_type.code().into()),
         size: Set(m.size as i64),
-        sha256: Set(m.sha256),
+        sha256: Set(m.sha256.clone()),
         version: Set(replaces.map_or(1, |o| o.version + 1)),
         replaces_id: Set(replaces.map(|o| o.id)),
         superseded: Set(false),
@@ -382,6 +393,7 @@ pub async fn add_material<C: ConnectionTrait>(
     .exec(c)
     .await?
     .last_insert_id;
+    super::audit::append(c, event(id), now).await?;
     Ok(Some(id))
 }
 

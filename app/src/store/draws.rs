@@ -253,16 +253,16 @@ pub async fn settings<C: ConnectionTrait>(
 /// Sets the draw rules of a scope.
 pub async fn set_settings<C: ConnectionTrait>(
     c: &C,
+    by: &audit::By<'_>,
     scope: Option<crate::domain::ids::CountyId>,
     require_verified_titles: bool,
-    by: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let key = scope_key(scope);
     let am = draw_setting::ActiveModel {
         scope: Set(key.clone()),
         require_verified_titles: Set(require_verified_titles),
-        updated_by: Set(by.0),
+        updated_by: Set(by.actor.user_id.0),
         updated_at: Set(now),
     };
     if draw_setting::Entity::find_by_id(key)
@@ -276,6 +276,12 @@ pub async fn set_settings<C: ConnectionTrait>(
             .exec_without_returning(c)
             .await?;
     }
+    let object = match scope {
+        Some(c) => format!("county:{}", c.0),
+        None => "prefecture".into(),
+    };
+    let details = serde_json::json!({ "require_verified_titles": require_verified_titles });
+    audit::append(c, by.entry("draw.settings", object).details(details), now).await?;
     Ok(())
 }
 

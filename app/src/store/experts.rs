@@ -413,8 +413,10 @@ pub struct TitleCertificate {
 /// Returns the new version, or `None` if the expert is gone.
 pub async fn set_title_certificate<C: ConnectionTrait>(
     c: &C,
+    by: &By<'_>,
     id: i64,
     cert: &TitleCertificate,
+    size: u64,
     now: DateTime<Utc>,
 ) -> Result<Option<i32>, DbErr> {
     use expert::Column as Col;
@@ -434,6 +436,12 @@ pub async fn set_title_certificate<C: ConnectionTrait>(
         .filter(Col::Version.eq(m.version))
         .exec(c)
         .await?;
+    let details =
+        serde_json::json!({ "name": cert.file_name, "sha256": cert.sha256, "size": size });
+    let event = by
+        .entry("expert.title_certificate", format!("expert:{id}"))
+        .details(details);
+    super::audit::append(c, event, now).await?;
     Ok(Some(m.version + 1))
 }
 

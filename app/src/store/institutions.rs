@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 /// Saves a validated profile if the version still matches. The county is never changed here.
 pub async fn update_profile<C: ConnectionTrait>(
     c: &C,
+    by: &crate::store::audit::By<'_>,
     id: i64,
     version: i32,
     input: &InstitutionInput,
@@ -35,9 +36,10 @@ pub async fn update_profile<C: ConnectionTrait>(
         .filter(Col::Version.eq(version))
         .exec(c)
         .await?;
-    Ok(if r.rows_affected == 1 {
-        Updated::Yes
-    } else {
-        Updated::Stale
-    })
+    if r.rows_affected != 1 {
+        return Ok(Updated::Stale);
+    }
+    let event = by.entry("institution.update", format!("institution:{id}"));
+    crate::store::audit::append(c, event, now).await?;
+    Ok(Updated::Yes)
 }
