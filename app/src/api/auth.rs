@@ -107,56 +107,20 @@ pub struct LoginOutcome {
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<LoginOutcome, AppError> {
     use super::server::{client_addr, cookie, fail, set_cookie, state, SESSION_COOKIE};
-    use crate::store::audit::{self, Entry};
-    use crate::store::throttle::{self, Kind};
-    use crate::store::{accounts, passwords, sessions, tx};
+    use crate::store::{accounts, passwords, sessions, signin};
 
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let addr = client_addr();
     let username = username.trim().to_string();
-
-    let mut errs = FieldErrors::new();
-    if username.is_empty() {
-        errs.add("username", "err.required");
-    }
-    if password.is_empty() {
-        errs.add("password", "err.required");
-    }
-    if username.chars().count() > 64 || password.chars().count() > 256 {
-        errs.add("username", "err.too_long");
-    }
+    let errs = crate::domain::password::check_sign_in(&username, &password);
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
-
-    // The throttle check and the attempt (recorded as a failure until the password checks
-    // out) share one write transaction: concurrent attempts are serialised by the write lock,
-    // so parallel guesses cannot all pass the check before any of them is recorded.
-    let group = throttle::address_group(&addr);
-    let txn = tx::begin_write(&st.db, now).await?;
-    if let Some(minutes) = throttle::wait_minutes(&txn, Kind::Login, &username, &group, now).await?
-    {
-        // Counted, and audited once a run: a flood must not grow the audit chain.
-        let key = format!("login:{group}|{username}");
-        if throttle::count_refusal(&txn, &key, now).await? {
-            audit::append(
-                &txn,
-                Entry::new("auth.login_throttled", format!("username:{username}")).by(
-                    None,
-                    "anonymous",
-                    &addr,
-                ),
-                now,
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        return Err(fail(AppError::Throttled { minutes }));
-    }
-    let attempt = throttle::record(&txn, Kind::Login, &username, &group, false, now).await?;
-    txn.commit().await?;
-
+    let attempt = match signin::admit(&st.db, &username, &addr, now).await? {
+        Ok(attempt) => attempt,
+        Err(minutes) => return Err(fail(AppError::Throttled { minutes })),
+    };
     // The slow password check runs outside the write lock, on the blocking pool.
     let account = accounts::by_username(&st.db, &username).await?;
     let ok = match &account {
@@ -166,48 +130,16 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
             false
         }
     };
-
-    let txn = tx::begin_write(&st.db, now).await?;
-    if ok {
-        throttle::mark_success(&txn, attempt).await?;
-    }
     let account = match (ok, account) {
         (true, Some(a)) => a,
         (_, a) => {
-            let reason = match &a {
-                Some(a) if a.disabled => "disabled",
-                Some(_) => "bad_password",
-                None => "unknown_user",
-            };
-            audit::append(
-                &txn,
-                Entry::new("auth.login_failed", format!("username:{username}"))
-                    .by(a.as_ref().map(|a| a.id), "anonymous", &addr)
-                    .details(serde_json::json!({ "reason": reason })),
-                now,
-            )
-            .await?;
-            txn.commit().await?;
+            signin::refuse(&st.db, &username, a.as_ref(), &addr, now).await?;
             return Err(fail(AppError::BadCredentials));
         }
     };
     // A fresh session id at every sign-in; an old cookie on this browser is ended.
-    if let Some(old) = cookie(SESSION_COOKIE) {
-        sessions::end(&txn, &old).await?;
-    }
-    let token = sessions::create(&txn, account.id, &addr, now).await?;
-    audit::append(
-        &txn,
-        Entry::new("auth.login", format!("user_account:{}", account.id)).by(
-            Some(account.id),
-            &account.role,
-            &addr,
-        ),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-
+    let old = cookie(SESSION_COOKIE);
+    let token = signin::open(&st.db, &account, attempt, old.as_deref(), &addr, now).await?;
     set_cookie(
         SESSION_COOKIE,
         &token,

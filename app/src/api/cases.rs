@@ -265,10 +265,8 @@ mod ssr {
         // without participants or photos).
         let (activities, activity_rules) =
             crate::api::activities::ssr_for_case(&st.db, me, &facts, now).await?;
-        let lead_drafting = me.actor.expert().is_some_and(|e| facts.is_lead(e))
-            && facts.state == CaseState::UnderReview;
-        let can_view_opinion =
-            lead_drafting || authorize(&me.actor, &Permission::ViewOpinion, Some(&facts)).is_ok();
+        let may = |p: Permission| authorize(&me.actor, &p, Some(&facts)).is_ok();
+        let can_view_opinion = may(Permission::DraftOpinion) || may(Permission::ViewOpinion);
         let opinion = if can_view_opinion {
             match crate::store::opinions::current(&st.db, id).await? {
                 Some(op) => {

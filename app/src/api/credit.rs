@@ -78,9 +78,14 @@ pub struct CreditOutcome {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::server::{db, Me};
+    use crate::api::server::{db, fail, AppState, Me};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::ids::{CountyId, InstitutionId};
+    use crate::domain::credit::CreditKind;
+    use crate::domain::ids::{CountyId, ExpertId, InstitutionId};
+    use crate::domain::lifecycle::{apply, Action, Initiator};
+    use crate::store::accounts::Updated;
+    use crate::store::credit::NewRecord;
+    use crate::store::{cases, tx};
     use sea_orm::DatabaseConnection;
 
     /// May this bureau user read (and the director file) records about this institution? A
@@ -147,6 +152,219 @@ mod ssr {
         }
         Ok(out)
     }
+
+    /// A record against an institution; the case it happened on, if named, is terminated.
+    pub async fn file_on_institution(
+        me: &Me,
+        st: &AppState,
+        input: &CreditFiling,
+        kind: CreditKind,
+        inst: crate::store::entities::institution::Model,
+    ) -> Result<CreditOutcome, AppError> {
+        let now = st.clock.now();
+        let reason = input.form.reason.trim().to_string();
+        // The case it happened on is terminated (any active state).
+        let case = match input.case_id {
+            Some(cid) => {
+                let (case, facts) = crate::api::server::visible_case(me, cid).await?;
+                if case.institution_id != inst.id {
+                    return Err(fail(AppError::NotFound));
+                }
+                let t = apply(
+                    &facts,
+                    &Action::Terminate {
+                        reason: reason.clone(),
+                    },
+                    &Initiator::User(me.actor),
+                    now,
+                )
+                .map_err(|e| fail(crate::api::transition_refused(e)))?;
+                Some((case, t))
+            }
+            None => None,
+        };
+        let txn = tx::begin_write(&st.db, now).await?;
+        let record_id = crate::store::credit::file(
+            &txn,
+            &me.actor,
+            NewRecord {
+                subject: input.subject,
+                institution_id: Some(inst.id),
+                expert_id: None,
+                case_id: input.case_id,
+                kind,
+                measure: if case.is_some() { "terminate" } else { "" },
+                reason: &reason,
+                voided_sheet: false,
+            },
+            now,
+        )
+        .await?;
+        if let Some((case, t)) = &case {
+            let details = serde_json::json!({ "credit_record": record_id, "kind": kind.code() });
+            if crate::store::transition::record(
+                &txn,
+                Some(&me.actor),
+                case,
+                case.version,
+                t,
+                details,
+                now,
+            )
+            .await?
+                == Updated::Stale
+            {
+                return Err(fail(AppError::Stale));
+            }
+        }
+        txn.commit().await?;
+        Ok(CreditOutcome {
+            record_id,
+            terminated: case.map(|(c, _)| c.id),
+            redrawn: vec![],
+            pool_status_changed: false,
+        })
+    }
+
+    /// A record against an expert: the pool status (by who keeps the pool), a voided sheet,
+    /// and the open seats replaced on the cases the filer may act on.
+    pub async fn file_on_expert(
+        me: &Me,
+        st: &AppState,
+        input: &CreditFiling,
+        kind: CreditKind,
+        measure: crate::domain::credit::ExpertMeasure,
+    ) -> Result<CreditOutcome, AppError> {
+        let now = st.clock.now();
+        let reason = input.form.reason.trim().to_string();
+        let expert = crate::store::reference::expert(&st.db, input.target_id)
+            .await?
+            .ok_or_else(|| fail(AppError::NotFound))?;
+        // The case it happened on: by id, or by the number typed on the expert's page.
+        let number = input.case_number.trim();
+        let case_id = if !number.is_empty() {
+            let found = crate::store::cases::by_number(&st.db, number).await?;
+            let visible = match found {
+                Some(c) => crate::api::server::visible_case(me, c.id).await.ok(),
+                None => None,
+            };
+            match visible {
+                Some((c, _)) => Some(c.id),
+                None => {
+                    let mut e = crate::domain::error::FieldErrors::new();
+                    e.add("case_number", "err.credit.case_number");
+                    return Err(fail(AppError::Validation(e)));
+                }
+            }
+        } else {
+            input.case_id
+        };
+        if let Some(cid) = case_id {
+            crate::api::server::visible_case(me, cid).await?;
+        }
+        // The seats this filer may act on: a county director's only on that county's
+        // county-level cases, the prefecture's anywhere.
+        let may_act_on = |case: &crate::store::cases::Case| -> Result<bool, sea_orm::DbErr> {
+            let perm = Permission::CreditSeatsOf {
+                county: CountyId(case.county_id),
+                level: case.case_level()?,
+            };
+            Ok(authorize(&me.actor, &perm, None).is_ok())
+        };
+        // Voiding a sheet needs the case, a seat on it, and no opinion drafted yet.
+        let mut void_on = None;
+        if input.void_sheet {
+            let Some(cid) = case_id else {
+                let mut e = crate::domain::error::FieldErrors::new();
+                e.add("case_number", "err.credit.void_needs_case");
+                return Err(fail(AppError::Validation(e)));
+            };
+            let case = cases::get(&st.db, cid)
+                .await?
+                .ok_or_else(|| fail(AppError::NotFound))?;
+            if !may_act_on(&case)? {
+                return Err(fail(AppError::Forbidden));
+            }
+            let facts = crate::store::facts::of_case(&st.db, &case).await?;
+            let action = Action::ReplaceSeat {
+                expert: ExpertId(expert.id),
+                reason: reason.clone(),
+            };
+            if apply(&facts, &action, &Initiator::System, now).is_err() {
+                return Err(fail(AppError::Refused {
+                    key: "err.credit.void_too_late".into(),
+                }));
+            }
+            void_on = Some(cid);
+        }
+        // Only who keeps the pool changes the expert's status; a county's measure is its
+        // proposal to the prefecture, and its record bars the expert from its own draws.
+        let keeps_pool = authorize(&me.actor, &Permission::EditExpertPool, None).is_ok();
+        let txn = tx::begin_write(&st.db, now).await?;
+        let record_id = crate::store::credit::file(
+            &txn,
+            &me.actor,
+            NewRecord {
+                subject: input.subject,
+                institution_id: None,
+                expert_id: Some(expert.id),
+                case_id,
+                kind,
+                measure: measure.code(),
+                reason: &reason,
+                voided_sheet: void_on.is_some(),
+            },
+            now,
+        )
+        .await?;
+        if keeps_pool {
+            let status = crate::store::experts::status_from_db(measure.status_code());
+            let addr = crate::api::server::client_addr();
+            let by = crate::store::audit::By {
+                actor: &me.actor,
+                address: &addr,
+            };
+            let from = crate::store::experts::status_from_db(&expert.status);
+            if crate::store::experts::set_status(
+                &txn,
+                &by,
+                expert.id,
+                expert.version,
+                from,
+                status,
+                &reason,
+                now,
+            )
+            .await?
+                == Updated::Stale
+            {
+                return Err(fail(AppError::Stale));
+            }
+        }
+        // Seats not yet scored are redrawn (and the seat whose sheet is voided): the
+        // lifecycle's seat replacement, by the system.
+        if let Some(cid) = void_on {
+            crate::store::credit::void_sheet(&txn, cid, expert.id, &reason, now).await?;
+        }
+        let redrawn = crate::store::transition::vacate_seats(
+            &txn,
+            expert.id,
+            record_id,
+            &reason,
+            void_on,
+            &may_act_on,
+            now,
+        )
+        .await?
+        .ok_or_else(|| fail(AppError::Stale))?;
+        txn.commit().await?;
+        Ok(CreditOutcome {
+            record_id,
+            terminated: None,
+            redrawn,
+            pool_status_changed: keeps_pool,
+        })
+    }
 }
 
 /// The credit records about an institution or an expert (bureau roles; an institution its own).
@@ -209,20 +427,11 @@ pub async fn records_for(
 pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::case::CaseState;
     use crate::domain::credit::validate_credit;
-    use crate::domain::ids::{CountyId, ExpertId};
-    use crate::domain::lifecycle::{apply, Action, Initiator};
-    use crate::store::accounts::Updated;
-    use crate::store::credit::NewRecord;
-    use crate::store::entities::seat;
-    use crate::store::{cases, tx};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let me = require().await?;
     authorize(&me.actor, &Permission::FileCreditRecord, None)
         .map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
-    let now = st.clock.now();
     // Whom it is about, in the filer's scope, before anything the form says.
     let institution = match input.subject {
         CreditSubject::Institution => Some(
@@ -234,239 +443,14 @@ pub async fn file_credit(input: CreditFiling) -> Result<CreditOutcome, AppError>
     };
     let (kind, measure) =
         validate_credit(input.subject, &input.form).map_err(|e| fail(AppError::Validation(e)))?;
-    let reason = input.form.reason.trim().to_string();
     match (input.subject, institution) {
         (CreditSubject::Institution, Some(inst)) => {
-            // The case it happened on is terminated (any active state).
-            let case = match input.case_id {
-                Some(cid) => {
-                    let (case, facts) = crate::api::server::visible_case(&me, cid).await?;
-                    if case.institution_id != inst.id {
-                        return Err(fail(AppError::NotFound));
-                    }
-                    let t = apply(
-                        &facts,
-                        &Action::Terminate {
-                            reason: reason.clone(),
-                        },
-                        &Initiator::User(me.actor),
-                        now,
-                    )
-                    .map_err(|e| fail(super::transition_refused(e)))?;
-                    Some((case, t))
-                }
-                None => None,
-            };
-            let txn = tx::begin_write(&st.db, now).await?;
-            let record_id = crate::store::credit::file(
-                &txn,
-                &me.actor,
-                NewRecord {
-                    subject: input.subject,
-                    institution_id: Some(inst.id),
-                    expert_id: None,
-                    case_id: input.case_id,
-                    kind,
-                    measure: if case.is_some() { "terminate" } else { "" },
-                    reason: &reason,
-                    voided_sheet: false,
-                },
-                now,
-            )
-            .await?;
-            if let Some((case, t)) = &case {
-                let details =
-                    serde_json::json!({ "credit_record": record_id, "kind": kind.code() });
-                if crate::store::transition::record(
-                    &txn,
-                    Some(&me.actor),
-                    case,
-                    case.version,
-                    t,
-                    details,
-                    now,
-                )
-                .await?
-                    == Updated::Stale
-                {
-                    return Err(fail(AppError::Stale));
-                }
-            }
-            txn.commit().await?;
-            Ok(CreditOutcome {
-                record_id,
-                terminated: case.map(|(c, _)| c.id),
-                redrawn: vec![],
-                pool_status_changed: false,
-            })
+            ssr::file_on_institution(&me, &st, &input, kind, inst).await
         }
         (CreditSubject::Institution, None) => Err(fail(AppError::NotFound)),
         (CreditSubject::Expert, _) => {
-            let expert = crate::store::reference::expert(&st.db, input.target_id)
-                .await?
-                .ok_or_else(|| fail(AppError::NotFound))?;
-            // The case it happened on: by id, or by the number typed on the expert's page.
-            let number = input.case_number.trim();
-            let case_id = if !number.is_empty() {
-                let found = crate::store::entities::jd_case::Entity::find()
-                    .filter(crate::store::entities::jd_case::Column::Number.eq(number))
-                    .one(&st.db)
-                    .await?;
-                let visible = match found {
-                    Some(c) => crate::api::server::visible_case(&me, c.id).await.ok(),
-                    None => None,
-                };
-                match visible {
-                    Some((c, _)) => Some(c.id),
-                    None => {
-                        let mut e = crate::domain::error::FieldErrors::new();
-                        e.add("case_number", "err.credit.case_number");
-                        return Err(fail(AppError::Validation(e)));
-                    }
-                }
-            } else {
-                input.case_id
-            };
-            if let Some(cid) = case_id {
-                crate::api::server::visible_case(&me, cid).await?;
-            }
-            // The seats this filer may act on: a county director's only on that county's
-            // county-level cases, the prefecture's anywhere.
-            let may_act_on = |case: &crate::store::cases::Case| -> Result<bool, AppError> {
-                let perm = Permission::CreditSeatsOf {
-                    county: CountyId(case.county_id),
-                    level: case.case_level()?,
-                };
-                Ok(authorize(&me.actor, &perm, None).is_ok())
-            };
-            // Voiding a sheet needs the case, a seat on it, and no opinion drafted yet.
-            let mut void_on = None;
-            if input.void_sheet {
-                let Some(cid) = case_id else {
-                    let mut e = crate::domain::error::FieldErrors::new();
-                    e.add("case_number", "err.credit.void_needs_case");
-                    return Err(fail(AppError::Validation(e)));
-                };
-                let case = cases::get(&st.db, cid)
-                    .await?
-                    .ok_or_else(|| fail(AppError::NotFound))?;
-                if !may_act_on(&case)? {
-                    return Err(fail(AppError::Forbidden));
-                }
-                let facts = crate::store::facts::of_case(&st.db, &case).await?;
-                let action = Action::ReplaceSeat {
-                    expert: ExpertId(expert.id),
-                    reason: reason.clone(),
-                };
-                if apply(&facts, &action, &Initiator::System, now).is_err() {
-                    return Err(fail(AppError::Refused {
-                        key: "err.credit.void_too_late".into(),
-                    }));
-                }
-                void_on = Some(cid);
-            }
             let measure = measure.ok_or_else(|| fail(AppError::Forbidden))?;
-            // Only who keeps the pool changes the expert's status; a county's measure is its
-            // proposal to the prefecture, and its record bars the expert from its own draws.
-            let keeps_pool = authorize(&me.actor, &Permission::EditExpertPool, None).is_ok();
-            let txn = tx::begin_write(&st.db, now).await?;
-            let record_id = crate::store::credit::file(
-                &txn,
-                &me.actor,
-                NewRecord {
-                    subject: input.subject,
-                    institution_id: None,
-                    expert_id: Some(expert.id),
-                    case_id,
-                    kind,
-                    measure: measure.code(),
-                    reason: &reason,
-                    voided_sheet: void_on.is_some(),
-                },
-                now,
-            )
-            .await?;
-            if keeps_pool {
-                let status = crate::store::experts::status_from_db(measure.status_code());
-                let addr = crate::api::server::client_addr();
-                let by = crate::store::audit::By {
-                    actor: &me.actor,
-                    address: &addr,
-                };
-                let from = crate::store::experts::status_from_db(&expert.status);
-                if crate::store::experts::set_status(
-                    &txn,
-                    &by,
-                    expert.id,
-                    expert.version,
-                    from,
-                    status,
-                    &reason,
-                    now,
-                )
-                .await?
-                    == Updated::Stale
-                {
-                    return Err(fail(AppError::Stale));
-                }
-            }
-            // Seats not yet scored are redrawn (and the seat whose sheet is voided): the
-            // lifecycle's seat replacement, by the system.
-            if let Some(cid) = void_on {
-                crate::store::credit::void_sheet(&txn, cid, expert.id, &reason, now).await?;
-            }
-            let open_seats: Vec<seat::Model> = seat::Entity::find()
-                .filter(seat::Column::ExpertId.eq(expert.id))
-                .filter(seat::Column::Status.is_in(["invited", "accepted"]))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .filter(|s| !s.sheet_submitted || Some(s.case_id) == void_on)
-                .collect();
-            let mut redrawn = Vec::new();
-            for s in open_seats {
-                let Some(case) = cases::get(&txn, s.case_id).await? else {
-                    continue;
-                };
-                if !may_act_on(&case)? {
-                    continue;
-                }
-                let state = case.case_state()?;
-                if !matches!(state, CaseState::PanelDrawn | CaseState::UnderReview) {
-                    continue;
-                }
-                let facts = crate::store::facts::of_case(&txn, &case).await?;
-                let action = Action::ReplaceSeat {
-                    expert: ExpertId(expert.id),
-                    reason: reason.clone(),
-                };
-                let Ok(t) = apply(&facts, &action, &Initiator::System, now) else {
-                    continue;
-                };
-                let details = serde_json::json!({ "credit_record": record_id, "action": action });
-                if crate::store::transition::record(
-                    &txn,
-                    None,
-                    &case,
-                    case.version,
-                    &t,
-                    details,
-                    now,
-                )
-                .await?
-                    == Updated::Stale
-                {
-                    return Err(fail(AppError::Stale));
-                }
-                redrawn.push(case.id);
-            }
-            txn.commit().await?;
-            Ok(CreditOutcome {
-                record_id,
-                terminated: None,
-                redrawn,
-                pool_status_changed: keeps_pool,
-            })
+            ssr::file_on_expert(&me, &st, &input, kind, measure).await
         }
     }
 }

@@ -212,189 +212,196 @@ mod ssr {
             .await
             .map_err(|e| fail(db(e)))
     }
+
+    /// The opinion page as `me` reads it (the caller has asked the policy).
+    pub async fn page(
+        me: &Me,
+        case: Case,
+        facts: crate::domain::case::CaseFacts,
+        lead_drafting: bool,
+    ) -> Result<OpinionView, AppError> {
+        use crate::domain::case::CaseLevel;
+        use crate::domain::lifecycle::Action;
+        use crate::domain::opinion::Conclusion;
+        use crate::store::opinions;
+        let st = state().map_err(fail)?;
+        let now = st.clock.now();
+        let current = current(case.id).await?;
+        // A draft returned by the director (UNDER_REVIEW again) is shown for the lead to rework.
+        let content = current.as_ref().map(opinions::content_of).transpose()?;
+        let sigs = match &current {
+            Some(op) => opinions::signatures(&st.db, op.id).await?,
+            None => Vec::new(),
+        };
+        let name_of = |expert: i64| {
+            content
+                .as_ref()
+                .and_then(|c| c.members.iter().find(|m| m.expert.0 == expert))
+                .map(|m| m.name.clone())
+                .unwrap_or_default()
+        };
+        let signatures: Vec<SignatureView> = sigs
+            .iter()
+            .map(|s| SignatureView {
+                expert: s.expert_id,
+                expert_name: name_of(s.expert_id),
+                signed_at: crate::domain::china_time::china_minute(s.signed_at),
+                dissent: s.dissent.clone(),
+                key_id: s.key_id.clone(),
+            })
+            .collect();
+        let waiting_for: Vec<String> = content
+            .as_ref()
+            .map(|c| {
+                c.members
+                    .iter()
+                    .filter(|m| !sigs.iter().any(|s| s.expert_id == m.expert.0))
+                    .map(|m| m.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let can_draft = lead_drafting
+            && (facts.state == CaseState::OpinionDrafted
+                || may(me, &facts, &Action::DraftOpinion, now));
+        let draft = if can_draft {
+            Some(match &content {
+                Some(c) => OpinionDraft {
+                    reasons: c.reasons.clone(),
+                    findings: c
+                        .findings
+                        .iter()
+                        .map(|f| (f.dimension.clone(), f.text.clone()))
+                        .collect(),
+                },
+                None => opinions::prefill(&st.db, &case).await?,
+            })
+        } else {
+            None
+        };
+        let dimensions = crate::domain::rubric::rubric(case.rubric_version as u32)
+            .ok_or_else(|| {
+                crate::api::server::internal(format!(
+                    "case {} has rubric version {}, which this build does not have",
+                    case.id, case.rubric_version
+                ))
+            })?
+            .dimensions
+            .iter()
+            .map(|d| DimensionView {
+                id: d.id.clone(),
+                name: d.name.clone(),
+            })
+            .collect();
+        let sign_as = match (me.actor.expert(), &content) {
+            (Some(e), Some(c)) if facts.state == CaseState::OpinionDrafted => c
+                .members
+                .iter()
+                .find(|m| m.expert == e)
+                .filter(|_| {
+                    may(
+                        me,
+                        &facts,
+                        &Action::SignOpinion {
+                            dissent: Some("x".into()),
+                        },
+                        now,
+                    )
+                })
+                .cloned(),
+            _ => None,
+        };
+        let i_signed = me
+            .actor
+            .expert()
+            .is_some_and(|e| sigs.iter().any(|s| s.expert_id == e.0));
+        let seal = match &current {
+            Some(op) => sealed_view(&case, op).await?,
+            None => None,
+        };
+        let conclusion = content.as_ref().map(|c| c.conclusion);
+        let category = conclusion.and_then(Conclusion::category);
+        let can_determine = facts.state == CaseState::OpinionSealed
+            && category.is_some()
+            && may(
+                me,
+                &facts,
+                &Action::Determine {
+                    category: category.unwrap_or(Category::NonSubject),
+                    reasons: "x".into(),
+                },
+                now,
+            );
+        let determined = match (case.category()?, case.determined_on) {
+            (Some(category), Some(on)) => Some(DeterminationView {
+                category,
+                on,
+                rereview_until: facts
+                    .rereview_window_end
+                    .filter(|_| facts.level == CaseLevel::County),
+            }),
+            _ => None,
+        };
+        Ok(OpinionView {
+            case_id: case.id,
+            number: case.number.clone().unwrap_or_default(),
+            item_name: crate::store::cases::item_of(&case)?.name,
+            state: facts.state,
+            version: case.version,
+            digest: current.as_ref().map(|o| o.digest.clone()),
+            content,
+            signatures,
+            waiting_for,
+            dimensions,
+            draft,
+            can_draft,
+            sign_as,
+            i_signed,
+            can_return: may(
+                me,
+                &facts,
+                &Action::ReturnOpinion { reason: "x".into() },
+                now,
+            ),
+            can_seal: facts.state == CaseState::OpinionDrafted
+                && may(me, &facts, &Action::SealOpinion, now),
+            can_determine,
+            can_determine_escalated: facts.state == CaseState::Escalated
+                && may(
+                    me,
+                    &facts,
+                    &Action::Determine {
+                        category: Category::NonSubject,
+                        reasons: "x".into(),
+                    },
+                    now,
+                ),
+            can_escalate: may(me, &facts, &Action::Escalate { reason: "x".into() }, now),
+            can_order_panel: may(
+                me,
+                &facts,
+                &Action::OrderPrefecturePanel { reason: "x".into() },
+                now,
+            ),
+            seal,
+            determined,
+        })
+    }
 }
 
 /// The opinion page of a case: the document, its signatures and seal, and what this user may do.
 #[server(prefix = "/api", endpoint = "opinion_page")]
 pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
-    use super::server::{fail, require, state};
+    use super::server::{fail, require};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::case::CaseLevel;
-    use crate::domain::lifecycle::Action;
-    use crate::domain::opinion::Conclusion;
-    use crate::store::opinions;
     let me = require().await?;
-    let st = state().map_err(fail)?;
-    let now = st.clock.now();
     let (case, facts) = crate::api::server::visible_case(&me, case_id).await?;
-    let lead_drafting = ssr::is_lead(&me, &facts)
-        && matches!(
-            facts.state,
-            CaseState::UnderReview | CaseState::OpinionDrafted
-        );
+    // The lead opens the page to draft before anyone may read the opinion.
+    let lead_drafting = authorize(&me.actor, &Permission::DraftOpinion, Some(&facts)).is_ok();
     if !lead_drafting {
         authorize(&me.actor, &Permission::ViewOpinion, Some(&facts))
             .map_err(|d| fail(super::denied(d)))?;
     }
-    let current = ssr::current(case.id).await?;
-    // A draft returned by the director (UNDER_REVIEW again) is shown for the lead to rework.
-    let content = current.as_ref().map(opinions::content_of).transpose()?;
-    let sigs = match &current {
-        Some(op) => opinions::signatures(&st.db, op.id).await?,
-        None => Vec::new(),
-    };
-    let name_of = |expert: i64| {
-        content
-            .as_ref()
-            .and_then(|c| c.members.iter().find(|m| m.expert.0 == expert))
-            .map(|m| m.name.clone())
-            .unwrap_or_default()
-    };
-    let signatures: Vec<SignatureView> = sigs
-        .iter()
-        .map(|s| SignatureView {
-            expert: s.expert_id,
-            expert_name: name_of(s.expert_id),
-            signed_at: crate::domain::china_time::china_minute(s.signed_at),
-            dissent: s.dissent.clone(),
-            key_id: s.key_id.clone(),
-        })
-        .collect();
-    let waiting_for: Vec<String> = content
-        .as_ref()
-        .map(|c| {
-            c.members
-                .iter()
-                .filter(|m| !sigs.iter().any(|s| s.expert_id == m.expert.0))
-                .map(|m| m.name.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    let can_draft = lead_drafting
-        && (facts.state == CaseState::OpinionDrafted
-            || ssr::may(&me, &facts, &Action::DraftOpinion, now));
-    let draft = if can_draft {
-        Some(match &content {
-            Some(c) => OpinionDraft {
-                reasons: c.reasons.clone(),
-                findings: c
-                    .findings
-                    .iter()
-                    .map(|f| (f.dimension.clone(), f.text.clone()))
-                    .collect(),
-            },
-            None => opinions::prefill(&st.db, &case).await?,
-        })
-    } else {
-        None
-    };
-    let dimensions = crate::domain::rubric::rubric(case.rubric_version as u32)
-        .ok_or_else(|| {
-            crate::api::server::internal(format!(
-                "case {} has rubric version {}, which this build does not have",
-                case.id, case.rubric_version
-            ))
-        })?
-        .dimensions
-        .iter()
-        .map(|d| DimensionView {
-            id: d.id.clone(),
-            name: d.name.clone(),
-        })
-        .collect();
-    let sign_as = match (me.actor.expert(), &content) {
-        (Some(e), Some(c)) if facts.state == CaseState::OpinionDrafted => c
-            .members
-            .iter()
-            .find(|m| m.expert == e)
-            .filter(|_| {
-                ssr::may(
-                    &me,
-                    &facts,
-                    &Action::SignOpinion {
-                        dissent: Some("x".into()),
-                    },
-                    now,
-                )
-            })
-            .cloned(),
-        _ => None,
-    };
-    let i_signed = me
-        .actor
-        .expert()
-        .is_some_and(|e| sigs.iter().any(|s| s.expert_id == e.0));
-    let seal = match &current {
-        Some(op) => ssr::sealed_view(&case, op).await?,
-        None => None,
-    };
-    let conclusion = content.as_ref().map(|c| c.conclusion);
-    let category = conclusion.and_then(Conclusion::category);
-    let can_determine = facts.state == CaseState::OpinionSealed
-        && category.is_some()
-        && ssr::may(
-            &me,
-            &facts,
-            &Action::Determine {
-                category: category.unwrap_or(Category::NonSubject),
-                reasons: "x".into(),
-            },
-            now,
-        );
-    let determined = match (case.category()?, case.determined_on) {
-        (Some(category), Some(on)) => Some(DeterminationView {
-            category,
-            on,
-            rereview_until: facts
-                .rereview_window_end
-                .filter(|_| facts.level == CaseLevel::County),
-        }),
-        _ => None,
-    };
-    Ok(OpinionView {
-        case_id: case.id,
-        number: case.number.clone().unwrap_or_default(),
-        item_name: crate::store::cases::item_of(&case)?.name,
-        state: facts.state,
-        version: case.version,
-        digest: current.as_ref().map(|o| o.digest.clone()),
-        content,
-        signatures,
-        waiting_for,
-        dimensions,
-        draft,
-        can_draft,
-        sign_as,
-        i_signed,
-        can_return: ssr::may(
-            &me,
-            &facts,
-            &Action::ReturnOpinion { reason: "x".into() },
-            now,
-        ),
-        can_seal: facts.state == CaseState::OpinionDrafted
-            && ssr::may(&me, &facts, &Action::SealOpinion, now),
-        can_determine,
-        can_determine_escalated: facts.state == CaseState::Escalated
-            && ssr::may(
-                &me,
-                &facts,
-                &Action::Determine {
-                    category: Category::NonSubject,
-                    reasons: "x".into(),
-                },
-                now,
-            ),
-        can_escalate: ssr::may(&me, &facts, &Action::Escalate { reason: "x".into() }, now),
-        can_order_panel: ssr::may(
-            &me,
-            &facts,
-            &Action::OrderPrefecturePanel { reason: "x".into() },
-            now,
-        ),
-        seal,
-        determined,
-    })
+    ssr::page(&me, case, facts, lead_drafting).await
 }
 
 /// The lead drafts the opinion (UNDER_REVIEW → OPINION_DRAFTED) or edits the draft (a new

@@ -166,6 +166,9 @@ pub enum Permission {
     RecordActivity,
     /// Read the opinion (鉴定意见书).
     ViewOpinion,
+    /// Draft the opinion and read one's own draft: the panel's lead, while the panel reviews
+    /// (UNDER_REVIEW) or the draft awaits signatures (OPINION_DRAFTED).
+    DraftOpinion,
     /// Read the case's audit trail.
     ViewCaseHistory,
     /// See the identification meeting and the briefing (鉴定会, 政策培训): bureau, observers and
@@ -298,6 +301,7 @@ impl Permission {
                 | Permission::ViewAllSheets
                 | Permission::RecordActivity
                 | Permission::ViewOpinion
+                | Permission::DraftOpinion
                 | Permission::ViewCaseHistory
                 | Permission::ViewMeeting
                 | Permission::ManageMeeting
@@ -776,6 +780,10 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
         } else {
             is_bureau_or_observer(role) || (was_on_panel && st.has_opinion())
         }),
+        Permission::DraftOpinion => allow(
+            actor.expert().is_some_and(|e| f.is_lead(e))
+                && matches!(st, CaseState::UnderReview | CaseState::OpinionDrafted),
+        ),
         Permission::ViewCaseHistory => allow(own_institution || is_bureau_or_observer(role)),
         Permission::ViewMeeting => allow(is_bureau_or_observer(role) || was_on_panel),
         Permission::RateExpert => allow(is_level_clerk(actor, f.level)),
@@ -1144,6 +1152,30 @@ mod tests {
         assert_eq!(
             authorize(&seated, &Permission::EditOwnSheet, Some(&under)),
             Ok(())
+        );
+        // The opinion is drafted by the lead only, while the panel reviews or signs.
+        let drafted = case(CaseState::OpinionDrafted, CaseLevel::County);
+        for f in [&under, &drafted] {
+            assert_eq!(
+                authorize(&seated, &Permission::DraftOpinion, Some(f)),
+                Ok(())
+            );
+            assert_eq!(
+                authorize(&clerk, &Permission::DraftOpinion, Some(f)),
+                Err(Denied::Forbidden)
+            );
+        }
+        assert_eq!(
+            authorize(&seated, &Permission::DraftOpinion, Some(&det)),
+            Err(Denied::Forbidden)
+        );
+        let mut no_lead = under.clone();
+        for seat in &mut no_lead.seats {
+            seat.lead = false;
+        }
+        assert_eq!(
+            authorize(&seated, &Permission::DraftOpinion, Some(&no_lead)),
+            Err(Denied::Forbidden)
         );
         assert_eq!(
             authorize(&clerk, &Permission::EditOwnSheet, Some(&under)),

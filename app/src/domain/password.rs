@@ -91,9 +91,36 @@ pub fn check_new_password(field: &str, password: &str, username: &str) -> FieldE
     errs
 }
 
+/// The sign-in form: both fields given, neither absurdly long (a user name of at most 64
+/// characters, a password of at most 256). Paths `username`, `password`.
+pub fn check_sign_in(username: &str, password: &str) -> super::error::FieldErrors {
+    let mut errs = super::error::FieldErrors::new();
+    if username.is_empty() {
+        errs.add("username", "err.required");
+    }
+    if password.is_empty() {
+        errs.add("password", "err.required");
+    }
+    if username.chars().count() > 64 || password.chars().count() > 256 {
+        errs.add("username", "err.too_long");
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sign_in_form_needs_both_fields_of_sane_length() {
+        assert!(check_sign_in("jigou", "x").is_empty());
+        let e = check_sign_in("", "");
+        assert_eq!(e.for_field("username").count(), 1);
+        assert_eq!(e.for_field("password").count(), 1);
+        let e = check_sign_in(&"u".repeat(65), "x");
+        assert_eq!(e.0[0].key, "err.too_long");
+        assert_eq!(check_sign_in("u", &"p".repeat(257)).len(), 1);
+    }
 
     #[test]
     fn rules() {

@@ -287,6 +287,14 @@ pub async fn current_material_bytes<C: ConnectionTrait>(
     Ok(sizes.into_iter().map(|s| s.max(0) as u64).sum())
 }
 
+/// The case with this number (CJ-2026-0001), if any.
+pub async fn by_number<C: ConnectionTrait>(c: &C, number: &str) -> Result<Option<Case>, DbErr> {
+    jd_case::Entity::find()
+        .filter(jd_case::Column::Number.eq(number))
+        .one(c)
+        .await
+}
+
 /// The case's training item; a stored item that does not read back is an internal error,
 /// never an empty item.
 pub fn item_of(case: &Case) -> Result<TrainingItemInput, DbErr> {

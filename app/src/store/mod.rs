@@ -36,6 +36,7 @@ pub mod seed_large;
 pub mod selfchecks;
 pub mod sessions;
 pub mod sheets;
+pub mod signin;
 pub mod signing;
 pub mod sms;
 pub mod tally;

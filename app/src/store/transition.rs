@@ -288,3 +288,59 @@ pub async fn draw<C: ConnectionTrait>(
     )
     .await?))
 }
+
+/// What a credit record against an expert does to the panels: each open seat not yet scored
+/// (and the seat of `voided_on`, whose sheet was voided) is replaced by the system, through the
+/// lifecycle, on the cases the filer may act on (`may_act_on`) that are drawn or under review.
+/// Returns the cases redrawn, or `None` when a case changed meanwhile (the caller drops the
+/// transaction).
+pub async fn vacate_seats<C: ConnectionTrait>(
+    c: &C,
+    expert_id: i64,
+    record_id: i64,
+    reason: &str,
+    voided_on: Option<i64>,
+    may_act_on: &(dyn Fn(&Case) -> Result<bool, DbErr> + Sync),
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<i64>>, DbErr> {
+    use super::entities::seat;
+    use crate::domain::case::CaseState;
+    use crate::domain::ids::ExpertId;
+    use crate::domain::lifecycle::{apply, Action, Initiator};
+    let open_seats: Vec<seat::Model> = seat::Entity::find()
+        .filter(seat::Column::ExpertId.eq(expert_id))
+        .filter(seat::Column::Status.is_in(["invited", "accepted"]))
+        .all(c)
+        .await?
+        .into_iter()
+        .filter(|s| !s.sheet_submitted || Some(s.case_id) == voided_on)
+        .collect();
+    let mut redrawn = Vec::new();
+    for s in open_seats {
+        let Some(case) = cases::get(c, s.case_id).await? else {
+            continue;
+        };
+        if !may_act_on(&case)? {
+            continue;
+        }
+        let state = case.case_state()?;
+        if !matches!(state, CaseState::PanelDrawn | CaseState::UnderReview) {
+            continue;
+        }
+        let facts = super::facts::of_case(c, &case).await?;
+        let action = Action::ReplaceSeat {
+            expert: ExpertId(expert_id),
+            reason: reason.to_string(),
+        };
+        let Ok(t) = apply(&facts, &action, &Initiator::System, now) else {
+            continue;
+        };
+        let details = serde_json::json!({ "credit_record": record_id, "action": action });
+        let done = record(c, None, &case, case.version, &t, details, now).await?;
+        if done == Updated::Stale {
+            return Ok(None);
+        }
+        redrawn.push(case.id);
+    }
+    Ok(Some(redrawn))
+}
