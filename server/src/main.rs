@@ -230,13 +230,7 @@ async fn verify_draw(
     number: &str,
 ) -> Result<ExitCode, Box<dyn std::error::Error>> {
     use app::store::draws;
-    use app::store::entities::jd_case;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let Some(case) = jd_case::Entity::find()
-        .filter(jd_case::Column::Number.eq(number.trim()))
-        .one(conn)
-        .await?
-    else {
+    let Some(case) = app::store::cases::by_number(conn, number.trim()).await? else {
         println!("NOT FOUND: no case numbered {number}");
         return Ok(ExitCode::from(3));
     };

@@ -213,7 +213,6 @@ pub async fn create_account(
     use crate::domain::ids::{CountyId, ExpertId, InstitutionId};
     use crate::domain::role::{Scope, ScopeKind};
     use crate::store::accounts::{self, NewAccount};
-    use crate::store::audit::{self, Entry};
     use crate::store::{passwords, reference, tx};
     let me = admin().await?;
     let st = state().map_err(fail)?;
@@ -285,8 +284,14 @@ pub async fn create_account(
         e.add("scope_id", "err.account.post_taken");
         return Err(fail(AppError::Validation(e)));
     }
-    let acc = accounts::create(
+    let addr = client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    accounts::open(
         &txn,
+        &by,
         NewAccount {
             username: username.clone(),
             display_name,
@@ -295,16 +300,6 @@ pub async fn create_account(
             scope,
             must_change_password: true,
         },
-        now,
-    )
-    .await?;
-    audit::append(
-        &txn,
-        Entry::new("account.create", format!("user_account:{}", acc.id))
-            .by(Some(me.user.id), me.actor.role.code(), &client_addr())
-            .details(
-                serde_json::json!({ "username": username, "role": role.code(), "scope": scope }),
-            ),
         now,
     )
     .await?;
@@ -323,8 +318,7 @@ async fn change_account(
 ) -> Result<Option<String>, AppError> {
     use super::server::{client_addr, fail, internal, state};
     use crate::store::accounts::{self, Updated};
-    use crate::store::audit::{self, Entry};
-    use crate::store::{passwords, sessions, tx};
+    use crate::store::{passwords, tx};
     let me = admin().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -366,21 +360,12 @@ async fn change_account(
     if res == Updated::Stale {
         return Err(fail(AppError::Stale));
     }
-    if what != "enable" {
-        sessions::end_all_for_user(&txn, id).await?;
-    }
-    audit::append(
-        &txn,
-        Entry::new(&format!("account.{what}"), format!("user_account:{id}"))
-            .by(Some(me.user.id), me.actor.role.code(), &client_addr())
-            .details(serde_json::json!({
-                "username": target.username,
-                "role": target.role,
-                "scope": accounts::actor_of(&target).map(|a| a.scope),
-            })),
-        now,
-    )
-    .await?;
+    let addr = client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    accounts::changed(&txn, &by, &target, what, now).await?;
     txn.commit().await?;
     Ok(otp)
 }

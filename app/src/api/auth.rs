@@ -161,27 +161,16 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use super::server::{client_addr, cookie, current, fail, set_cookie, state, SESSION_COOKIE};
-    use crate::store::audit::{self, Entry};
-    use crate::store::{sessions, tx};
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let me = current(false).await.map_err(fail)?;
     if let Some(token) = cookie(SESSION_COOKIE) {
-        let txn = tx::begin_write(&st.db, now).await?;
-        sessions::end(&txn, &token).await?;
-        if let Some(me) = &me {
-            audit::append(
-                &txn,
-                Entry::new("auth.logout", format!("user_account:{}", me.user.id)).by(
-                    Some(me.user.id),
-                    me.actor.role.code(),
-                    &client_addr(),
-                ),
-                now,
-            )
-            .await?;
-        }
-        txn.commit().await?;
+        let addr = client_addr();
+        let by = me.as_ref().map(|me| crate::store::audit::By {
+            actor: &me.actor,
+            address: &addr,
+        });
+        crate::store::signin::close(&st.db, &token, by.as_ref(), now).await?;
     }
     set_cookie(SESSION_COOKIE, "", 0, true);
     Ok(())
@@ -203,9 +192,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use super::server::{client_addr, cookie, fail, require_any, state, SESSION_COOKIE};
     use crate::domain::password::check_new_password;
-    use crate::store::accounts::{self, Updated};
-    use crate::store::audit::{self, Entry};
-    use crate::store::{passwords, sessions, tx};
+    use crate::store::passwords;
     let me = require_any().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -228,25 +215,24 @@ pub async fn change_password(
     let hash = passwords::hash_blocking(&new_password)
         .await
         .map_err(|e| fail(super::server::internal(e)))?;
-    let txn = tx::begin_write(&st.db, now).await?;
-    if accounts::set_password(&txn, me.user.id, me.user.version, &hash, false, now).await?
-        == Updated::Stale
-    {
-        return Err(fail(AppError::Stale));
-    }
-    // Other sessions of this account end; this one stays.
-    sessions::end_others(&txn, me.user.id, cookie(SESSION_COOKIE).as_deref()).await?;
-    audit::append(
-        &txn,
-        Entry::new(
-            "auth.password_changed",
-            format!("user_account:{}", me.user.id),
-        )
-        .by(Some(me.user.id), me.actor.role.code(), &client_addr()),
+    let addr = client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    let keep = cookie(SESSION_COOKIE);
+    let changed = crate::store::signin::change_password(
+        &st.db,
+        &by,
+        me.user.version,
+        &hash,
+        keep.as_deref(),
         now,
     )
     .await?;
-    txn.commit().await?;
+    if !changed {
+        return Err(fail(AppError::Stale));
+    }
     Ok(())
 }
 

@@ -158,7 +158,7 @@ mod ssr {
 pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
     use super::server::{client_addr, fail, require, state};
     use crate::domain::determination::validate_revocation;
-    use crate::store::{audit, cases, determinations, tx};
+    use crate::store::{cases, determinations, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -195,36 +195,16 @@ pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
     if !cases::bump_version(&txn, case.id, input.version, now).await? {
         return Err(fail(AppError::Stale));
     }
-    if !determinations::revoke(&txn, &d, &me.actor, &reason, record, now).await? {
+    let addr = client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    if !determinations::revoke(&txn, &by, &case, &d, &reason, record, now).await? {
         return Err(fail(AppError::Refused {
             key: "err.revocation.not_in_force".into(),
         }));
     }
-    let state = case.case_state()?;
-    cases::note_event(
-        &txn,
-        &me.actor,
-        &case,
-        "revoke_determination",
-        state,
-        &reason,
-        now,
-    )
-    .await?;
-    audit::append(
-        &txn,
-        cases::entry(
-            Some(&me.actor),
-            "determination.revoke",
-            case.id,
-            serde_json::json!({
-                "determination": d.id, "credit_record": record, "reason": reason,
-                "address": client_addr(),
-            }),
-        ),
-        now,
-    )
-    .await?;
     txn.commit().await?;
     Ok(input.version + 1)
 }

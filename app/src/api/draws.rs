@@ -802,9 +802,7 @@ pub async fn verify_draws(id: i64) -> Result<Vec<VerifyView>, AppError> {
 pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::china_time::china_date;
-    use crate::store::entities::seat;
     use crate::store::{cases, reference};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let me = require().await?;
     crate::domain::access::authorize(
         &me.actor,
@@ -817,12 +815,7 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
     };
     let st = state().map_err(fail)?;
     let today = china_date(st.clock.now());
-    let rows = seat::Entity::find()
-        .filter(seat::Column::ExpertId.eq(expert))
-        .filter(seat::Column::Status.is_in(["invited", "accepted"]))
-        .order_by_desc(seat::Column::Id)
-        .all(&st.db)
-        .await?;
+    let rows = crate::store::draws::open_seats_of(&st.db, expert).await?;
     let insts = reference::institution_names(&st.db).await?;
     let mut out = Vec::new();
     for s in rows {
@@ -865,18 +858,12 @@ pub async fn my_invitations() -> Result<Vec<InvitationRow>, AppError> {
 pub async fn witnessed_draws() -> Result<Vec<WitnessedRow>, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
-    use crate::store::entities::draw_record;
     use crate::store::{cases, reference};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let me = require().await?;
     authorize(&me.actor, &Permission::ViewWitnessedDraws, None)
         .map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
-    let recs = draw_record::Entity::find()
-        .filter(draw_record::Column::ObserverId.eq(me.actor.user_id.0))
-        .order_by_desc(draw_record::Column::Id)
-        .all(&st.db)
-        .await?;
+    let recs = crate::store::draws::witnessed_by(&st.db, me.actor.user_id.0).await?;
     let users =
         reference::display_names(&st.db, recs.iter().map(|r| r.operator_id).collect()).await?;
     let mut out = Vec::new();

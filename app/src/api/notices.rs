@@ -180,7 +180,6 @@ pub async fn save_contact(
     use super::server::{client_addr, fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::accounts::Updated;
-    use crate::store::audit::{self, Entry};
     use crate::store::{notices, tx};
     let me = require().await?;
     authorize(&me.actor, &Permission::ManageOwnContact, None)
@@ -195,29 +194,15 @@ pub async fn save_contact(
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let txn = tx::begin_write(&st.db, now).await?;
-    match notices::save_contact(&txn, &me.user, version, &contact, now).await? {
+    let addr = client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    match notices::save_contact(&txn, &by, &me.user, version, &contact, now).await? {
         Updated::Stale => return Err(fail(AppError::Stale)),
         Updated::Yes => {}
     }
-    audit::append(
-        &txn,
-        Entry::new(
-            "account.notice_contact",
-            format!("user_account:{}", me.user.id),
-        )
-        .by(Some(me.user.id), me.actor.role.code(), &client_addr())
-        .details(serde_json::json!({
-            "by_email": contact.by_email, "by_sms": contact.by_sms,
-            "email_set": !contact.email.trim().is_empty(),
-            "phone_set": !contact.phone.trim().is_empty(),
-            "email_kinds": contact.email_kinds.len(),
-            "sms_kinds": contact.sms_kinds.len(),
-            "quiet": format!("{}-{}", contact.quiet_from.trim(), contact.quiet_to.trim()),
-            "digest": contact.digest,
-        })),
-        now,
-    )
-    .await?;
     txn.commit().await?;
     Ok(version + 1)
 }
@@ -228,7 +213,7 @@ pub async fn save_contact(
 pub async fn resend_notice(case_id: i64, delivery_id: i64) -> Result<(), AppError> {
     use super::server::{client_addr, fail, require, state};
     use crate::domain::access::{authorize, Permission};
-    use crate::store::{audit, cases, outbox, tx};
+    use crate::store::{outbox, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -241,19 +226,16 @@ pub async fn resend_notice(case_id: i64, delivery_id: i64) -> Result<(), AppErro
     if of_case != Some(case_id) {
         return Err(fail(AppError::NotFound));
     }
-    if !outbox::retry(&txn, delivery_id, now).await? {
+    let addr = client_addr();
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
+    };
+    if !outbox::retry(&txn, &by, case_id, delivery_id, now).await? {
         return Err(fail(AppError::Refused {
             key: "err.notice.not_failed".into(),
         }));
     }
-    let mut e = cases::entry(
-        Some(&me.actor),
-        "notice.resend",
-        case_id,
-        serde_json::json!({ "delivery": delivery_id }),
-    );
-    e.address = client_addr();
-    audit::append(&txn, e, now).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -93,10 +93,8 @@ mod ssr {
     use crate::domain::case::CaseFacts;
     use crate::domain::rubric::rubric;
     use crate::domain::selfcheck::outcome;
-    use crate::store::entities::jd_case;
     use crate::store::selfchecks::SavedSelfCheck;
-    use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-    use std::collections::HashMap;
+    use sea_orm::ConnectionTrait;
 
     pub fn view(s: SavedSelfCheck) -> Result<SelfCheckView, AppError> {
         let check: SelfCheck = serde_json::from_str(&s.answers)
@@ -122,20 +120,7 @@ mod ssr {
         list: Vec<SavedSelfCheck>,
     ) -> Result<Vec<SelfCheckSummary>, AppError> {
         let ids: Vec<i64> = list.iter().filter_map(|s| s.case_id).collect();
-        let items: HashMap<i64, String> = if ids.is_empty() {
-            HashMap::new()
-        } else {
-            jd_case::Entity::find()
-                .select_only()
-                .columns([jd_case::Column::Id, jd_case::Column::ItemName])
-                .filter(jd_case::Column::Id.is_in(ids))
-                .into_tuple::<(i64, String)>()
-                .all(c)
-                .await
-                .map_err(db)?
-                .into_iter()
-                .collect()
-        };
+        let items = crate::store::cases::item_names(c, ids).await.map_err(db)?;
         list.into_iter()
             .map(|s| {
                 Ok(SelfCheckSummary {

@@ -293,37 +293,20 @@ pub async fn require() -> Result<Me, AppError> {
 /// is a wrong password (the caller names its field); `Err(Throttled)` while the account
 /// waits, without checking the password at all.
 pub async fn reauthenticate(me: &Me, password: &str, purpose: &str) -> Result<bool, AppError> {
-    use crate::store::audit::{self, Entry};
-    use crate::store::throttle::{self, Kind};
-    use crate::store::{passwords, tx};
+    use crate::store::{passwords, signin};
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let addr = client_addr();
-    let name = throttle::reauth_name(me.user.id);
-    let group = throttle::address_group(&addr);
-    let entry = |action: &str| {
-        Entry::new(action, format!("user_account:{}", me.user.id))
-            .by(Some(me.user.id), me.actor.role.code(), &addr)
-            .details(serde_json::json!({ "purpose": purpose }))
+    let by = crate::store::audit::By {
+        actor: &me.actor,
+        address: &addr,
     };
-    let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    if let Some(minutes) = throttle::wait_minutes(&txn, Kind::Reauth, &name, &group, now).await? {
-        if throttle::count_refusal(&txn, &format!("reauth:{}", me.user.id), now).await? {
-            audit::append(&txn, entry("auth.reauth_throttled"), now).await?;
-        }
-        txn.commit().await?;
-        return Err(fail(AppError::Throttled { minutes }));
-    }
-    let attempt = throttle::record(&txn, Kind::Reauth, &name, &group, false, now).await?;
-    txn.commit().await?;
+    let attempt = match signin::admit_reentry(&st.db, &by, purpose, now).await? {
+        Ok(attempt) => attempt,
+        Err(minutes) => return Err(fail(AppError::Throttled { minutes })),
+    };
     let ok = passwords::verify_blocking(&me.user.password_hash, password).await;
-    let txn = tx::begin_write(&st.db, now).await?;
-    if ok {
-        throttle::mark_success(&txn, attempt).await?;
-    } else {
-        audit::append(&txn, entry("auth.reauth_failed"), now).await?;
-    }
-    txn.commit().await?;
+    signin::settle_reentry(&st.db, &by, attempt, ok, purpose, now).await?;
     Ok(ok)
 }
 

@@ -20,6 +20,52 @@ pub struct NewAccount {
     pub must_change_password: bool,
 }
 
+/// An account opened by the administrator (`by`): created, and audited with its user name,
+/// role and scope.
+pub async fn open<C: ConnectionTrait>(
+    c: &C,
+    by: &super::audit::By<'_>,
+    a: NewAccount,
+    now: DateTime<Utc>,
+) -> Result<user_account::Model, DbErr> {
+    let details =
+        serde_json::json!({ "username": a.username, "role": a.role.code(), "scope": a.scope });
+    let acc = create(c, a, now).await?;
+    let event = by
+        .entry("account.create", format!("user_account:{}", acc.id))
+        .details(details);
+    super::audit::append(c, event, now).await?;
+    Ok(acc)
+}
+
+/// What follows the administrator's change to an account (`what`: disable, enable or
+/// reset_password): its sessions end (but on enabling), and the change is audited with the
+/// account's user name, role and scope.
+pub async fn changed<C: ConnectionTrait>(
+    c: &C,
+    by: &super::audit::By<'_>,
+    target: &user_account::Model,
+    what: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if what != "enable" {
+        super::sessions::end_all_for_user(c, target.id).await?;
+    }
+    let details = serde_json::json!({
+        "username": target.username,
+        "role": target.role,
+        "scope": actor_of(target).map(|a| a.scope),
+    });
+    let event = by
+        .entry(
+            &format!("account.{what}"),
+            format!("user_account:{}", target.id),
+        )
+        .details(details);
+    super::audit::append(c, event, now).await?;
+    Ok(())
+}
+
 pub async fn create<C: ConnectionTrait>(
     c: &C,
     a: NewAccount,

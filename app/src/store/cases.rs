@@ -287,6 +287,25 @@ pub async fn current_material_bytes<C: ConnectionTrait>(
     Ok(sizes.into_iter().map(|s| s.max(0) as u64).sum())
 }
 
+/// The item names of these cases, by case id.
+pub async fn item_names<C: ConnectionTrait>(
+    c: &C,
+    ids: Vec<i64>,
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(jd_case::Entity::find()
+        .select_only()
+        .columns([jd_case::Column::Id, jd_case::Column::ItemName])
+        .filter(jd_case::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(c)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// The case with this number (CJ-2026-0001), if any.
 pub async fn by_number<C: ConnectionTrait>(c: &C, number: &str) -> Result<Option<Case>, DbErr> {
     jd_case::Entity::find()

@@ -11,7 +11,6 @@ use super::entities::{case_event, determination, jd_case, opinion};
 use crate::domain::case::{CaseLevel, CaseState};
 use crate::domain::determination::{Basis, Standing};
 use crate::domain::lifecycle::Transition;
-use crate::domain::role::Actor;
 use crate::domain::terms::Category;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -109,14 +108,17 @@ pub fn standing_of(d: &Determination, case: &Case) -> Result<Standing, DbErr> {
 
 /// Revokes a determination (九(二)): nothing is deleted; the record keeps who, when, why and
 /// the credit record. False when it was already revoked. Call inside `tx::begin_write`.
+/// The case's timeline and the audit trail record it (the address in the event's details).
 pub async fn revoke<C: ConnectionTrait>(
     c: &C,
+    by: &super::audit::By<'_>,
+    case: &jd_case::Model,
     d: &Determination,
-    actor: &Actor,
     reason: &str,
     credit_record: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
+    let actor = by.actor;
     let r = determination::Entity::update_many()
         .col_expr(determination::Column::RevokedAt, Expr::value(Some(now)))
         .col_expr(
@@ -135,7 +137,19 @@ pub async fn revoke<C: ConnectionTrait>(
         .filter(determination::Column::RevokedAt.is_null())
         .exec(c)
         .await?;
-    Ok(r.rows_affected == 1)
+    if r.rows_affected != 1 {
+        return Ok(false);
+    }
+    let state = case.case_state()?;
+    let reason = reason.trim();
+    super::cases::note_event(c, actor, case, "revoke_determination", state, reason, now).await?;
+    let details = serde_json::json!({
+        "determination": d.id, "credit_record": credit_record, "reason": reason,
+        "address": by.address,
+    });
+    let event = super::cases::entry(Some(actor), "determination.revoke", case.id, details);
+    super::audit::append(c, event, now).await?;
+    Ok(true)
 }
 
 /// Carries the determinations recorded on cases before this table over into it: the time,

@@ -1125,3 +1125,28 @@ pub async fn set_lead<C: ConnectionTrait>(
         .await?;
     Ok(true)
 }
+
+/// An expert's open seats (invited or accepted), newest first.
+pub async fn open_seats_of<C: ConnectionTrait>(
+    c: &C,
+    expert_id: i64,
+) -> Result<Vec<seat::Model>, DbErr> {
+    seat::Entity::find()
+        .filter(seat::Column::ExpertId.eq(expert_id))
+        .filter(seat::Column::Status.is_in(["invited", "accepted"]))
+        .order_by_desc(seat::Column::Id)
+        .all(c)
+        .await
+}
+
+/// The draws an observer witnessed, newest first.
+pub async fn witnessed_by<C: ConnectionTrait>(
+    c: &C,
+    observer_id: i64,
+) -> Result<Vec<draw_record::Model>, DbErr> {
+    draw_record::Entity::find()
+        .filter(draw_record::Column::ObserverId.eq(observer_id))
+        .order_by_desc(draw_record::Column::Id)
+        .all(c)
+        .await
+}

@@ -611,9 +611,10 @@ pub async fn contact<C: ConnectionTrait>(
 }
 
 /// Saves the account's choices if `version` is still current (0: none saved yet), keeping of
-/// the kinds only those its role receives. Call inside `tx::begin_write`, with the audit event.
+/// the kinds only those its role receives. Call inside `tx::begin_write`; the event is audited.
 pub async fn save_contact<C: ConnectionTrait>(
     c: &C,
+    by: &super::audit::By<'_>,
     to: &user_account::Model,
     version: i32,
     input: &ContactInput,
@@ -661,6 +662,19 @@ pub async fn save_contact<C: ConnectionTrait>(
             return Ok(Updated::Stale);
         }
     }
+    let details = serde_json::json!({
+        "by_email": input.by_email, "by_sms": input.by_sms,
+        "email_set": !input.email.trim().is_empty(),
+        "phone_set": !input.phone.trim().is_empty(),
+        "email_kinds": input.email_kinds.len(),
+        "sms_kinds": input.sms_kinds.len(),
+        "quiet": format!("{}-{}", input.quiet_from.trim(), input.quiet_to.trim()),
+        "digest": input.digest,
+    });
+    let event = by
+        .entry("account.notice_contact", format!("user_account:{}", to.id))
+        .details(details);
+    super::audit::append(c, event, now).await?;
     Ok(Updated::Yes)
 }
 

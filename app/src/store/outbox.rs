@@ -267,6 +267,8 @@ pub async fn attempts<C: ConnectionTrait>(
 /// Sends a failed delivery again (the bureau's "resend"): pending now, attempts from zero.
 pub async fn retry<C: ConnectionTrait>(
     c: &C,
+    by: &super::audit::By<'_>,
+    case_id: i64,
     delivery_id: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
@@ -281,7 +283,14 @@ pub async fn retry<C: ConnectionTrait>(
         .filter(notice_delivery::Column::State.eq(DeliveryState::Failed.code()))
         .exec(c)
         .await?;
-    Ok(r.rows_affected == 1)
+    if r.rows_affected != 1 {
+        return Ok(false);
+    }
+    let details = serde_json::json!({ "delivery": delivery_id });
+    let mut event = super::cases::entry(Some(by.actor), "notice.resend", case_id, details);
+    event.address = by.address.to_string();
+    super::audit::append(c, event, now).await?;
+    Ok(true)
 }
 
 /// The case a delivery's notice is about.

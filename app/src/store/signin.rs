@@ -87,3 +87,96 @@ pub async fn open(
     txn.commit().await?;
     Ok(token)
 }
+
+/// Signing out: the session ends; audited when it was a live session of a known account.
+pub async fn close(
+    db: &DatabaseConnection,
+    token: &str,
+    by: Option<&audit::By<'_>>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = tx::begin_write(db, now).await?;
+    sessions::end(&txn, token).await?;
+    if let Some(by) = by {
+        let event = by.entry(
+            "auth.logout",
+            format!("user_account:{}", by.actor.user_id.0),
+        );
+        audit::append(&txn, event, now).await?;
+    }
+    txn.commit().await
+}
+
+/// One's own new password (already checked and hashed), if the account is still at
+/// `version`: every other session of the account ends, the one in use (`keep`) stays.
+/// `false`: the account changed meanwhile, nothing was written.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    by: &audit::By<'_>,
+    version: i32,
+    hash: &str,
+    keep: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    use super::accounts::{self, Updated};
+    let id = by.actor.user_id.0;
+    let txn = tx::begin_write(db, now).await?;
+    if accounts::set_password(&txn, id, version, hash, false, now).await? == Updated::Stale {
+        return Ok(false);
+    }
+    sessions::end_others(&txn, id, keep).await?;
+    let event = by.entry("auth.password_changed", format!("user_account:{id}"));
+    audit::append(&txn, event, now).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Password re-entry before signing, sealing, submitting or changing the password (`purpose`):
+/// the throttle's check and the attempt, as [`admit`] does for a sign-in. `Err(minutes)`:
+/// throttled (the refusal is counted, and audited once a run).
+pub async fn admit_reentry(
+    db: &DatabaseConnection,
+    by: &audit::By<'_>,
+    purpose: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<i64, i64>, DbErr> {
+    let id = by.actor.user_id.0;
+    let name = throttle::reauth_name(id);
+    let group = throttle::address_group(by.address);
+    let txn = tx::begin_write(db, now).await?;
+    if let Some(minutes) = throttle::wait_minutes(&txn, Kind::Reauth, &name, &group, now).await? {
+        if throttle::count_refusal(&txn, &format!("reauth:{id}"), now).await? {
+            let event = reentry_event(by, "auth.reauth_throttled", purpose);
+            audit::append(&txn, event, now).await?;
+        }
+        txn.commit().await?;
+        return Ok(Err(minutes));
+    }
+    let attempt = throttle::record(&txn, Kind::Reauth, &name, &group, false, now).await?;
+    txn.commit().await?;
+    Ok(Ok(attempt))
+}
+
+/// The outcome of a password re-entry: a success marks the attempt, a failure is audited.
+pub async fn settle_reentry(
+    db: &DatabaseConnection,
+    by: &audit::By<'_>,
+    attempt: i64,
+    ok: bool,
+    purpose: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = tx::begin_write(db, now).await?;
+    if ok {
+        throttle::mark_success(&txn, attempt).await?;
+    } else {
+        let event = reentry_event(by, "auth.reauth_failed", purpose);
+        audit::append(&txn, event, now).await?;
+    }
+    txn.commit().await
+}
+
+fn reentry_event(by: &audit::By<'_>, action: &str, purpose: &str) -> Entry {
+    by.entry(action, format!("user_account:{}", by.actor.user_id.0))
+        .details(serde_json::json!({ "purpose": purpose }))
+}
