@@ -76,6 +76,16 @@ test("a county sees its own county; the registry, in full and in public", async 
   await expect(clerk.getByTestId("dash-county")).toHaveCount(0);
   await expect(clerk.getByTestId("chart-verdicts").locator("svg")).toBeVisible();
   await noHorizontalScroll(clerk);
+  // The navigation on every page comes from the access policy: the clerk goes on to the
+  // expert pool from here, the current page marked; no audit log, no accounts for a clerk.
+  const nav = clerk.getByTestId("site-nav");
+  await expect(nav.getByTestId("nav-dashboard")).toHaveAttribute("aria-current", "page");
+  await expect(nav.getByTestId("nav-audit")).toHaveCount(0);
+  await expect(nav.getByTestId("nav-accounts")).toHaveCount(0);
+  await nav.getByTestId("nav-experts").click();
+  await expect(clerk).toHaveURL(/\/experts$/);
+  await expect(clerk.getByTestId("site-nav").getByTestId("nav-experts")).toHaveAttribute("aria-current", "page");
+  await clerk.goto("/dashboard");
   // Another county by URL: not found.
   await clerk.goto("/dashboard?county=652302");
   await expect(clerk.getByTestId("error-summary")).toBeVisible();
