@@ -288,7 +288,7 @@ mod ssr {
         } else {
             None
         };
-        let credit = if me.actor.role.is_bureau() {
+        let credit = if authorize(&me.actor, &Permission::ViewCreditRecords, None).is_ok() {
             Some(
                 crate::api::credit::records_for(
                     &st.db,

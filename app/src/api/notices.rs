@@ -285,20 +285,24 @@ pub async fn ssr_record(
             tries: tries.remove(&d.id).unwrap_or_default(),
         });
     }
-    Ok(rows
-        .into_iter()
-        .map(|(n, who)| CaseNoticeRow {
-            deliveries: sent.remove(&n.id).unwrap_or_default(),
-            kind: n.kind,
-            recipient: who
-                .as_ref()
-                .map(|a| a.display_name.clone())
-                .unwrap_or_default(),
-            role: who
-                .and_then(|a| crate::domain::role::Role::from_code(&a.role))
-                .unwrap_or(crate::domain::role::Role::Admin),
-            at: china_minute(n.created_at),
-            read_at: n.read_at.map(china_minute),
+    rows.into_iter()
+        .map(|(n, who)| {
+            Ok(CaseNoticeRow {
+                deliveries: sent.remove(&n.id).unwrap_or_default(),
+                kind: n.kind,
+                recipient: who
+                    .as_ref()
+                    .map(|a| a.display_name.clone())
+                    .unwrap_or_default(),
+                // A recipient whose account is gone reads as the system's; a role code this
+                // build does not know is an internal error.
+                role: match &who {
+                    Some(a) => a.account_role()?,
+                    None => crate::domain::role::Role::Admin,
+                },
+                at: china_minute(n.created_at),
+                read_at: n.read_at.map(china_minute),
+            })
         })
-        .collect())
+        .collect()
 }

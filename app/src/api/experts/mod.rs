@@ -259,7 +259,7 @@ mod ssr {
         } else {
             Vec::new()
         };
-        let (ratings, credit) = if me.actor.role.is_bureau() {
+        let (ratings, credit) = if can(me, Permission::ViewCreditRecords) {
             (
                 Some(crate::api::ratings::expert_ratings_for(&st.db, me, m.id).await?),
                 Some(
