@@ -208,7 +208,7 @@ pub async fn create_account(
     role: String,
     scope_id: i64,
 ) -> Result<OneTimePassword, AppError> {
-    use super::server::{client_addr, fail, internal, state};
+    use super::server::{fail, internal, state};
     use crate::domain::error::FieldErrors;
     use crate::domain::ids::{CountyId, ExpertId, InstitutionId};
     use crate::domain::role::{Scope, ScopeKind};
@@ -284,11 +284,7 @@ pub async fn create_account(
         e.add("scope_id", "err.account.post_taken");
         return Err(fail(AppError::Validation(e)));
     }
-    let addr = client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     accounts::open(
         &txn,
         &by,
@@ -316,7 +312,7 @@ async fn change_account(
     version: i32,
     what: &'static str,
 ) -> Result<Option<String>, AppError> {
-    use super::server::{client_addr, fail, internal, state};
+    use super::server::{fail, internal, state};
     use crate::store::accounts::{self, Updated};
     use crate::store::{passwords, tx};
     let me = admin().await?;
@@ -360,11 +356,7 @@ async fn change_account(
     if res == Updated::Stale {
         return Err(fail(AppError::Stale));
     }
-    let addr = client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     accounts::changed(&txn, &by, &target, what, now).await?;
     txn.commit().await?;
     Ok(otp)

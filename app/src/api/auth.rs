@@ -160,16 +160,12 @@ pub async fn login(username: String, password: String) -> Result<LoginOutcome, A
 /// Signs out: the session ends on the server, the cookie is cleared.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use super::server::{client_addr, cookie, current, fail, set_cookie, state, SESSION_COOKIE};
+    use super::server::{cookie, current, fail, set_cookie, state, SESSION_COOKIE};
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let me = current(false).await.map_err(fail)?;
     if let Some(token) = cookie(SESSION_COOKIE) {
-        let addr = client_addr();
-        let by = me.as_ref().map(|me| crate::store::audit::By {
-            actor: &me.actor,
-            address: &addr,
-        });
+        let by = me.as_ref().map(super::server::Me::by);
         crate::store::signin::close(&st.db, &token, by.as_ref(), now).await?;
     }
     set_cookie(SESSION_COOKIE, "", 0, true);
@@ -190,7 +186,7 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use super::server::{client_addr, cookie, fail, require_any, state, SESSION_COOKIE};
+    use super::server::{cookie, fail, require_any, state, SESSION_COOKIE};
     use crate::domain::password::check_new_password;
     use crate::store::passwords;
     let me = require_any().await?;
@@ -215,11 +211,7 @@ pub async fn change_password(
     let hash = passwords::hash_blocking(&new_password)
         .await
         .map_err(|e| fail(super::server::internal(e)))?;
-    let addr = client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     let keep = cookie(SESSION_COOKIE);
     let changed = crate::store::signin::change_password(
         &st.db,

@@ -319,11 +319,7 @@ mod ssr {
         .await?;
         if keeps_pool {
             let status = crate::store::experts::status_from_db(measure.status_code());
-            let addr = crate::api::server::client_addr();
-            let by = crate::store::audit::By {
-                actor: &me.actor,
-                address: &addr,
-            };
+            let by = me.by();
             let from = crate::store::experts::status_from_db(&expert.status);
             if crate::store::experts::set_status(
                 &txn,

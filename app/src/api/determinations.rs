@@ -156,7 +156,7 @@ mod ssr {
 /// from. Nothing is deleted: the record, the registry and the case page show the revocation.
 #[server(prefix = "/api", endpoint = "revoke_determination", input = Json)]
 pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
-    use super::server::{client_addr, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::determination::validate_revocation;
     use crate::store::{cases, determinations, tx};
     let me = require().await?;
@@ -195,11 +195,7 @@ pub async fn revoke_determination(input: RevokeInput) -> Result<i32, AppError> {
     if !cases::bump_version(&txn, case.id, input.version, now).await? {
         return Err(fail(AppError::Stale));
     }
-    let addr = client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     if !determinations::revoke(&txn, &by, &case, &d, &reason, record, now).await? {
         return Err(fail(AppError::Refused {
             key: "err.revocation.not_in_force".into(),

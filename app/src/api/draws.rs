@@ -556,11 +556,7 @@ pub async fn set_draw_settings(
         .map_err(|d| fail(crate::api::denied(d)))?;
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let addr = crate::api::server::client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     draws::set_settings(&txn, &by, scope, require_verified_titles, now).await?;
     txn.commit().await?;
     Ok(())

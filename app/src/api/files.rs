@@ -350,7 +350,7 @@ async fn upload(
     };
     let by = crate::store::audit::By {
         actor: &me.actor,
-        address: &addr,
+        address: addr.clone(),
     };
     let id = cases::add_material(&txn, &by, new, replaced.as_ref(), now)
         .await
@@ -924,7 +924,7 @@ async fn upload_certificate(
     };
     let by = crate::store::audit::By {
         actor: &me.actor,
-        address: &addr,
+        address: addr.clone(),
     };
     let version = crate::store::experts::set_title_certificate(
         &txn,

@@ -104,11 +104,7 @@ pub async fn save_my_institution(input: InstitutionInput, version: i32) -> Resul
         return Err(fail(AppError::Validation(errs)));
     }
     let txn = tx::begin_write(&st.db, now).await?;
-    let addr = crate::api::server::client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     if crate::store::institutions::update_profile(&txn, &by, current.id, version, &input, now)
         .await?
         == crate::store::accounts::Updated::Stale

@@ -177,7 +177,7 @@ pub async fn save_contact(
     contact: crate::domain::notice::ContactInput,
     version: i32,
 ) -> Result<i32, AppError> {
-    use super::server::{client_addr, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::accounts::Updated;
     use crate::store::{notices, tx};
@@ -194,11 +194,7 @@ pub async fn save_contact(
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let txn = tx::begin_write(&st.db, now).await?;
-    let addr = client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     match notices::save_contact(&txn, &by, &me.user, version, &contact, now).await? {
         Updated::Stale => return Err(fail(AppError::Stale)),
         Updated::Yes => {}
@@ -211,7 +207,7 @@ pub async fn save_contact(
 /// its attempts counted afresh. Only one that was given up; audited.
 #[server(prefix = "/api", endpoint = "resend_notice")]
 pub async fn resend_notice(case_id: i64, delivery_id: i64) -> Result<(), AppError> {
-    use super::server::{client_addr, fail, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::{outbox, tx};
     let me = require().await?;
@@ -226,11 +222,7 @@ pub async fn resend_notice(case_id: i64, delivery_id: i64) -> Result<(), AppErro
     if of_case != Some(case_id) {
         return Err(fail(AppError::NotFound));
     }
-    let addr = client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     if !outbox::retry(&txn, &by, case_id, delivery_id, now).await? {
         return Err(fail(AppError::Refused {
             key: "err.notice.not_failed".into(),

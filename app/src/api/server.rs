@@ -195,6 +195,17 @@ pub struct Me {
     pub idle_left: i64,
 }
 
+impl Me {
+    /// This user acting from this request's address: what a store operation needs to audit
+    /// the change it makes.
+    pub fn by(&self) -> crate::store::audit::By<'_> {
+        crate::store::audit::By {
+            actor: &self.actor,
+            address: client_addr(),
+        }
+    }
+}
+
 /// Whether this request is the person's own activity, which renews the idle timeout: a page
 /// they opened, or the keep-alive (`touch_session`) the page sends when they type or tap.
 /// Server functions a page calls by itself (autosave, the idle check, data loading after
@@ -296,11 +307,7 @@ pub async fn reauthenticate(me: &Me, password: &str, purpose: &str) -> Result<bo
     use crate::store::{passwords, signin};
     let st = state().map_err(fail)?;
     let now = st.clock.now();
-    let addr = client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     let attempt = match signin::admit_reentry(&st.db, &by, purpose, now).await? {
         Ok(attempt) => attempt,
         Err(minutes) => return Err(fail(AppError::Throttled { minutes })),

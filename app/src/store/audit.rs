@@ -46,10 +46,10 @@ impl Entry {
 
 /// Who makes a change and from where: what a store operation needs to audit the change it
 /// makes in the same transaction.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct By<'a> {
     pub actor: &'a crate::domain::role::Actor,
-    pub address: &'a str,
+    pub address: String,
 }
 
 impl By<'_> {
@@ -58,7 +58,7 @@ impl By<'_> {
         Entry::new(action, object).by(
             Some(self.actor.user_id.0),
             self.actor.role.code(),
-            self.address,
+            &self.address,
         )
     }
 }

@@ -288,7 +288,7 @@ pub async fn retry<C: ConnectionTrait>(
     }
     let details = serde_json::json!({ "delivery": delivery_id });
     let mut event = super::cases::entry(Some(by.actor), "notice.resend", case_id, details);
-    event.address = by.address.to_string();
+    event.address = by.address.clone();
     super::audit::append(c, event, now).await?;
     Ok(true)
 }

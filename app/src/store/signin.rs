@@ -142,7 +142,7 @@ pub async fn admit_reentry(
 ) -> Result<Result<i64, i64>, DbErr> {
     let id = by.actor.user_id.0;
     let name = throttle::reauth_name(id);
-    let group = throttle::address_group(by.address);
+    let group = throttle::address_group(&by.address);
     let txn = tx::begin_write(db, now).await?;
     if let Some(minutes) = throttle::wait_minutes(&txn, Kind::Reauth, &name, &group, now).await? {
         if throttle::count_refusal(&txn, &format!("reauth:{id}"), now).await? {

@@ -41,11 +41,7 @@ pub async fn import_experts(csv: String) -> Result<ImportReport, AppError> {
     }
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let addr = crate::api::server::client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     let ids = crate::store::experts::import_rows(&txn, &by, &inputs, now).await?;
     txn.commit().await?;
     Ok(ImportReport {

@@ -463,11 +463,7 @@ pub async fn create_expert(input: ExpertInput) -> Result<i64, AppError> {
     check(&st, &input).await?;
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let addr = crate::api::server::client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     let id = crate::store::experts::create(&txn, &by, &input, serde_json::json!({}), now).await?;
     txn.commit().await?;
     Ok(id)
@@ -497,11 +493,7 @@ pub async fn update_expert(id: i64, version: i32, input: ExpertInput) -> Result<
     input.declares_no_part_time_history = current.declares_no_part_time_history;
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let addr = crate::api::server::client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     if crate::store::experts::update(&txn, &by, id, version, &input, now).await? == Updated::Stale {
         return Err(fail(AppError::Stale));
     }
@@ -534,11 +526,7 @@ pub async fn set_expert_status(
     }
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let addr = crate::api::server::client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     if crate::store::experts::set_status(&txn, &by, id, version, from, status, &reason, now).await?
         == Updated::Stale
     {
@@ -588,11 +576,7 @@ pub async fn set_expert_ties(id: i64, version: i32, ties: Ties) -> Result<i32, A
     ties.affiliations.dedup();
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let addr = crate::api::server::client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     if crate::store::experts::set_ties(&txn, &by, id, version, &ties, now).await? == Updated::Stale
     {
         return Err(fail(AppError::Stale));
@@ -625,11 +609,7 @@ pub async fn verify_expert_title(id: i64, version: i32) -> Result<i32, AppError>
     ) {
         return Err(fail(AppError::Refused { key: key.into() }));
     }
-    let addr = crate::api::server::client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     if crate::store::experts::verify_title(&txn, &by, id, version, &me.user.display_name, now)
         .await?
         == Updated::Stale

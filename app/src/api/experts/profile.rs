@@ -54,11 +54,7 @@ pub async fn save_expert_declarations(
     };
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let addr = crate::api::server::client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     if crate::store::experts::save_declarations(&txn, &by, id, version, &d, now).await?
         == Updated::Stale
     {

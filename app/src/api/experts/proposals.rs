@@ -41,11 +41,7 @@ pub async fn propose_expert(input: ExpertInput, note: String) -> Result<i64, App
     }
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let addr = crate::api::server::client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     let county = me.actor.county().map(|c| c.0);
     let id = crate::store::experts::propose(&txn, &by, county, &input, &note, now).await?;
     txn.commit().await?;
@@ -112,11 +108,7 @@ pub async fn decide_proposal(
     }
     let now = st.clock.now();
     let txn = crate::store::tx::begin_write(&st.db, now).await?;
-    let addr = crate::api::server::client_addr();
-    let by = crate::store::audit::By {
-        actor: &me.actor,
-        address: &addr,
-    };
+    let by = me.by();
     let expert_id = if approve {
         let how = serde_json::json!({ "proposal": id });
         Some(crate::store::experts::create(&txn, &by, &input, how, now).await?)
