@@ -63,28 +63,6 @@ pub struct SelfCheckToSave {
     pub check: SelfCheck,
 }
 
-/// The code the database keeps for a verdict.
-pub fn verdict_code(v: ExpertVerdict) -> &'static str {
-    match v {
-        ExpertVerdict::Subject => "subject",
-        ExpertVerdict::NonSubject => "non_subject",
-        ExpertVerdict::Undetermined => "undetermined",
-    }
-}
-
-/// A stored verdict; a code this build does not know is an internal error, never "undetermined".
-#[cfg(feature = "ssr")]
-pub fn verdict_from_code(s: &str) -> Result<ExpertVerdict, AppError> {
-    match s {
-        "subject" => Ok(ExpertVerdict::Subject),
-        "non_subject" => Ok(ExpertVerdict::NonSubject),
-        "undetermined" => Ok(ExpertVerdict::Undetermined),
-        other => Err(crate::api::server::internal(format!(
-            "unknown stored verdict {other:?}"
-        ))),
-    }
-}
-
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
@@ -125,7 +103,7 @@ mod ssr {
             .map(|s| {
                 Ok(SelfCheckSummary {
                     id: s.id,
-                    verdict: verdict_from_code(&s.verdict)?,
+                    verdict: crate::store::decode(&s.verdict)?,
                     created_at: crate::domain::china_time::china_minute(s.created_at),
                     case_item: s.case_id.and_then(|c| items.get(&c).cloned()),
                     case_id: s.case_id,
@@ -279,7 +257,7 @@ pub async fn save_self_check(input: SelfCheckToSave) -> Result<SelfCheckView, Ap
             item_name: &input.item_name,
             rubric_version: rub.version,
             answers: &answers,
-            verdict: verdict_code(result.verdict),
+            verdict: result.verdict.code(),
         },
         now,
     )

@@ -135,6 +135,7 @@ mod tests {
         check(&terms::Stage::ALL);
         check(&terms::Category::ALL);
         check(&role::Role::ALL);
+        check(&sheet::ExpertVerdict::ALL);
         check(&case::CaseState::ALL);
         check(&case::CaseLevel::ALL);
         check(&case::SeatStatus::ALL);

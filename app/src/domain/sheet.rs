@@ -215,26 +215,21 @@ pub fn dimension_result(dim: &Dimension, sheet: &ScoreSheet) -> Rating {
     }
 }
 
-/// One expert's conclusion (专家个人意见).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExpertVerdict {
-    /// 学科类
-    Subject,
-    /// 非学科类
-    NonSubject,
-    /// 待定
-    Undetermined,
+coded! {
+    /// One expert's conclusion (专家个人意见).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ExpertVerdict("verdict") {
+        /// 学科类
+        Subject = "subject",
+        /// 非学科类
+        NonSubject = "non_subject",
+        /// 待定
+        Undetermined = "undetermined",
+    }
 }
 
 impl ExpertVerdict {
-    pub fn label_key(self) -> &'static str {
-        match self {
-            ExpertVerdict::Subject => "verdict.subject",
-            ExpertVerdict::NonSubject => "verdict.non_subject",
-            ExpertVerdict::Undetermined => "verdict.undetermined",
-        }
-    }
     pub fn category(self) -> Option<Category> {
         match self {
             ExpertVerdict::Subject => Some(Category::Subject),

@@ -7,8 +7,8 @@
 //! stored.
 
 use crate::api::selfcheck::{
-    evaluate_self_check, save_self_check, self_check_page, self_check_rubric, verdict_code,
-    SelfCheckPageData, SelfCheckSummary, SelfCheckToSave,
+    evaluate_self_check, save_self_check, self_check_page, self_check_rubric, SelfCheckPageData,
+    SelfCheckSummary, SelfCheckToSave,
 };
 use crate::api::AppError;
 use crate::domain::error::FieldErrors;
@@ -464,7 +464,7 @@ fn outcome_view(o: &SelfCheckOutcome, l: &'static str) -> AnyView {
     view! {
         <p class="selfcheck-verdict">
             {text(l, "selfcheck.result.verdict")}" "
-            <span class=verdict_class(o.verdict) data-testid="selfcheck-verdict" data-verdict=verdict_code(o.verdict)>{text(l, o.verdict.label_key())}</span>
+            <span class=verdict_class(o.verdict) data-testid="selfcheck-verdict" data-verdict=o.verdict.code()>{text(l, o.verdict.label_key())}</span>
         </p>
         <p>{text(l, explain)}</p>
         {o.preschool_prohibited.then(|| view! {

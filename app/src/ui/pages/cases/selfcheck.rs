@@ -4,7 +4,7 @@
 //!
 //! Everything comes with the page's data (`CaseDetail::self_check`): no resource of its own.
 
-use crate::api::selfcheck::{attach_self_check, verdict_code, CaseSelfCheck, SelfCheckView};
+use crate::api::selfcheck::{attach_self_check, CaseSelfCheck, SelfCheckView};
 use crate::api::AppError;
 use crate::domain::error::FieldErrors;
 use crate::domain::rubric::rubric;
@@ -84,7 +84,7 @@ fn attached_view(v: &SelfCheckView, l: &'static str) -> AnyView {
             <p class="caption">{text_with(l, "selfcheck.case.meta", &[("item".into(), v.item_name.clone()), ("at".into(), v.created_at.clone())])}</p>
             <p class="selfcheck-verdict">
                 {text(l, "selfcheck.case.verdict")}" "
-                <span class=verdict_class(o.verdict) data-testid="case-selfcheck-verdict" data-verdict=verdict_code(o.verdict)>{text(l, o.verdict.label_key())}</span>
+                <span class=verdict_class(o.verdict) data-testid="case-selfcheck-verdict" data-verdict=o.verdict.code()>{text(l, o.verdict.label_key())}</span>
             </p>
             {stage}
             <h3>{text(l, "selfcheck.case.answers")}</h3>
