@@ -217,6 +217,20 @@ impl Srv {
         (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
     }
 
+    /// The audit log's actions, oldest first.
+    pub async fn actions(&self) -> Vec<String> {
+        use app::store::entities::audit_event;
+        use sea_orm::{EntityTrait, QueryOrder};
+        audit_event::Entity::find()
+            .order_by_asc(audit_event::Column::Seq)
+            .all(&self.db.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect()
+    }
+
     pub async fn case(&self, cookie: &str, id: i64) -> (u16, Value) {
         self.form(cookie, "get_case", &[("id", &id.to_string())])
             .await
