@@ -84,3 +84,112 @@ pub async fn upload_raw(
 ) -> Result<String, AppError> {
     Err(AppError::Transport("not in a browser".into()))
 }
+
+/// One file picker's upload as its page shows it: the progress (0 to 100), whether a file is
+/// being sent, and what went wrong (in the reader's language).
+#[derive(Clone, Copy)]
+pub struct Upload {
+    pub progress: RwSignal<u32>,
+    pub busy: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+}
+
+impl Default for Upload {
+    fn default() -> Self {
+        Upload {
+            progress: RwSignal::new(0),
+            busy: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+}
+
+impl Upload {
+    /// Sends the file chosen in the `<input type=file>` that fired `ev`. Its name and size are
+    /// checked first as the server checks them (a message, and nothing sent, when wrong); `url`
+    /// says where to send a file of that name (`None`: nowhere yet, nothing sent). When the
+    /// file is stored `done` runs with its id; when it is refused the message is shown and
+    /// `failed` runs with the error.
+    #[cfg(feature = "hydrate")]
+    pub fn start(
+        self,
+        ev: leptos::ev::Event,
+        locale: &'static str,
+        url: impl FnOnce(&str) -> Option<String>,
+        done: impl FnOnce(i64) + 'static,
+        failed: impl FnOnce(AppError) + 'static,
+    ) {
+        use crate::domain::files::{check_file_name, MAX_FILE_BYTES};
+        use crate::i18n::text_with;
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let name = file.name();
+        if let Some(e) = check_file_name("file", &name, None).0.first() {
+            self.error.set(Some(text_with(locale, &e.key, &e.args)));
+            return;
+        }
+        if file.size() as u64 > MAX_FILE_BYTES {
+            let max_mb = (MAX_FILE_BYTES / (1024 * 1024)).to_string();
+            let args = [("max_mb".to_string(), max_mb)];
+            self.error
+                .set(Some(text_with(locale, "err.file.too_large", &args)));
+            return;
+        }
+        let Some(url) = url(&name) else {
+            return;
+        };
+        self.error.set(None);
+        self.progress.set(0);
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let res = upload(url, file, self.progress).await;
+            self.busy.set(false);
+            match res {
+                Ok(id) => done(id),
+                Err(e) => {
+                    let msg = e
+                        .field_errors()
+                        .0
+                        .first()
+                        .map(|f| text_with(locale, &f.key, &f.args))
+                        .unwrap_or_else(|| e.message(locale));
+                    self.error.set(Some(msg));
+                    failed(e);
+                }
+            }
+        });
+    }
+
+    /// On the server nothing is sent (the picker only works once hydrated).
+    #[cfg(not(feature = "hydrate"))]
+    pub fn start(
+        self,
+        _ev: leptos::ev::Event,
+        _locale: &'static str,
+        _url: impl FnOnce(&str) -> Option<String>,
+        _done: impl FnOnce(i64) + 'static,
+        _failed: impl FnOnce(AppError) + 'static,
+    ) {
+    }
+}
+
+/// A file name as a URL query value.
+pub fn encode(name: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        String::from(js_sys::encode_uri_component(name))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        name.to_string()
+    }
+}

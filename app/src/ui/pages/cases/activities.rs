@@ -13,8 +13,6 @@ use crate::api::AppError;
 use crate::domain::activity::{validate_activity, ActivityKind};
 use crate::domain::error::FieldErrors;
 use crate::domain::files::FileType;
-#[cfg(feature = "hydrate")]
-use crate::i18n::text_with;
 use crate::i18n::use_locale;
 use crate::ui::components::{field_messages, ErrorSummary, TextField};
 use crate::ui::t;
@@ -162,72 +160,24 @@ fn focus(id: &str) {
 #[component]
 fn PhotoUpload(activity_id: i64, reload: RwSignal<u32>) -> impl IntoView {
     let locale = use_locale();
-    let progress = RwSignal::new(0u32);
-    let uploading = RwSignal::new(false);
-    let local_error = RwSignal::new(None::<String>);
+    let up = crate::ui::upload::Upload::default();
+    let (progress, uploading, local_error) = (up.progress, up.busy, up.error);
     let camera_id = format!("activity-{activity_id}-camera");
     let file_id = format!("activity-{activity_id}-file");
     let max_mb = (crate::domain::files::MAX_FILE_BYTES / (1024 * 1024)).to_string();
 
     let start_upload = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use crate::domain::files::{check_file_name, MAX_FILE_BYTES};
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let name = file.name();
-            let loc = locale.0.get_untracked();
-            let errs = check_file_name("file", &name, None);
-            if let Some(e) = errs.0.first() {
-                local_error.set(Some(text_with(loc, &e.key, &e.args)));
-                return;
-            }
-            if file.size() as u64 > MAX_FILE_BYTES {
-                local_error.set(Some(text_with(
-                    loc,
-                    "err.file.too_large",
-                    &[(
-                        "max_mb".into(),
-                        (MAX_FILE_BYTES / (1024 * 1024)).to_string(),
-                    )],
-                )));
-                return;
-            }
-            let url = format!(
-                "/files/activities/{activity_id}/files?name={}",
-                js_sys::encode_uri_component(&name)
-            );
-            local_error.set(None);
-            progress.set(0);
-            uploading.set(true);
-            leptos::task::spawn_local(async move {
-                let res = crate::ui::upload::upload(url, file, progress).await;
-                uploading.set(false);
-                match res {
-                    Ok(_) => reload.update(|n| *n += 1),
-                    Err(e) => {
-                        let msg = e
-                            .field_errors()
-                            .0
-                            .first()
-                            .map(|f| text_with(loc, &f.key, &f.args))
-                            .unwrap_or_else(|| e.message(loc));
-                        local_error.set(Some(msg));
-                    }
-                }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, reload, local_error, uploading, progress, activity_id);
+        let url = |name: &str| {
+            let name = crate::ui::upload::encode(name);
+            Some(format!("/files/activities/{activity_id}/files?name={name}"))
+        };
+        up.start(
+            ev,
+            locale.0.get_untracked(),
+            url,
+            move |_| reload.update(|n| *n += 1),
+            |_| {},
+        );
     };
 
     view! {

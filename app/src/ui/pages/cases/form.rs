@@ -10,8 +10,6 @@ use crate::api::AppError;
 use crate::domain::case::CaseState;
 use crate::domain::error::FieldErrors;
 use crate::domain::files::FileType;
-#[cfg(feature = "hydrate")]
-use crate::domain::files::{check_file_name, MAX_FILE_BYTES};
 use crate::domain::item::{
     grades_of, validate_training_item, DeliveryMode, ItemDomain, TrainingItemInput,
 };
@@ -542,9 +540,8 @@ pub fn MaterialSlot(
     let required = required_materials()
         .iter()
         .any(|r| r.any_of.contains(&kind));
-    let progress = RwSignal::new(0u32);
-    let uploading = RwSignal::new(false);
-    let local_error = RwSignal::new(None::<String>);
+    let up = crate::ui::upload::Upload::default();
+    let (progress, uploading, local_error) = (up.progress, up.busy, up.error);
     let key = kind.label_key();
     let input_id = format!("upload-{}", kind.code());
     let current = move || {
@@ -565,82 +562,29 @@ pub fn MaterialSlot(
     };
 
     let start_upload = move |ev: leptos::ev::Event, replaces: Option<i64>| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let name = file.name();
-            let loc = locale.0.get_untracked();
-            let errs = check_file_name("file", &name, None);
-            if let Some(e) = errs.0.first() {
-                local_error.set(Some(text_with(loc, &e.key, &e.args)));
-                return;
-            }
-            if file.size() as u64 > MAX_FILE_BYTES {
-                local_error.set(Some(text_with(
-                    loc,
-                    "err.file.too_large",
-                    &[("max_mb".into(), "50".into())],
-                )));
-                return;
-            }
-            let Some(id) = case_id.get_untracked() else {
-                return;
-            };
-            let mut url = format!(
-                "/files/cases/{id}/materials?kind={}&name={}",
-                kind.code(),
-                js_sys::encode_uri_component(&name)
-            );
-            if let Some(r) = replaces {
-                url.push_str(&format!("&replaces={r}"));
-            }
-            local_error.set(None);
-            progress.set(0);
-            uploading.set(true);
+        let id = case_id.get_untracked();
+        let url = |name: &str| {
+            let (kind, name) = (kind.code(), crate::ui::upload::encode(name));
+            let replaces = replaces
+                .map(|r| format!("&replaces={r}"))
+                .unwrap_or_default();
+            id.map(|id| format!("/files/cases/{id}/materials?kind={kind}&name={name}{replaces}"))
+        };
+        // Stored: the case is read again for its materials list.
+        let done = move |_| {
+            let Some(id) = id else { return };
             leptos::task::spawn_local(async move {
-                let res = crate::ui::upload::upload(url, file, progress).await;
-                uploading.set(false);
-                match res {
-                    Ok(_) => {
-                        if let Ok(c) = get_case(id).await {
-                            materials.set(c.materials);
-                        }
-                    }
-                    Err(e) => {
-                        let msg = e
-                            .field_errors()
-                            .0
-                            .first()
-                            .map(|f| text_with(loc, &f.key, &f.args))
-                            .unwrap_or_else(|| e.message(loc));
-                        local_error.set(Some(msg));
-                        if matches!(e, AppError::NotSignedIn) {
-                            server_error.set(Some(e));
-                        }
-                    }
+                if let Ok(c) = get_case(id).await {
+                    materials.set(c.materials);
                 }
             });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (
-            ev,
-            replaces,
-            case_id,
-            server_error,
-            local_error,
-            uploading,
-            progress,
-        );
+        };
+        let failed = move |e: AppError| {
+            if matches!(e, AppError::NotSignedIn) {
+                server_error.set(Some(e));
+            }
+        };
+        up.start(ev, locale.0.get_untracked(), url, done, failed);
     };
 
     view! {

@@ -2,10 +2,6 @@
 //! manager, and the manager's check. Shown on the pool record and on the expert's profile.
 
 use crate::api::experts::{verify_expert_title, TitleCheck};
-#[cfg(feature = "hydrate")]
-use crate::domain::files::{check_file_name, MAX_FILE_BYTES};
-#[cfg(feature = "hydrate")]
-use crate::i18n::text_with;
 use crate::i18n::use_locale;
 use crate::ui::components::ErrorSummary;
 use crate::ui::t;
@@ -24,9 +20,8 @@ pub fn TitleCheckSection(
 ) -> impl IntoView {
     let locale = use_locale();
     let error = RwSignal::new(None::<crate::api::AppError>);
-    let local_error = RwSignal::new(None::<String>);
-    let uploading = RwSignal::new(false);
-    let progress = RwSignal::new(0u32);
+    let up = crate::ui::upload::Upload::default();
+    let (progress, uploading, local_error) = (up.progress, up.busy, up.error);
     let verify = Action::new(move |_: &()| async move {
         match verify_expert_title(expert_id, version).await {
             Ok(_) => {
@@ -37,70 +32,18 @@ pub fn TitleCheckSection(
         }
     });
     let start_upload = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let name = file.name();
-            let loc = locale.0.get_untracked();
-            let errs = check_file_name("file", &name, None);
-            if let Some(e) = errs.0.first() {
-                local_error.set(Some(text_with(loc, &e.key, &e.args)));
-                return;
-            }
-            if file.size() as u64 > MAX_FILE_BYTES {
-                local_error.set(Some(text_with(
-                    loc,
-                    "err.file.too_large",
-                    &[(
-                        "max_mb".into(),
-                        (MAX_FILE_BYTES / (1024 * 1024)).to_string(),
-                    )],
-                )));
-                return;
-            }
-            let url = format!(
-                "/files/experts/{expert_id}/title-certificate?name={}",
-                js_sys::encode_uri_component(&name)
-            );
-            local_error.set(None);
-            progress.set(0);
-            uploading.set(true);
-            leptos::task::spawn_local(async move {
-                let res = crate::ui::upload::upload(url, file, progress).await;
-                uploading.set(false);
-                match res {
-                    Ok(_) => changed.update(|n| *n += 1),
-                    Err(e) => {
-                        let msg = e
-                            .field_errors()
-                            .0
-                            .first()
-                            .map(|f| text_with(loc, &f.key, &f.args))
-                            .unwrap_or_else(|| e.message(loc));
-                        local_error.set(Some(msg));
-                    }
-                }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (
+        let url = |name: &str| {
+            let name = crate::ui::upload::encode(name);
+            Some(format!(
+                "/files/experts/{expert_id}/title-certificate?name={name}"
+            ))
+        };
+        up.start(
             ev,
-            changed,
-            local_error,
-            uploading,
-            progress,
-            expert_id,
-            locale,
+            locale.0.get_untracked(),
+            url,
+            move |_| changed.update(|n| *n += 1),
+            |_| {},
         );
     };
     let status = match (&check.certificate, &check.verified) {
