@@ -3,8 +3,8 @@
 use app::domain::ids::{CountyId, ExpertId, InstitutionId};
 use app::domain::role::{Role, Scope, ScopeKind};
 use app::store::accounts::{self, NewAccount};
-use app::store::audit::{self, Entry, Verdict};
-use app::store::{db, passwords, seed, tx};
+use app::store::audit::{self, Verdict};
+use app::store::{db, passwords, seed};
 use clap::Parser;
 use server::config::{Cli, Command};
 use std::process::ExitCode;
@@ -152,33 +152,22 @@ async fn run(
                 (ScopeKind::Expert, Some(e)) => Scope::Expert(ExpertId(*e)),
                 _ => return Err("this role needs --scope".into()),
             };
+            if !app::domain::account::username_well_formed(username) {
+                return Err("user name: 3 to 32 ASCII letters, digits, '-', '_' or '.'".into());
+            }
             if accounts::by_username(&conn, username).await?.is_some() {
                 return Err("user name already taken".into());
             }
             let otp = passwords::one_time_password();
-            let now = clock.now();
-            let txn = tx::begin_write(&conn, now).await?;
-            let acc = accounts::create(
-                &txn,
-                NewAccount {
-                    username: username.clone(),
-                    display_name: name.clone(),
-                    password_hash: passwords::hash(&otp)?,
-                    role,
-                    scope,
-                    must_change_password: true,
-                },
-                now,
-            )
-            .await?;
-            audit::append(
-                &txn,
-                Entry::new("account.create", format!("user_account:{}", acc.id))
-                    .details(serde_json::json!({"via": "cli", "role": role.code()})),
-                now,
-            )
-            .await?;
-            txn.commit().await?;
+            let new = NewAccount {
+                username: username.clone(),
+                display_name: name.clone(),
+                password_hash: passwords::hash(&otp)?,
+                role,
+                scope,
+                must_change_password: true,
+            };
+            accounts::open_from_command_line(&conn, new, clock.now()).await?;
             println!(
                 "created {username}; one-time password (must be changed at first sign-in): {otp}"
             );

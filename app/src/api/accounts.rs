@@ -209,97 +209,47 @@ pub async fn create_account(
     scope_id: i64,
 ) -> Result<OneTimePassword, AppError> {
     use super::server::{fail, internal, state};
+    use crate::domain::account::{check_new_account, username_well_formed, NewAccountFacts};
     use crate::domain::error::FieldErrors;
-    use crate::domain::ids::{CountyId, ExpertId, InstitutionId};
-    use crate::domain::role::{Scope, ScopeKind};
     use crate::store::accounts::{self, NewAccount};
-    use crate::store::{passwords, reference, tx};
+    use crate::store::passwords;
     let me = admin().await?;
     let st = state().map_err(fail)?;
-    let now = st.clock.now();
-    let username = username.trim().to_string();
-    let display_name = display_name.trim().to_string();
-    let mut errs = FieldErrors::new();
-    let n = username.chars().count();
-    if n == 0 {
-        errs.add("username", "err.required");
-    } else if !(3..=32).contains(&n)
-        || !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-    {
-        errs.add("username", "err.username_format");
-    } else if accounts::by_username(&st.db, &username).await?.is_some() {
-        errs.add("username", "err.username_taken");
-    }
-    if display_name.is_empty() {
-        errs.add("display_name", "err.required");
-    } else if display_name.chars().count() > 40 {
-        errs.add("display_name", "err.too_long");
-    }
+    let (username, display_name) = (username.trim().to_string(), display_name.trim().to_string());
     let role = Role::from_code(&role);
-    if role.is_none() {
-        errs.add("role", "err.required");
-    }
-    let mut scope = None;
-    if let Some(role) = role {
-        scope = match role.scope_kind() {
-            ScopeKind::System => Some(Scope::System),
-            ScopeKind::Prefecture => Some(Scope::Prefecture),
-            ScopeKind::CountyOrPrefecture if scope_id == 0 => Some(Scope::Prefecture),
-            ScopeKind::County | ScopeKind::CountyOrPrefecture => {
-                reference::county(&st.db, scope_id)
-                    .await?
-                    .map(|_| Scope::County(CountyId(scope_id)))
-            }
-            ScopeKind::Institution => reference::institution(&st.db, scope_id)
-                .await?
-                .map(|_| Scope::Institution(InstitutionId(scope_id))),
-            ScopeKind::Expert => reference::expert(&st.db, scope_id)
-                .await?
-                .map(|_| Scope::Expert(ExpertId(scope_id))),
-        };
-        if scope.is_none() {
-            errs.add("scope_id", "err.scope_required");
-        }
-    }
-    if !errs.is_empty() {
+    let scope = match role {
+        Some(role) => accounts::scope_for(&st.db, role, scope_id).await?,
+        None => None,
+    };
+    let facts = NewAccountFacts {
+        username_taken: username_well_formed(&username)
+            && accounts::by_username(&st.db, &username).await?.is_some(),
+        scope_found: scope.is_some(),
+    };
+    let errs = check_new_account(&username, &display_name, role, facts);
+    let (Some(role), Some(scope), true) = (role, scope, errs.is_empty()) else {
         return Err(fail(AppError::Validation(errs)));
-    }
-    let (Some(role), Some(scope)) = (role, scope) else {
-        return Err(fail(internal("unreachable: validated role/scope")));
     };
     let otp = passwords::one_time_password();
-    let hash = passwords::hash_blocking(&otp)
+    let password_hash = passwords::hash_blocking(&otp)
         .await
         .map_err(|e| fail(internal(e)))?;
-    let txn = tx::begin_write(&st.db, now).await?;
-    // One person, one expert (one director): under the write lock, so two administrators at
-    // once cannot both bind the post.
-    if accounts::post_holder(&txn, role, scope, None)
+    let new = NewAccount {
+        username: username.clone(),
+        display_name,
+        password_hash,
+        role,
+        scope,
+        must_change_password: true,
+    };
+    if accounts::open_checked(&st.db, &me.by(), new, st.clock.now())
         .await?
-        .is_some()
+        .is_err()
     {
         let mut e = FieldErrors::new();
         e.add("scope_id", "err.account.post_taken");
         return Err(fail(AppError::Validation(e)));
     }
-    let by = me.by();
-    accounts::open(
-        &txn,
-        &by,
-        NewAccount {
-            username: username.clone(),
-            display_name,
-            password_hash: hash,
-            role,
-            scope,
-            must_change_password: true,
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
     Ok(OneTimePassword {
         username,
         password: otp,

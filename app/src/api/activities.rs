@@ -173,13 +173,10 @@ pub async fn case_activities(case_id: i64) -> Result<Vec<ActivityView>, AppError
 /// domain's `validate_activity` what; written with its audit event in one transaction.
 #[server(prefix = "/api", endpoint = "save_activity", input = Json)]
 pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppError> {
-    use super::server::{client_addr, fail, internal, require, state};
+    use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::activity::{parse_date, validate_activity};
     use crate::domain::china_time::china_date;
-    use crate::store::accounts::Updated;
-    use crate::store::activities::{self, ActivityFields};
-    use crate::store::{cases, tx};
+    use crate::store::activities::{self, NotSaved};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -202,53 +199,21 @@ pub async fn save_activity(input: ActivityInput) -> Result<SavedActivity, AppErr
     let accepted_on = activities::accepted_at(&st.db, input.case_id)
         .await?
         .map(china_date);
-    let errs = validate_activity(
-        &input.kind,
-        &input.held_on,
-        &input.place,
-        &input.participants,
-        &input.notes,
+    let (i, today) = (&input, china_date(now));
+    let fields = crate::domain::activity::check_activity(
+        &i.kind,
+        &i.held_on,
+        &i.place,
+        &i.participants,
+        &i.notes,
         accepted_on,
-        china_date(now),
-    );
-    if !errs.is_empty() {
-        return Err(fail(AppError::Validation(errs)));
+        today,
+    )
+    .map_err(|errs| fail(AppError::Validation(errs)))?;
+    let existing = existing.as_ref().map(|a| (a, input.version));
+    match activities::save(&st.db, &me.by(), input.case_id, existing, &fields, now).await? {
+        Ok((id, version)) => Ok(SavedActivity { id, version }),
+        Err(NotSaved::Denied(d)) => Err(fail(super::denied(d))),
+        Err(NotSaved::Stale) => Err(fail(AppError::Stale)),
     }
-    let fields = ActivityFields {
-        kind: ActivityKind::from_code(input.kind.trim())
-            .ok_or_else(|| fail(internal("validated kind")))?,
-        held_on: parse_date(&input.held_on).ok_or_else(|| fail(internal("validated date")))?,
-        place: input.place.trim().to_string(),
-        participants: input.participants.trim().to_string(),
-        notes: input.notes.trim().to_string(),
-    };
-    let addr = client_addr();
-    let txn = tx::begin_write(&st.db, now).await?;
-    // The case may have moved on meanwhile (an opinion drafted): ask again under the lock.
-    let case = cases::get(&txn, input.case_id)
-        .await?
-        .ok_or_else(|| fail(AppError::NotFound))?;
-    let facts = crate::store::facts::of_case(&txn, &case).await?;
-    authorize(&me.actor, &Permission::RecordActivity, Some(&facts))
-        .map_err(|d| fail(super::denied(d)))?;
-    let saved = match existing {
-        None => {
-            let id =
-                activities::create(&txn, &me.actor, &addr, input.case_id, &fields, now).await?;
-            SavedActivity { id, version: 1 }
-        }
-        Some(a) => {
-            if activities::update(&txn, &me.actor, &addr, &a, input.version, &fields, now).await?
-                == Updated::Stale
-            {
-                return Err(fail(AppError::Stale));
-            }
-            SavedActivity {
-                id: a.id,
-                version: input.version + 1,
-            }
-        }
-    };
-    txn.commit().await?;
-    Ok(saved)
 }

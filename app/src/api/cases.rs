@@ -177,6 +177,47 @@ mod ssr {
     use chrono::{DateTime, Utc};
     use sea_orm::DatabaseConnection;
 
+    /// A new draft of the signed-in institution (`save_draft` without an id): within its
+    /// quota of unsubmitted drafts.
+    pub async fn open_draft(
+        me: &Me,
+        item: &crate::domain::item::TrainingItemInput,
+        undertaking: bool,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Saved, AppError> {
+        let st = state().map_err(fail)?;
+        let inst_id = me
+            .actor
+            .institution()
+            .ok_or_else(|| fail(AppError::Forbidden))?;
+        authorize(&me.actor, &Permission::CreateApplication(inst_id), None)
+            .map_err(|d| fail(crate::api::denied(d)))?;
+        let county = reference::institution(&st.db, inst_id.0)
+            .await?
+            .map(|i| crate::domain::ids::CountyId(i.county_id))
+            .ok_or_else(|| fail(AppError::NotFound))?;
+        let max = st.settings.max_open_drafts;
+        let case = cases::open_draft(
+            &st.db,
+            &me.actor,
+            inst_id,
+            county,
+            item,
+            undertaking,
+            max,
+            now,
+        )
+        .await?
+        .map_err(|()| {
+            fail(AppError::RefusedWith {
+                key: "err.draft.too_many".into(),
+                args: vec![("max".into(), max.to_string())],
+            })
+        })?;
+        let (id, version, state) = (case.id, case.version, CaseState::Draft);
+        Ok(Saved { id, version, state })
+    }
+
     pub fn cst(t: DateTime<Utc>) -> String {
         crate::domain::china_time::china_minute(t)
     }
@@ -260,7 +301,6 @@ mod ssr {
         if invitation_only {
             panel.clear();
         }
-        let sees_phone = me.actor.role.is_bureau() || me.actor.institution().is_some();
         // The activities as the policy lets the viewer see them (the institution: an outline
         // without participants or photos).
         let (activities, activity_rules) =
@@ -350,7 +390,7 @@ mod ssr {
                 legal_rep: inst.legal_rep,
                 principal: inst.principal,
                 contact_name: inst.contact_name,
-                contact_phone: if sees_phone {
+                contact_phone: if may(Permission::ViewInstitutionPhone) {
                     inst.contact_phone
                 } else {
                     crate::domain::formats::mask_phone(&inst.contact_phone)
@@ -559,80 +599,37 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::access::{authorize, Permission};
     use crate::store::accounts::Updated;
-    use crate::store::{cases, reference, tx};
+    use crate::store::cases;
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     // Drafts may be incomplete, but never oversized.
-    let item = input.item;
+    let (item, undertaking) = (input.item, input.undertaking);
     let e = crate::domain::item::check_draft_size(&item);
     if !e.is_empty() {
         return Err(fail(AppError::Validation(e)));
     }
-    match input.id {
-        None => {
-            let inst_id = me
-                .actor
-                .institution()
-                .ok_or_else(|| fail(AppError::Forbidden))?;
-            authorize(&me.actor, &Permission::CreateApplication(inst_id), None)
-                .map_err(|d| fail(super::denied(d)))?;
-            let inst = reference::institution(&st.db, inst_id.0)
-                .await?
-                .ok_or_else(|| fail(AppError::NotFound))?;
-            let txn = tx::begin_write(&st.db, now).await?;
-            // A quota on unsubmitted drafts, counted under the write lock.
-            let max = st.settings.max_open_drafts;
-            if cases::open_drafts(&txn, inst_id.0).await? >= max {
-                return Err(fail(AppError::RefusedWith {
-                    key: "err.draft.too_many".into(),
-                    args: vec![("max".into(), max.to_string())],
-                }));
-            }
-            let case = cases::create_draft(
-                &txn,
-                &me.actor,
-                inst_id,
-                crate::domain::ids::CountyId(inst.county_id),
-                &item,
-                input.undertaking,
-                now,
-            )
-            .await?;
-            txn.commit().await?;
-            Ok(Saved {
-                id: case.id,
-                version: case.version,
-                state: CaseState::Draft,
-            })
-        }
-        Some(id) => {
-            let (case, facts) = crate::api::server::visible_case(&me, id).await?;
-            authorize(&me.actor, &Permission::EditApplication, Some(&facts))
-                .map_err(|d| fail(super::denied(d)))?;
-            let txn = tx::begin_write(&st.db, now).await?;
-            if cases::update_draft(
-                &txn,
-                &me.actor,
-                &case,
-                input.version,
-                &item,
-                input.undertaking,
-                now,
-            )
-            .await?
-                == Updated::Stale
-            {
-                return Err(fail(AppError::Stale));
-            }
-            txn.commit().await?;
-            Ok(Saved {
-                id,
-                version: input.version + 1,
-                state: facts.state,
-            })
-        }
+    let Some(id) = input.id else {
+        return ssr::open_draft(&me, &item, undertaking, now).await;
+    };
+    let (case, facts) = crate::api::server::visible_case(&me, id).await?;
+    authorize(&me.actor, &Permission::EditApplication, Some(&facts))
+        .map_err(|d| fail(super::denied(d)))?;
+    let saved = cases::edit_draft(
+        &st.db,
+        &me.actor,
+        &case,
+        input.version,
+        &item,
+        undertaking,
+        now,
+    )
+    .await?;
+    if saved == Updated::Stale {
+        return Err(fail(AppError::Stale));
     }
+    let (version, state) = (input.version + 1, facts.state);
+    Ok(Saved { id, version, state })
 }
 
 /// Takes an action on a case (submit, withdraw, accept, return, not accept, determine
@@ -641,42 +638,15 @@ pub async fn save_draft(input: DraftInput) -> Result<Saved, AppError> {
 #[server(prefix = "/api", endpoint = "case_action", input = Json)]
 pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     use super::server::{fail, require, state};
-    use crate::domain::item::validate_training_item;
-    use crate::domain::lifecycle::{apply, Initiator, TransitionError};
-    use crate::store::{cases, tx};
+    use crate::domain::lifecycle::TransitionError;
+    use crate::domain::lifecycle::{apply, check_form, FormFacts, FormRefusal, Initiator};
+    use crate::store::{cases, opinions, transition};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let (case, facts) = crate::api::server::visible_case(&me, input.id).await?;
-    // The panel is chosen by the server's draw only (`run_draw`), never sent by a client.
-    if matches!(
-        input.action.kind(),
-        ActionKind::RecordDraw | ActionKind::Redraw | ActionKind::DrawSupplement
-    ) {
-        return Err(fail(AppError::Refused {
-            key: "err.draw.use_draw_page".into(),
-        }));
-    }
-    // The opinion is drafted, signed and sealed on its own page, with the password again.
-    if matches!(
-        input.action.kind(),
-        ActionKind::DraftOpinion | ActionKind::SignOpinion | ActionKind::SealOpinion
-    ) {
-        return Err(fail(AppError::Refused {
-            key: "err.opinion.use_opinion_page".into(),
-        }));
-    }
-    // The re-review application is a form of its own (grounds, request, evidence, undertaking).
-    if input.action.kind() == ActionKind::RequestRereview {
-        return Err(fail(AppError::Refused {
-            key: "err.rereview.use_form".into(),
-        }));
-    }
-    // Terminating a case files the institution's credit record with it (信用记录).
-    if input.action.kind() == ActionKind::Terminate {
-        return Err(fail(AppError::Refused {
-            key: "err.credit.use_form".into(),
-        }));
+    if let Some(key) = input.action.kind().own_form() {
+        return Err(fail(AppError::Refused { key: key.into() }));
     }
     // The lifecycle decides who may do this, before anything else is said of the request; a
     // failed guard waits until the form's own checks (field by field) have had their say.
@@ -687,60 +657,24 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     if case.version != input.version {
         return Err(fail(AppError::Stale));
     }
-    // Refusing to forward needs written reasons; comments on forwarding are optional.
-    if let Action::ForwardRereview { reasons } | Action::RefuseRereview { reasons } = &input.action
-    {
-        let forward = matches!(input.action, Action::ForwardRereview { .. });
-        let errs = crate::domain::rereview::validate_decision(forward, reasons);
-        if !errs.is_empty() {
-            return Err(fail(AppError::Validation(errs)));
-        }
-    }
-    // A county determination after the seal follows the sealed opinion; an undetermined panel
-    // is escalated to the prefecture instead.
-    if let Action::Determine { category, .. } = &input.action {
-        if facts.state == CaseState::OpinionSealed {
-            let sealed = crate::store::opinions::current(&st.db, case.id)
-                .await?
-                .map(|o| crate::store::opinions::content_of(&o))
-                .transpose()?;
-            match sealed.map(|c| c.conclusion.category()) {
-                Some(Some(c)) if c == *category => {}
-                Some(None) => {
-                    return Err(fail(AppError::Refused {
-                        key: "err.opinion.undetermined_escalate".into(),
-                    }))
-                }
-                _ => {
-                    return Err(fail(AppError::Refused {
-                        key: "err.opinion.category_mismatch".into(),
-                    }))
-                }
-            }
-        }
-    }
-    // Submitting needs a complete application: the same checks the form shows live.
-    if matches!(input.action, Action::Submit) {
-        let errs = validate_training_item(&cases::item_of(&case)?);
-        if !errs.is_empty() {
-            return Err(fail(AppError::Validation(errs)));
-        }
-    }
+    let form = FormFacts {
+        state: facts.state,
+        item: &cases::item_of(&case)?,
+        opinion: opinions::current_conclusion(&st.db, case.id).await?,
+    };
+    check_form(&input.action, form).map_err(|r| {
+        fail(match r {
+            FormRefusal::Fields(errs) => AppError::Validation(errs),
+            FormRefusal::Refused(key) => AppError::Refused { key: key.into() },
+        })
+    })?;
     let t = t.map_err(|e| fail(super::transition_refused(e)))?;
-    let txn = tx::begin_write(&st.db, now).await?;
     let note: String = input.note.trim().chars().take(2000).collect();
     let details = serde_json::json!({ "action": input.action, "note": note });
-    let Ok(after) =
-        crate::store::transition::take(&txn, &me.actor, &case, input.version, &t, details, now)
+    let (version, state) =
+        transition::take_alone(&st.db, &me.actor, &case, input.version, &t, details, now)
             .await?
-    else {
-        return Err(fail(AppError::Stale));
-    };
-    txn.commit().await?;
-    let (version, state) = after
-        .map(|c| c.case_state().map(|s| (c.version, s)))
-        .transpose()?
-        .unwrap_or((input.version + 1, t.to));
+            .ok_or_else(|| fail(AppError::Stale))?;
     Ok(Saved {
         id: case.id,
         version,

@@ -206,7 +206,7 @@ pub struct WitnessedRow {
 }
 
 /// Reasons are kept short and required where the rules need them.
-pub const REASON_MAX: usize = 2000;
+pub use crate::domain::draw::REASON_MAX;
 
 #[cfg(feature = "ssr")]
 pub(crate) use ssr::{names as ssr_names, seat_views as ssr_seat_views};
@@ -271,6 +271,138 @@ mod ssr {
             self.experts
                 .get(&id)
                 .map_or_else(|| format!("#{id}"), |m| m.name.clone())
+        }
+    }
+
+    /// The records and the loan of a case's draws, with the names of who ran, witnessed,
+    /// asked and granted.
+    async fn history(
+        db: &sea_orm::DatabaseConnection,
+        case: &cases::Case,
+        names: &Names,
+    ) -> Result<(Vec<DrawRecordView>, Option<LoanView>), AppError> {
+        let recs = draws::records(db, case.id).await?;
+        let loan = draws::loan(db, case.id).await?;
+        let mut user_ids: Vec<i64> = recs
+            .iter()
+            .flat_map(|r| [Some(r.operator_id), r.observer_id])
+            .flatten()
+            .collect();
+        if let Some(l) = &loan {
+            user_ids.extend([Some(l.requested_by), l.granted_by].into_iter().flatten());
+        }
+        let users = reference::display_names(db, user_ids).await?;
+        let mut records = Vec::new();
+        for r in &recs {
+            records.push(record_view(db, r, names, &users).await?);
+        }
+        let loan = loan
+            .map(|l| loan_view(l, case, &names.counties, &users))
+            .transpose()?;
+        Ok((records, loan))
+    }
+
+    /// The draw page of a case the actor may see the draws of: the pool screened now, what a
+    /// draw would find, the records, and what the actor may do (the lifecycle's actions).
+    pub async fn draw_view(
+        db: &sea_orm::DatabaseConnection,
+        me: &Me,
+        case: &cases::Case,
+        facts: &crate::domain::case::CaseFacts,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<DrawView, AppError> {
+        use crate::domain::lifecycle::{available_actions, ActionKind, Initiator};
+        let names = names(db).await?;
+        let screened = draws::screen_case(db, case, now).await?.screening;
+        let criteria = draws::default_criteria(case)?;
+        let vac = draws::vacancies(db, case).await?;
+        let vacancies = (facts.state == CaseState::PanelDrawn && vac.panel_size > 0).then_some(vac);
+        let problem =
+            crate::domain::draw::draw(&screened.eligible, &vacancies.unwrap_or(criteria), [0; 32])
+                .err();
+        let (records, loan) = history(db, case, &names).await?;
+        let actions = available_actions(facts, &Initiator::User(me.actor));
+        let may = |k| actions.contains(&k);
+        let is_clerk = may(ActionKind::RecordDraw)
+            || may(ActionKind::Redraw)
+            || may(ActionKind::Suspend)
+            || may(ActionKind::Resume);
+        let item = cases::item_of(case)?;
+        let scope = draws::settings_scope(case)?;
+        Ok(DrawView {
+            case_id: case.id,
+            number: case.number.clone(),
+            state: facts.state,
+            version: case.version,
+            level: facts.level,
+            item_name: item.name.clone(),
+            domain: item.domain,
+            stage: item.stage,
+            institution_name: reference::institution(db, case.institution_id)
+                .await?
+                .map(|i| i.name)
+                .unwrap_or_default(),
+            county_name: names
+                .counties
+                .get(&case.county_id)
+                .cloned()
+                .unwrap_or_default(),
+            criteria,
+            vacancies,
+            eligible: screened
+                .eligible
+                .iter()
+                .map(|c| names.brief(c.id.0))
+                .collect(),
+            excluded: screened
+                .excluded
+                .iter()
+                .map(|(e, r)| ExcludedView {
+                    expert: names.brief(e.0),
+                    reasons: r.clone(),
+                })
+                .collect(),
+            problem,
+            observers: if is_clerk {
+                observers(db, case.county_id).await?
+            } else {
+                vec![]
+            },
+            seats: seat_views(db, case.id, Some(&names)).await?,
+            records,
+            loan,
+            can_draw: may(ActionKind::RecordDraw),
+            can_redraw: may(ActionKind::Redraw),
+            can_supplement: may(ActionKind::DrawSupplement) && vacancies.is_some(),
+            can_request_experts: may(ActionKind::Suspend) && facts.state == CaseState::Accepted,
+            can_resume: may(ActionKind::Resume),
+            can_replace: may(ActionKind::ReplaceSeat),
+            require_verified_titles: draws::settings(db, scope)
+                .await?
+                .is_some_and(|s| s.require_verified_titles),
+            can_set_rules: authorize(&me.actor, &Permission::SetDrawSettings(scope), None).is_ok(),
+        })
+    }
+
+    /// What the clerk is told of a draw that was not committed.
+    pub fn refused(r: draws::Refused) -> AppError {
+        use crate::domain::lifecycle::TransitionError;
+        use draws::Refused;
+        match r {
+            Refused::NotFound | Refused::Transition(TransitionError::NotFound) => {
+                AppError::NotFound
+            }
+            Refused::Stale => AppError::Stale,
+            Refused::AlreadyDrawn => AppError::Refused {
+                key: "err.draw.already_committed".into(),
+            },
+            Refused::Transition(TransitionError::NotAllowed) => AppError::Forbidden,
+            Refused::Transition(t) => AppError::Refused {
+                key: t.key().to_string(),
+            },
+            Refused::Draw(e) => AppError::Refused {
+                key: e.key().to_string(),
+            },
         }
     }
 
@@ -436,105 +568,10 @@ mod ssr {
 #[server(prefix = "/api", endpoint = "draw_page")]
 pub async fn draw_page(id: i64) -> Result<DrawView, AppError> {
     use super::server::{fail, require, state};
-    use crate::domain::draw::draw;
-    use crate::domain::lifecycle::{available_actions, ActionKind, Initiator};
-    use crate::store::{cases, draws, reference};
     let me = require().await?;
     let st = state().map_err(fail)?;
-    let now = st.clock.now();
     let (case, facts) = ssr::draw_case(&me, id).await?;
-    let names = ssr::names(&st.db).await?;
-    let screened = draws::screen_case(&st.db, &case, now).await?;
-    let criteria = draws::default_criteria(&case)?;
-    let vac = draws::vacancies(&st.db, &case).await?;
-    let vacancies = (facts.state == CaseState::PanelDrawn && vac.panel_size > 0).then_some(vac);
-    let check = vacancies.unwrap_or(criteria);
-    let problem = draw(&screened.screening.eligible, &check, [0; 32]).err();
-    let recs = draws::records(&st.db, id).await?;
-    let loan = draws::loan(&st.db, id).await?;
-    let mut user_ids: Vec<i64> = recs
-        .iter()
-        .flat_map(|r| [Some(r.operator_id), r.observer_id])
-        .flatten()
-        .collect();
-    if let Some(l) = &loan {
-        user_ids.extend([Some(l.requested_by), l.granted_by].into_iter().flatten());
-    }
-    let users = reference::display_names(&st.db, user_ids).await?;
-    let mut records = Vec::new();
-    for r in &recs {
-        records.push(ssr::record_view(&st.db, r, &names, &users).await?);
-    }
-    let actions = available_actions(&facts, &Initiator::User(me.actor));
-    let item = cases::item_of(&case)?;
-    let institution_name = reference::institution(&st.db, case.institution_id)
-        .await?
-        .map(|i| i.name)
-        .unwrap_or_default();
-    let is_clerk = actions.contains(&ActionKind::RecordDraw)
-        || actions.contains(&ActionKind::Redraw)
-        || actions.contains(&ActionKind::Suspend)
-        || actions.contains(&ActionKind::Resume);
-    Ok(DrawView {
-        case_id: id,
-        number: case.number.clone(),
-        state: facts.state,
-        version: case.version,
-        level: facts.level,
-        item_name: item.name.clone(),
-        domain: item.domain,
-        stage: item.stage,
-        institution_name,
-        county_name: names
-            .counties
-            .get(&case.county_id)
-            .cloned()
-            .unwrap_or_default(),
-        criteria,
-        vacancies,
-        eligible: screened
-            .screening
-            .eligible
-            .iter()
-            .map(|c| names.brief(c.id.0))
-            .collect(),
-        excluded: screened
-            .screening
-            .excluded
-            .iter()
-            .map(|(e, r)| ExcludedView {
-                expert: names.brief(e.0),
-                reasons: r.clone(),
-            })
-            .collect(),
-        problem,
-        observers: if is_clerk {
-            ssr::observers(&st.db, case.county_id).await?
-        } else {
-            vec![]
-        },
-        seats: ssr::seat_views(&st.db, id, Some(&names)).await?,
-        records,
-        loan: loan
-            .map(|l| ssr::loan_view(l, &case, &names.counties, &users))
-            .transpose()?,
-        can_draw: actions.contains(&ActionKind::RecordDraw),
-        can_redraw: actions.contains(&ActionKind::Redraw),
-        can_supplement: actions.contains(&ActionKind::DrawSupplement) && vacancies.is_some(),
-        can_request_experts: actions.contains(&ActionKind::Suspend)
-            && facts.state == CaseState::Accepted,
-        can_resume: actions.contains(&ActionKind::Resume),
-        can_replace: actions.contains(&ActionKind::ReplaceSeat),
-        require_verified_titles: draws::settings(&st.db, draws::settings_scope(&case)?)
-            .await?
-            .is_some_and(|s| s.require_verified_titles),
-        can_set_rules: crate::domain::access::authorize(
-            &me.actor,
-            &crate::domain::access::Permission::SetDrawSettings(draws::settings_scope(&case)?),
-            None,
-        )
-        .is_ok(),
-    })
+    ssr::draw_view(&st.db, &me, &case, &facts, st.clock.now()).await
 }
 
 /// Sets the draw rules of the case's level (its county's, or the prefecture's for a
@@ -568,96 +605,43 @@ pub async fn set_draw_settings(
 #[server(prefix = "/api", endpoint = "run_draw", input = Json)]
 pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
     use super::server::{fail, require, state};
-    use crate::domain::draw::DrawKind;
-    use crate::domain::error::FieldErrors;
-    use crate::domain::lifecycle::TransitionError;
-    use crate::store::draws::{self, DrawRequest, Refused};
-    use crate::store::tx;
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::draw::{check_request, DrawKind, DrawRequest};
     let me = require().await?;
     let st = state().map_err(fail)?;
-    let now = st.clock.now();
     let (case, facts) = ssr::draw_case(&me, input.id).await?;
-    crate::domain::access::authorize(
-        &me.actor,
-        &crate::domain::access::Permission::ManageDraw,
-        Some(&facts),
-    )
-    .map_err(|d| fail(super::denied(d)))?;
-    let mut errs = FieldErrors::new();
+    authorize(&me.actor, &Permission::ManageDraw, Some(&facts))
+        .map_err(|d| fail(super::denied(d)))?;
     let Some(kind) = DrawKind::from_code(&input.kind) else {
         return Err(fail(AppError::Refused {
             key: "err.draw.kind".into(),
         }));
     };
-    if kind != DrawKind::Supplementary
-        && (!(3..=9).contains(&input.panel_size) || input.panel_size.is_multiple_of(2))
-    {
-        errs.add("draw.panel_size", "err.guard.panel_size");
-    }
-    if input.backups > 5 {
-        errs.add("draw.backups", "err.draw.backups");
-    }
-    let reason = input.reason.trim().to_string();
-    if reason.chars().count() > REASON_MAX {
-        errs.add("draw.reason", "err.text_too_long");
-    }
-    if kind == DrawKind::Redraw && reason.is_empty() {
-        errs.add("draw.reason", "err.guard.reason_required");
-    }
-    if let Some(o) = input.observer {
-        let allowed = ssr::observers(&st.db, case.county_id).await?;
-        if !allowed.iter().any(|(id, _)| *id == o) {
-            errs.add("draw.observer", "err.draw.observer");
-        }
-    }
-    if !errs.is_empty() {
-        return Err(fail(AppError::Validation(errs)));
-    }
-    let seed = draws::fresh_seed()?;
     let req = DrawRequest {
         kind,
         panel_size: input.panel_size,
         backups: input.backups,
-        reason,
+        reason: input.reason.trim().to_string(),
         observer: input.observer,
     };
-    let txn = tx::begin_write(&st.db, now).await?;
-    let out =
-        crate::store::transition::draw(&txn, &me.actor, input.id, input.version, &req, seed, now)
-            .await?;
-    match out {
-        Ok(done) => {
-            txn.commit().await?;
-            Ok(DrawDone {
-                seq: done.seq,
-                version: done.version,
-                digest: done.digest,
-            })
-        }
-        Err(r) => {
-            let drawn_meanwhile = kind == DrawKind::Initial
-                && draws::records(&txn, input.id)
-                    .await
-                    .map(|v| !v.is_empty())
-                    .unwrap_or(false);
-            drop(txn);
-            Err(fail(match r {
-                Refused::NotFound => AppError::NotFound,
-                Refused::Stale if drawn_meanwhile => AppError::Refused {
-                    key: "err.draw.already_committed".into(),
-                },
-                Refused::Stale => AppError::Stale,
-                Refused::Transition(TransitionError::NotFound) => AppError::NotFound,
-                Refused::Transition(TransitionError::NotAllowed) => AppError::Forbidden,
-                Refused::Transition(t) => AppError::Refused {
-                    key: t.key().to_string(),
-                },
-                Refused::Draw(e) => AppError::Refused {
-                    key: e.key().to_string(),
-                },
-            }))
-        }
+    let observers = ssr::observers(&st.db, case.county_id).await?;
+    let observer_allowed = observers.iter().any(|(id, _)| Some(*id) == req.observer);
+    let errs = check_request(&req, observer_allowed);
+    if !errs.is_empty() {
+        return Err(fail(AppError::Validation(errs)));
     }
+    let seed = crate::store::draws::fresh_seed()?;
+    let (id, version, now) = (input.id, input.version, st.clock.now());
+    let done =
+        crate::store::transition::draw_alone(&st.db, &me.actor, id, version, &req, seed, now)
+            .await?
+            .map_err(|r| fail(ssr::refused(r)))?;
+    let (seq, version, digest) = (done.seq, done.version, done.digest);
+    Ok(DrawDone {
+        seq,
+        version,
+        digest,
+    })
 }
 
 /// Too few eligible experts: the case is suspended with the reason and the prefecture is asked

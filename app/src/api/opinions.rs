@@ -409,9 +409,9 @@ pub async fn opinion_page(case_id: i64) -> Result<OpinionView, AppError> {
 #[server(prefix = "/api", endpoint = "save_opinion", input = Json)]
 pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
     use super::server::{fail, require, state};
-    use crate::domain::lifecycle::{apply, Action, Initiator};
-    use crate::domain::opinion::validate_draft;
-    use crate::store::{cases, opinions, tx};
+    use crate::domain::lifecycle::{apply, Action, ActionKind, Initiator, TransitionError};
+    use crate::store::accounts::Updated;
+    use crate::store::{meetings, opinions, transition};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -419,39 +419,17 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
     if !ssr::is_lead(&me, &facts) {
         return Err(fail(AppError::Forbidden));
     }
-    let errs = validate_draft(&input.draft, &opinions::dimension_ids(&case)?);
+    let errs =
+        crate::domain::opinion::validate_draft(&input.draft, &opinions::dimension_ids(&case)?);
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
     if case.version != input.version {
         return Err(fail(AppError::Stale));
     }
-    // The opinion comes after the identification meeting (七(三)): held, with its attendance
-    // and minutes recorded, or waived by the director with reasons.
-    if facts.state == CaseState::UnderReview {
-        // The lifecycle's own guards (every sheet in) come first.
-        apply(
-            &facts,
-            &Action::DraftOpinion,
-            &Initiator::User(me.actor),
-            now,
-        )
-        .map_err(|e| fail(crate::api::transition_refused(e)))?;
-        let meeting = crate::store::meetings::get(&st.db, case.id).await?;
-        let waived = crate::store::meetings::waiver(&st.db, case.id)
-            .await?
-            .is_some();
-        crate::domain::meeting::ready_for_opinion(
-            meeting.is_some(),
-            meeting.as_ref().is_some_and(crate::store::meetings::held),
-            waived,
-        )
-        .map_err(|key| fail(AppError::Refused { key: key.into() }))?;
-    }
-    let txn = tx::begin_write(&st.db, now).await?;
-    let revision = opinions::next_revision(&txn, case.id).await?;
-    let content = opinions::compose(&txn, &case, &input.draft, revision).await?;
-    match facts.state {
+    // The first draft is the lifecycle's move (every sheet in), after the identification
+    // meeting (七(三)); a later one revises the draft in place.
+    let first = match facts.state {
         CaseState::UnderReview => {
             let t = apply(
                 &facts,
@@ -460,36 +438,31 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
                 now,
             )
             .map_err(|e| fail(crate::api::transition_refused(e)))?;
-            let details = serde_json::json!({ "revision": revision });
-            ssr::record(&txn, &me, &case, input.version, &t, details, now).await?;
+            meetings::ready_for_opinion(&st.db, case.id)
+                .await?
+                .map_err(|key| fail(AppError::Refused { key: key.into() }))?;
+            Some(t)
         }
-        CaseState::OpinionDrafted => {
-            // An edit: the case's version moves on so that a signature of the old text is stale.
-            if !cases::bump_version(&txn, case.id, input.version, now).await? {
-                return Err(fail(AppError::Stale));
-            }
-            cases::note_event(
-                &txn,
-                &me.actor,
-                &case,
-                "revise_opinion",
-                facts.state,
-                &format!("第 {revision} 稿"),
-                now,
-            )
-            .await?;
+        CaseState::OpinionDrafted => None,
+        state => {
+            let action = ActionKind::DraftOpinion;
+            let e = TransitionError::WrongState { state, action };
+            return Err(fail(crate::api::transition_refused(e)));
         }
-        _ => {
-            return Err(fail(crate::api::transition_refused(
-                crate::domain::lifecycle::TransitionError::WrongState {
-                    state: facts.state,
-                    action: crate::domain::lifecycle::ActionKind::DraftOpinion,
-                },
-            )))
-        }
+    };
+    let saved = transition::draft_opinion(
+        &st.db,
+        &me.actor,
+        &case,
+        input.version,
+        &input.draft,
+        first.as_ref(),
+        now,
+    )
+    .await?;
+    if saved == Updated::Stale {
+        return Err(fail(AppError::Stale));
     }
-    opinions::write_revision(&txn, &me.actor, &case, &content, now).await?;
-    txn.commit().await?;
     Ok(input.version + 1)
 }
 
@@ -706,54 +679,34 @@ pub async fn set_panel_lead(
     reason: String,
 ) -> Result<i32, AppError> {
     use super::server::{fail, require, state};
-    use crate::domain::ids::ExpertId;
-    use crate::domain::lifecycle::Action;
-    use crate::store::{draws, tx};
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::lifecycle::{apply, Action, Initiator};
+    use crate::store::draws;
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let (case, facts) = crate::api::server::visible_case(&me, case_id).await?;
-    crate::domain::access::authorize(
-        &me.actor,
-        &crate::domain::access::Permission::ManageDraw,
-        Some(&facts),
-    )
-    .map_err(|d| fail(super::denied(d)))?;
+    authorize(&me.actor, &Permission::ManageDraw, Some(&facts))
+        .map_err(|d| fail(super::denied(d)))?;
     let seats = draws::seats(&st.db, case.id).await?;
-    let Some(seat) = seats.iter().find(|s| s.id == seat_id) else {
-        return Err(fail(AppError::NotFound));
-    };
+    let seat = seats
+        .iter()
+        .find(|s| s.id == seat_id)
+        .ok_or_else(|| fail(AppError::NotFound))?;
     // Who may replace a member may name the lead.
+    let expert = crate::domain::ids::ExpertId(seat.expert_id);
     let replace = Action::ReplaceSeat {
-        expert: ExpertId(seat.expert_id),
+        expert,
         reason: reason.clone(),
     };
-    if let Err(e) = crate::domain::lifecycle::apply(
-        &facts,
-        &replace,
-        &crate::domain::lifecycle::Initiator::User(me.actor),
-        now,
-    ) {
-        return Err(fail(crate::api::transition_refused(e)));
-    }
+    apply(&facts, &replace, &Initiator::User(me.actor), now)
+        .map_err(|e| fail(crate::api::transition_refused(e)))?;
     if case.version != version {
         return Err(fail(AppError::Stale));
     }
-    let txn = tx::begin_write(&st.db, now).await?;
-    if !draws::set_lead(
-        &txn,
-        &me.actor,
-        &case,
-        facts.state,
-        version,
-        seat,
-        reason.trim(),
-        now,
-    )
-    .await?
-    {
+    let (state, reason) = (facts.state, reason.trim());
+    if !draws::set_lead_alone(&st.db, &me.actor, &case, state, version, seat, reason, now).await? {
         return Err(fail(AppError::Stale));
     }
-    txn.commit().await?;
     Ok(version + 1)
 }

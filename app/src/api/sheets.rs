@@ -251,15 +251,12 @@ pub async fn my_sheet(case_id: i64) -> Result<SheetPage, AppError> {
 /// Saves (or submits, with the password again) the expert's own sheet.
 #[server(prefix = "/api", endpoint = "save_sheet", input = Json)]
 pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
-    use super::server::{fail, require, state};
+    use super::server::{fail, internal, reauthenticate, require, state};
     use crate::domain::access::{authorize, Permission};
-    use crate::domain::ids::MaterialId;
     use crate::domain::sheet::{check_save, check_save_id, check_submit, Mode};
     use crate::store::sheets::{self, Refused, Stored};
-    use crate::store::{cases, meetings, tx};
     let me = require().await?;
     let st = state().map_err(fail)?;
-    let now = st.clock.now();
     let (case, facts, expert) = ssr::own(&me, input.case_id).await?;
     let save_id = check_save_id(&input.save_id).map_err(|e| fail(AppError::Validation(e)))?;
     let answer = |out: Result<Stored, Refused>| match out {
@@ -284,46 +281,27 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
     } else {
         Mode::Save
     };
-    let briefed = meetings::confirmed(&st.db, case.id, expert)
-        .await?
-        .is_some();
-    check_submit(mode, briefed).map_err(|key| fail(AppError::Refused { key: key.into() }))?;
+    let briefed = crate::store::meetings::confirmed(&st.db, case.id, expert).await?;
+    check_submit(mode, briefed.is_some())
+        .map_err(|key| fail(AppError::Refused { key: key.into() }))?;
     let rubric = crate::domain::rubric::rubric(case.rubric_version as u32)
-        .ok_or_else(|| fail(super::server::internal("rubric version missing")))?;
-    let materials: Vec<MaterialId> = cases::materials(&st.db, case.id)
-        .await?
-        .into_iter()
-        .map(|m| MaterialId(m.id))
-        .collect();
-    let activities: Vec<i64> = sheets::citable_activities(&st.db, case.id)
-        .await?
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
+        .ok_or_else(|| fail(internal("rubric version missing")))?;
+    let (materials, activities) = sheets::citable(&st.db, case.id).await?;
     let mut errs = check_save(rubric, &input.sheet, mode, &materials, &activities);
-    if input.submit && !super::server::reauthenticate(&me, &input.password, "submit_sheet").await? {
+    if input.submit && !reauthenticate(&me, &input.password, "submit_sheet").await? {
         errs.add("sheet.password", "err.sheet.password");
     }
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
-    let txn = tx::begin_write(&st.db, now).await?;
-    let out = sheets::save(
-        &txn,
-        &me.actor,
-        case.id,
-        expert,
-        input.base_version,
-        &input.sheet,
-        save_id,
-        input.submit,
-        now,
+    let (base, sheet, submit) = (input.base_version, &input.sheet, input.submit);
+    let now = st.clock.now();
+    answer(
+        sheets::save_alone(
+            &st.db, &me.actor, case.id, expert, base, sheet, save_id, submit, now,
+        )
+        .await?,
     )
-    .await?;
-    if out.is_ok() {
-        txn.commit().await?;
-    }
-    answer(out)
 }
 
 /// One member's sheet: the owner always; another member only after every seat has submitted

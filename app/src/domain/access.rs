@@ -133,6 +133,9 @@ pub enum Permission {
     /// institution until the determination, then only what the opinion shows; see
     /// [`timeline_entry`] and [`activity_detail`] for the read models that carry them).
     ViewPanelNames,
+    /// The applying institution's contact phone in full: the bureau and the institution
+    /// itself; to the experts and observers it is masked.
+    ViewInstitutionPhone,
     /// One member's score sheet: the owner always, the other members once every seat has
     /// submitted (before that it does not exist for them), bureau roles and observers.
     ViewMemberSheet(ExpertId),
@@ -288,6 +291,7 @@ impl Permission {
                 | Permission::ViewAttachedSelfCheck
                 | Permission::DownloadMaterial
                 | Permission::ViewPanelNames
+                | Permission::ViewInstitutionPhone
                 | Permission::ViewMemberSheet(_)
                 | Permission::EditActivity(_)
                 | Permission::ViewCaseRatings
@@ -731,6 +735,7 @@ fn authorize_case(actor: &Actor, perm: Permission, f: &CaseFacts) -> Result<(), 
             allow(own_institution || role.is_bureau() || was_on_panel)
         }
         Permission::ViewPanelNames => allow(!own_institution || determined(f)),
+        Permission::ViewInstitutionPhone => allow(own_institution || role.is_bureau()),
         Permission::ViewCaseNotices => allow(is_bureau_or_observer(role)),
         Permission::ResendNotice => allow(role.is_bureau()),
         // The draw record names every excluded expert and why: bureau and observers only.
@@ -1084,6 +1089,13 @@ mod tests {
             authorize(&clerk, &Permission::ViewPanelNames, Some(&under)),
             Ok(())
         );
+        // The institution's phone in full: the bureau and the institution, not the panel or
+        // the observers.
+        let phone = |who: &Actor| authorize(who, &Permission::ViewInstitutionPhone, Some(&under));
+        assert_eq!(phone(&inst), Ok(()));
+        assert_eq!(phone(&clerk), Ok(()));
+        assert_eq!(phone(&seated), Err(Denied::Forbidden));
+        assert_eq!(phone(&obs), Err(Denied::Forbidden));
         // Editing and uploads by state.
         assert_eq!(
             authorize(&inst, &Permission::EditApplication, Some(&under)),

@@ -112,6 +112,47 @@ pub fn validate_activity(
     errs
 }
 
+/// An activity as recorded, once checked ([`check_activity`]): trimmed, with its kind and day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityFields {
+    pub kind: ActivityKind,
+    pub held_on: NaiveDate,
+    pub place: String,
+    pub participants: String,
+    pub notes: String,
+}
+
+/// [`validate_activity`], and on success the fields as recorded.
+pub fn check_activity(
+    kind: &str,
+    held_on: &str,
+    place: &str,
+    participants: &str,
+    notes: &str,
+    accepted_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<ActivityFields, FieldErrors> {
+    let errs = validate_activity(
+        kind,
+        held_on,
+        place,
+        participants,
+        notes,
+        accepted_on,
+        today,
+    );
+    match (ActivityKind::from_code(kind.trim()), parse_date(held_on)) {
+        (Some(kind), Some(held_on)) if errs.is_empty() => Ok(ActivityFields {
+            kind,
+            held_on,
+            place: place.trim().to_string(),
+            participants: participants.trim().to_string(),
+            notes: notes.trim().to_string(),
+        }),
+        _ => Err(errs),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +180,26 @@ mod tests {
             Some(d(ACCEPTED)),
             d(TODAY),
         )
+    }
+
+    #[test]
+    fn a_checked_activity_is_recorded_trimmed() {
+        let ok = check_activity(
+            " site_visit ",
+            "2026-04-01",
+            " 机构一楼美术教室 ",
+            " 张三、李四、王五 ",
+            " 观摩了一节完整的素描课程，查看了教案与学员作品。 ",
+            Some(d(ACCEPTED)),
+            d(TODAY),
+        );
+        let f = ok.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(f.kind, ActivityKind::SiteVisit);
+        assert_eq!(f.held_on, d("2026-04-01"));
+        assert_eq!(f.place, "机构一楼美术教室");
+        assert!(!f.notes.starts_with(' ') && !f.notes.ends_with(' '));
+        let bad = check_activity("", "", "", "", "", None, d(TODAY));
+        assert!(matches!(bad, Err(e) if !e.is_empty()));
     }
 
     #[test]

@@ -489,6 +489,48 @@ coded! {
     }
 }
 
+/// A draw's written reason is kept this short.
+pub const REASON_MAX: usize = 2000;
+
+/// What the clerk asks for.
+#[derive(Debug, Clone)]
+pub struct DrawRequest {
+    pub kind: DrawKind,
+    /// Panel size (initial and redraw; a supplementary draw fills the vacancies).
+    pub panel_size: usize,
+    pub backups: usize,
+    /// Required for a redraw.
+    pub reason: String,
+    /// The observer (监督人员) account who witnessed the draw.
+    pub observer: Option<i64>,
+}
+
+/// The checks of a clerk's draw request: a panel (for the first draw and a redraw) is an odd
+/// number of 3 to 9 experts, with at most 5 backups; a redraw has its written reason, and any
+/// reason is at most [`REASON_MAX`] characters; a named observer must be one the county may
+/// name (`observer_allowed`, as the store found it).
+pub fn check_request(r: &DrawRequest, observer_allowed: bool) -> crate::domain::error::FieldErrors {
+    let mut errs = crate::domain::error::FieldErrors::new();
+    if r.kind != DrawKind::Supplementary
+        && (!(3..=9).contains(&r.panel_size) || r.panel_size.is_multiple_of(2))
+    {
+        errs.add("draw.panel_size", "err.guard.panel_size");
+    }
+    if r.backups > 5 {
+        errs.add("draw.backups", "err.draw.backups");
+    }
+    if r.reason.chars().count() > REASON_MAX {
+        errs.add("draw.reason", "err.text_too_long");
+    }
+    if r.kind == DrawKind::Redraw && r.reason.is_empty() {
+        errs.add("draw.reason", "err.guard.reason_required");
+    }
+    if r.observer.is_some() && !observer_allowed {
+        errs.add("draw.observer", "err.draw.observer");
+    }
+    errs
+}
+
 coded! {
     /// The job of a seat on the drawn panel.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -869,6 +911,40 @@ pub fn seed_from_hex(s: &str) -> Option<[u8; 32]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draw_request_is_checked_field_by_field() {
+        let req = |kind, panel_size, backups, reason: &str, observer| DrawRequest {
+            kind,
+            panel_size,
+            backups,
+            reason: reason.to_string(),
+            observer,
+        };
+        let keys = |r: &DrawRequest, allowed| -> Vec<String> {
+            check_request(r, allowed)
+                .0
+                .into_iter()
+                .map(|e| e.key)
+                .collect()
+        };
+        assert!(keys(&req(DrawKind::Initial, 5, 2, "", None), false).is_empty());
+        assert_eq!(
+            keys(&req(DrawKind::Initial, 4, 6, "", None), false),
+            ["err.guard.panel_size", "err.draw.backups"]
+        );
+        // A supplementary draw fills the vacancies: no panel size of its own.
+        assert!(keys(&req(DrawKind::Supplementary, 0, 0, "", None), true).is_empty());
+        assert_eq!(
+            keys(&req(DrawKind::Redraw, 5, 0, "", Some(9)), false),
+            ["err.guard.reason_required", "err.draw.observer"]
+        );
+        let long = "理".repeat(REASON_MAX + 1);
+        assert_eq!(
+            keys(&req(DrawKind::Redraw, 5, 0, &long, Some(9)), true),
+            ["err.text_too_long"]
+        );
+    }
     use proptest::prelude::*;
     use rand_core::RngCore;
 

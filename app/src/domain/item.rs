@@ -163,6 +163,29 @@ pub struct TrainingItemInput {
     pub related_subject: Option<SchoolSubject>,
 }
 
+impl TrainingItemInput {
+    /// A new draft's application: nothing filled in yet.
+    pub fn empty() -> TrainingItemInput {
+        TrainingItemInput {
+            name: String::new(),
+            declared_category: Category::NonSubject,
+            domain: ItemDomain::Sports,
+            stage: Stage::Primary,
+            grades: vec![],
+            delivery: DeliveryMode::Offline,
+            hours: 0,
+            class_size: 0,
+            fee_fen: 0,
+            description: String::new(),
+            dispute_reason: String::new(),
+            licence_application: String::new(),
+            principal_employer: String::new(),
+            preparers: vec![],
+            related_subject: None,
+        }
+    }
+}
+
 /// A person who prepared the application's materials (材料编制人员).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preparer {

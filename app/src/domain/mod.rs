@@ -89,6 +89,7 @@ pub mod role;
 pub mod terms;
 
 pub mod access;
+pub mod account;
 pub mod activity;
 pub mod case;
 pub mod china_time;

@@ -38,6 +38,69 @@ pub async fn open<C: ConnectionTrait>(
     Ok(acc)
 }
 
+/// The scope a role's account stands for, from the form's `scope_id` (0 for none): `None` when
+/// the role needs a county, institution or expert that does not exist.
+pub async fn scope_for<C: ConnectionTrait>(
+    c: &C,
+    role: Role,
+    scope_id: i64,
+) -> Result<Option<Scope>, DbErr> {
+    use super::reference;
+    use crate::domain::role::ScopeKind;
+    Ok(match role.scope_kind() {
+        ScopeKind::System => Some(Scope::System),
+        ScopeKind::Prefecture => Some(Scope::Prefecture),
+        ScopeKind::CountyOrPrefecture if scope_id == 0 => Some(Scope::Prefecture),
+        ScopeKind::County | ScopeKind::CountyOrPrefecture => reference::county(c, scope_id)
+            .await?
+            .map(|_| Scope::County(CountyId(scope_id))),
+        ScopeKind::Institution => reference::institution(c, scope_id)
+            .await?
+            .map(|_| Scope::Institution(InstitutionId(scope_id))),
+        ScopeKind::Expert => reference::expert(c, scope_id)
+            .await?
+            .map(|_| Scope::Expert(ExpertId(scope_id))),
+    })
+}
+
+/// The post a new account would hold is held already (one person, one expert; one director).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostTaken;
+
+/// Opens an account in one write transaction: the post is checked under the write lock, so
+/// that two administrators at once cannot both bind it; then created and audited (`open`).
+pub async fn open_checked(
+    db: &sea_orm::DatabaseConnection,
+    by: &super::audit::By<'_>,
+    a: NewAccount,
+    now: DateTime<Utc>,
+) -> Result<Result<user_account::Model, PostTaken>, DbErr> {
+    let txn = super::tx::begin_write(db, now).await?;
+    if post_holder(&txn, a.role, a.scope, None).await?.is_some() {
+        return Ok(Err(PostTaken));
+    }
+    let acc = open(&txn, by, a, now).await?;
+    txn.commit().await?;
+    Ok(Ok(acc))
+}
+
+/// An account made on the server's command line (`jianding create-user`): created and audited
+/// as made there, by no signed-in actor.
+pub async fn open_from_command_line(
+    db: &sea_orm::DatabaseConnection,
+    a: NewAccount,
+    now: DateTime<Utc>,
+) -> Result<user_account::Model, DbErr> {
+    let txn = super::tx::begin_write(db, now).await?;
+    let role = a.role;
+    let acc = create(&txn, a, now).await?;
+    let event = super::audit::Entry::new("account.create", format!("user_account:{}", acc.id))
+        .details(serde_json::json!({"via": "cli", "role": role.code()}));
+    super::audit::append(&txn, event, now).await?;
+    txn.commit().await?;
+    Ok(acc)
+}
+
 /// What follows the administrator's change to an account (`what`: disable, enable or
 /// reset_password): its sessions end (but on enabling), and the change is audited with the
 /// account's user name, role and scope.

@@ -5,11 +5,10 @@ use super::accounts::Updated;
 use super::audit;
 use super::cases::entry;
 use super::entities::{activity, activity_file, case_event};
-use crate::domain::activity::ActivityKind;
 use crate::domain::case::CaseState;
 use crate::domain::files::FileType;
 use crate::domain::role::Actor;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -18,15 +17,7 @@ use sea_orm::{
 pub use activity::Model as Activity;
 pub use activity_file::Model as ActivityFile;
 
-/// What the user typed, already validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActivityFields {
-    pub kind: ActivityKind,
-    pub held_on: NaiveDate,
-    pub place: String,
-    pub participants: String,
-    pub notes: String,
-}
+pub use crate::domain::activity::ActivityFields;
 
 /// A file of an activity about to be recorded (its bytes are already in the file store).
 #[derive(Debug, Clone)]
@@ -78,6 +69,52 @@ pub async fn list<C: ConnectionTrait>(
             (a, mine)
         })
         .collect())
+}
+
+/// Why an activity was not saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotSaved {
+    /// The case is gone, or may no longer have activities recorded by this actor (it moved on
+    /// meanwhile: an opinion drafted).
+    Denied(crate::domain::access::Denied),
+    /// The activity was edited meanwhile.
+    Stale,
+}
+
+/// Records a new activity on the case, or an edit of `existing` at `version`, in one write
+/// transaction. Whether the actor may record activities is asked again under the write lock,
+/// with the case's facts as they are now. Returns the activity's id and version.
+pub async fn save(
+    db: &sea_orm::DatabaseConnection,
+    by: &audit::By<'_>,
+    case_id: i64,
+    existing: Option<(&Activity, i32)>,
+    f: &ActivityFields,
+    now: DateTime<Utc>,
+) -> Result<Result<(i64, i32), NotSaved>, DbErr> {
+    use crate::domain::access::{authorize, Denied, Permission};
+    let txn = super::tx::begin_write(db, now).await?;
+    let Some(case) = super::cases::get(&txn, case_id).await? else {
+        return Ok(Err(NotSaved::Denied(Denied::NotFound)));
+    };
+    let facts = super::facts::of_case(&txn, &case).await?;
+    if let Err(d) = authorize(by.actor, &Permission::RecordActivity, Some(&facts)) {
+        return Ok(Err(NotSaved::Denied(d)));
+    }
+    let saved = match existing {
+        None => (
+            create(&txn, by.actor, &by.address, case_id, f, now).await?,
+            1,
+        ),
+        Some((a, version)) => {
+            if update(&txn, by.actor, &by.address, a, version, f, now).await? == Updated::Stale {
+                return Ok(Err(NotSaved::Stale));
+            }
+            (a.id, version + 1)
+        }
+    };
+    txn.commit().await?;
+    Ok(Ok(saved))
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Activity>, DbErr> {

@@ -10,7 +10,6 @@ use crate::domain::ids::{CountyId, InstitutionId};
 use crate::domain::item::TrainingItemInput;
 use crate::domain::material::MaterialKind;
 use crate::domain::role::Actor;
-use crate::domain::terms::Stage;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -76,6 +75,46 @@ pub async fn create_draft<C: ConnectionTrait>(
     get(c, id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("case just inserted".into()))
+}
+
+/// Opens a new draft for the institution in a write transaction of its own, unless it has
+/// `max_open` unsubmitted drafts already (counted under the write lock); `Err(())` then.
+#[allow(clippy::too_many_arguments)]
+pub async fn open_draft(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    institution: InstitutionId,
+    county: CountyId,
+    item: &TrainingItemInput,
+    undertaking: bool,
+    max_open: u64,
+    now: DateTime<Utc>,
+) -> Result<Result<Case, ()>, DbErr> {
+    let txn = super::tx::begin_write(db, now).await?;
+    if open_drafts(&txn, institution.0).await? >= max_open {
+        return Ok(Err(()));
+    }
+    let case = create_draft(&txn, actor, institution, county, item, undertaking, now).await?;
+    txn.commit().await?;
+    Ok(Ok(case))
+}
+
+/// [`update_draft`] in a write transaction of its own.
+pub async fn edit_draft(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    case: &Case,
+    version: i32,
+    item: &TrainingItemInput,
+    undertaking: bool,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    let txn = super::tx::begin_write(db, now).await?;
+    let done = update_draft(&txn, actor, case, version, item, undertaking, now).await?;
+    if done == Updated::Yes {
+        txn.commit().await?;
+    }
+    Ok(done)
 }
 
 /// Saves a draft's item and undertaking, if the version still matches.
@@ -322,23 +361,7 @@ pub fn item_of(case: &Case) -> Result<TrainingItemInput, DbErr> {
 
 /// The item of a new application before anything is typed.
 pub fn empty_item() -> TrainingItemInput {
-    TrainingItemInput {
-        name: String::new(),
-        declared_category: crate::domain::terms::Category::NonSubject,
-        domain: crate::domain::item::ItemDomain::Sports,
-        stage: Stage::Primary,
-        grades: vec![],
-        delivery: crate::domain::item::DeliveryMode::Offline,
-        hours: 0,
-        class_size: 0,
-        fee_fen: 0,
-        description: String::new(),
-        dispute_reason: String::new(),
-        licence_application: String::new(),
-        principal_employer: String::new(),
-        preparers: vec![],
-        related_subject: None,
-    }
+    TrainingItemInput::empty()
 }
 
 /// The current (not superseded) materials of a case, in upload order.

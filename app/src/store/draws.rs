@@ -405,18 +405,7 @@ pub async fn vacancies<C: ConnectionTrait>(c: &C, case: &Case) -> Result<DrawCri
 // Committing a draw
 // ---------------------------------------------------------------------------------------------
 
-/// What the clerk asks for.
-#[derive(Debug, Clone)]
-pub struct DrawRequest {
-    pub kind: DrawKind,
-    /// Panel size (initial and redraw; a supplementary draw fills the vacancies).
-    pub panel_size: usize,
-    pub backups: usize,
-    /// Required for a redraw.
-    pub reason: String,
-    /// The observer (监督人员) account who witnessed the draw.
-    pub observer: Option<i64>,
-}
+pub use crate::domain::draw::DrawRequest;
 
 /// A committed draw.
 #[derive(Debug, Clone)]
@@ -434,6 +423,8 @@ pub enum Refused {
     NotFound,
     /// The case changed since the clerk loaded it (e.g. another clerk drew first).
     Stale,
+    /// Another clerk's first draw of the case was committed meanwhile.
+    AlreadyDrawn,
     Transition(TransitionError),
     Draw(DrawError),
 }
@@ -1083,11 +1074,12 @@ async fn read_record<C: ConnectionTrait>(
     Ok((current, candidates, criteria, seed))
 }
 
-/// Makes one active seat the panel lead (组长) and moves the case's version on; `false` when
-/// the version no longer matches.
+/// Makes one active seat the panel lead (组长) and moves the case's version on, with its
+/// timeline entry and audit event, in a write transaction of its own; `false` (nothing
+/// changed) when the version no longer matches.
 #[allow(clippy::too_many_arguments)]
-pub async fn set_lead<C: ConnectionTrait>(
-    c: &C,
+pub async fn set_lead_alone(
+    db: &sea_orm::DatabaseConnection,
     by: &Actor,
     case: &Case,
     state: CaseState,
@@ -1096,6 +1088,8 @@ pub async fn set_lead<C: ConnectionTrait>(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
+    let txn = super::tx::begin_write(db, now).await?;
+    let c = &txn;
     if !cases::bump_version(c, case.id, version, now).await? {
         return Ok(false);
     }
@@ -1123,6 +1117,7 @@ pub async fn set_lead<C: ConnectionTrait>(
         .filter(seat::Column::CaseId.eq(case.id))
         .exec(c)
         .await?;
+    txn.commit().await?;
     Ok(true)
 }
 

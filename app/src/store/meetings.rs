@@ -76,6 +76,21 @@ pub async fn waive<C: ConnectionTrait>(
     Ok(true)
 }
 
+/// Whether the panel may draft its opinion as far as the meeting goes (七(三)): the meeting
+/// held with its minutes, or waived by the director; otherwise the key of what is missing.
+pub async fn ready_for_opinion<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+) -> Result<Result<(), &'static str>, DbErr> {
+    let meeting = get(c, case_id).await?;
+    let waived = waiver(c, case_id).await?.is_some();
+    Ok(crate::domain::meeting::ready_for_opinion(
+        meeting.is_some(),
+        meeting.as_ref().is_some_and(held),
+        waived,
+    ))
+}
+
 /// Minutes have been recorded (the meeting was held).
 pub fn held(m: &Meeting) -> bool {
     m.minutes_at.is_some()

@@ -75,6 +75,17 @@ pub async fn by_pdf_hash<C: ConnectionTrait>(
         .await
 }
 
+/// The conclusion of the case's current opinion, if it has one.
+pub async fn current_conclusion<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+) -> Result<Option<crate::domain::opinion::Conclusion>, DbErr> {
+    match current(c, case_id).await? {
+        Some(o) => Ok(Some(content_of(&o)?.conclusion)),
+        None => Ok(None),
+    }
+}
+
 pub fn content_of(m: &opinion::Model) -> Result<OpinionContent, DbErr> {
     serde_json::from_str(&m.content)
         .map_err(|e| DbErr::Custom(format!("opinion {} content unreadable: {e}", m.id)))

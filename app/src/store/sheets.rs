@@ -109,6 +109,55 @@ pub async fn citable_activities<C: ConnectionTrait>(
         .await
 }
 
+/// What a sheet of the case may cite as evidence: the ids of its current materials and of
+/// its citable activities.
+pub async fn citable<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+) -> Result<(Vec<crate::domain::ids::MaterialId>, Vec<i64>), DbErr> {
+    let materials = super::cases::materials(c, case_id).await?;
+    let activities = citable_activities(c, case_id).await?;
+    Ok((
+        materials
+            .into_iter()
+            .map(|m| crate::domain::ids::MaterialId(m.id))
+            .collect(),
+        activities.into_iter().map(|a| a.id).collect(),
+    ))
+}
+
+/// [`save`] in a write transaction of its own (committed when stored).
+#[allow(clippy::too_many_arguments)]
+pub async fn save_alone(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    case_id: i64,
+    expert_id: i64,
+    base_version: i32,
+    sheet: &ScoreSheet,
+    save_id: &str,
+    submit: bool,
+    now: DateTime<Utc>,
+) -> Result<Result<Stored, Refused>, DbErr> {
+    let txn = super::tx::begin_write(db, now).await?;
+    let out = save(
+        &txn,
+        actor,
+        case_id,
+        expert_id,
+        base_version,
+        sheet,
+        save_id,
+        submit,
+        now,
+    )
+    .await?;
+    if out.is_ok() {
+        txn.commit().await?;
+    }
+    Ok(out)
+}
+
 /// Stores a version of the expert's sheet in the caller's write transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn save<C: ConnectionTrait>(

@@ -214,6 +214,28 @@ pub async fn take<C: ConnectionTrait>(
     Ok(Ok(settle(c, case.id, now).await?))
 }
 
+/// [`take`] in a write transaction of its own: the case's version and state afterwards, or
+/// `None` when `version` is stale (nothing changed).
+pub async fn take_alone(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    case: &Case,
+    version: i32,
+    t: &Transition,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<Option<(i32, CaseState)>, DbErr> {
+    let txn = super::tx::begin_write(db, now).await?;
+    let Ok(after) = take(&txn, actor, case, version, t, details, now).await? else {
+        return Ok(None);
+    };
+    txn.commit().await?;
+    match after {
+        Some(c) => Ok(Some((c.version, c.case_state()?))),
+        None => Ok(Some((version + 1, t.to))),
+    }
+}
+
 /// Takes the system's transitions that have become due (every seat accepted → UNDER_REVIEW;
 /// the re-review window passed → FINAL), in the same transaction as the change that made them
 /// due. Returns the case as it is afterwards.
@@ -287,6 +309,72 @@ pub async fn draw<C: ConnectionTrait>(
         c, actor, &case, version, req, seed, drawn, now,
     )
     .await?))
+}
+
+/// [`draw`] in a write transaction of its own. A first draw refused as stale because another
+/// clerk's first draw was committed meanwhile says so ([`Refused::AlreadyDrawn`]).
+pub async fn draw_alone(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    case_id: i64,
+    version: i32,
+    req: &DrawRequest,
+    seed: [u8; 32],
+    now: DateTime<Utc>,
+) -> Result<Result<Committed, Refused>, DbErr> {
+    let txn = super::tx::begin_write(db, now).await?;
+    match draw(&txn, actor, case_id, version, req, seed, now).await? {
+        Ok(done) => {
+            txn.commit().await?;
+            Ok(Ok(done))
+        }
+        Err(Refused::Stale)
+            if req.kind == crate::domain::draw::DrawKind::Initial
+                && !draws::records(&txn, case_id).await?.is_empty() =>
+        {
+            Ok(Err(Refused::AlreadyDrawn))
+        }
+        Err(r) => Ok(Err(r)),
+    }
+}
+
+/// Saves a revision of the panel's opinion in one write transaction. The first draft
+/// (`first`: the lifecycle's DRAFT_OPINION move, already decided) moves the case; a later one
+/// moves only its version, so that a signature of the old text is stale, and notes the
+/// revision on the timeline. A stale `version` changes nothing.
+pub async fn draft_opinion(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    case: &Case,
+    version: i32,
+    draft: &crate::domain::opinion::OpinionDraft,
+    first: Option<&Transition>,
+    now: DateTime<Utc>,
+) -> Result<Updated, DbErr> {
+    use super::opinions;
+    let txn = super::tx::begin_write(db, now).await?;
+    let revision = opinions::next_revision(&txn, case.id).await?;
+    let content = opinions::compose(&txn, case, draft, revision).await?;
+    let moved = match first {
+        Some(t) => {
+            let details = serde_json::json!({ "revision": revision });
+            record(&txn, Some(actor), case, version, t, details, now).await? == Updated::Yes
+        }
+        None => {
+            let bumped = cases::bump_version(&txn, case.id, version, now).await?;
+            if bumped {
+                let (state, note) = (case.case_state()?, format!("第 {revision} 稿"));
+                cases::note_event(&txn, actor, case, "revise_opinion", state, &note, now).await?;
+            }
+            bumped
+        }
+    };
+    if !moved {
+        return Ok(Updated::Stale);
+    }
+    opinions::write_revision(&txn, actor, case, &content, now).await?;
+    txn.commit().await?;
+    Ok(Updated::Yes)
 }
 
 /// What a credit record against an expert does to the panels: each open seat not yet scored

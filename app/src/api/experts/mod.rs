@@ -163,6 +163,66 @@ mod ssr {
         authorize(&me.actor, &perm, None).is_ok()
     }
 
+    /// The store's filter for the pool page's query (`today`: the day in China).
+    pub fn pool_filter(query: &PoolQuery, today: chrono::NaiveDate) -> store::Filter {
+        use store::RegionFilter;
+        store::Filter {
+            text: query.q.chars().take(50).collect(),
+            domain: ItemDomain::from_code(&query.domain),
+            stage: crate::domain::terms::Stage::from_code(&query.stage),
+            kind: ExpertKind::from_code(&query.kind).or(match query.kind.as_str() {
+                "subject" => Some(ExpertKind::SubjectTeaching),
+                _ => None,
+            }),
+            region: match query.county.as_str() {
+                "" => RegionFilter::Any,
+                "prefecture" => RegionFilter::Prefecture,
+                c => c
+                    .parse()
+                    .map(RegionFilter::County)
+                    .unwrap_or(RegionFilter::Any),
+            },
+            status: match query.status.as_str() {
+                "active" => Some(ExpertStatus::Active),
+                "suspended" => Some(ExpertStatus::Suspended),
+                "removed" => Some(ExpertStatus::Removed),
+                _ => None,
+            },
+            term_ends_within: query
+                .ending
+                .then_some((today, today + chrono::Duration::days(ENDING_SOON_DAYS))),
+        }
+    }
+
+    /// One expert as a row of the pool page (`mask`: the phone masked).
+    pub fn pool_row(
+        m: expert::Model,
+        counties: &[(i64, String)],
+        mask: bool,
+        today: chrono::NaiveDate,
+    ) -> ExpertRow {
+        let soon = today + chrono::Duration::days(ENDING_SOON_DAYS);
+        ExpertRow {
+            id: m.id,
+            input_title: store::title_from_db(&m.title),
+            kind: store::kind_from_db(&m.kind),
+            domains: store::parse_domains(&m.subjects),
+            stages: store::parse_stages(&m.stages),
+            county_name: region_name(counties, m.county_id),
+            phone: if mask {
+                mask_phone(&m.phone)
+            } else {
+                m.phone.clone()
+            },
+            term_end: m.term_end,
+            status: store::status_from_db(&m.status),
+            ending_soon: m.term_end >= today && m.term_end <= soon,
+            declared: m.declares_no_post && m.declares_relatives_no_post,
+            name: m.name,
+            employer: m.employer,
+        }
+    }
+
     pub fn to_input(m: &expert::Model) -> ExpertInput {
         ExpertInput {
             name: m.name.clone(),
@@ -379,61 +439,17 @@ pub async fn expert_pool_meta() -> Result<PoolMeta, AppError> {
 #[server(prefix = "/api", endpoint = "search_experts", input = Json)]
 pub async fn search_experts(query: PoolQuery) -> Result<Vec<ExpertRow>, AppError> {
     use self::ssr::*;
-
     use crate::domain::access::Permission;
     use crate::domain::china_time::china_date;
-    use crate::store::experts::{self as store, Filter, RegionFilter};
     let (me, st) = allowed(Permission::ViewExpertPool).await?;
+    // The phone is shown whole to who may edit the pool, masked to everyone else.
     let mask = !can(&me, Permission::EditExpertPool);
     let today = china_date(st.clock.now());
-    let soon = today + chrono::Duration::days(ENDING_SOON_DAYS);
-    let f = Filter {
-        text: query.q.chars().take(50).collect(),
-        domain: ItemDomain::from_code(&query.domain),
-        stage: crate::domain::terms::Stage::from_code(&query.stage),
-        kind: ExpertKind::from_code(&query.kind).or(match query.kind.as_str() {
-            "subject" => Some(ExpertKind::SubjectTeaching),
-            _ => None,
-        }),
-        region: match query.county.as_str() {
-            "" => RegionFilter::Any,
-            "prefecture" => RegionFilter::Prefecture,
-            c => c
-                .parse()
-                .map(RegionFilter::County)
-                .unwrap_or(RegionFilter::Any),
-        },
-        status: match query.status.as_str() {
-            "active" => Some(ExpertStatus::Active),
-            "suspended" => Some(ExpertStatus::Suspended),
-            "removed" => Some(ExpertStatus::Removed),
-            _ => None,
-        },
-        term_ends_within: query.ending.then_some((today, soon)),
-    };
     let counties = county_names(&st).await?;
-    let rows = store::search(&st.db, &f).await?;
+    let rows = crate::store::experts::search(&st.db, &pool_filter(&query, today)).await?;
     Ok(rows
         .into_iter()
-        .map(|m| ExpertRow {
-            id: m.id,
-            input_title: store::title_from_db(&m.title),
-            kind: store::kind_from_db(&m.kind),
-            domains: store::parse_domains(&m.subjects),
-            stages: store::parse_stages(&m.stages),
-            county_name: region_name(&counties, m.county_id),
-            phone: if mask {
-                mask_phone(&m.phone)
-            } else {
-                m.phone.clone()
-            },
-            term_end: m.term_end,
-            status: store::status_from_db(&m.status),
-            ending_soon: m.term_end >= today && m.term_end <= soon,
-            declared: m.declares_no_post && m.declares_relatives_no_post,
-            name: m.name,
-            employer: m.employer,
-        })
+        .map(|m| pool_row(m, &counties, mask, today))
         .collect())
 }
 

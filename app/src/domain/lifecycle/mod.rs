@@ -29,12 +29,14 @@
 
 mod apply;
 mod effects;
+mod form;
 mod rules;
 #[cfg(test)]
 mod tests;
 
 pub use apply::{apply, available_actions, due_system_action, Transition, TransitionError};
 pub use effects::{Effect, Vacancy};
+pub use form::{check_form, FormFacts, FormRefusal};
 pub use rules::{rules, Guard, GuardInput, Rule, RULES};
 
 use super::case::{CaseFacts, CaseLevel, SeatStatus};
