@@ -543,47 +543,12 @@ pub async fn county_cases(view: String) -> Result<Vec<CaseRow>, AppError> {
 #[server(prefix = "/api", endpoint = "my_work")]
 pub async fn my_work() -> Result<Vec<CaseRow>, AppError> {
     use super::server::{fail, require, state};
-    use crate::domain::access::{authorize, case_list_scope, Permission};
-    use crate::domain::case::CaseLevel;
+    use crate::domain::access::{authorize, Permission};
+    use crate::domain::work::WorkList;
     let me = require().await?;
     authorize(&me.actor, &Permission::ViewWorkList, None).map_err(|d| fail(super::denied(d)))?;
     let st = state().map_err(fail)?;
-    let (county, level) = match case_list_scope(&me.actor) {
-        Some(c) => (Some(c.0), CaseLevel::County),
-        None => (None, CaseLevel::Prefecture),
-    };
-    let director = matches!(
-        me.actor.role,
-        Role::CountyDirector | Role::PrefectureDirector
-    );
-    let clocks: Vec<&str> = if director {
-        vec![
-            DeadlineClock::Sealing.code(),
-            DeadlineClock::ForwardingDecision.code(),
-            DeadlineClock::PrefectureDetermination.code(),
-        ]
-    } else {
-        vec![
-            DeadlineClock::Intake.code(),
-            DeadlineClock::Draw.code(),
-            DeadlineClock::PanelReview.code(),
-            DeadlineClock::PrefectureDetermination.code(),
-        ]
-    };
-    let states: Vec<&str> = match (director, level) {
-        (true, CaseLevel::County) => vec![CaseState::OpinionSealed.code()],
-        (true, CaseLevel::Prefecture) => {
-            vec![CaseState::Escalated.code(), CaseState::OpinionSealed.code()]
-        }
-        (false, _) => vec![],
-    };
-    let mut list = crate::store::cases::work(&st.db, county, level, &clocks, &states).await?;
-    // A sealed prefecture opinion waits for the prefecture director too.
-    if director && level == CaseLevel::Prefecture {
-        list.retain(|c| {
-            c.state != CaseState::OpinionSealed.code() || c.level == CaseLevel::Prefecture.code()
-        });
-    }
+    let list = crate::store::cases::work(&st.db, &WorkList::of(&me.actor)).await?;
     ssr::rows(&st.db, list, st.clock.now()).await
 }
 

@@ -166,7 +166,8 @@ mod ssr {
         };
         let b: crate::domain::opinion::SealedOpinion =
             serde_json::from_str(bundle).map_err(|e| fail(crate::api::server::internal(e)))?;
-        let verify_url = verify_url(&st.settings.public_url, &b.verify_code);
+        let verify_url =
+            crate::store::opinion_steps::verify_url(&st.settings.public_url, &b.verify_code);
         Ok(Some(SealView {
             bureau_name: b.seal.bureau_name.clone(),
             sealed_by: b.seal.sealed_by.clone(),
@@ -181,29 +182,7 @@ mod ssr {
         }))
     }
 
-    /// Records a lifecycle transition in the write transaction; a stale version is `Stale`.
-    pub async fn record(
-        txn: &sea_orm::DatabaseTransaction,
-        me: &Me,
-        case: &Case,
-        version: i32,
-        t: &crate::domain::lifecycle::Transition,
-        details: serde_json::Value,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(), AppError> {
-        use crate::store::accounts::Updated;
-        match crate::store::transition::record(txn, Some(&me.actor), case, version, t, details, now)
-            .await?
-        {
-            Updated::Stale => Err(fail(AppError::Stale)),
-            _ => Ok(()),
-        }
-    }
-
-    pub fn verify_url(base: &str, code: &str) -> String {
-        format!("{}/verify?code={code}", base.trim_end_matches('/'))
-    }
-
+    /// The case's current opinion.
     pub async fn current(
         case_id: i64,
     ) -> Result<Option<crate::store::entities::opinion::Model>, AppError> {
@@ -411,7 +390,7 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
     use super::server::{fail, require, state};
     use crate::domain::lifecycle::{apply, Action, ActionKind, Initiator, TransitionError};
     use crate::store::accounts::Updated;
-    use crate::store::{meetings, opinions, transition};
+    use crate::store::{meetings, opinion_steps, opinions};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -419,8 +398,8 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
     if !ssr::is_lead(&me, &facts) {
         return Err(fail(AppError::Forbidden));
     }
-    let errs =
-        crate::domain::opinion::validate_draft(&input.draft, &opinions::dimension_ids(&case)?);
+    let dimensions = opinions::dimension_ids(&case)?;
+    let errs = crate::domain::opinion::validate_draft(&input.draft, &dimensions);
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
@@ -431,13 +410,9 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
     // meeting (七(三)); a later one revises the draft in place.
     let first = match facts.state {
         CaseState::UnderReview => {
-            let t = apply(
-                &facts,
-                &Action::DraftOpinion,
-                &Initiator::User(me.actor),
-                now,
-            )
-            .map_err(|e| fail(crate::api::transition_refused(e)))?;
+            let draft = Action::DraftOpinion;
+            let t = apply(&facts, &draft, &Initiator::User(me.actor), now)
+                .map_err(|e| fail(crate::api::transition_refused(e)))?;
             meetings::ready_for_opinion(&st.db, case.id)
                 .await?
                 .map_err(|key| fail(AppError::Refused { key: key.into() }))?;
@@ -450,12 +425,13 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
             return Err(fail(crate::api::transition_refused(e)));
         }
     };
-    let saved = transition::draft_opinion(
+    let (version, draft) = (input.version, &input.draft);
+    let saved = opinion_steps::draft(
         &st.db,
         &me.actor,
         &case,
-        input.version,
-        &input.draft,
+        version,
+        draft,
         first.as_ref(),
         now,
     )
@@ -469,18 +445,15 @@ pub async fn save_opinion(input: OpinionSave) -> Result<i32, AppError> {
 /// A member signs the current revision (password again); a dissenting member gives reasons.
 #[server(prefix = "/api", endpoint = "sign_opinion", input = Json)]
 pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
-    use super::server::{fail, require, state};
-    use crate::domain::error::FieldErrors;
+    use super::server::{fail, reauthenticate, require, state};
     use crate::domain::lifecycle::{apply, Action, Initiator};
-    use crate::domain::opinion::validate_dissent;
-    use crate::store::{opinions, tx};
+    use crate::store::accounts::Updated;
+    use crate::store::{opinion_steps, opinions};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
     let (case, facts) = crate::api::server::visible_case(&me, input.case_id).await?;
-    let Some(expert) = me.actor.expert() else {
-        return Err(fail(AppError::Forbidden));
-    };
+    let expert = me.actor.expert().ok_or_else(|| fail(AppError::Forbidden))?;
     let op = ssr::current(case.id).await?.ok_or_else(|| {
         fail(AppError::Refused {
             key: "err.opinion.none".into(),
@@ -491,37 +464,28 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
         return Err(fail(AppError::Stale));
     }
     let dissent = Some(input.dissent.trim().to_string()).filter(|d| !d.is_empty());
-    let action = Action::SignOpinion {
+    let sign = Action::SignOpinion {
         dissent: dissent.clone(),
     };
-    let t = apply(&facts, &action, &Initiator::User(me.actor), now)
+    let t = apply(&facts, &sign, &Initiator::User(me.actor), now)
         .map_err(|e| fail(crate::api::transition_refused(e)))?;
-    let Some(member) = content.members.iter().find(|m| m.expert == expert) else {
-        return Err(fail(AppError::Forbidden));
-    };
-    let mut errs: FieldErrors = validate_dissent(member, dissent.as_deref());
-    if !super::server::reauthenticate(&me, &input.password, "sign_opinion").await? {
+    let member = content.members.iter().find(|m| m.expert == expert);
+    let member = member.ok_or_else(|| fail(AppError::Forbidden))?;
+    let mut errs = crate::domain::opinion::validate_dissent(member, dissent.as_deref());
+    if !reauthenticate(&me, &input.password, "sign_opinion").await? {
         errs.add("opinion.password", "err.sheet.password");
     }
     if !errs.is_empty() {
         return Err(fail(AppError::Validation(errs)));
     }
-    let txn = tx::begin_write(&st.db, now).await?;
-    let details = serde_json::json!({ "revision": op.revision, "digest": op.digest });
-    ssr::record(&txn, &me, &case, input.version, &t, details, now).await?;
-    opinions::record_signature(
-        &txn,
-        st.signer.as_ref(),
-        &me.actor,
-        &op,
-        expert.0,
-        dissent.as_deref(),
-        now,
+    let (signer, version, dissent) = (st.signer.as_ref(), input.version, dissent.as_deref());
+    let signed = opinion_steps::sign(
+        &st.db, signer, &me.actor, &case, version, &t, &op, dissent, now,
     )
     .await?;
-    // The signature is on the seat only now: the last one tells the director to seal.
-    crate::store::notices::case_moved(&txn, &case, input.version, &t, now).await?;
-    txn.commit().await?;
+    if signed == Updated::Stale {
+        return Err(fail(AppError::Stale));
+    }
     Ok(input.version + 1)
 }
 
@@ -529,10 +493,10 @@ pub async fn sign_opinion(input: OpinionSign) -> Result<i32, AppError> {
 /// the bundle, a verification code, and the PDF, kept from now on.
 #[server(prefix = "/api", endpoint = "seal_opinion")]
 pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Result<i32, AppError> {
-    use super::server::{fail, internal, require, state};
-    use crate::domain::error::FieldErrors;
+    use super::server::{fail, reauthenticate, require, state};
     use crate::domain::lifecycle::{apply, Action, Initiator};
-    use crate::store::{opinions, tx};
+    use crate::store::accounts::Updated;
+    use crate::store::opinion_steps::{self, Press};
     let me = require().await?;
     let st = state().map_err(fail)?;
     let now = st.clock.now();
@@ -544,46 +508,34 @@ pub async fn seal_opinion(case_id: i64, version: i32, password: String) -> Resul
         now,
     )
     .map_err(|e| fail(crate::api::transition_refused(e)))?;
-    if !super::server::reauthenticate(&me, &password, "seal_opinion").await? {
-        let mut e = FieldErrors::new();
+    if !reauthenticate(&me, &password, "seal_opinion").await? {
+        let mut e = crate::domain::error::FieldErrors::new();
         e.add("opinion.password", "err.sheet.password");
         return Err(fail(AppError::Validation(e)));
     }
     if case.version != version {
         return Err(fail(AppError::Stale));
     }
-    let Some(font) = st.pdf_font.clone() else {
-        return Err(fail(AppError::Refused {
-            key: "err.opinion.pdf_unavailable".into(),
-        }));
+    let refused = |key: &str| fail(AppError::Refused { key: key.into() });
+    let font = st
+        .pdf_font
+        .clone()
+        .ok_or_else(|| refused("err.opinion.pdf_unavailable"))?;
+    let op = ssr::current(case.id)
+        .await?
+        .ok_or_else(|| refused("err.opinion.none"))?;
+    let press = Press {
+        signer: st.signer.as_ref(),
+        files: st.files.as_ref(),
+        font,
+        public_url: &st.settings.public_url,
     };
-    let op = ssr::current(case.id).await?.ok_or_else(|| {
-        fail(AppError::Refused {
-            key: "err.opinion.none".into(),
-        })
-    })?;
-    let txn = tx::begin_write(&st.db, now).await?;
-    let details = serde_json::json!({ "revision": op.revision, "digest": op.digest });
-    ssr::record(&txn, &me, &case, version, &t, details, now).await?;
-    let bundle = opinions::seal(
-        &txn,
-        st.signer.as_ref(),
-        &case,
-        &op,
-        me.user.id,
-        &me.user.display_name,
-        now,
-    )
-    .await?;
-    // The PDF is made once, now, and kept: a download is always these very bytes.
-    let url = ssr::verify_url(&st.settings.public_url, &bundle.verify_code);
-    let pdf =
-        tokio::task::spawn_blocking(move || crate::document::render_opinion(&bundle, &url, &font))
-            .await
-            .map_err(|e| fail(internal(e)))?
-            .map_err(|e| fail(internal(e)))?;
-    opinions::keep_pdf(&txn, st.files.as_ref(), &me.actor, &op, &pdf, now).await?;
-    txn.commit().await?;
+    let name = &me.user.display_name;
+    let sealed =
+        opinion_steps::seal(&st.db, press, &me.actor, name, &case, version, &t, &op, now).await?;
+    if sealed == Updated::Stale {
+        return Err(fail(AppError::Stale));
+    }
     Ok(version + 1)
 }
 

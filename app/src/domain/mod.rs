@@ -116,6 +116,7 @@ pub mod selfcheck;
 pub mod sheet;
 pub mod stats;
 pub mod versioned;
+pub mod work;
 
 #[cfg(test)]
 mod tests {

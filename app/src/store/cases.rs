@@ -601,35 +601,40 @@ pub async fn search<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
-/// Work with a running time limit (or waiting in one of `states`), soonest due first: a county's
-/// (`county` Some) or the prefecture's (`level` prefecture, plus `states` of any county).
+/// The actor's work list (`domain::work::WorkList`): the cases with one of its time limits
+/// running or waiting in one of its states, soonest due first; a county's (`county` Some) or the
+/// prefecture's (level prefecture, plus the waiting cases of any county).
 pub async fn work<C: ConnectionTrait>(
     c: &C,
-    county: Option<i64>,
-    level: CaseLevel,
-    clocks: &[&str],
-    states: &[&str],
+    work: &crate::domain::work::WorkList,
 ) -> Result<Vec<Case>, DbErr> {
+    let level = work.level.code();
+    let clocks = work.clocks.iter().map(|k| k.code());
     let mut timed = sea_orm::Condition::all()
-        .add(jd_case::Column::Level.eq(level.code()))
-        .add(jd_case::Column::Clock.is_in(clocks.iter().copied()));
-    if let Some(county) = county {
-        timed = timed.add(jd_case::Column::CountyId.eq(county));
-    }
-    let mut waiting =
-        sea_orm::Condition::all().add(jd_case::Column::State.is_in(states.iter().copied()));
-    if let Some(county) = county {
+        .add(jd_case::Column::Level.eq(level))
+        .add(jd_case::Column::Clock.is_in(clocks));
+    let states = work.states.iter().map(|s| s.code());
+    let mut waiting = sea_orm::Condition::all().add(jd_case::Column::State.is_in(states));
+    if let Some(county) = work.county {
+        timed = timed.add(jd_case::Column::CountyId.eq(county.0));
         waiting = waiting
-            .add(jd_case::Column::CountyId.eq(county))
-            .add(jd_case::Column::Level.eq(level.code()));
+            .add(jd_case::Column::CountyId.eq(county.0))
+            .add(jd_case::Column::Level.eq(level));
     }
-    jd_case::Entity::find()
+    let rows = jd_case::Entity::find()
         .filter(sea_orm::Condition::any().add(timed).add(waiting))
         .order_by_asc(jd_case::Column::DueOn)
         .order_by_asc(jd_case::Column::Id)
         .limit(500)
         .all(c)
-        .await
+        .await?;
+    let mut kept = Vec::with_capacity(rows.len());
+    for case in rows {
+        if work.keeps(case.case_state()?, case.case_level()?) {
+            kept.push(case);
+        }
+    }
+    Ok(kept)
 }
 
 /// The time limit running for a case, if any; a code this build does not know is an internal

@@ -25,6 +25,7 @@ pub mod meetings;
 pub mod message;
 pub mod migration;
 pub mod notices;
+pub mod opinion_steps;
 pub mod opinions;
 pub mod outbox;
 pub mod passwords;

@@ -338,45 +338,6 @@ pub async fn draw_alone(
     }
 }
 
-/// Saves a revision of the panel's opinion in one write transaction. The first draft
-/// (`first`: the lifecycle's DRAFT_OPINION move, already decided) moves the case; a later one
-/// moves only its version, so that a signature of the old text is stale, and notes the
-/// revision on the timeline. A stale `version` changes nothing.
-pub async fn draft_opinion(
-    db: &sea_orm::DatabaseConnection,
-    actor: &Actor,
-    case: &Case,
-    version: i32,
-    draft: &crate::domain::opinion::OpinionDraft,
-    first: Option<&Transition>,
-    now: DateTime<Utc>,
-) -> Result<Updated, DbErr> {
-    use super::opinions;
-    let txn = super::tx::begin_write(db, now).await?;
-    let revision = opinions::next_revision(&txn, case.id).await?;
-    let content = opinions::compose(&txn, case, draft, revision).await?;
-    let moved = match first {
-        Some(t) => {
-            let details = serde_json::json!({ "revision": revision });
-            record(&txn, Some(actor), case, version, t, details, now).await? == Updated::Yes
-        }
-        None => {
-            let bumped = cases::bump_version(&txn, case.id, version, now).await?;
-            if bumped {
-                let (state, note) = (case.case_state()?, format!("第 {revision} 稿"));
-                cases::note_event(&txn, actor, case, "revise_opinion", state, &note, now).await?;
-            }
-            bumped
-        }
-    };
-    if !moved {
-        return Ok(Updated::Stale);
-    }
-    opinions::write_revision(&txn, actor, case, &content, now).await?;
-    txn.commit().await?;
-    Ok(Updated::Yes)
-}
-
 /// What a credit record against an expert does to the panels: each open seat not yet scored
 /// (and the seat of `voided_on`, whose sheet was voided) is replaced by the system, through the
 /// lifecycle, on the cases the filer may act on (`may_act_on`) that are drawn or under review.
