@@ -9,7 +9,8 @@
 //! - a file replaces only a file of its own kind while that kind may be uploaded; re-review
 //!   evidence is only added; the prefecture case carries the file the county decided on;
 //! - one person, one expert (one director): a second active account is refused;
-//! - downloads and the CSV export keep the one-time password rule.
+//! - downloads and the CSV export keep the one-time password rule;
+//! - the institution's contact phone is whole for the bureau and the institution only.
 
 mod common;
 
@@ -788,5 +789,39 @@ async fn downloads_and_exports_keep_the_one_time_password_rule() {
         .to_string();
     let (st, v) = get("/export/dashboard/states".into(), c).await;
     assert_eq!(st, 409, "{v}");
+    s.stop().await;
+}
+
+/// The applying institution's contact phone is whole for the bureau and the institution, and
+/// masked for the panel and the observers: nowhere in the whole case JSON they receive.
+#[tokio::test]
+async fn the_institution_phone_is_whole_only_for_the_bureau_and_the_institution() {
+    let s = Srv::start(TestDb::sqlite().await.unwrap()).await;
+    let (id, members, _) = under_review(&s).await;
+    let inst = s.login("jigou").await;
+    let (st, v) = s.case(&inst, id).await;
+    assert_eq!(st, 200, "{v}");
+    let whole = v["institution"]["contact_phone"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(whole.len() >= 11 && !whole.contains('*'), "{whole}");
+    for who in ["xian-jbr", "xian-fzr", "zhou-jbr"] {
+        let c = s.login(who).await;
+        let (st, v) = s.case(&c, id).await;
+        assert_eq!(st, 200, "{who}: {v}");
+        assert_eq!(v["institution"]["contact_phone"], whole.as_str(), "{who}");
+    }
+    let observer = s.login("jiandu").await;
+    for (who, c) in [("member", &members[0].1), ("observer", &observer)] {
+        let (st, v) = s.case(c, id).await;
+        assert_eq!(st, 200, "{who}: {v}");
+        let shown = v["institution"]["contact_phone"].as_str().unwrap();
+        assert!(shown.contains("****"), "{who}: {shown}");
+        assert!(
+            !v.to_string().contains(&whole),
+            "{who} receives the whole phone"
+        );
+    }
     s.stop().await;
 }
