@@ -121,14 +121,7 @@ impl Upload {
     ) {
         use crate::domain::files::{check_file_name, MAX_FILE_BYTES};
         use crate::i18n::text_with;
-        use wasm_bindgen::JsCast;
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        let Some((input, file)) = chosen_file(&ev) else {
             return;
         };
         input.set_value("");
@@ -192,4 +185,16 @@ pub fn encode(name: &str) -> String {
     {
         name.to_string()
     }
+}
+
+/// The file chosen in the `<input type=file>` that fired `ev`, with the input (to clear it, so
+/// that choosing the same file again fires again); `None` when nothing was chosen.
+#[cfg(feature = "hydrate")]
+pub fn chosen_file(ev: &leptos::ev::Event) -> Option<(web_sys::HtmlInputElement, web_sys::File)> {
+    use wasm_bindgen::JsCast;
+    let input = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+    let file = input.files().and_then(|f| f.get(0))?;
+    Some((input, file))
 }

@@ -52,14 +52,7 @@ pub fn VerifyPage() -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            let Some((input, file)) = crate::ui::upload::chosen_file(&ev) else {
                 return;
             };
             input.set_value("");

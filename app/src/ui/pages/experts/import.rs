@@ -48,14 +48,7 @@ pub fn ImportPage() -> impl IntoView {
         text.set(None);
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            let Some((_, file)) = crate::ui::upload::chosen_file(&ev) else {
                 return;
             };
             file_name.set(file.name());
