@@ -637,7 +637,7 @@ pub async fn case_action(input: ActionInput) -> Result<Saved, AppError> {
     let note: String = input.note.trim().chars().take(2000).collect();
     let details = serde_json::json!({ "action": input.action, "note": note });
     let (version, state) =
-        transition::take_alone(&st.db, &me.actor, &case, input.version, &t, details, now)
+        transition::take(&st.db, &me.actor, &case, input.version, &t, details, now)
             .await?
             .ok_or_else(|| fail(AppError::Stale))?;
     Ok(Saved {

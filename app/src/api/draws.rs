@@ -632,10 +632,9 @@ pub async fn run_draw(input: RunDrawInput) -> Result<DrawDone, AppError> {
     }
     let seed = crate::store::draws::fresh_seed()?;
     let (id, version, now) = (input.id, input.version, st.clock.now());
-    let done =
-        crate::store::transition::draw_alone(&st.db, &me.actor, id, version, &req, seed, now)
-            .await?
-            .map_err(|r| fail(ssr::refused(r)))?;
+    let done = crate::store::transition::draw(&st.db, &me.actor, id, version, &req, seed, now)
+        .await?
+        .map_err(|r| fail(ssr::refused(r)))?;
     let (seq, version, digest) = (done.seq, done.version, done.digest);
     Ok(DrawDone {
         seq,

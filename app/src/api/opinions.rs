@@ -657,7 +657,7 @@ pub async fn set_panel_lead(
         return Err(fail(AppError::Stale));
     }
     let (state, reason) = (facts.state, reason.trim());
-    if !draws::set_lead_alone(&st.db, &me.actor, &case, state, version, seat, reason, now).await? {
+    if !draws::set_lead(&st.db, &me.actor, &case, state, version, seat, reason, now).await? {
         return Err(fail(AppError::Stale));
     }
     Ok(version + 1)

@@ -297,7 +297,7 @@ pub async fn save_sheet(input: SheetSave) -> Result<SheetSaved, AppError> {
     let (base, sheet, submit) = (input.base_version, &input.sheet, input.submit);
     let now = st.clock.now();
     answer(
-        sheets::save_alone(
+        sheets::save(
             &st.db, &me.actor, case.id, expert, base, sheet, save_id, submit, now,
         )
         .await?,

@@ -359,11 +359,6 @@ pub fn item_of(case: &Case) -> Result<TrainingItemInput, DbErr> {
     serde_json::from_str(&case.item).map_err(|e| DbErr::Json(format!("case {} item: {e}", case.id)))
 }
 
-/// The item of a new application before anything is typed.
-pub fn empty_item() -> TrainingItemInput {
-    TrainingItemInput::empty()
-}
-
 /// The current (not superseded) materials of a case, in upload order.
 pub async fn materials<C: ConnectionTrait>(
     c: &C,

@@ -1078,7 +1078,7 @@ async fn read_record<C: ConnectionTrait>(
 /// timeline entry and audit event, in a write transaction of its own; `false` (nothing
 /// changed) when the version no longer matches.
 #[allow(clippy::too_many_arguments)]
-pub async fn set_lead_alone(
+pub async fn set_lead(
     db: &sea_orm::DatabaseConnection,
     by: &Actor,
     case: &Case,

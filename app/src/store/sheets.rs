@@ -126,9 +126,10 @@ pub async fn citable<C: ConnectionTrait>(
     ))
 }
 
-/// [`save`] in a write transaction of its own (committed when stored).
+/// Stores a version of the expert's sheet, in a write transaction of its own (committed when
+/// stored; a resend of a stored save answers as then).
 #[allow(clippy::too_many_arguments)]
-pub async fn save_alone(
+pub async fn save(
     db: &sea_orm::DatabaseConnection,
     actor: &Actor,
     case_id: i64,
@@ -140,7 +141,7 @@ pub async fn save_alone(
     now: DateTime<Utc>,
 ) -> Result<Result<Stored, Refused>, DbErr> {
     let txn = super::tx::begin_write(db, now).await?;
-    let out = save(
+    let out = write(
         &txn,
         actor,
         case_id,
@@ -158,9 +159,9 @@ pub async fn save_alone(
     Ok(out)
 }
 
-/// Stores a version of the expert's sheet in the caller's write transaction.
+/// [`save`] in the given write transaction.
 #[allow(clippy::too_many_arguments)]
-pub async fn save<C: ConnectionTrait>(
+async fn write<C: ConnectionTrait>(
     c: &C,
     actor: &Actor,
     case_id: i64,

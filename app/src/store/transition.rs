@@ -190,7 +190,7 @@ pub async fn record<C: ConnectionTrait>(
 /// (forwarding opens the prefecture case, the prefecture's determination closes the parent) and
 /// for the opinion (a returned opinion is void with its signatures), then whatever system moves
 /// became due (every seat accepted → UNDER_REVIEW). Returns the case as it is afterwards.
-pub async fn take<C: ConnectionTrait>(
+async fn take_in<C: ConnectionTrait>(
     c: &C,
     actor: &Actor,
     case: &Case,
@@ -214,9 +214,10 @@ pub async fn take<C: ConnectionTrait>(
     Ok(Ok(settle(c, case.id, now).await?))
 }
 
-/// [`take`] in a write transaction of its own: the case's version and state afterwards, or
+/// A user's move from the case page ([`take_in`]) in a write transaction of its own: the case's
+/// version and state afterwards, or
 /// `None` when `version` is stale (nothing changed).
-pub async fn take_alone(
+pub async fn take(
     db: &sea_orm::DatabaseConnection,
     actor: &Actor,
     case: &Case,
@@ -226,7 +227,7 @@ pub async fn take_alone(
     now: DateTime<Utc>,
 ) -> Result<Option<(i32, CaseState)>, DbErr> {
     let txn = super::tx::begin_write(db, now).await?;
-    let Ok(after) = take(&txn, actor, case, version, t, details, now).await? else {
+    let Ok(after) = take_in(&txn, actor, case, version, t, details, now).await? else {
         return Ok(None);
     };
     txn.commit().await?;
@@ -263,10 +264,10 @@ pub async fn settle<C: ConnectionTrait>(
     cases::get(c, case_id).await
 }
 
-/// Runs and commits a draw in the caller's write transaction: re-reads the case, screens the
+/// Runs a draw in the given write transaction: re-reads the case, screens the
 /// pool and draws with `seed` (from the OS's CSPRNG, see [`draws::fresh_seed`]), takes the
 /// lifecycle transition, then writes the immutable record, the seats and the audit event.
-pub async fn draw<C: ConnectionTrait>(
+async fn draw_in<C: ConnectionTrait>(
     c: &C,
     actor: &Actor,
     case_id: i64,
@@ -311,9 +312,10 @@ pub async fn draw<C: ConnectionTrait>(
     .await?))
 }
 
-/// [`draw`] in a write transaction of its own. A first draw refused as stale because another
-/// clerk's first draw was committed meanwhile says so ([`Refused::AlreadyDrawn`]).
-pub async fn draw_alone(
+/// A draw ([`draw_in`]) in a write transaction of its own. A first draw refused as stale
+/// because another clerk's first draw was committed meanwhile says so
+/// ([`Refused::AlreadyDrawn`]).
+pub async fn draw(
     db: &sea_orm::DatabaseConnection,
     actor: &Actor,
     case_id: i64,
@@ -323,7 +325,7 @@ pub async fn draw_alone(
     now: DateTime<Utc>,
 ) -> Result<Result<Committed, Refused>, DbErr> {
     let txn = super::tx::begin_write(db, now).await?;
-    match draw(&txn, actor, case_id, version, req, seed, now).await? {
+    match draw_in(&txn, actor, case_id, version, req, seed, now).await? {
         Ok(done) => {
             txn.commit().await?;
             Ok(Ok(done))
