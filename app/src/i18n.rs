@@ -34,6 +34,7 @@ const ZH: &[&str] = &[
     include_str!("../locales/zh-CN/security.txt"),
     include_str!("../locales/zh-CN/notices.txt"),
     include_str!("../locales/zh-CN/audit.txt"),
+    include_str!("../locales/zh-CN/settings.txt"),
 ];
 #[cfg(feature = "ssr")]
 const EN: &[&str] = &[
@@ -52,6 +53,7 @@ const EN: &[&str] = &[
     include_str!("../locales/en/security.txt"),
     include_str!("../locales/en/notices.txt"),
     include_str!("../locales/en/audit.txt"),
+    include_str!("../locales/en/settings.txt"),
 ];
 
 #[cfg(feature = "ssr")]

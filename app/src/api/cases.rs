@@ -222,10 +222,13 @@ mod ssr {
         crate::domain::china_time::china_minute(t)
     }
 
-    pub fn deadline(case: &Case, now: DateTime<Utc>) -> Option<DeadlineStatus> {
-        case.due_on.map(|due| {
-            TimeLimits::default().status(due, china_date(now), HolidayCalendar::embedded())
-        })
+    pub fn deadline(
+        case: &Case,
+        now: DateTime<Utc>,
+        cal: &HolidayCalendar,
+    ) -> Option<DeadlineStatus> {
+        case.due_on
+            .map(|due| TimeLimits::default().status(due, china_date(now), cal))
     }
 
     pub async fn rows(
@@ -234,6 +237,9 @@ mod ssr {
         now: DateTime<Utc>,
     ) -> Result<Vec<CaseRow>, AppError> {
         let insts = reference::institution_names(db)
+            .await
+            .map_err(|e| fail(crate::api::server::db(e)))?;
+        let cal = crate::store::calendar::current(db)
             .await
             .map_err(|e| fail(crate::api::server::db(e)))?;
         let counties = reference::county_names(db)
@@ -251,7 +257,7 @@ mod ssr {
                     submitted_at: c.submitted_at.map(cst),
                     updated_at: cst(c.updated_at),
                     due_on: c.due_on,
-                    deadline: deadline(&c, now),
+                    deadline: deadline(&c, now, &cal),
                     clock: cases::clock_of(&c)?,
                 })
             })
@@ -472,7 +478,7 @@ mod ssr {
                 .collect(),
             clock: cases::clock_of(&case)?,
             due_on: case.due_on,
-            deadline: deadline(&case, now),
+            deadline: deadline(&case, now, &crate::store::calendar::current(&st.db).await?),
             category: case.category()?,
             determined_on: case.determined_on,
             actions,

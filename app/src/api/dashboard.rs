@@ -306,7 +306,7 @@ pub mod ssr {
         let period = parse_period(&q.from, &q.to, today).map_err(AppError::Validation)?;
         let f = Filter { county, period };
         let names: HashMap<i64, String> = counties.iter().cloned().collect();
-        let cal = HolidayCalendar::embedded();
+        let cal = &crate::store::calendar::current(dbc).await.map_err(db)?;
         let soon = due_soon_until(today, TimeLimits::default().due_soon_working_days, cal);
 
         let median_codes: Vec<&str> = MEDIAN_STATES.iter().map(|s| s.code()).collect();

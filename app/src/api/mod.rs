@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod cases;
 pub mod credit;
 pub mod dashboard;

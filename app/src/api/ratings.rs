@@ -111,7 +111,6 @@ pub async fn case_ratings_for(
 ) -> Result<CaseRatings, AppError> {
     use super::server::db;
     use crate::domain::china_time::china_date;
-    use crate::domain::deadline::HolidayCalendar;
     use crate::domain::rating::rating_due;
     let open = facts.state.is_determined();
     let members = ssr::members(dbc, case.id).await?;
@@ -122,10 +121,11 @@ pub async fn case_ratings_for(
         crate::store::reference::display_names(dbc, given.iter().map(|r| r.rated_by).collect())
             .await
             .map_err(db)?;
+    let cal = crate::store::calendar::current(dbc).await.map_err(db)?;
     let due_on = case
         .determined_on
         .filter(|_| open)
-        .map(|d| rating_due(d, HolidayCalendar::embedded()));
+        .map(|d| rating_due(d, &cal));
     let rows: Vec<MemberRating> = members
         .into_iter()
         .map(|(id, name)| {

@@ -296,6 +296,21 @@ pub async fn require() -> Result<Me, AppError> {
     Ok(me)
 }
 
+/// The signed-in user and the server's state, if the access policy allows `perm` (a permission
+/// not on a case); else not found or forbidden as the policy answers.
+pub async fn allowed(perm: crate::domain::access::Permission) -> Result<(Me, AppState), AppError> {
+    let me = require().await?;
+    crate::domain::access::authorize(&me.actor, &perm, None)
+        .map_err(|d| fail(crate::api::denied(d)))?;
+    let st = state().map_err(fail)?;
+    Ok((me, st))
+}
+
+/// Whether the access policy allows the signed-in user `perm` (a permission not on a case).
+pub fn can(me: &Me, perm: crate::domain::access::Permission) -> bool {
+    crate::domain::access::authorize(&me.actor, &perm, None).is_ok()
+}
+
 /// Checks the signed-in user's password, re-entered before signing, sealing, submitting a
 /// score sheet or changing the password (`purpose` says which, for the audit trail).
 ///

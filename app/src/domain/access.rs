@@ -191,6 +191,9 @@ pub enum Permission {
     ManageAccounts,
     /// Settings: rubric versions, time limits, holidays: administrator only.
     ManageSettings,
+    /// Read the settings in force (the holiday calendar and its history): bureau staff,
+    /// observers and the administrator.
+    ViewSettings,
     /// Read the expert pool: bureau roles.
     ViewExpertPool,
     /// Add, edit, suspend experts: prefecture roles. An expert's credit record changes the
@@ -358,6 +361,7 @@ pub fn authorize(actor: &Actor, perm: &Permission, case: Option<&CaseFacts>) -> 
     let role = actor.role;
     match *perm {
         Permission::ManageAccounts | Permission::ManageSettings => allow(role == Role::Admin),
+        Permission::ViewSettings => allow(is_bureau_or_observer(role) || role == Role::Admin),
         Permission::ViewExpertPool | Permission::ViewCreditRecords => allow(role.is_bureau()),
         Permission::EditExpertPool => allow(matches!(
             role,
@@ -507,7 +511,7 @@ pub struct NavEntry {
 }
 
 /// The site's navigation, in the order shown.
-const NAVIGATION: [NavEntry; 9] = [
+const NAVIGATION: [NavEntry; 10] = [
     NavEntry {
         label: "nav.cases",
         href: "/cases",
@@ -543,6 +547,12 @@ const NAVIGATION: [NavEntry; 9] = [
         href: "/admin/accounts",
         testid: "nav-accounts",
         permission: |_| Some(Permission::ManageAccounts),
+    },
+    NavEntry {
+        label: "nav.calendar",
+        href: "/settings/calendar",
+        testid: "nav-calendar",
+        permission: |_| Some(Permission::ManageSettings),
     },
     NavEntry {
         label: "nav.expert_profile",
@@ -846,7 +856,7 @@ mod tests {
         );
         assert_eq!(
             nav(a(Role::Admin, Scope::System)),
-            ["nav-audit", "nav-accounts"]
+            ["nav-audit", "nav-accounts", "nav-calendar"]
         );
         assert_eq!(
             nav(a(Role::Expert, Scope::Expert(ExpertId(1)))),
@@ -1377,6 +1387,17 @@ mod tests {
         };
         assert_eq!(who(Permission::ManageAccounts), [Role::Admin]);
         assert_eq!(who(Permission::ManageSettings), [Role::Admin]);
+        assert_eq!(
+            who(Permission::ViewSettings),
+            [
+                Role::CountyClerk,
+                Role::CountyDirector,
+                Role::PrefectureClerk,
+                Role::PrefectureDirector,
+                Role::Observer,
+                Role::Admin
+            ]
+        );
         assert_eq!(
             who(Permission::ViewExpertPool),
             [

@@ -1,10 +1,12 @@
 //! Time limits (办理时限) and working-day arithmetic (工作日计算), DOMAIN §7.
 //!
 //! A working day (工作日) is a Monday–Friday that is not a public holiday, or a weekend day the
-//! State Council made a working day (调休上班). The calendar is data
-//! (`app/rubric/holidays.toml`, embedded; an administrator may load a corrected one of the same
-//! format). Years the calendar does not cover count weekends only; [`HolidayCalendar::covers`]
-//! tells the UI to warn.
+//! State Council made a working day (调休上班). The calendar is data: the embedded
+//! `app/rubric/holidays.toml` is the first version of each year, and an administrator imports
+//! a year's notice ([`YearCalendar`], `domain::holiday_import`), which replaces that year
+//! ([`HolidayCalendar::with_year`]; `store::calendar::current` gives the calendar in force).
+//! Years the calendar does not cover count weekends only; [`HolidayCalendar::gaps`] tells the
+//! bureau homes to warn.
 //!
 //! Counting: "n working days after d" is the n-th working day strictly after d, so a case
 //! accepted on Monday with a 3-day limit is due on Thursday (if no holiday intervenes). A
@@ -29,6 +31,28 @@ pub enum YearStatus {
     Published,
     /// Provisional: must be checked and replaced by an administrator.
     Provisional,
+}
+
+impl YearStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            YearStatus::Published => "published",
+            YearStatus::Provisional => "provisional",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<YearStatus> {
+        [YearStatus::Published, YearStatus::Provisional]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            YearStatus::Published => "calendar.status.published",
+            YearStatus::Provisional => "calendar.status.provisional",
+        }
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -92,7 +116,7 @@ pub enum CalendarError {
     BadRange { name: String },
     /// A date that is both a day off and a working day.
     Contradiction(NaiveDate),
-    /// A holiday date in a year without a `[[year]]` entry.
+    /// A holiday period of a year without a `[[year]]` entry.
     UndeclaredYear(i32),
 }
 
@@ -101,34 +125,75 @@ fn parse_date(s: &str) -> Result<NaiveDate, CalendarError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| CalendarError::BadDate(s.into()))
 }
 
+/// One year's entries of the calendar as the State Council General Office's notice gives them:
+/// what an administrator imports (`domain::holiday_import`) and the store keeps, version by
+/// version. A period belongs to the year of its last day (the 元旦 of a year may start, and
+/// its 调休 Saturday fall, in the December before).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearCalendar {
+    pub year: i32,
+    pub status: YearStatus,
+    /// The notice it comes from (e.g. 国务院办公厅关于2027年部分节假日安排的通知).
+    pub source: String,
+    pub periods: Vec<HolidayPeriod>,
+}
+
+impl YearCalendar {
+    /// Days off in this year's periods.
+    pub fn holiday_days(&self) -> usize {
+        self.periods
+            .iter()
+            .map(|p| usize::try_from((p.last - p.first).num_days() + 1).unwrap_or(0))
+            .sum()
+    }
+
+    /// 调休上班日 in this year's periods.
+    pub fn working_weekend_days(&self) -> usize {
+        self.periods.iter().map(|p| p.workdays.len()).sum()
+    }
+}
+
+/// The year a period belongs to: that of its last day.
+fn notice_year(p: &HolidayPeriod) -> i32 {
+    p.last.year()
+}
+
+/// How many days before a year starts the bureau home warns that the calendar does not have
+/// the year's published notice (the notice normally appears in November).
+pub const CALENDAR_WARN_DAYS: i64 = 60;
+
+/// A year the calendar should have and does not have from the published notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarGap {
+    pub year: i32,
+    /// `None`: no entries at all (weekends only); `Some(Provisional)`: statutory days only.
+    pub status: Option<YearStatus>,
+}
+
 impl HolidayCalendar {
     #[cfg(feature = "ssr")]
     /// Parses a calendar in the format of `app/rubric/holidays.toml`.
     pub fn from_toml(text: &str) -> Result<HolidayCalendar, CalendarError> {
         let file: CalendarFile =
             toml::from_str(text).map_err(|e| CalendarError::Syntax(e.to_string()))?;
-        let mut cal = HolidayCalendar::default();
-        for y in file.year {
-            cal.years.insert(y.year, (y.status, y.source));
-        }
+        let years = file
+            .year
+            .into_iter()
+            .map(|y| (y.year, (y.status, y.source)))
+            .collect();
+        let mut periods = Vec::new();
         for h in file.holiday {
             let first = parse_date(&h.first)?;
             let last = parse_date(&h.last)?;
             if last < first {
                 return Err(CalendarError::BadRange { name: h.name_zh });
             }
-            let mut d = first;
-            while d <= last {
-                cal.holidays.insert(d);
-                d += Duration::days(1);
-            }
-            let mut workdays = Vec::new();
-            for w in &h.workdays {
-                let w = parse_date(w)?;
-                cal.workdays.insert(w);
-                workdays.push(w);
-            }
-            cal.periods.push(HolidayPeriod {
+            let workdays = h
+                .workdays
+                .iter()
+                .map(|w| parse_date(w))
+                .collect::<Result<Vec<_>, _>>()?;
+            periods.push(HolidayPeriod {
                 name_zh: h.name_zh,
                 name_en: h.name_en,
                 first,
@@ -136,15 +201,91 @@ impl HolidayCalendar {
                 workdays,
             });
         }
+        HolidayCalendar::build(years, periods)
+    }
+
+    /// A calendar of these years and periods: every period's year must be declared, and no day
+    /// may be both a day off and a working day.
+    fn build(
+        years: BTreeMap<i32, (YearStatus, String)>,
+        mut periods: Vec<HolidayPeriod>,
+    ) -> Result<HolidayCalendar, CalendarError> {
+        periods.sort_by_key(|p| p.first);
+        let mut cal = HolidayCalendar {
+            years,
+            ..HolidayCalendar::default()
+        };
+        for p in &periods {
+            if !cal.years.contains_key(&notice_year(p)) {
+                return Err(CalendarError::UndeclaredYear(notice_year(p)));
+            }
+            let mut d = p.first;
+            while d <= p.last {
+                cal.holidays.insert(d);
+                d += Duration::days(1);
+            }
+            cal.workdays.extend(p.workdays.iter().copied());
+        }
         if let Some(d) = cal.holidays.intersection(&cal.workdays).next() {
             return Err(CalendarError::Contradiction(*d));
         }
-        for d in cal.holidays.iter().chain(cal.workdays.iter()) {
-            if !cal.years.contains_key(&d.year()) {
-                return Err(CalendarError::UndeclaredYear(d.year()));
-            }
-        }
+        cal.periods = periods;
         Ok(cal)
+    }
+
+    /// This calendar with one year's entries replaced by `y` (an imported notice).
+    pub fn with_year(&self, y: &YearCalendar) -> Result<HolidayCalendar, CalendarError> {
+        let mut years = self.years.clone();
+        years.insert(y.year, (y.status, y.source.clone()));
+        let periods = self
+            .periods
+            .iter()
+            .filter(|p| notice_year(p) != y.year)
+            .chain(y.periods.iter())
+            .cloned()
+            .collect();
+        HolidayCalendar::build(years, periods)
+    }
+
+    /// One year's entries, if the calendar has the year.
+    pub fn year(&self, year: i32) -> Option<YearCalendar> {
+        let (status, source) = self.years.get(&year)?.clone();
+        let periods = self
+            .periods
+            .iter()
+            .filter(|p| notice_year(p) == year)
+            .cloned()
+            .collect();
+        Some(YearCalendar {
+            year,
+            status,
+            source,
+            periods,
+        })
+    }
+
+    /// The years the calendar has, in order.
+    pub fn years(&self) -> Vec<i32> {
+        self.years.keys().copied().collect()
+    }
+
+    /// The years the bureau must see to on `today`: this year when it is not from the published
+    /// notice, and next year as well once it starts within [`CALENDAR_WARN_DAYS`].
+    pub fn gaps(&self, today: NaiveDate) -> Vec<CalendarGap> {
+        let this = today.year();
+        let next_starts = NaiveDate::from_ymd_opt(this + 1, 1, 1).unwrap_or(today);
+        let mut years = vec![this];
+        if (next_starts - today).num_days() <= CALENDAR_WARN_DAYS {
+            years.push(this + 1);
+        }
+        years
+            .into_iter()
+            .map(|year| CalendarGap {
+                year,
+                status: self.covers(year),
+            })
+            .filter(|g| g.status != Some(YearStatus::Published))
+            .collect()
     }
 
     #[cfg(feature = "ssr")]
@@ -183,7 +324,7 @@ impl HolidayCalendar {
         self.years.get(&year).map(|(_, s)| s.as_str())
     }
 
-    /// The holiday periods, in file order.
+    /// The holiday periods, in date order.
     pub fn periods(&self) -> &[HolidayPeriod] {
         &self.periods
     }

@@ -1,27 +1,12 @@
-//! The expert pool's import file (专家导入, CSV): its columns and template, a small RFC 4180
-//! reader (quotes, doubled quotes, line breaks inside quotes, CRLF or LF, an optional UTF-8
-//! BOM) and the mapping of cells to [`ExpertInput`], each problem reported by line and column.
+//! The expert pool's import file (专家导入, CSV): its columns and template and the mapping of
+//! cells (read by `domain::csv`) to [`ExpertInput`], each problem reported by line and column.
 //! Pure: the server gives the counties and the pool's mobile numbers, the store adds the rows.
-//!
-//! (The `csv` crate was weighed and not taken: it ends a field silently at the end of the input
-//! inside an open quote, where this reader reports the line the quote was opened on.)
 
-use serde::{Deserialize, Serialize};
+pub use super::csv::{parse_csv, RowError};
 
 /// Largest CSV file accepted (bytes) and most data rows.
 pub const IMPORT_MAX_BYTES: usize = 1024 * 1024;
 pub const IMPORT_MAX_ROWS: usize = 2000;
-
-/// One problem of one CSV row: `line` is the line of the file (the header is line 1), `column`
-/// the translation key of the column's name (empty for the whole row).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowError {
-    pub line: usize,
-    pub column: String,
-    pub key: String,
-    #[serde(default)]
-    pub args: Vec<(String, String)>,
-}
 
 /// The columns of the import file: header text (as it must appear in row 1) and the translation
 /// key of its description.
@@ -71,64 +56,6 @@ use crate::domain::ids::CountyId;
 use crate::domain::item::{ItemDomain, SchoolSubject};
 use crate::domain::terms::Stage;
 use chrono::NaiveDate;
-
-/// Records with the line each starts on; blank lines are skipped. `Err(line)`: a quote
-/// opened on that line is never closed.
-pub fn parse_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, usize> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    let mut rec: Vec<String> = Vec::new();
-    let mut cell = String::new();
-    let mut quoted = false;
-    let mut line = 1;
-    let mut start = 1;
-    let mut quote_line = 0;
-    let mut chars = text.chars().peekable();
-    let mut push_rec = |rec: &mut Vec<String>, cell: &mut String, start: usize| {
-        rec.push(std::mem::take(cell));
-        let r = std::mem::take(rec);
-        if !(r.len() == 1 && r[0].trim().is_empty()) {
-            out.push((start, r));
-        }
-    };
-    while let Some(ch) = chars.next() {
-        if quoted {
-            match ch {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    cell.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    cell.push('\n');
-                }
-                c => cell.push(c),
-            }
-            continue;
-        }
-        match ch {
-            '"' if cell.trim().is_empty() => {
-                cell.clear();
-                quoted = true;
-                quote_line = line;
-            }
-            ',' => rec.push(std::mem::take(&mut cell)),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                push_rec(&mut rec, &mut cell, start);
-                line += 1;
-                start = line;
-            }
-            c => cell.push(c),
-        }
-    }
-    if quoted {
-        return Err(quote_line);
-    }
-    push_rec(&mut rec, &mut cell, start);
-    Ok(out)
-}
 
 fn split_list(s: &str) -> Vec<String> {
     s.split(['、', ';', '；', ',', '，', '|', '/', ' '])

@@ -57,6 +57,7 @@ pub async fn record_span<C: ConnectionTrait>(
     case: &jd_case::Model,
     state: CaseState,
     now: DateTime<Utc>,
+    cal: &HolidayCalendar,
 ) -> Result<(), DbErr> {
     // Entered by a real move into the state; else (a case opened in it) its first entry.
     let moved_in = case_event::Entity::find()
@@ -83,7 +84,7 @@ pub async fn record_span<C: ConnectionTrait>(
             .unwrap_or(case.created_at),
     };
     if case.level == CaseLevel::County.code() {
-        let days = working_days(entered, now);
+        let days = working_days(entered, now, cal);
         super::tally::count_span(c, case.county_id, state.code(), china_date(now), days).await?;
     }
     let row = span(
@@ -93,6 +94,7 @@ pub async fn record_span<C: ConnectionTrait>(
         state.code(),
         entered,
         now,
+        cal,
     );
     insert_spans(c, vec![row]).await
 }
@@ -106,6 +108,7 @@ fn span(
     state: &str,
     entered: DateTime<Utc>,
     left: DateTime<Utc>,
+    cal: &HolidayCalendar,
 ) -> state_span::ActiveModel {
     state_span::ActiveModel {
         case_id: Set(case_id),
@@ -115,19 +118,14 @@ fn span(
         entered_at: Set(entered),
         left_at: Set(left),
         left_on: Set(china_date(left)),
-        working_days: Set(working_days(entered, left)),
+        working_days: Set(working_days(entered, left, cal)),
         ..Default::default()
     }
 }
 
 /// Working days between entering and leaving a state, by the holiday calendar.
-fn working_days(entered: DateTime<Utc>, left: DateTime<Utc>) -> i32 {
-    let days = working_days_between(
-        china_date(entered),
-        china_date(left),
-        HolidayCalendar::embedded(),
-    )
-    .max(0);
+fn working_days(entered: DateTime<Utc>, left: DateTime<Utc>, cal: &HolidayCalendar) -> i32 {
+    let days = working_days_between(china_date(entered), china_date(left), cal).max(0);
     i32::try_from(days).unwrap_or(i32::MAX)
 }
 
@@ -151,6 +149,7 @@ pub fn spans_of(
     county_id: i64,
     level: &str,
     events: &[(DateTime<Utc>, String, String)],
+    cal: &HolidayCalendar,
 ) -> Vec<state_span::ActiveModel> {
     let mut out = Vec::new();
     let mut current: Option<(String, DateTime<Utc>)> = None;
@@ -158,7 +157,7 @@ pub fn spans_of(
         if from != to {
             if let Some((st, entered)) = &current {
                 if st == from {
-                    out.push(span(case_id, county_id, level, from, *entered, *at));
+                    out.push(span(case_id, county_id, level, from, *entered, *at, cal));
                 }
             }
             current = Some((to.clone(), *at));
@@ -219,7 +218,9 @@ pub async fn backfill<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
             .iter()
             .map(|(_, at, f, t)| (*at, f.clone(), t.clone()))
             .collect();
-        spans.extend(spans_of(chunk[0].0, *county, level, &history));
+        // Run by the migration that made the table, before any calendar was imported.
+        let cal = HolidayCalendar::embedded();
+        spans.extend(spans_of(chunk[0].0, *county, level, &history, cal));
     }
     insert_spans(c, spans).await
 }
@@ -694,7 +695,7 @@ mod tests {
             e(t(4, 2), "submitted", "accepted"),
             e(t(9, 2), "accepted", "panel_drawn"),
         ];
-        let spans = spans_of(7, 3, "county", &history);
+        let spans = spans_of(7, 3, "county", &history, HolidayCalendar::embedded());
         let got: Vec<(String, i32)> = spans
             .iter()
             .map(|s| (s.state.clone().unwrap(), s.working_days.clone().unwrap()))

@@ -676,7 +676,7 @@ async fn insert_seat<C: ConnectionTrait>(
         declaration_signed: Set(false),
         answer_reason: Set(String::new()),
         invited_at: Set(now),
-        respond_by: Set(respond_by(now)),
+        respond_by: Set(respond_by(now, &super::calendar::current(c).await?)),
         answered_at: Set(None),
         sheet_submitted: Set(false),
         opinion_signed: Set(false),
@@ -688,12 +688,8 @@ async fn insert_seat<C: ConnectionTrait>(
 }
 
 /// Last day (China date) to answer an invitation sent at `now`.
-pub fn respond_by(now: DateTime<Utc>) -> NaiveDate {
-    add_working_days(
-        china_date(now),
-        RESPOND_WORKING_DAYS,
-        HolidayCalendar::embedded(),
-    )
+pub fn respond_by(now: DateTime<Utc>, cal: &HolidayCalendar) -> NaiveDate {
+    add_working_days(china_date(now), RESPOND_WORKING_DAYS, cal)
 }
 
 // ---------------------------------------------------------------------------------------------

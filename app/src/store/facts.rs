@@ -4,7 +4,7 @@
 use super::cases::{self, Case};
 use super::entities::{case_event, draw_record};
 use crate::domain::case::{CaseFacts, CaseLevel};
-use crate::domain::deadline::{Clock as DeadlineClock, HolidayCalendar, TimeLimits};
+use crate::domain::deadline::{Clock as DeadlineClock, TimeLimits};
 use crate::domain::ids::{CaseId, CountyId, InstitutionId};
 use crate::domain::lifecycle::ActionKind;
 use crate::domain::material::MaterialKind;
@@ -64,7 +64,7 @@ pub async fn of_case<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts
             (CaseLevel::County, Some(on)) => Some(TimeLimits::default().due_date(
                 DeadlineClock::RereviewRequest,
                 on,
-                HolidayCalendar::embedded(),
+                &super::calendar::current(c).await?,
             )),
             _ => None,
         },

@@ -8,7 +8,7 @@ use super::cases::{self, Case};
 use super::entities::{jd_case, material, rereview_application};
 use crate::domain::case::{CaseLevel, CaseState};
 use crate::domain::china_time::china_date;
-use crate::domain::deadline::{Clock as DeadlineClock, HolidayCalendar, TimeLimits};
+use crate::domain::deadline::{Clock as DeadlineClock, TimeLimits};
 use crate::domain::lifecycle::{ActionKind, Effect, Transition};
 use crate::domain::rereview::RereviewApplication;
 use crate::domain::role::Actor;
@@ -83,7 +83,7 @@ pub async fn open_child<C: ConnectionTrait>(
     let due = TimeLimits::default().due_date(
         DeadlineClock::PrefectureDetermination,
         today,
-        HolidayCalendar::embedded(),
+        &super::calendar::current(c).await?,
     );
     let id = jd_case::Entity::insert(jd_case::ActiveModel {
         number: Set(Some(number)),

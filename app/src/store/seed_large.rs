@@ -494,7 +494,13 @@ pub async fn seed_large(
                     .iter()
                     .map(|s| (s.at, s.from.code().to_string(), s.to.code().to_string())),
             );
-            spans.extend(spans_of(id, county, CaseLevel::County.code(), &history));
+            spans.extend(spans_of(
+                id,
+                county,
+                CaseLevel::County.code(),
+                &history,
+                cal,
+            ));
             events.push(event(
                 id,
                 created,
@@ -552,7 +558,7 @@ pub async fn seed_large(
                         CaseState::Determined,
                         Some(creator),
                     ));
-                    spans.extend(spans_of(cid, county, CaseLevel::Prefecture.code(), &h));
+                    spans.extend(spans_of(cid, county, CaseLevel::Prefecture.code(), &h, cal));
                     let fin = done_at + Duration::minutes(1);
                     events.push(event(
                         id,

@@ -11,7 +11,7 @@ use super::draws::{self, Committed, DrawRequest, Refused};
 use super::entities::jd_case;
 use crate::domain::case::CaseState;
 use crate::domain::china_time::china_date;
-use crate::domain::deadline::{HolidayCalendar, TimeLimits};
+use crate::domain::deadline::TimeLimits;
 use crate::domain::lifecycle::{
     apply, due_system_action, ActionKind, Effect, Initiator, Transition,
 };
@@ -33,7 +33,7 @@ pub async fn record<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Updated, DbErr> {
     let today = china_date(now);
-    let cal = HolidayCalendar::embedded();
+    let cal = &super::calendar::current(c).await?;
     let limits = TimeLimits::default();
     let mut q = jd_case::Entity::update_many()
         .col_expr(jd_case::Column::State, Expr::value(t.to.code()))
@@ -130,7 +130,7 @@ pub async fn record<C: ConnectionTrait>(
         }
     }
     if t.from != t.to {
-        super::dashboard::record_span(c, case, t.from, now).await?;
+        super::dashboard::record_span(c, case, t.from, now, cal).await?;
     }
     for e in &t.effects {
         match e {

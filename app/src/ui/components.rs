@@ -513,3 +513,32 @@ pub fn use_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();
     move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0))
 }
+
+/// The problems of an import file, one per line as "行 N：column：message" (the import pages).
+#[component]
+pub fn RowErrors(
+    #[prop(into)] title: Signal<String>,
+    errors: Vec<crate::domain::csv::RowError>,
+    testid: &'static str,
+    row_testid: &'static str,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="error-summary" role="alert" tabindex="-1" data-testid=testid>
+            <h2 class="error-summary__title">{move || title.get()}</h2>
+            <ul class="error-summary__list">
+                {errors.into_iter().map(|e| view! {
+                    <li data-testid=row_testid data-line=e.line.to_string()>
+                        {move || {
+                            let col = if e.column.is_empty() { String::new() } else { format!("{}：", locale.tr(&e.column)) };
+                            format!("{}{}{}",
+                                locale.tr_with("experts.import.line", &[("n".into(), e.line.to_string())]),
+                                col,
+                                locale.tr_with(&e.key, &e.args))
+                        }}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}

@@ -92,6 +92,7 @@ lazy_groups! {
         RegistryRoute => pages::registry::RegistryPage;
         AuditRoute => pages::audit::AuditLogPage;
         AccountsRoute => pages::admin::AccountsPage;
+        CalendarRoute => pages::calendar::CalendarPage;
         ExpertsRoute => pages::experts::list::ExpertsPage;
         NewExpertRoute => pages::experts::form::NewExpertPage;
         ImportRoute => pages::experts::import::ImportPage;

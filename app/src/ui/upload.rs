@@ -198,3 +198,17 @@ pub fn chosen_file(ev: &leptos::ev::Event) -> Option<(web_sys::HtmlInputElement,
     let file = input.files().and_then(|f| f.get(0))?;
     Some((input, file))
 }
+
+/// A `data:` link that downloads `csv` as a UTF-8 file spreadsheet programs open as such (with a
+/// byte-order mark): the templates of the import pages.
+pub fn csv_href(csv: &str) -> String {
+    let csv = format!("\u{feff}{csv}");
+    let mut out = String::from("data:text/csv;charset=utf-8,");
+    for b in csv.as_bytes() {
+        match *b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(*b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -143,25 +143,15 @@ pub struct TitleCheck {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::api::server::{fail, require, state, AppState, Me};
-    use crate::domain::access::{authorize, Permission};
+    use crate::api::server::{fail, AppState, Me};
+    use crate::domain::access::Permission;
     use crate::domain::ids::CountyId;
     use crate::store::entities::{expert, expert_proposal};
     use crate::store::experts as store;
 
     pub use crate::domain::china_time::china_minute as cst;
 
-    /// The signed-in user, if the policy allows `perm`.
-    pub async fn allowed(perm: Permission) -> Result<(Me, AppState), AppError> {
-        let me = require().await?;
-        authorize(&me.actor, &perm, None).map_err(|d| fail(crate::api::denied(d)))?;
-        let st = state().map_err(fail)?;
-        Ok((me, st))
-    }
-
-    pub fn can(me: &Me, perm: Permission) -> bool {
-        authorize(&me.actor, &perm, None).is_ok()
-    }
+    pub use crate::api::server::{allowed, can};
 
     /// The store's filter for the pool page's query (`today`: the day in China).
     pub fn pool_filter(query: &PoolQuery, today: chrono::NaiveDate) -> store::Filter {

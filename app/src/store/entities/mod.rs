@@ -17,6 +17,7 @@ pub mod draw_setting;
 pub mod expert;
 pub mod expert_proposal;
 pub mod expert_rating;
+pub mod holiday_year;
 pub mod institution;
 pub mod jd_case;
 pub mod login_attempt;

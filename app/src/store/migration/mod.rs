@@ -25,6 +25,7 @@ mod m20261203_000019_title_check;
 mod m20261203_000020_notices;
 mod m20261203_000021_notice_channels;
 mod m20261203_000022_notice_preferences;
+mod m20261207_000023_holiday_calendar;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_notices::Migration),
             Box::new(m20261203_000021_notice_channels::Migration),
             Box::new(m20261203_000022_notice_preferences::Migration),
+            Box::new(m20261207_000023_holiday_calendar::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! The home page of each role (later issues fill them with work).
 
+use super::calendar::CalendarGaps;
 use super::cases::list::{IntakeQueue, MyCases, MyWork};
 use super::cases::work::{AwaitingDraw, LoanRequests, MyInvitations, PostChanges, WitnessedDraws};
 use crate::api::auth::home_path;
@@ -107,12 +108,12 @@ fn role_home(role: Role) -> impl IntoView {
                 Role::Observer => view! { <WitnessedDraws /> <PostChanges /> }.into_any(),
                 Role::CountyClerk | Role::CountyDirector => {
                     let skip = vec![Clock::Intake, Clock::Draw];
-                    view! { <IntakeQueue /> <MyWork skip /> <AwaitingDraw /> }.into_any()
+                    view! { <CalendarGaps /> <IntakeQueue /> <MyWork skip /> <AwaitingDraw /> }.into_any()
                 }
                 Role::PrefectureClerk | Role::PrefectureDirector => {
-                    view! { <MyWork /> <IntakeQueue /> <LoanRequests /> <PostChanges /> }.into_any()
+                    view! { <CalendarGaps /> <MyWork /> <IntakeQueue /> <LoanRequests /> <PostChanges /> }.into_any()
                 }
-                _ => view! { <div class="panel panel--empty"><p>{t(empty)}</p></div> }.into_any(),
+                Role::Admin => view! { <CalendarGaps /> <div class="panel panel--empty"><p>{t(empty)}</p></div> }.into_any(),
             }}
         </section>
     }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod calendar;
 pub mod cases;
 pub mod dashboard;
 pub mod experts;

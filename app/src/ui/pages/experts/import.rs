@@ -8,22 +8,13 @@ use crate::api::experts::{
 };
 use crate::api::AppError;
 use crate::i18n::use_locale;
-use crate::ui::components::ErrorSummary;
+use crate::ui::components::{ErrorSummary, RowErrors};
 use crate::ui::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 fn template_href() -> String {
-    // A BOM so that spreadsheet programs open the file as UTF-8.
-    let csv = format!("\u{feff}{}", import_template());
-    let mut out = String::from("data:text/csv;charset=utf-8,");
-    for b in csv.as_bytes() {
-        match *b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(*b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    crate::ui::upload::csv_href(&import_template())
 }
 
 #[component]
@@ -112,23 +103,15 @@ fn Report(r: ImportReport) -> impl IntoView {
         .into_any();
     }
     let (rows, bad) = (r.rows, r.errors.len());
-    view! {
-        <div class="error-summary" role="alert" tabindex="-1" data-testid="import-errors">
-            <h2 class="error-summary__title">{move || locale.tr_with("experts.import.failed", &[("rows".into(), rows.to_string()), ("n".into(), bad.to_string())])}</h2>
-            <ul class="error-summary__list">
-                {r.errors.into_iter().map(|e| view! {
-                    <li data-testid="import-error" data-line=e.line.to_string()>
-                        {move || {
-                            let col = if e.column.is_empty() { String::new() } else { format!("{}：", locale.tr(&e.column)) };
-                            format!("{}{}{}",
-                                locale.tr_with("experts.import.line", &[("n".into(), e.line.to_string())]),
-                                col,
-                                locale.tr_with(&e.key, &e.args))
-                        }}
-                    </li>
-                }).collect_view()}
-            </ul>
-        </div>
-    }
-    .into_any()
+    let title = Signal::derive(move || {
+        locale.tr_with(
+            "experts.import.failed",
+            &[
+                ("rows".into(), rows.to_string()),
+                ("n".into(), bad.to_string()),
+            ],
+        )
+    });
+    view! { <RowErrors title errors=r.errors testid="import-errors" row_testid="import-error" /> }
+        .into_any()
 }

@@ -1,0 +1,71 @@
+import { expect, test } from "@playwright/test";
+import { hydrated, noHorizontalScroll, signIn } from "./helpers";
+
+test.use({ viewport: { width: 768, height: 1024 }, hasTouch: true });
+
+const HEADER = "节日,放假开始,放假结束,调休上班";
+
+// A year no demo case reaches, so that other tests' deadlines are not moved.
+const YEAR = "2031";
+
+test("the administrator imports a year's holiday notice; a bad file or field changes nothing", async ({ page }) => {
+  await signIn(page, "admin");
+  // The administrator's home warns of the provisional 2027 (the notice is due in November).
+  await expect(page.getByTestId("calendar-gaps")).toContainText("2027年的节假日安排为暂定");
+  await page.getByTestId("nav-calendar").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("节假日安排");
+  await hydrated(page);
+  const y2026 = page.locator('[data-testid="calendar-year"][data-year="2026"]');
+  await expect(y2026).toContainText("已按通知");
+  await expect(y2026.getByTestId("calendar-periods")).toContainText("国庆节");
+  await expect(y2026.getByTestId("calendar-version")).toHaveText("系统内置");
+  await noHorizontalScroll(page);
+
+  // A file with two bad rows: each is listed by line and column, nothing is imported.
+  await page.getByLabel("年份").fill(YEAR);
+  await page.getByLabel("通知名称").fill(`国务院办公厅关于${YEAR}年部分节假日安排的通知`);
+  await page.getByLabel("导入原因").fill("通知已发布");
+  const bad = `\uFEFF${HEADER}\r\n国庆节,${YEAR}-10-01,${YEAR}-09-30,\r\n劳动节,${YEAR}/5/1,${YEAR}/5/5,${YEAR}-05-06\r\n`;
+  await page.getByTestId("calendar-file").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad, "utf-8") });
+  await page.getByTestId("calendar-run").click();
+  await expect(page.getByTestId("calendar-errors")).toContainText("发现 2 处错误");
+  await expect(page.locator('[data-testid="calendar-error-row"][data-line="2"]')).toContainText("放假结束早于放假开始");
+  await expect(page.locator('[data-testid="calendar-error-row"][data-line="3"]')).toContainText("不是周六或周日");
+  await expect(page.locator(`[data-testid="calendar-year"][data-year="${YEAR}"]`)).toHaveCount(0);
+
+  // A good file, but the notice's title left out: the summary links to the field.
+  const good = `\uFEFF${HEADER}\r\n劳动节,${YEAR}-05-01,${YEAR}-05-05,${YEAR}-04-27\r\n国庆节,${YEAR}-10-01,${YEAR}-10-07,${YEAR}-09-28、${YEAR}-10-11\r\n`;
+  await page.getByTestId("calendar-file").setInputFiles({ name: "notice.csv", mimeType: "text/csv", buffer: Buffer.from(good, "utf-8") });
+  await page.getByLabel("通知名称").fill("");
+  await page.getByTestId("calendar-run").click();
+  const summary = page.getByTestId("error-summary");
+  await expect(summary.locator('a[href="#calendar-source"]')).toBeVisible();
+  await summary.locator('a[href="#calendar-source"]').click();
+  await expect(page.locator("#calendar-source")).toBeFocused();
+  await expect(page.locator(`[data-testid="calendar-year"][data-year="${YEAR}"]`)).toHaveCount(0);
+
+  await page.getByLabel("通知名称").fill(`国务院办公厅关于${YEAR}年部分节假日安排的通知`);
+  await page.getByTestId("calendar-run").click();
+  await expect(page.getByTestId("calendar-done")).toContainText("现行为第 1 版");
+  const year = page.locator(`[data-testid="calendar-year"][data-year="${YEAR}"]`);
+  await expect(year).toContainText("已按通知");
+  await expect(year.getByTestId("calendar-version")).toHaveText("第 1 版");
+  await expect(year.getByTestId("calendar-periods")).toContainText(`${YEAR}-09-28、${YEAR}-10-11`);
+  await year.getByText("导入记录").click();
+  await expect(year.getByTestId("calendar-history")).toContainText("通知已发布");
+  await noHorizontalScroll(page);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await noHorizontalScroll(page);
+});
+
+test("the county clerk is warned on the home page and reads the calendar without importing", async ({ page }) => {
+  await signIn(page, "xian-jbr");
+  const gaps = page.getByTestId("calendar-gaps");
+  await expect(gaps).toContainText("2027");
+  await gaps.getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("节假日安排");
+  await expect(page.locator('[data-testid="calendar-year"][data-year="2027"]')).toContainText("暂定");
+  await expect(page.getByTestId("calendar-import")).toHaveCount(0);
+  await expect(page.getByTestId("nav-calendar")).toHaveCount(0);
+  await noHorizontalScroll(page);
+});
