@@ -30,7 +30,7 @@ async fn calendar(s: &Srv, who: &str) -> Value {
     v
 }
 
-fn year<'a>(page: &'a Value, y: i64) -> &'a Value {
+fn year(page: &Value, y: i64) -> &Value {
     page["years"]
         .as_array()
         .unwrap()

@@ -9,7 +9,6 @@ use crate::api::calendar::{
 };
 use crate::api::AppError;
 use crate::domain::deadline::{CalendarGap, YearStatus};
-use crate::domain::error::FieldErrors;
 use crate::domain::holiday_import::{template, YearForm, HOLIDAY_COLUMNS};
 use crate::i18n::use_locale;
 use crate::ui::components::{field_messages, ErrorSummary, PageError, RowErrors, TextField};
@@ -183,12 +182,7 @@ fn ImportForm(seen: Vec<(i32, i32)>, done: RwSignal<u32>) -> impl IntoView {
     let file_name = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<CalendarImport>);
     let server = RwSignal::new(None::<AppError>);
-    let errors = Signal::derive(move || {
-        server
-            .get()
-            .map(|e| e.field_errors())
-            .unwrap_or_else(FieldErrors::new)
-    });
+    let errors = Signal::derive(move || server.get().map(|e| e.field_errors()).unwrap_or_default());
     let run = Action::new(move |(form, csv, seen): &(YearForm, String, i32)| {
         let (form, csv, seen) = (form.clone(), csv.clone(), *seen);
         async move {
