@@ -231,3 +231,140 @@ async fn an_imported_notice_counts_new_deadlines_and_keeps_running_ones() {
         s.stop().await;
     }
 }
+
+async fn limits(s: &Srv, who: &str) -> Value {
+    let (st, v) = s.call(who, "time_limits", json!({})).await;
+    assert_eq!(st, 200, "{v}");
+    v
+}
+
+fn with(base: &Value, changes: Value) -> Value {
+    let mut v = base.clone();
+    for (k, x) in changes.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    v
+}
+
+#[tokio::test]
+async fn changed_time_limits_apply_to_clocks_that_start_after_and_keep_running_ones() {
+    use app::store::jobs::settle_due;
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let s = Srv::start(db).await;
+        let (admin, clerk, inst, director) = (
+            s.login("admin").await,
+            s.login("xian-jbr").await,
+            s.login("jigou").await,
+            s.login("xian-fzr").await,
+        );
+        // Tuesday 2026-04-07: the draw is due three working days on; a direct determination's
+        // re-review window is 15 days.
+        let running = accepted_case(&s, &inst, &clerk, "时限前受理", "arts", "primary").await;
+        assert_eq!(due_on(&s, &clerk, running).await, "2026-04-10", "{kind}");
+        let early = determined_directly(&s, &inst, &director, "时限前结论").await;
+        let window = |v: Value| {
+            v["rereview"]["window_end"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(window(s.case(&inst, early).await.1), "2026-04-22", "{kind}");
+
+        let page = limits(&s, &clerk).await;
+        assert_eq!(
+            (page["version"].as_i64(), page["can_edit"].as_bool()),
+            (Some(0), Some(false)),
+            "{kind}"
+        );
+        let base = page["limits"].clone();
+        assert_eq!(base["draw"], 3);
+
+        // Only the administrator changes them.
+        let body =
+            json!({ "limits": with(&base, json!({ "draw": 10 })), "reason": "试行", "seen": 0 });
+        let (st, _) = s.call(&clerk, "save_time_limits", body).await;
+        assert_eq!(st, 403, "{kind}");
+        // Out of range, no reason: every field named, nothing stored.
+        let body = json!({ "limits": with(&base, json!({ "draw": 0, "rereview_request_days": 61 })), "reason": " ", "seen": 0 });
+        let (st, v) = s.call(&admin, "save_time_limits", body).await;
+        assert_eq!(st, 422, "{kind}: {v}");
+        let mut errs = field_errors(&v);
+        errs.sort();
+        assert_eq!(
+            errs,
+            [
+                ("limits.draw".to_string(), "limits.err.range".to_string()),
+                ("limits.reason".into(), "err.required".into()),
+                (
+                    "limits.rereview_request_days".into(),
+                    "limits.err.range".into()
+                ),
+            ],
+            "{kind}"
+        );
+        // A warning as long as the shortest limit.
+        let body = json!({ "limits": with(&base, json!({ "due_soon_working_days": 3 })), "reason": "x", "seen": 0 });
+        let (st, v) = s.call(&admin, "save_time_limits", body).await;
+        assert_eq!(
+            (st, field_errors(&v)),
+            (
+                422,
+                vec![(
+                    "limits.due_soon_working_days".to_string(),
+                    "limits.err.due_soon".to_string()
+                )]
+            ),
+            "{kind}"
+        );
+        // Not a number.
+        let body =
+            json!({ "limits": with(&base, json!({ "draw": -1 })), "reason": "x", "seen": 0 });
+        let (st, _) = s.call(&admin, "save_time_limits", body).await;
+        assert_eq!(st, 400, "{kind}");
+        assert_eq!(limits(&s, &admin).await["version"], 0, "{kind}");
+
+        s.clock.advance(chrono::Duration::minutes(5));
+        let changed = with(&base, json!({ "draw": 10, "rereview_request_days": 30 }));
+        let body = json!({ "limits": changed, "reason": "州教育局通知调整", "seen": 0 });
+        let (st, v) = s.call(&admin, "save_time_limits", body.clone()).await;
+        assert_eq!((st, v.as_i64()), (200, Some(1)), "{kind}: {v}");
+        let (st, v) = s.call(&admin, "save_time_limits", body).await;
+        assert_eq!((st, v), (409, json!("Stale")), "{kind}");
+        let page = limits(&s, &clerk).await;
+        assert_eq!(
+            (page["version"].as_i64(), &page["limits"]),
+            (Some(1), &changed),
+            "{kind}"
+        );
+        assert_eq!(page["history"][0]["reason"], "州教育局通知调整");
+
+        // Running deadlines stay; new clocks take the new limits.
+        assert_eq!(due_on(&s, &clerk, running).await, "2026-04-10", "{kind}");
+        assert_eq!(window(s.case(&inst, early).await.1), "2026-04-22", "{kind}");
+        let later = accepted_case(&s, &inst, &clerk, "时限后受理", "arts", "primary").await;
+        assert_eq!(due_on(&s, &clerk, later).await, "2026-04-21", "{kind}");
+        let late = determined_directly(&s, &inst, &director, "时限后结论").await;
+        assert_eq!(window(s.case(&inst, late).await.1), "2026-05-07", "{kind}");
+
+        // After 04-22 the first determination is final; the second's window is still open.
+        let target = Utc.with_ymd_and_hms(2026, 4, 23, 1, 0, 0).unwrap();
+        s.clock.advance(target - s.clock.now());
+        assert_eq!(
+            settle_due(&s.db.db, s.clock.now()).await.unwrap(),
+            1,
+            "{kind}"
+        );
+        let director = s.login("xian-fzr").await;
+        assert_eq!(state(&s, &director, early).await, "final", "{kind}");
+        assert_eq!(state(&s, &director, late).await, "determined", "{kind}");
+
+        let admin = s.login("admin").await;
+        let (st, body, _) = get(&s, &admin, "/api/audit_log?query[action]=setting.").await;
+        assert_eq!(st, 200, "{kind}: {body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["rows"].as_array().unwrap().len(), 1, "{kind}: {v}");
+        assert_eq!(v["rows"][0]["action"], "setting.time_limits");
+        s.stop().await;
+    }
+}

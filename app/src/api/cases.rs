@@ -222,13 +222,22 @@ mod ssr {
         crate::domain::china_time::china_minute(t)
     }
 
+    /// How the case's running deadline stands (the due-soon warning of the limits in force).
     pub fn deadline(
         case: &Case,
         now: DateTime<Utc>,
-        cal: &HolidayCalendar,
+        (limits, cal): &(TimeLimits, HolidayCalendar),
     ) -> Option<DeadlineStatus> {
         case.due_on
-            .map(|due| TimeLimits::default().status(due, china_date(now), cal))
+            .map(|due| limits.status(due, china_date(now), cal))
+    }
+
+    /// The time limits and the holiday calendar in force.
+    pub async fn limits(
+        db: &DatabaseConnection,
+    ) -> Result<(TimeLimits, HolidayCalendar), AppError> {
+        let limits = crate::store::settings::time_limits(db).await?;
+        Ok((limits, crate::store::calendar::current(db).await?))
     }
 
     pub async fn rows(
@@ -239,9 +248,7 @@ mod ssr {
         let insts = reference::institution_names(db)
             .await
             .map_err(|e| fail(crate::api::server::db(e)))?;
-        let cal = crate::store::calendar::current(db)
-            .await
-            .map_err(|e| fail(crate::api::server::db(e)))?;
+        let cal = limits(db).await.map_err(fail)?;
         let counties = reference::county_names(db)
             .await
             .map_err(|e| fail(crate::api::server::db(e)))?;
@@ -478,7 +485,7 @@ mod ssr {
                 .collect(),
             clock: cases::clock_of(&case)?,
             due_on: case.due_on,
-            deadline: deadline(&case, now, &crate::store::calendar::current(&st.db).await?),
+            deadline: deadline(&case, now, &limits(&st.db).await?),
             category: case.category()?,
             determined_on: case.determined_on,
             actions,

@@ -202,7 +202,7 @@ pub mod ssr {
     use crate::domain::access::{authorize, Permission};
     use crate::domain::case::{CaseLevel, CaseState};
     use crate::domain::china_time::china_date;
-    use crate::domain::deadline::{Clock, HolidayCalendar, TimeLimits};
+    use crate::domain::deadline::{Clock, HolidayCalendar};
     use crate::domain::error::FieldErrors;
     use crate::domain::item::ItemDomain;
     use crate::domain::role::Actor;
@@ -307,7 +307,8 @@ pub mod ssr {
         let f = Filter { county, period };
         let names: HashMap<i64, String> = counties.iter().cloned().collect();
         let cal = &crate::store::calendar::current(dbc).await.map_err(db)?;
-        let soon = due_soon_until(today, TimeLimits::default().due_soon_working_days, cal);
+        let limits = crate::store::settings::time_limits(dbc).await.map_err(db)?;
+        let soon = due_soon_until(today, limits.due_soon_working_days, cal);
 
         let median_codes: Vec<&str> = MEDIAN_STATES.iter().map(|s| s.code()).collect();
         // The figures are independent reads: run side by side on the pool's connections.

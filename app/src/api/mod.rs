@@ -25,6 +25,7 @@ pub mod rereview;
 pub mod selfcheck;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod settings;
 pub mod sheets;
 
 pub use error::AppError;

@@ -511,7 +511,7 @@ pub struct NavEntry {
 }
 
 /// The site's navigation, in the order shown.
-const NAVIGATION: [NavEntry; 10] = [
+const NAVIGATION: [NavEntry; 11] = [
     NavEntry {
         label: "nav.cases",
         href: "/cases",
@@ -547,6 +547,12 @@ const NAVIGATION: [NavEntry; 10] = [
         href: "/admin/accounts",
         testid: "nav-accounts",
         permission: |_| Some(Permission::ManageAccounts),
+    },
+    NavEntry {
+        label: "nav.time_limits",
+        href: "/settings/time-limits",
+        testid: "nav-time-limits",
+        permission: |_| Some(Permission::ManageSettings),
     },
     NavEntry {
         label: "nav.calendar",
@@ -856,7 +862,12 @@ mod tests {
         );
         assert_eq!(
             nav(a(Role::Admin, Scope::System)),
-            ["nav-audit", "nav-accounts", "nav-calendar"]
+            [
+                "nav-audit",
+                "nav-accounts",
+                "nav-time-limits",
+                "nav-calendar"
+            ]
         );
         assert_eq!(
             nav(a(Role::Expert, Scope::Expert(ExpertId(1)))),

@@ -13,9 +13,11 @@
 //! deadline is met on its due date. The re-review request limit counts calendar days.
 //! Dates are China Standard Time dates; [`china_date`] turns a UTC instant into one.
 
+use super::error::{FieldError, FieldErrors};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::RangeInclusive;
 #[cfg(feature = "ssr")]
 use std::sync::OnceLock;
 
@@ -389,7 +391,13 @@ impl Clock {
     }
 }
 
-/// The time limits in force (a setting the administrator may change). Defaults: DOMAIN §7.
+/// Longest time limit a setting may give (working days; calendar days for the re-review
+/// request window), and the longest due-soon warning.
+pub const LIMIT_MAX: u32 = 60;
+pub const DUE_SOON_MAX: u32 = 10;
+
+/// The time limits (a setting the administrator changes, `store::settings`; each change a new
+/// version). The defaults are the first version's values: DOMAIN §7.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TimeLimits {
@@ -448,6 +456,67 @@ impl TimeLimits {
         } else {
             add_working_days(start, n, cal)
         }
+    }
+
+    /// Each limit with its field name (`limits.<name>`) and the bounds a setting may take.
+    pub fn fields(&self) -> [(&'static str, u32, RangeInclusive<u32>); 8] {
+        [
+            ("intake", self.intake, 1..=LIMIT_MAX),
+            ("draw", self.draw, 1..=LIMIT_MAX),
+            ("panel_review", self.panel_review, 1..=LIMIT_MAX),
+            ("sealing", self.sealing, 1..=LIMIT_MAX),
+            (
+                "rereview_request_days",
+                self.rereview_request_days,
+                1..=LIMIT_MAX,
+            ),
+            (
+                "forwarding_decision",
+                self.forwarding_decision,
+                1..=LIMIT_MAX,
+            ),
+            (
+                "prefecture_determination",
+                self.prefecture_determination,
+                1..=LIMIT_MAX,
+            ),
+            (
+                "due_soon_working_days",
+                self.due_soon_working_days,
+                0..=DUE_SOON_MAX,
+            ),
+        ]
+    }
+
+    /// Checks a setting: every limit within its bounds, and the due-soon warning shorter than
+    /// the shortest working-day limit (else every deadline would be due soon from its start).
+    /// Paths: `limits.<field>`.
+    pub fn validate(&self) -> FieldErrors {
+        let mut errs = FieldErrors::new();
+        for (name, value, range) in self.fields() {
+            if !range.contains(&value) {
+                errs.push(
+                    FieldError::new(format!("limits.{name}"), "limits.err.range")
+                        .arg("min", range.start())
+                        .arg("max", range.end()),
+                );
+            }
+        }
+        let shortest = [
+            self.intake,
+            self.draw,
+            self.panel_review,
+            self.sealing,
+            self.forwarding_decision,
+            self.prefecture_determination,
+        ]
+        .into_iter()
+        .min()
+        .unwrap_or(0);
+        if errs.is_empty() && self.due_soon_working_days >= shortest {
+            errs.add("limits.due_soon_working_days", "limits.err.due_soon");
+        }
+        errs
     }
 
     /// How a deadline stands on `today`.
@@ -615,6 +684,32 @@ mod tests {
         for c in Clock::ALL {
             assert_eq!(Clock::from_code(c.code()), Some(c));
         }
+    }
+
+    #[test]
+    fn limits_are_validated() {
+        assert!(TimeLimits::default().validate().is_empty());
+        let bad = TimeLimits {
+            intake: 0,
+            rereview_request_days: 61,
+            ..TimeLimits::default()
+        };
+        let e = bad.validate();
+        assert_eq!(e.len(), 2);
+        assert!(e.for_field("limits.intake").next().is_some());
+        assert!(e.for_field("limits.rereview_request_days").next().is_some());
+        let noisy = TimeLimits {
+            sealing: 2,
+            due_soon_working_days: 2,
+            ..TimeLimits::default()
+        };
+        let e = noisy.validate();
+        assert_eq!(
+            e.for_field("limits.due_soon_working_days")
+                .next()
+                .map(|e| e.key.as_str()),
+            Some("limits.err.due_soon")
+        );
     }
 
     #[test]

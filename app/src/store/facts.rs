@@ -4,7 +4,7 @@
 use super::cases::{self, Case};
 use super::entities::{case_event, draw_record};
 use crate::domain::case::{CaseFacts, CaseLevel};
-use crate::domain::deadline::{Clock as DeadlineClock, TimeLimits};
+use crate::domain::deadline::Clock as DeadlineClock;
 use crate::domain::ids::{CaseId, CountyId, InstitutionId};
 use crate::domain::lifecycle::ActionKind;
 use crate::domain::material::MaterialKind;
@@ -36,9 +36,8 @@ pub async fn of_case<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts
     let child = super::rereview::child_of(c, case.id).await?;
     // Whether and when the case (and its re-review) was determined comes from the
     // determination records, not from the case's cached columns.
-    let determined_on = super::determinations::of_case(c, case.id)
-        .await?
-        .map(|d| d.determined_on);
+    let determination = super::determinations::of_case(c, case.id).await?;
+    let determined_on = determination.as_ref().map(|d| d.determined_on);
     let child_determined = match &child {
         Some(k) => super::determinations::of_case(c, k.id).await?.is_some(),
         None => false,
@@ -60,12 +59,17 @@ pub async fn of_case<C: ConnectionTrait>(c: &C, case: &Case) -> Result<CaseFacts
         review_started,
         determined_on,
         // The notice states the right to ask the prefecture within the window (county cases).
-        rereview_window_end: match (case.case_level()?, determined_on) {
-            (CaseLevel::County, Some(on)) => Some(TimeLimits::default().due_date(
-                DeadlineClock::RereviewRequest,
-                on,
-                &super::calendar::current(c).await?,
-            )),
+        // The window of the limits in force when the determination was made.
+        rereview_window_end: match (case.case_level()?, &determination) {
+            (CaseLevel::County, Some(d)) => Some(
+                super::settings::time_limits_at(c, d.decided_at)
+                    .await?
+                    .due_date(
+                        DeadlineClock::RereviewRequest,
+                        d.determined_on,
+                        &super::calendar::current(c).await?,
+                    ),
+            ),
             _ => None,
         },
     })

@@ -9,7 +9,6 @@ use super::entities::jd_case;
 use super::tx;
 use crate::domain::case::CaseState;
 use crate::domain::china_time::china_date;
-use crate::domain::deadline::TimeLimits;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -18,8 +17,9 @@ use sea_orm::{
 /// The cases a system action may be due on now: determinations old enough for their window to
 /// have closed, and cases waiting only for the system (refused, forwarded, panel ready).
 pub async fn candidates(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<i64>, DbErr> {
-    // The window is counted in calendar days from the notice: older notices only.
-    let window = i64::from(TimeLimits::default().rereview_request_days);
+    // The window is counted in calendar days from the notice: notices older than the shortest
+    // window any version of the limits has had (each case's own window is checked by `settle`).
+    let window = i64::from(super::settings::shortest_rereview_window(db).await?);
     let oldest_open = china_date(now) - Duration::days(window);
     jd_case::Entity::find()
         .select_only()

@@ -37,6 +37,7 @@ pub mod seed;
 pub mod seed_large;
 pub mod selfchecks;
 pub mod sessions;
+pub mod settings;
 pub mod sheets;
 pub mod signin;
 pub mod signing;

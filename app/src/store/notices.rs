@@ -104,10 +104,10 @@ pub async fn seats_changed<C: ConnectionTrait>(
 pub async fn deadlines<C: ConnectionTrait>(c: &C, now: DateTime<Utc>) -> Result<u32, DbErr> {
     use super::entities::jd_case;
     use crate::domain::china_time::china_date;
-    use crate::domain::deadline::{DeadlineStatus, TimeLimits};
+    use crate::domain::deadline::DeadlineStatus;
     use crate::domain::notice::{deadline_key, deadline_notices};
     let today = china_date(now);
-    let limits = TimeLimits::default();
+    let limits = super::settings::time_limits(c).await?;
     let cal = &super::calendar::current(c).await?;
     // Due within two weeks (the due-soon threshold is a few working days), or passed within
     // two weeks (older ones were told when they passed: no need to look at them every run).

@@ -8,7 +8,7 @@ use super::cases::{self, Case};
 use super::entities::{jd_case, material, rereview_application};
 use crate::domain::case::{CaseLevel, CaseState};
 use crate::domain::china_time::china_date;
-use crate::domain::deadline::{Clock as DeadlineClock, TimeLimits};
+use crate::domain::deadline::Clock as DeadlineClock;
 use crate::domain::lifecycle::{ActionKind, Effect, Transition};
 use crate::domain::rereview::RereviewApplication;
 use crate::domain::role::Actor;
@@ -80,7 +80,7 @@ pub async fn open_child<C: ConnectionTrait>(
 ) -> Result<i64, DbErr> {
     let today = china_date(now);
     let number = cases::next_number(c, now.year()).await?;
-    let due = TimeLimits::default().due_date(
+    let due = super::settings::time_limits(c).await?.due_date(
         DeadlineClock::PrefectureDetermination,
         today,
         &super::calendar::current(c).await?,

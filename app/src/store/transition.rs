@@ -11,7 +11,6 @@ use super::draws::{self, Committed, DrawRequest, Refused};
 use super::entities::jd_case;
 use crate::domain::case::CaseState;
 use crate::domain::china_time::china_date;
-use crate::domain::deadline::TimeLimits;
 use crate::domain::lifecycle::{
     apply, due_system_action, ActionKind, Effect, Initiator, Transition,
 };
@@ -34,7 +33,7 @@ pub async fn record<C: ConnectionTrait>(
 ) -> Result<Updated, DbErr> {
     let today = china_date(now);
     let cal = &super::calendar::current(c).await?;
-    let limits = TimeLimits::default();
+    let limits = super::settings::time_limits(c).await?;
     let mut q = jd_case::Entity::update_many()
         .col_expr(jd_case::Column::State, Expr::value(t.to.code()))
         .col_expr(jd_case::Column::Version, Expr::value(version + 1))

@@ -161,6 +161,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account/notices") view={Lazy::<routes::ContactRoute>::new()} />
                         <Route path=path!("/admin/accounts") view={Lazy::<routes::AccountsRoute>::new()} />
                         <Route path=path!("/settings/calendar") view={Lazy::<routes::CalendarRoute>::new()} />
+                        <Route path=path!("/settings/time-limits") view={Lazy::<routes::TimeLimitsRoute>::new()} />
                         <Route path=path!("/institution/profile") view={Lazy::<routes::ProfileRoute>::new()} />
                         <Route path=path!("/cases/new") view={Lazy::<routes::NewApplicationRoute>::new()} />
                         <Route path=path!("/cases/:id/edit") view={Lazy::<routes::EditApplicationRoute>::new()} />

@@ -93,6 +93,7 @@ lazy_groups! {
         AuditRoute => pages::audit::AuditLogPage;
         AccountsRoute => pages::admin::AccountsPage;
         CalendarRoute => pages::calendar::CalendarPage;
+        TimeLimitsRoute => pages::time_limits::TimeLimitsPage;
         ExpertsRoute => pages::experts::list::ExpertsPage;
         NewExpertRoute => pages::experts::form::NewExpertPage;
         ImportRoute => pages::experts::import::ImportPage;

@@ -37,6 +37,7 @@ pub mod score_sheet_version;
 pub mod seat;
 pub mod self_check;
 pub mod session;
+pub mod setting_version;
 pub mod signing_key;
 pub mod state_span;
 pub mod throttle_refusal;

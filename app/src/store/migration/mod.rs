@@ -26,6 +26,7 @@ mod m20261203_000020_notices;
 mod m20261203_000021_notice_channels;
 mod m20261203_000022_notice_preferences;
 mod m20261207_000023_holiday_calendar;
+mod m20261207_000024_setting_versions;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000021_notice_channels::Migration),
             Box::new(m20261203_000022_notice_preferences::Migration),
             Box::new(m20261207_000023_holiday_calendar::Migration),
+            Box::new(m20261207_000024_setting_versions::Migration),
         ]
     }
 }

@@ -24,6 +24,7 @@ pub fn CalendarPage() -> impl IntoView {
         <Title text=t("calendar.title") />
         <h1>{t("calendar.title")}</h1>
         <p class="lead">{t("calendar.lead")}</p>
+        <p><a href="/settings/time-limits">{t("nav.time_limits")}</a></p>
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || page.get().map(|r| match r {
                 Err(e) => view! { <PageError error=e testid="calendar-error" /> }.into_any(),

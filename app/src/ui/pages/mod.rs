@@ -14,4 +14,5 @@ pub mod notices;
 pub mod profile;
 pub mod registry;
 pub mod selfcheck;
+pub mod time_limits;
 pub mod verify;

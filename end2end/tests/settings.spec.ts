@@ -69,3 +69,41 @@ test("the county clerk is warned on the home page and reads the calendar without
   await expect(page.getByTestId("nav-calendar")).toHaveCount(0);
   await noHorizontalScroll(page);
 });
+
+test("the administrator changes the time limits with a reason; an out-of-range value is refused at its field", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.getByTestId("nav-time-limits").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("办理时限");
+  await hydrated(page);
+  await expect(page.locator('[data-testid="limits-table"] tr[data-field="draw"]')).toContainText("3 个工作日");
+  await expect(page.locator('[data-testid="limits-table"] tr[data-field="rereview_request_days"]')).toContainText("15 日（自然日）");
+  await noHorizontalScroll(page);
+
+  const draw = page.getByLabel("抽取专家（受理后）");
+  await draw.fill("0");
+  await page.getByTestId("limits-save").click();
+  const summary = page.getByTestId("error-summary");
+  await expect(summary.locator('a[href="#limits-draw"]')).toContainText("请填写 1 至 60 之间的整数");
+  await expect(summary.locator('a[href="#limits-reason"]')).toBeVisible();
+  await summary.locator('a[href="#limits-draw"]').click();
+  await expect(draw).toBeFocused();
+  await expect(page.getByTestId("limits-saved")).toHaveCount(0);
+
+  // The same values again, with a reason: a new version that moves nothing other tests count on.
+  await draw.fill("3");
+  await page.getByLabel("修改原因").fill("核对现行时限");
+  await page.getByTestId("limits-save").click();
+  await expect(page.getByTestId("limits-saved")).toContainText("现行为第");
+  await expect(page.getByTestId("limits-version")).toContainText("版");
+  await expect(page.getByTestId("limits-history")).toContainText("核对现行时限");
+  await noHorizontalScroll(page);
+});
+
+test("a county clerk reads the time limits and cannot change them", async ({ page }) => {
+  await signIn(page, "xian-jbr");
+  await page.goto("/settings/time-limits");
+  await hydrated(page);
+  await expect(page.getByTestId("limits-table")).toBeVisible();
+  await expect(page.getByTestId("limits-form")).toHaveCount(0);
+  await expect(page.getByTestId("nav-time-limits")).toHaveCount(0);
+});
