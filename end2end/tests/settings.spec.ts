@@ -107,3 +107,21 @@ test("a county clerk reads the time limits and cannot change them", async ({ pag
   await expect(page.getByTestId("limits-form")).toHaveCount(0);
   await expect(page.getByTestId("nav-time-limits")).toHaveCount(0);
 });
+
+test("the administrator finds an account by name and reads its sign-ins", async ({ page }) => {
+  await signIn(page, "admin");
+  await hydrated(page);
+  await expect(page.getByTestId("accounts-count")).toBeVisible();
+  await page.getByLabel("查找账号").fill("xian-jbr");
+  await page.getByTestId("accounts-search").click();
+  await expect(page).toHaveURL(/q=xian-jbr/);
+  await hydrated(page);
+  const row = page.locator('tr[data-username="xian-jbr"]');
+  await expect(row).toHaveCount(1);
+  await expect(page.getByTestId("accounts-count")).toHaveAttribute("data-count", "1");
+  await row.getByTestId("account-activity").click();
+  const panel = page.getByTestId("activity-panel");
+  await expect(panel).toContainText("xian-jbr");
+  await expect(panel.getByTestId("account-attempts")).toContainText("登录");
+  await noHorizontalScroll(page);
+});

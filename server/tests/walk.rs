@@ -144,6 +144,7 @@ const PREF: &[Role] = &[PC, PD];
 const CLERKS: &[Role] = &[CC, PC];
 const DIRECTORS: &[Role] = &[CD, PD];
 const AUDIT: &[Role] = &[CD, PC, PD, OB, AD];
+const SETTINGS: &[Role] = &[CC, CD, PC, PD, OB, AD];
 
 fn form(pairs: &[(&str, String)]) -> Option<Req> {
     Some(Req::Form(
@@ -216,6 +217,29 @@ fn table() -> Vec<Entry> {
         // ---- accounts (administrator)
         entry!("list_accounts", &[AD], None, |_, _| form(&[])),
         entry!("account_scope_choices", &[AD], None, |_, _| form(&[])),
+        entry!("account_activity", &[AD], None, |x, _| form(&[(
+            "id",
+            x.account.to_string()
+        )])),
+        // ---- settings (read by the bureau, observers and the administrator; changed by the
+        // administrator, here against a version no setting has)
+        entry!("holiday_calendar", SETTINGS, None, |_, _| form(&[])),
+        entry!("calendar_gaps", ALL, None, |_, _| form(&[])),
+        entry!("import_holidays", &[AD], None, |_, _| Some(Req::Json(
+            json!({
+                "form": { "year": 2031, "status": "published", "source": "走查", "reason": "走查" },
+                "csv": "节日,放假开始,放假结束,调休上班\n国庆节,2031-10-01,2031-10-07,\n",
+                "seen": STALE,
+            })
+        ))),
+        entry!("time_limits", SETTINGS, None, |_, _| form(&[])),
+        entry!("save_time_limits", &[AD], None, |_, _| Some(Req::Json(
+            json!({
+                "limits": app::domain::deadline::TimeLimits::default(),
+                "reason": "走查",
+                "seen": STALE,
+            })
+        ))),
         entry!("create_account", &[AD], None, |_, _| form(&[
             ("username", String::new()),
             ("display_name", String::new()),

@@ -88,15 +88,64 @@ impl ScopeNames {
     }
 }
 
+/// Accounts a page of the list.
+pub const ACCOUNTS_PAGE: u64 = 25;
+
+/// The account list's search as the URL carries it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccountQuery {
+    /// Text in the user name or the name.
+    pub q: String,
+    /// A role code, or empty for all.
+    pub role: String,
+    /// `active`, `pending`, `disabled`, or empty for all.
+    pub status: String,
+    pub page: String,
+}
+
+impl AccountQuery {
+    /// The query string of this search at another page.
+    pub fn with_page(&self, page: u64) -> String {
+        let mut out = format!("page={page}");
+        for (k, v) in [
+            ("q", &self.q),
+            ("role", &self.role),
+            ("status", &self.status),
+        ] {
+            if !v.is_empty() {
+                out.push_str(&format!("&{k}={}", crate::api::dashboard::urlencoding(v)));
+            }
+        }
+        out
+    }
+}
+
+/// A page of the account list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountPage {
+    pub rows: Vec<AccountRow>,
+    pub total: u64,
+    /// 1-based.
+    pub page: u64,
+    pub pages: u64,
+}
+
+/// The accounts the search matches, a page at a time (administrator). A malformed search is
+/// refused with field errors (`q`, `role`, `status`, `page`).
 #[server(prefix = "/api", endpoint = "list_accounts")]
-pub async fn list_accounts() -> Result<Vec<AccountRow>, AppError> {
+pub async fn list_accounts(
+    #[server(default)] query: AccountQuery,
+) -> Result<AccountPage, AppError> {
     use super::server::{fail, state};
     use crate::store::accounts;
     admin().await?;
     let st = state().map_err(fail)?;
+    let (filter, page) = ssr::filter(&query).map_err(|e| fail(AppError::Validation(e)))?;
     let names = ScopeNames::load(&st.db).await?;
-    let rows = accounts::list(&st.db).await?;
-    Ok(rows
+    let (rows, total) =
+        accounts::search(&st.db, &filter, (page - 1) * ACCOUNTS_PAGE, ACCOUNTS_PAGE).await?;
+    let rows = rows
         .into_iter()
         .filter_map(|u| {
             let actor = accounts::actor_of(&u)?;
@@ -111,7 +160,75 @@ pub async fn list_accounts() -> Result<Vec<AccountRow>, AppError> {
                 version: u.version,
             })
         })
-        .collect())
+        .collect();
+    Ok(AccountPage {
+        rows,
+        total,
+        page,
+        pages: total.div_ceil(ACCOUNTS_PAGE).max(1),
+    })
+}
+
+/// One live session of an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    /// China Standard Time to the minute.
+    pub signed_in: String,
+    pub last_seen: String,
+    pub address: String,
+}
+
+/// One sign-in attempt or password re-entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptRow {
+    pub at: String,
+    pub address: String,
+    pub success: bool,
+    /// `login` or `reauth`.
+    pub kind: String,
+}
+
+/// An account's live sessions and its latest 20 sign-in attempts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountSignIns {
+    pub username: String,
+    pub display_name: String,
+    pub sessions: Vec<SessionRow>,
+    pub attempts: Vec<AttemptRow>,
+}
+
+/// An account's sessions and sign-in history (administrator; another id → 404).
+#[server(prefix = "/api", endpoint = "account_activity")]
+pub async fn account_activity(id: i64) -> Result<AccountSignIns, AppError> {
+    use super::server::{fail, state};
+    use crate::domain::china_time::china_minute;
+    admin().await?;
+    let st = state().map_err(fail)?;
+    let user = crate::store::accounts::by_id(&st.db, id)
+        .await?
+        .ok_or_else(|| fail(AppError::NotFound))?;
+    let (sessions, attempts) = crate::store::accounts::activity(&st.db, &user, 20).await?;
+    Ok(AccountSignIns {
+        username: user.username,
+        display_name: user.display_name,
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionRow {
+                signed_in: china_minute(s.created_at),
+                last_seen: china_minute(s.last_seen_at),
+                address: s.address,
+            })
+            .collect(),
+        attempts: attempts
+            .into_iter()
+            .map(|a| AttemptRow {
+                at: china_minute(a.at),
+                address: a.address,
+                success: a.success,
+                kind: a.kind,
+            })
+            .collect(),
+    })
 }
 
 /// A change to the account of an expert or a director (who holds the post, and whether a
@@ -338,4 +455,59 @@ pub async fn reset_password(id: i64, version: i32) -> Result<OneTimePassword, Ap
         username: u.username,
         password: otp,
     })
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AccountQuery;
+    use crate::domain::error::FieldErrors;
+    use crate::domain::role::Role;
+    use crate::store::accounts::{AccountFilter, AccountStatus};
+
+    /// The store's filter and the page of a search, or its field errors.
+    pub fn filter(q: &AccountQuery) -> Result<(AccountFilter, u64), FieldErrors> {
+        let mut errs = FieldErrors::new();
+        if q.q.chars().count() > 64 {
+            errs.add("q", "err.too_long");
+        }
+        let role = match q.role.as_str() {
+            "" => None,
+            code => {
+                let r = Role::from_code(code);
+                if r.is_none() {
+                    errs.add("role", "admin.accounts.err.role");
+                }
+                r
+            }
+        };
+        let status = match q.status.as_str() {
+            "" => None,
+            "active" => Some(AccountStatus::Active),
+            "pending" => Some(AccountStatus::Pending),
+            "disabled" => Some(AccountStatus::Disabled),
+            _ => {
+                errs.add("status", "admin.accounts.err.status");
+                None
+            }
+        };
+        let page = match q.page.trim() {
+            "" => 1,
+            p => match p.parse::<u64>() {
+                Ok(n) if (1..=100_000).contains(&n) => n,
+                _ => {
+                    errs.add("page", "admin.accounts.err.page");
+                    1
+                }
+            },
+        };
+        errs.into_result()?;
+        Ok((
+            AccountFilter {
+                text: q.q.clone(),
+                role,
+                status,
+            },
+            page,
+        ))
+    }
 }

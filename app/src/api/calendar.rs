@@ -103,14 +103,17 @@ pub async fn holiday_calendar() -> Result<CalendarPage, AppError> {
     })
 }
 
-/// The years the bureau must see to (the home pages' warning): empty for those who do not
-/// read the settings.
+/// The years the bureau must see to (the home pages' warning): signed in; empty for those who
+/// do not read the settings.
 #[server(prefix = "/api", endpoint = "calendar_gaps")]
 pub async fn calendar_gaps() -> Result<Vec<CalendarGap>, AppError> {
+    use crate::api::server::{fail, require, state};
     use crate::domain::access::Permission;
-    let Ok((_, st)) = ssr::allowed(Permission::ViewSettings).await else {
+    let me = require().await?;
+    if !ssr::can(&me, Permission::ViewSettings) {
         return Ok(Vec::new());
-    };
+    }
+    let st = state().map_err(fail)?;
     let cal = crate::store::calendar::current(&st.db).await?;
     Ok(cal.gaps(crate::domain::china_time::china_date(st.clock.now())))
 }

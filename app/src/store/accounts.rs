@@ -187,6 +187,98 @@ pub async fn list<C: ConnectionTrait>(c: &C) -> Result<Vec<user_account::Model>,
         .await
 }
 
+/// What the administrator's account list is searched by: text in the user name or the name,
+/// a role code, and a status.
+#[derive(Debug, Clone, Default)]
+pub struct AccountFilter {
+    pub text: String,
+    pub role: Option<Role>,
+    pub status: Option<AccountStatus>,
+}
+
+/// An account's standing, as the list shows and filters it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountStatus {
+    Active,
+    /// Not yet signed in with its own password (one-time password outstanding).
+    Pending,
+    Disabled,
+}
+
+/// A page of the accounts the filter matches (in order of creation), and how many match.
+pub async fn search<C: ConnectionTrait>(
+    c: &C,
+    f: &AccountFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<user_account::Model>, u64), DbErr> {
+    use sea_orm::{Condition, PaginatorTrait, QuerySelect};
+    let mut q = Account::find();
+    if !f.text.trim().is_empty() {
+        let like = super::db::contains(&f.text);
+        q = q.filter(
+            Condition::any()
+                .add(Expr::col(user_account::Column::Username).like(like.clone()))
+                .add(Expr::col(user_account::Column::DisplayName).like(like)),
+        );
+    }
+    if let Some(r) = f.role {
+        q = q.filter(user_account::Column::Role.eq(r.code()));
+    }
+    q = match f.status {
+        None => q,
+        Some(AccountStatus::Disabled) => q.filter(user_account::Column::Disabled.eq(true)),
+        Some(AccountStatus::Pending) => q
+            .filter(user_account::Column::Disabled.eq(false))
+            .filter(user_account::Column::MustChangePassword.eq(true)),
+        Some(AccountStatus::Active) => q
+            .filter(user_account::Column::Disabled.eq(false))
+            .filter(user_account::Column::MustChangePassword.eq(false)),
+    };
+    let total = q.clone().count(c).await?;
+    let rows = q
+        .order_by_asc(user_account::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(c)
+        .await?;
+    Ok((rows, total))
+}
+
+/// An account's live sessions (newest first) and its latest sign-in attempts (newest first, at
+/// most `attempts`), for the administrator.
+pub async fn activity<C: ConnectionTrait>(
+    c: &C,
+    user: &user_account::Model,
+    attempts: u64,
+) -> Result<
+    (
+        Vec<super::entities::session::Model>,
+        Vec<super::entities::login_attempt::Model>,
+    ),
+    DbErr,
+> {
+    use super::entities::{login_attempt, session};
+    use sea_orm::QuerySelect;
+    let sessions = session::Entity::find()
+        .filter(session::Column::UserId.eq(user.id))
+        .order_by_desc(session::Column::CreatedAt)
+        .all(c)
+        .await?;
+    // Sign-ins are recorded under the name typed, password re-entries under `#<id>`.
+    let tries = login_attempt::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(login_attempt::Column::Username.eq(user.username.as_str()))
+                .add(login_attempt::Column::Username.eq(format!("#{}", user.id))),
+        )
+        .order_by_desc(login_attempt::Column::Id)
+        .limit(attempts)
+        .all(c)
+        .await?;
+    Ok((sessions, tries))
+}
+
 /// The active account (other than `except`) that holds the post `role` and `scope` stand for,
 /// when the role is a post one person holds (`Role::single_holder`): the expert's account, the
 /// county's director, the prefecture's director. The partial unique indexes of migration

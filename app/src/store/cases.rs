@@ -541,19 +541,9 @@ pub async fn search<C: ConnectionTrait>(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<Case>, u64), DbErr> {
-    use sea_orm::sea_query::{LikeExpr, Query};
+    use super::db::contains as like;
+    use sea_orm::sea_query::Query;
     use sea_orm::{PaginatorTrait, QuerySelect};
-    let like = |t: &str| {
-        let escaped: String = t
-            .trim()
-            .chars()
-            .flat_map(|ch| match ch {
-                '%' | '_' | '\\' => vec!['\\', ch],
-                _ => vec![ch],
-            })
-            .collect();
-        LikeExpr::new(format!("%{escaped}%")).escape('\\')
-    };
     let mut q = jd_case::Entity::find().filter(jd_case::Column::State.ne(CaseState::Draft.code()));
     if let Some(county) = county {
         q = q.filter(jd_case::Column::CountyId.eq(county));

@@ -7,9 +7,7 @@ use crate::domain::china_time::{china_date, day_start};
 use crate::domain::deadline::{working_days_between, HolidayCalendar};
 use crate::domain::stats::Period;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{
-    Alias, Expr, Func, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
-};
+use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QueryResult, QuerySelect,
@@ -553,17 +551,7 @@ pub struct RegistryHit {
     pub preschool_prohibited: bool,
 }
 
-fn contains(text: &str) -> LikeExpr {
-    let escaped: String = text
-        .trim()
-        .chars()
-        .flat_map(|ch| match ch {
-            '%' | '_' | '\\' => vec!['\\', ch],
-            _ => vec![ch],
-        })
-        .collect();
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
-}
+use super::db::contains;
 
 /// The determinations a search matches, from the determination records: only those that stand
 /// or were revoked (`determination::Standing::listed`) — not one replaced by the prefecture's

@@ -61,3 +61,17 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.execute_unprepared("SELECT 1").await.is_ok()
 }
+
+/// A `LIKE` pattern matching text that contains `text` (trimmed) literally: `%`, `_` and `\\`
+/// in it are escaped, so a search for "50%" finds "50%" and not everything.
+pub fn contains(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped: String = text
+        .trim()
+        .chars()
+        .flat_map(|ch| match ch {
+            '%' | '_' | '\\' => vec!['\\', ch],
+            _ => vec![ch],
+        })
+        .collect();
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}

@@ -86,14 +86,17 @@ lazy_groups! {
         EditApplicationRoute => pages::cases::form::EditApplicationPage;
         ProfileRoute => pages::profile::ProfilePage;
     }
+    // The settings the administrator keeps and the bureau reads (not fetched with the desk).
+    settings_pages, __preload_settings_pages {
+        CalendarRoute => pages::calendar::CalendarPage;
+        TimeLimitsRoute => pages::time_limits::TimeLimitsPage;
+    }
     // The bureau's desk: dashboard, registry, audit log, accounts and the expert pool.
     bureau_pages, __preload_bureau_pages {
         DashboardRoute => pages::dashboard::DashboardPage;
         RegistryRoute => pages::registry::RegistryPage;
         AuditRoute => pages::audit::AuditLogPage;
         AccountsRoute => pages::admin::AccountsPage;
-        CalendarRoute => pages::calendar::CalendarPage;
-        TimeLimitsRoute => pages::time_limits::TimeLimitsPage;
         ExpertsRoute => pages::experts::list::ExpertsPage;
         NewExpertRoute => pages::experts::form::NewExpertPage;
         ImportRoute => pages::experts::import::ImportPage;

@@ -12,9 +12,11 @@ use serde_json::Value;
 const NEW_PASSWORD: &str = "Tianchi-Lake-Morning-77";
 
 async fn account_row(s: &Srv, admin: &str, username: &str) -> (i64, i64) {
-    let (st, rows) = s.post_json("list_accounts", &[], admin).await;
-    assert_eq!(st, 200, "{rows}");
-    let row = rows
+    let (st, page) = s
+        .post_json("list_accounts", &[("query[q]", username)], admin)
+        .await;
+    assert_eq!(st, 200, "{page}");
+    let row = page["rows"]
         .as_array()
         .unwrap()
         .iter()
@@ -223,4 +225,100 @@ async fn reset_password_ends_sessions_and_issues_a_one_time_password() {
     assert_eq!(st, 409, "{v}");
     assert!(!s.account("admin").await.disabled);
     s.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_list_is_paged_searched_and_shows_sign_ins() {
+    for t in TestDb::all().await {
+        let kind = t.kind;
+        let s = Srv::start(t).await;
+        let admin = s.sign_in("admin", DEMO_PASSWORD).await;
+        let list = |form: Vec<(&'static str, String)>| {
+            let (s, admin) = (&s, admin.clone());
+            async move {
+                let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                s.post_json("list_accounts", &pairs, &admin).await
+            }
+        };
+        let (st, all) = list(vec![]).await;
+        assert_eq!(st, 200, "{kind}: {all}");
+        let total = all["total"].as_u64().unwrap();
+        assert!(total > 25, "{kind}: {total}");
+        assert_eq!(all["rows"].as_array().unwrap().len(), 25, "{kind}");
+        assert_eq!(all["pages"].as_u64(), Some(total.div_ceil(25)));
+        let (_, last) = list(vec![("query[page]", all["pages"].to_string())]).await;
+        let on_last = last["rows"].as_array().unwrap().len() as u64;
+        assert_eq!(on_last, total - 25 * (total.div_ceil(25) - 1), "{kind}");
+
+        // By text, role and status.
+        let (_, xian) = list(vec![("query[q]", "xian".into())]).await;
+        let rows = xian["rows"].as_array().unwrap();
+        assert!(!rows.is_empty(), "{kind}");
+        assert!(
+            rows.iter()
+                .all(|r| r["username"].as_str().unwrap().contains("xian")),
+            "{kind}: {xian}"
+        );
+        let (_, experts) = list(vec![
+            ("query[role]", "expert".into()),
+            ("query[status]", "active".into()),
+        ])
+        .await;
+        let rows = experts["rows"].as_array().unwrap();
+        assert!(!rows.is_empty());
+        assert!(
+            rows.iter()
+                .all(|r| r["role"] == "expert" && r["disabled"] == false),
+            "{kind}"
+        );
+        // A wildcard is text, not a pattern.
+        let (_, none) = list(vec![("query[q]", "%".into())]).await;
+        assert_eq!(none["total"], 0, "{kind}: {none}");
+        // A malformed search: field errors.
+        let (st, v) = list(vec![
+            ("query[status]", "deleted".into()),
+            ("query[page]", "0".into()),
+        ])
+        .await;
+        assert_eq!(st, 422, "{kind}: {v}");
+        let fields: Vec<&str> = v["Validation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["status", "page"], "{kind}");
+
+        // Sign-ins: a failed and a good one, and the live session.
+        let (st, _, _) = s.login_with("jigou", "wrong-password-1", None).await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+        let _inst = s.sign_in("jigou", DEMO_PASSWORD).await;
+        let (id, _) = account_row(&s, &admin, "jigou").await;
+        let (st, a) = s
+            .post_json("account_activity", &[("id", &id.to_string())], &admin)
+            .await;
+        assert_eq!(st, 200, "{kind}: {a}");
+        assert_eq!(a["username"], "jigou");
+        assert_eq!(a["sessions"].as_array().unwrap().len(), 1, "{kind}: {a}");
+        let tries: Vec<bool> = a["attempts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["success"].as_bool().unwrap())
+            .collect();
+        assert_eq!(tries, [true, false], "{kind}: newest first");
+        // Nobody else; an unknown account is not found.
+        let clerk = s.sign_in("xian-jbr", DEMO_PASSWORD).await;
+        let (st, _) = s
+            .post_json("account_activity", &[("id", &id.to_string())], &clerk)
+            .await;
+        assert_eq!(st, 403, "{kind}");
+        let (st, _) = s.post_json("list_accounts", &[], &clerk).await;
+        assert_eq!(st, 403, "{kind}");
+        let (st, _) = s
+            .post_json("account_activity", &[("id", "999999")], &admin)
+            .await;
+        assert_eq!(st, 404, "{kind}");
+        s.finish().await;
+    }
 }

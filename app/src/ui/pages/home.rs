@@ -113,7 +113,7 @@ fn role_home(role: Role) -> impl IntoView {
                 Role::PrefectureClerk | Role::PrefectureDirector => {
                     view! { <CalendarGaps /> <MyWork /> <IntakeQueue /> <LoanRequests /> <PostChanges /> }.into_any()
                 }
-                Role::Admin => view! { <CalendarGaps /> <div class="panel panel--empty"><p>{t(empty)}</p></div> }.into_any(),
+                Role::Admin => view! { <div class="panel panel--empty"><p>{t(empty)}</p></div> }.into_any(),
             }}
         </section>
     }
