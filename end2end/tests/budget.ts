@@ -10,10 +10,13 @@ import { apiAs } from "./setup";
 // Measured at the split build (issue 20): login 330, sheet 589, dashboard 916 KB; one file of
 // 1,789 KB before it. Sheet 508 KB once the rubric and the negative list came with the page's
 // data instead of the TOML files and a TOML parser in the module.
+// Raised for the dashboard from 950 to 975 (issue 23): the settings pages (holiday calendar,
+// time limits) made a seventh split group and the calendar warning shares its module with the
+// bureau's homes; measured 969 KB in 63 files on a clean build. To be won back under issue 20.
 export const BUDGET_KB: Record<string, number> = {
   login: 345,
   sheet: 525,
-  dashboard: 950,
+  dashboard: 975,
 };
 
 /** Opens `path` in a fresh context (empty cache, no service worker) and sums what it fetched. */

@@ -19,6 +19,8 @@ use leptos_meta::Title;
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let done = RwSignal::new(0u32);
+    // Kept here: a successful import reloads the page's data, which makes the form anew.
+    let outcome = RwSignal::new(None::<CalendarImport>);
     let page = Resource::new(move || done.get(), |_| holiday_calendar());
     view! {
         <Title text=t("calendar.title") />
@@ -28,18 +30,22 @@ pub fn CalendarPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="hint">"…"</p> }>
             {move || page.get().map(|r| match r {
                 Err(e) => view! { <PageError error=e testid="calendar-error" /> }.into_any(),
-                Ok(p) => view! { <Calendar p done /> }.into_any(),
+                Ok(p) => view! { <Calendar p done outcome /> }.into_any(),
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn Calendar(p: CalendarPage, done: RwSignal<u32>) -> impl IntoView {
+fn Calendar(
+    p: CalendarPage,
+    done: RwSignal<u32>,
+    outcome: RwSignal<Option<CalendarImport>>,
+) -> impl IntoView {
     let seen: Vec<(i32, i32)> = p.years.iter().map(|y| (y.year, y.version)).collect();
     view! {
         <GapWarning gaps=p.gaps.clone() />
-        {p.can_import.then(|| view! { <ImportForm seen done /> })}
+        {p.can_import.then(|| view! { <ImportForm seen done outcome /> })}
         {p.years.into_iter().map(|y| view! { <Year y /> }).collect_view()}
     }
 }
@@ -172,7 +178,11 @@ fn heading_text(locale: &str, year: i32) -> String {
 }
 
 #[component]
-fn ImportForm(seen: Vec<(i32, i32)>, done: RwSignal<u32>) -> impl IntoView {
+fn ImportForm(
+    seen: Vec<(i32, i32)>,
+    done: RwSignal<u32>,
+    outcome: RwSignal<Option<CalendarImport>>,
+) -> impl IntoView {
     let locale = use_locale();
     let next_year = seen.iter().map(|(y, _)| *y).max().unwrap_or(2026);
     let year = RwSignal::new(next_year.to_string());
@@ -181,7 +191,6 @@ fn ImportForm(seen: Vec<(i32, i32)>, done: RwSignal<u32>) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let text = RwSignal::new(None::<String>);
     let file_name = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None::<CalendarImport>);
     let server = RwSignal::new(None::<AppError>);
     let errors = Signal::derive(move || server.get().map(|e| e.field_errors()).unwrap_or_default());
     let run = Action::new(move |(form, csv, seen): &(YearForm, String, i32)| {
@@ -189,10 +198,11 @@ fn ImportForm(seen: Vec<(i32, i32)>, done: RwSignal<u32>) -> impl IntoView {
         async move {
             match import_holidays(form, csv, seen).await {
                 Ok(r) => {
-                    if r.errors.is_empty() {
+                    let imported = r.errors.is_empty();
+                    outcome.set(Some(r));
+                    if imported {
                         done.update(|n| *n += 1);
                     }
-                    outcome.set(Some(r));
                 }
                 Err(e) => server.set(Some(e)),
             }
